@@ -1,0 +1,63 @@
+// The dependency rule of DESIGN.md ("Layout"): each folder of src/ may import
+// only the folders named in its brackets; nothing imports controllers, cli or
+// main.ts. `npm run lint` fails on any import that breaks it.
+/** @type {Record<string, string[]>} layer -> the layers it may import */
+const allowed = {
+  api: [],
+  telemetry: [],
+  kube: ['api'],
+  runtime: ['api', 'kube', 'telemetry'],
+  policy: ['api'],
+  store: ['api'],
+  tools: ['api', 'kube', 'policy'],
+  llm: ['api'],
+  agents: ['api', 'policy', 'tools', 'llm'],
+  executor: ['api', 'policy', 'tools', 'store'],
+  webhooks: ['api', 'kube', 'runtime', 'policy', 'store', 'telemetry'],
+  controllers: ['api', 'kube', 'runtime', 'policy', 'tools', 'llm', 'agents', 'executor', 'store', 'telemetry', 'webhooks'],
+  cli: ['api', 'kube', 'runtime', 'policy', 'tools', 'llm', 'agents', 'executor', 'store', 'telemetry', 'webhooks', 'controllers'],
+};
+const layers = Object.keys(allowed);
+
+module.exports = {
+  forbidden: [
+    ...layers.map((layer) => ({
+      name: `layer-${layer}`,
+      comment: `src/${layer} may import only: ${allowed[layer].join(', ') || 'nothing internal'} (DESIGN.md, Layout)`,
+      severity: 'error',
+      from: { path: `^src/${layer}/` },
+      to: {
+        path: '^src/',
+        pathNot: [`^src/${layer}/`, ...allowed[layer].map((l) => `^src/${l}/`)],
+      },
+    })),
+    {
+      name: 'nothing-imports-entry-points',
+      comment: 'main.ts and cli are entry points; controllers are wired only by main.ts and cli',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/main\\.ts$', '^src/cli/'] },
+      to: { path: ['^src/main\\.ts$', '^src/cli/'] },
+    },
+    {
+      name: 'only-kube-imports-client-node',
+      comment: 'src/kube is the only importer of @kubernetes/client-node',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/kube/' },
+      to: { path: 'node_modules/@kubernetes/client-node' },
+    },
+    {
+      name: 'llm-never-imports-kube',
+      comment: 'src/llm never talks to the cluster',
+      severity: 'error',
+      from: { path: '^src/llm/' },
+      to: { path: ['^src/kube/', 'node_modules/@kubernetes/client-node'] },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '\\.test\\.ts$' },
+  },
+};

@@ -1,0 +1,34 @@
+// Lint rules for Bosun. The layer rule of DESIGN.md (which folder may import
+// which) is enforced by dependency-cruiser: see .dependency-cruiser.cjs.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.local/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@kubernetes/client-node',
+              message: 'Only src/kube/ may import @kubernetes/client-node (DESIGN.md, Layout).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The one place allowed to talk to the Kubernetes client library.
+    files: ['src/kube/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);
