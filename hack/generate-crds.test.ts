@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { renderCrds } from './crds.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+describe('generated CRDs', () => {
+  for (const [path, content] of renderCrds()) {
+    it(`${path} is up to date (run npm run generate if this fails)`, () => {
+      let onDisk = '';
+      try {
+        onDisk = readFileSync(join(root, path), 'utf8');
+      } catch {
+        // missing: reported by the comparison below
+      }
+      expect(onDisk, `${path} is stale or missing: run npm run generate and commit the result`).toBe(content);
+    });
+  }
+});

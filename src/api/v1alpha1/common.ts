@@ -1,0 +1,128 @@
+// Building blocks shared by every Bosun kind: conditions (kstatus / metav1
+// shape), risk levels, references, budgets and plan steps.
+import { z } from 'zod';
+
+/** A CEL rule carried into the CRD as `x-kubernetes-validations`. */
+export interface CelRule {
+  rule: string;
+  message: string;
+  fieldPath?: string;
+  reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired';
+}
+
+/** Attach CEL rules to a schema; the CRD generator copies them verbatim. */
+export const cel = (...rules: CelRule[]) => ({ 'x-kubernetes-validations': rules });
+
+/** A field that may be set at creation and never changed afterwards. */
+export const immutable = (field: string) =>
+  cel({ rule: 'self == oldSelf', message: `${field} is immutable; create a new object instead` });
+
+export const RiskLevel = z.enum(['none', 'low', 'medium', 'high', 'critical']).describe('none < low < medium < high < critical');
+export type RiskLevel = z.infer<typeof RiskLevel>;
+
+export const Timestamp = z.iso.datetime({ offset: true }).describe('RFC 3339 time');
+
+const conditionReason = /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/;
+
+export const ConditionStatus = z.enum(['True', 'False', 'Unknown']);
+export type ConditionStatus = z.infer<typeof ConditionStatus>;
+
+export const Condition = z
+  .object({
+    type: z.string().min(1).max(316).describe('PascalCase condition type: Ready, Reconciling, Stalled, Succeeded, …'),
+    status: ConditionStatus,
+    reason: z.string().min(1).max(1024).regex(conditionReason).describe('CamelCase reason for the last transition'),
+    message: z.string().max(32768).default('').describe('What happened and what to do next'),
+    lastTransitionTime: Timestamp,
+    observedGeneration: z.int().min(0).optional(),
+  })
+  .describe('A kstatus-style condition (metav1.Condition)');
+export type Condition = z.infer<typeof Condition>;
+
+export const Conditions = z
+  .array(Condition)
+  .max(16)
+  .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });
+
+/** Fields every status carries. */
+export const statusBase = {
+  observedGeneration: z.int().min(0).optional().describe('The spec generation the status was computed from'),
+  conditions: Conditions.optional(),
+};
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export const Name = z.string().min(1).max(253).regex(dnsSubdomain, 'must be a lowercase DNS-1123 subdomain name');
+export const Label = z.string().min(1).max(63).regex(dnsLabel, 'must be a lowercase DNS-1123 label');
+
+/** `kind/name`, as kubectl spells it: `deployment/web`, `statefulset/db`. */
+export const TargetRef = z
+  .string()
+  .max(317)
+  .regex(/^[a-z][a-z0-9.]*\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be kind/name, for example deployment/web')
+  .describe('kind/name of the target, for example deployment/web');
+
+export const ObjectRef = z.object({
+  apiVersion: z.string().max(253).optional(),
+  kind: z.string().min(1).max(63),
+  name: Name,
+  namespace: Label.optional(),
+  uid: z.string().max(36).optional(),
+});
+export type ObjectRef = z.infer<typeof ObjectRef>;
+
+export const LocalRef = z.object({ name: Name });
+
+export const SecretKeyRef = z
+  .object({ name: Name, key: z.string().min(1).max(253) })
+  .describe('A key in a Secret in the same namespace');
+
+export const Approvers = z
+  .object({
+    users: z.array(z.string().min(1).max(253)).max(32).default([]),
+    groups: z.array(z.string().min(1).max(253)).max(32).default([]),
+  })
+  .describe('Who may decide: listed users, or members of listed groups');
+export type Approvers = z.infer<typeof Approvers>;
+
+export const Budget = z
+  .object({
+    maxSteps: z.int().min(1).max(50).optional().describe('Most steps a plan may have'),
+    maxTokens: z.int().min(0).optional().describe('Most LLM tokens the planner may spend'),
+    maxCostUSD: z.number().min(0).optional().describe('Most LLM cost, in US dollars'),
+  })
+  .describe('Limits on plan size and LLM spend');
+
+export const Mode = z.enum(['plan-only', 'auto']).describe('plan-only shows the plan and changes nothing; auto runs what policy allows');
+export const Planner = z.enum(['rules', 'llm']).describe('rules: deterministic playbooks; llm: a model proposes the plan');
+
+export const StepState = z.enum(['Pending', 'Running', 'Succeeded', 'Failed', 'Skipped', 'RolledBack']);
+
+export const PlanStep = z.object({
+  tool: z.string().min(1).max(63),
+  params: z.record(z.string(), z.unknown()).default({}).describe('Tool parameters, validated by the tool\'s own schema'),
+  description: z.string().max(1024).default(''),
+  reasoning: z.string().max(2048).optional(),
+  risk: RiskLevel,
+  state: StepState.optional(),
+  attempt: z.int().min(0).optional(),
+  startedAt: Timestamp.optional(),
+  finishedAt: Timestamp.optional(),
+  message: z.string().max(2048).optional(),
+});
+export type PlanStep = z.infer<typeof PlanStep>;
+
+export const Plan = z
+  .object({
+    hash: z.string().regex(/^[a-f0-9]{64}$/).optional().describe('sha256 of the canonical plan'),
+    risk: RiskLevel,
+    reasoning: z.string().max(4096).default(''),
+    steps: z.array(PlanStep).max(50),
+  })
+  .describe('The plan in brief; the full plan and results are kept in Bosun\'s etcd');
+
+export const Cost = z.object({
+  tokens: z.int().min(0).default(0),
+  usd: z.number().min(0).default(0),
+});

@@ -1,0 +1,51 @@
+// RiskPolicy: what happens at each risk level, who approves, what is allowed.
+import { z } from 'zod';
+import { Approvers, Label, RiskLevel, cel, statusBase } from './common.js';
+
+export const Action = z.enum(['auto', 'approve', 'deny']).describe('auto: run; approve: wait for an Approval; deny: refuse');
+
+export const RiskPolicySpec = z
+  .object({
+    levels: z
+      .object({
+        none: Action.default('auto'),
+        low: Action.default('auto'),
+        medium: Action.default('approve'),
+        high: Action.default('approve'),
+        critical: Action.default('deny'),
+      })
+      .default({ none: 'auto', low: 'auto', medium: 'approve', high: 'approve', critical: 'deny' }),
+    approvers: Approvers.default({ users: [], groups: [] }),
+    requiredApprovals: z.int().min(1).max(10).default(1),
+    approvalTTLSeconds: z.int().min(60).max(2592000).default(86400).describe('How long an Approval stays open'),
+    onExpiry: z.enum(['deny', 'fail']).default('deny').describe('What an expired Approval does to its Goal'),
+    tools: z
+      .object({
+        allow: z.array(z.string().min(1).max(63)).max(64).optional().describe('When set, only these tools may run'),
+        deny: z.array(z.string().min(1).max(63)).max(64).default([]),
+      })
+      .default({ deny: [] })
+      .meta(cel({ rule: '!has(self.allow) || !self.allow.exists(t, t in self.deny)', message: 'a tool cannot be both allowed and denied' })),
+    protectedNamespaces: z.array(Label).max(64).default(['kube-system']),
+    llmStepRiskFloor: RiskLevel.default('medium').describe('Lowest risk a model-proposed step is given'),
+    budgets: z
+      .object({
+        maxStepsPerPlan: z.int().min(1).max(50).default(20),
+        maxTokensPerGoal: z.int().min(0).optional(),
+        maxTokensPerNamespacePerDay: z.int().min(0).optional(),
+        maxCostPerGoalUSD: z.number().min(0).optional(),
+      })
+      .optional(),
+  })
+  .meta(
+    cel({
+      rule: "!(has(self.levels) && [self.levels.none, self.levels.low, self.levels.medium, self.levels.high, self.levels.critical].exists(a, a == 'approve')) || (has(self.approvers) && size(self.approvers.users) + size(self.approvers.groups) > 0)",
+      message: "a level set to 'approve' needs spec.approvers (at least one user or group)",
+      fieldPath: '.approvers',
+      reason: 'FieldValueRequired',
+    }),
+  );
+export type RiskPolicySpec = z.infer<typeof RiskPolicySpec>;
+
+export const RiskPolicyStatus = z.object({ ...statusBase });
+export type RiskPolicyStatus = z.infer<typeof RiskPolicyStatus>;
