@@ -1,0 +1,274 @@
+// The local control plane for tests and the local run: etcd, kube-apiserver,
+// kube-controller-manager, kube-scheduler and KWOK on loopback, envtest-style.
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Component } from './component.js';
+import { identities, identityNames, type IdentityName } from './identities.js';
+import { freePort, httpsGet, until } from './wait.js';
+
+const hackDir = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/** Everything a test (or a person) needs to reach the control plane; plain data, passed between processes. */
+export interface ControlPlaneInfo {
+  dir: string;
+  server: string;
+  etcdUrl: string;
+  caFile: string;
+  auditLog: string;
+  kubeconfigs: Record<IdentityName, string>;
+  tokens: Record<IdentityName, string>;
+  logs: Record<string, string>;
+}
+
+export interface ControlPlane {
+  info: ControlPlaneInfo;
+  components: Record<'etcd' | 'apiserver' | 'controllerManager' | 'scheduler' | 'kwok', Component>;
+  /** Stop and start the API server on the same port and data. */
+  restartApiserver(opts?: { downMs?: number }): Promise<void>;
+  waitApiserverReady(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** state directory (etcd data, certificates, kubeconfigs, logs) */
+  dir: string;
+  /** folder with the binaries hack/build-tools.sh prints (default: $BOSUN_BIN_DIR, else build them) */
+  binDir?: string;
+  /** fake KWOK nodes to create */
+  nodes?: number;
+  log?: (line: string) => void;
+}
+
+export function buildTools(): string {
+  const out = execFileSync(join(hackDir, 'build-tools.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return out.trim().split('\n').pop() ?? '';
+}
+
+const auditPolicy = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  # who did what, to what: enough to count requests by user, verb and resource
+  - level: Metadata
+`;
+
+function kubeconfig(server: string, ca: string, user: string, token: string): string {
+  return `apiVersion: v1
+kind: Config
+clusters:
+  - name: bosun-local
+    cluster:
+      server: ${server}
+      certificate-authority-data: ${Buffer.from(ca).toString('base64')}
+users:
+  - name: ${user}
+    user:
+      token: ${token}
+contexts:
+  - name: bosun-local
+    context: { cluster: bosun-local, user: ${JSON.stringify(user)} }
+current-context: bosun-local
+`;
+}
+
+function fakeNode(name: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'kubernetes.io/role': 'agent',
+        type: 'kwok',
+      },
+    },
+    status: {
+      allocatable: { cpu: '32', memory: '256Gi', pods: '110' },
+      capacity: { cpu: '32', memory: '256Gi', pods: '110' },
+    },
+  });
+}
+
+export async function startControlPlane(opts: StartOptions): Promise<ControlPlane> {
+  const log = opts.log ?? (() => {});
+  const binDir = opts.binDir ?? process.env.BOSUN_BIN_DIR ?? buildTools();
+  const dir = opts.dir;
+  for (const sub of ['logs', 'etcd', 'certs', 'kubeconfig']) mkdirSync(join(dir, sub), { recursive: true });
+  const bin = (name: string) => join(binDir, name);
+  const logPath = (name: string) => join(dir, 'logs', `${name}.log`);
+
+  const [etcdPort, peerPort, apiPort, kwokPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+  const server = `https://127.0.0.1:${apiPort}`;
+
+  // Service-account signing keys and static tokens, one per identity.
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const saKey = join(dir, 'certs', 'sa.key');
+  const saPub = join(dir, 'certs', 'sa.pub');
+  writeFileSync(saKey, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(saPub, publicKey.export({ type: 'spki', format: 'pem' }));
+  const tokens = Object.fromEntries(identityNames.map((n) => [n, randomBytes(24).toString('hex')])) as Record<IdentityName, string>;
+  const tokenFile = join(dir, 'certs', 'tokens.csv');
+  writeFileSync(
+    tokenFile,
+    identityNames
+      .map((n) => {
+        const { user, groups } = identities[n];
+        return `${tokens[n]},${user},${n}${groups.length ? `,"${groups.join(',')}"` : ''}`;
+      })
+      .join('\n') + '\n',
+  );
+  const auditPolicyFile = join(dir, 'audit-policy.yaml');
+  writeFileSync(auditPolicyFile, auditPolicy);
+  const auditLog = join(dir, 'logs', 'audit.jsonl');
+  const certDir = join(dir, 'certs', 'apiserver');
+  const caFile = join(certDir, 'apiserver.crt');
+
+  const etcd = new Component('etcd', bin('etcd'), [
+    '--name=default',
+    `--data-dir=${join(dir, 'etcd')}`,
+    `--listen-client-urls=${etcdUrl}`,
+    `--advertise-client-urls=${etcdUrl}`,
+    `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+    `--initial-cluster=default=http://127.0.0.1:${peerPort}`,
+    '--unsafe-no-fsync',
+    '--log-level=warn',
+  ], logPath('etcd'));
+
+  const apiserver = new Component('kube-apiserver', bin('kube-apiserver'), [
+    `--etcd-servers=${etcdUrl}`,
+    '--advertise-address=127.0.0.1',
+    '--bind-address=127.0.0.1',
+    `--secure-port=${apiPort}`,
+    `--cert-dir=${certDir}`,
+    '--authorization-mode=RBAC',
+    `--token-auth-file=${tokenFile}`,
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${saPub}`,
+    `--service-account-signing-key-file=${saKey}`,
+    '--service-cluster-ip-range=10.96.0.0/16',
+    '--allow-privileged=true',
+    // the "kubernetes" Service cannot point at a loopback address; nothing here needs it
+    '--endpoint-reconciler-type=none',
+    `--audit-policy-file=${auditPolicyFile}`,
+    `--audit-log-path=${auditLog}`,
+    '--audit-log-format=json',
+    '--profiling=false',
+    '--v=1',
+  ], logPath('kube-apiserver'));
+
+  const kc = (n: IdentityName) => join(dir, 'kubeconfig', n);
+  const controllerManager = new Component('kube-controller-manager', bin('kube-controller-manager'), [
+    `--kubeconfig=${kc('kube-controller-manager')}`,
+    '--leader-elect=false',
+    '--secure-port=0',
+    `--service-account-private-key-file=${saKey}`,
+    `--root-ca-file=${caFile}`,
+    '--use-service-account-credentials=true',
+    '--v=1',
+  ], logPath('kube-controller-manager'));
+
+  const scheduler = new Component('kube-scheduler', bin('kube-scheduler'), [
+    `--kubeconfig=${kc('kube-scheduler')}`,
+    '--leader-elect=false',
+    '--secure-port=0',
+    '--v=1',
+  ], logPath('kube-scheduler'));
+
+  const kwok = new Component('kwok', bin('kwok'), [
+    `--kubeconfig=${kc('kwok')}`,
+    '--manage-all-nodes=false',
+    '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+    '--manage-nodes-with-label-selector=',
+    '--manage-single-node=',
+    '--cidr=10.244.0.0/16',
+    '--node-ip=10.244.0.1',
+    `--server-address=127.0.0.1:${kwokPort}`,
+    `--config=${bin('kwok-stages.yaml')}`,
+  ], logPath('kwok'));
+
+  const components = { etcd, apiserver, controllerManager, scheduler, kwok };
+  const all = Object.values(components);
+  const logs = Object.fromEntries(all.map((c) => [c.name, c.logPath]));
+  const explain = () => all.map((c) => `--- ${c.name} (${c.logPath})\n${c.tail(20)}`).join('\n');
+
+  const waitApiserverReady = () =>
+    until('kube-apiserver /readyz', async () => (await httpsGet(`${server}/readyz`, { token: tokens.admin })).status === 200, 120_000, explain);
+
+  const stop = async () => {
+    for (const c of [kwok, scheduler, controllerManager, apiserver, etcd]) await c.stop();
+  };
+
+  try {
+    log(`starting etcd on ${etcdUrl}`);
+    etcd.start();
+    await until('etcd /health', async () => (await fetch(`${etcdUrl}/health`)).ok, 30_000, explain);
+
+    log(`starting kube-apiserver on ${server}`);
+    apiserver.start();
+    await waitApiserverReady();
+    const ca = readFileSync(caFile, 'utf8');
+    const kubeconfigs = Object.fromEntries(
+      identityNames.map((n) => {
+        writeFileSync(kc(n), kubeconfig(server, ca, n, tokens[n]), { mode: 0o600 });
+        return [n, kc(n)];
+      }),
+    ) as Record<IdentityName, string>;
+
+    log('starting kube-controller-manager, kube-scheduler and kwok');
+    controllerManager.start();
+    scheduler.start();
+    kwok.start();
+
+    const kubectl = (args: string[], input?: string) =>
+      execFileSync('kubectl', ['--kubeconfig', kubeconfigs.admin, ...args], { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+    for (let i = 0; i < (opts.nodes ?? 3); i++) kubectl(['apply', '-f', '-'], fakeNode(`kwok-node-${i}`));
+    await until(
+      'KWOK nodes Ready',
+      async () => {
+        const out = kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
+        const ready = out.split('\n').filter((s) => s === 'True').length;
+        return ready >= (opts.nodes ?? 3);
+      },
+      60_000,
+      explain,
+    );
+    await until('the default ServiceAccount (kube-controller-manager)', async () => {
+      kubectl(['get', 'serviceaccount', 'default', '-n', 'default']);
+      return true;
+    }, 60_000, explain);
+    log('control plane ready');
+
+    const info: ControlPlaneInfo = { dir, server, etcdUrl, caFile, auditLog, kubeconfigs, tokens, logs };
+    writeFileSync(join(dir, 'control-plane.json'), JSON.stringify(info, null, 2));
+    return {
+      info,
+      components,
+      waitApiserverReady,
+      async restartApiserver(o = {}) {
+        await apiserver.stop();
+        if (o.downMs) await new Promise((r) => setTimeout(r, o.downMs));
+        apiserver.start();
+        await waitApiserverReady();
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Reads the info a running control plane wrote into its directory. */
+export function readControlPlaneInfo(dir: string): ControlPlaneInfo | undefined {
+  const path = join(dir, 'control-plane.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ControlPlaneInfo) : undefined;
+}
