@@ -27,6 +27,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // The one place allowed to talk to the Kubernetes client library.
     files: ['src/kube/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
