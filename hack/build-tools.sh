@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the local control plane's binaries (etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler, kwok) from the Go modules under
+# kube-controller-manager, kube-scheduler, kwok, and kubectl when the machine
+# has none) from the Go modules under
 # hack/tools/ into a cache outside the clone, keyed by the version each module
 # pins. A second run finds them there and returns at once.
 #
@@ -38,6 +39,8 @@ build kube-apiserver "$here/tools/kube" k8s.io/kubernetes/cmd/kube-apiserver "$v
 build kube-controller-manager "$here/tools/kube" k8s.io/kubernetes/cmd/kube-controller-manager "$ver"
 build kube-scheduler "$here/tools/kube" k8s.io/kubernetes/cmd/kube-scheduler "$ver"
 build kwok "$here/tools/kwok" sigs.k8s.io/kwok/cmd/kwok
+# kubectl as a person would have it: use the machine's own, or build a matching one
+command -v kubectl >/dev/null || build kubectl "$here/tools/kube" k8s.io/kubernetes/cmd/kubectl "$ver"
 # KWOK's simulation stages come with its module source: fast node start-up and
 # heartbeats, fast pod lifecycle, and the opt-in chaos stages (a pod labelled
 # pod-container-running-failed.stage.kwok.x-k8s.io=true fails once Running).

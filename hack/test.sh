@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The README's test command: installs what it needs, then runs the type check,
+# the lint (including the DESIGN.md layer rule) and every test, unit and
+# integration (a real etcd, kube-apiserver, controller-manager, scheduler and
+# KWOK on loopback).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+echo "bosun: type check" >&2
+npm run --silent typecheck
+echo "bosun: lint" >&2
+npm run --silent lint
+echo "bosun: tests" >&2
+npx vitest run "$@"
