@@ -1,0 +1,35 @@
+// Every error Bosun reports carries a code from this table. Tests assert on
+// codes, never on message text. docs: each entry says what it means and what
+// to do; `BosunError.message` starts with the code.
+export const errorCodes = {
+  BOSUN_ERR_CONFIG: 'The operator configuration (flags or environment) is invalid; the message names the setting.',
+  BOSUN_ERR_KUBE_CONFLICT: 'A write lost a resourceVersion race; the reconcile is retried with fresh state.',
+  BOSUN_ERR_KUBE_NOT_FOUND: 'The object does not exist (any more).',
+  BOSUN_ERR_KUBE_FORBIDDEN: "The operator's identity is not allowed to do this; grant it in config/rbac.",
+  BOSUN_ERR_KUBE_GONE: 'The watch resourceVersion is too old (410 Gone); the informer relists.',
+  BOSUN_ERR_KUBE_INVALID: 'The API server rejected the object as invalid.',
+  BOSUN_ERR_KUBE_UNAVAILABLE: 'The API server could not be reached or answered 5xx; retried with backoff.',
+  BOSUN_ERR_KUBE_REQUEST: 'The API server answered with an unexpected status.',
+  BOSUN_ERR_STORE_UNAVAILABLE: "Bosun's etcd could not be reached after retries; the reconcile is retried and the resource shows StateStoreUnavailable.",
+  BOSUN_ERR_STORE_CORRUPT: "A record in Bosun's etcd does not parse; it is left as it is and reported.",
+  BOSUN_ERR_TERMINAL: 'A reconcile failed in a way retrying cannot fix; recorded on the resource, not retried.',
+  BOSUN_ERR_NOT_LEADER: 'This replica lost leadership; it stops acting at once.',
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class BosunError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${code}: ${detail}`, options);
+    this.name = 'BosunError';
+  }
+}
+
+export const hasCode = (err: unknown, code: ErrorCode): boolean => err instanceof BosunError && err.code === code;
+
+/** A readable message for anything thrown, for logs and status. */
+export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -1,0 +1,43 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger, SecretMasker } from './logger.js';
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  return { lines, destination };
+}
+
+describe('createLogger', () => {
+  it('redacts known secret paths', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ destination });
+    log.info({ provider: { apiKey: 'sk-live-123456789' }, req: { headers: { authorization: 'Bearer abc' } } }, 'call');
+    expect(lines.join('')).not.toContain('sk-live-123456789');
+    expect(lines.join('')).not.toContain('Bearer abc');
+  });
+
+  it('masks registered secret values wherever they appear, in children too', () => {
+    const { lines, destination } = capture();
+    const masker = new SecretMasker();
+    masker.add('canary-9f8e7d6c5b4a');
+    const log = createLogger({ destination, masker }).child({ controller: 'goal' });
+    log.warn({ detail: { note: 'log line with canary-9f8e7d6c5b4a inside' } }, 'seen canary-9f8e7d6c5b4a');
+    log.error(new Error('failed with canary-9f8e7d6c5b4a'));
+    const out = lines.join('');
+    expect(out).not.toContain('canary-9f8e7d6c5b4a');
+    expect(out).toContain('[REDACTED]');
+    expect(out).toContain('"controller":"goal"');
+  });
+
+  it('ignores values too short to be secrets', () => {
+    const masker = new SecretMasker();
+    masker.add('abc');
+    expect(masker.mask('abc')).toBe('abc');
+  });
+});
