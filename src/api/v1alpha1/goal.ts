@@ -1,5 +1,6 @@
 // Goal: an intent that should become true, typed or in free text.
 import { z } from 'zod';
+import { resourceSchema } from './meta.js';
 import { Budget, Label, Mode, Plan, Planner, RiskLevel, TargetRef, Timestamp, cel, statusBase, Cost } from './common.js';
 
 export const IntentType = z.enum(['scale', 'restart', 'rollback', 'deploy-image', 'apply', 'delete', 'diagnose']);
@@ -68,3 +69,6 @@ export const GoalStatus = z.object({
   completedAt: Timestamp.optional(),
 });
 export type GoalStatus = z.infer<typeof GoalStatus>;
+
+export const Goal = resourceSchema(GoalSpec, GoalStatus);
+export type Goal = z.infer<typeof Goal>;

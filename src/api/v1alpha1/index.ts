@@ -7,3 +7,5 @@ export * from './approval.js';
 export * from './risk-policy.js';
 export * from './model-provider.js';
 export * from './kinds.js';
+export * from './meta.js';
+export * from './reasons.js';

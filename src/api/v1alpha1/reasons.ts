@@ -1,0 +1,23 @@
+// Condition types and reasons, CamelCase, as const: the vocabulary of status
+// and Events. Messages (elsewhere) say what to do next.
+export const ConditionType = {
+  Ready: 'Ready',
+  Reconciling: 'Reconciling',
+  Stalled: 'Stalled',
+  Succeeded: 'Succeeded',
+  Planned: 'Planned',
+  Approved: 'Approved',
+  Executing: 'Executing',
+} as const;
+
+export const GoalReason = {
+  Accepted: 'Accepted',
+  UnsupportedTarget: 'UnsupportedTarget',
+  InvalidManifest: 'InvalidManifest',
+  InvalidImage: 'InvalidImage',
+  CrossNamespaceTarget: 'CrossNamespaceTarget',
+  DuplicateTool: 'DuplicateTool',
+  InvalidObject: 'InvalidObject',
+  StateStoreUnavailable: 'StateStoreUnavailable',
+} as const;
+export type GoalReason = (typeof GoalReason)[keyof typeof GoalReason];

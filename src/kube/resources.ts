@@ -1,0 +1,37 @@
+// Where a resource lives in the API: group/version/plural → URL paths.
+import { GROUP, VERSION, type KindInfo } from '../api/v1alpha1/kinds.js';
+
+export interface Resource {
+  group: string;
+  version: string;
+  plural: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+export const bosunResource = (info: Pick<KindInfo, 'plural' | 'kind' | 'scope'>): Resource => ({
+  group: GROUP,
+  version: VERSION,
+  plural: info.plural,
+  kind: info.kind,
+  namespaced: info.scope === 'Namespaced',
+});
+
+export const core = {
+  namespaces: { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false },
+  pods: { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true },
+  leases: { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true },
+  events: { group: 'events.k8s.io', version: 'v1', plural: 'events', kind: 'Event', namespaced: true },
+  deployments: { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment', namespaced: true },
+} as const satisfies Record<string, Resource>;
+
+export const apiVersionOf = (r: Pick<Resource, 'group' | 'version'>) => (r.group ? `${r.group}/${r.version}` : r.version);
+
+/** /api/v1/namespaces/ns/pods/name/status and friends; no namespace on a namespaced resource means all namespaces. */
+export function resourcePath(r: Resource, opts: { namespace?: string; name?: string; subresource?: string } = {}): string {
+  const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+  const ns = r.namespaced && opts.namespace ? `/namespaces/${encodeURIComponent(opts.namespace)}` : '';
+  const name = opts.name ? `/${encodeURIComponent(opts.name)}` : '';
+  const sub = opts.name && opts.subresource ? `/${opts.subresource}` : '';
+  return `${base}${ns}/${r.plural}${name}${sub}`;
+}
