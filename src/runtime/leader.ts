@@ -1,0 +1,170 @@
+// Leader election on a coordination.k8s.io/v1 Lease, as client-go does it:
+// acquire when the lease is free or its holder has not renewed within the
+// lease duration (measured on our own clock from when we last saw the record
+// change, so clock skew between replicas does not matter); renew every retry
+// period; give up leadership when renewals fail for the renew deadline; on
+// shutdown release the lease so a standby takes over at once.
+import { hasCode, errorMessage } from '../api/errors.js';
+import type { KubeObject } from '../api/v1alpha1/meta.js';
+import type { KubeClient } from '../kube/client.js';
+import { core } from '../kube/resources.js';
+import type { Logger } from '../telemetry/logger.js';
+import { sleep } from './backoff.js';
+
+export interface LeaseSpec {
+  holderIdentity?: string | null;
+  leaseDurationSeconds?: number;
+  acquireTime?: string | null;
+  renewTime?: string | null;
+  leaseTransitions?: number;
+}
+
+type Lease = KubeObject & { spec?: LeaseSpec };
+
+export interface LeaderElectionOptions {
+  client: KubeClient;
+  namespace: string;
+  name: string;
+  identity: string;
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+  log: Logger;
+  onStartedLeading(): void;
+  /** leadership was lost (not released): stop acting at once */
+  onStoppedLeading(): void;
+}
+
+/** What a replica may do with the lease it sees. Pure; `observedAt` is our clock's time of the last change we saw. */
+export function leaseDecision(spec: LeaseSpec | undefined, me: string, observedAt: number, now: number, leaseDurationMs: number): 'take' | 'renew' | 'wait' {
+  const holder = spec?.holderIdentity ?? '';
+  if (holder === me) return 'renew';
+  if (!holder) return 'take';
+  return now - observedAt >= leaseDurationMs ? 'take' : 'wait';
+}
+
+const microTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+
+export class LeaderElector {
+  private leading = false;
+  private observed: { rv?: string; at: number } = { at: 0 };
+  private readonly stopController = new AbortController();
+  private loop: Promise<void> | undefined;
+  private readonly leaseMs: number;
+  private readonly renewDeadlineMs: number;
+  private readonly retryMs: number;
+  private transitions = 0;
+
+  constructor(private readonly opts: LeaderElectionOptions) {
+    this.leaseMs = opts.leaseDurationMs ?? 15_000;
+    this.renewDeadlineMs = opts.renewDeadlineMs ?? 10_000;
+    this.retryMs = opts.retryPeriodMs ?? 2_000;
+  }
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  /** The lease's transition count while we lead: a fencing token for side effects. */
+  get fencingToken(): number {
+    return this.transitions;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops campaigning; releases the lease if we hold it. */
+  async stop(): Promise<void> {
+    this.stopController.abort();
+    await this.loop;
+    if (this.leading) {
+      this.leading = false;
+      await this.release();
+    }
+  }
+
+  private async run(): Promise<void> {
+    const stop = this.stopController.signal;
+    let lastRenew = Date.now();
+    while (!stop.aborted) {
+      let ok = false;
+      try {
+        ok = await this.tryAcquireOrRenew();
+      } catch (err) {
+        this.opts.log.warn({ err: errorMessage(err) }, 'leader election: lease request failed');
+      }
+      if (stop.aborted) break;
+      const now = Date.now();
+      if (ok) {
+        lastRenew = now;
+        if (!this.leading) {
+          this.leading = true;
+          this.opts.log.info({ lease: `${this.opts.namespace}/${this.opts.name}`, identity: this.opts.identity }, 'became leader');
+          this.opts.onStartedLeading();
+        }
+      } else if (this.leading && now - lastRenew >= this.renewDeadlineMs) {
+        this.leading = false;
+        this.opts.log.error({ renewDeadlineMs: this.renewDeadlineMs }, 'lost leadership: could not renew the lease in time');
+        this.opts.onStoppedLeading();
+      }
+      // jitter the wait a little so replicas do not move in step
+      await sleep(this.retryMs * (this.leading ? 1 : 1 + Math.random() * 0.2), stop);
+    }
+  }
+
+  private async tryAcquireOrRenew(): Promise<boolean> {
+    const { client, namespace, name, identity } = this.opts;
+    const now = Date.now();
+    const lease = await client.tryGet<Lease>(core.leases, namespace, name);
+    const spec: LeaseSpec = {
+      holderIdentity: identity,
+      leaseDurationSeconds: Math.round(this.leaseMs / 1000),
+      renewTime: microTime(now),
+    };
+    if (!lease) {
+      try {
+        await client.create(core.leases, {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name, namespace },
+          spec: { ...spec, acquireTime: microTime(now), leaseTransitions: 0 },
+        });
+      } catch (err) {
+        if (hasCode(err, 'BOSUN_ERR_KUBE_CONFLICT')) return false; // someone else created it first
+        throw err;
+      }
+      this.transitions = 0;
+      this.observed = { at: now };
+      return true;
+    }
+    if (lease.metadata.resourceVersion !== this.observed.rv) this.observed = { rv: lease.metadata.resourceVersion, at: now };
+    const decision = leaseDecision(lease.spec, identity, this.observed.at, now, this.leaseMs);
+    if (decision === 'wait') return false;
+    const transitions = (lease.spec?.leaseTransitions ?? 0) + (decision === 'take' ? 1 : 0);
+    const patch = decision === 'take' ? { ...spec, acquireTime: microTime(now), leaseTransitions: transitions } : spec;
+    try {
+      const updated = await client.patch(core.leases, namespace, name, { spec: patch }, { resourceVersion: lease.metadata.resourceVersion });
+      this.observed = { rv: updated.metadata.resourceVersion, at: now };
+      this.transitions = transitions;
+      return true;
+    } catch (err) {
+      if (hasCode(err, 'BOSUN_ERR_KUBE_CONFLICT')) return false;
+      throw err;
+    }
+  }
+
+  private async release(): Promise<void> {
+    const { client, namespace, name, identity, log } = this.opts;
+    try {
+      const lease = await client.tryGet<Lease>(core.leases, namespace, name);
+      if (!lease || lease.spec?.holderIdentity !== identity) return;
+      await client.patch(core.leases, namespace, name, { spec: { holderIdentity: null, leaseDurationSeconds: 1, renewTime: microTime(Date.now()) } }, {
+        resourceVersion: lease.metadata.resourceVersion,
+      });
+      log.info({ lease: `${namespace}/${name}` }, 'released the leader lease');
+    } catch (err) {
+      log.warn({ err: errorMessage(err) }, 'could not release the leader lease; a standby takes over when it expires');
+    }
+  }
+}
