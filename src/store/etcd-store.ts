@@ -1,0 +1,192 @@
+// StateStore on etcd (etcd3 client). Every operation is retried with backoff
+// while etcd is unreachable; past the retry budget it throws
+// BOSUN_ERR_STORE_UNAVAILABLE and the caller's reconcile retries later.
+// Writes are idempotent, so a retry whose first attempt did land is harmless.
+import { noop } from 'cockatiel';
+import { Etcd3 } from 'etcd3';
+import { BosunError, errorMessage } from '../api/errors.js';
+import {
+  ActionRecord,
+  JournalEntry,
+  KEY_PREFIX,
+  actionPrefix,
+  journalKey,
+  journalPrefix,
+  newActionId,
+  snapshotKey,
+  type JournalKey,
+  type ResourceKey,
+  type StateStore,
+  type StoreWatch,
+} from './state-store.js';
+
+export interface StoreObserver {
+  op(op: string, result: 'ok' | 'retry' | 'error', seconds?: number): void;
+  /** etcd became unreachable (false) or reachable again (true) */
+  availability?(available: boolean): void;
+}
+
+export interface EtcdStoreOptions {
+  endpoints: string[];
+  /** total time one operation keeps retrying before it gives up */
+  retryBudgetMs?: number;
+  observer?: StoreObserver;
+}
+
+export class EtcdStateStore implements StateStore {
+  private readonly client: Etcd3;
+  private available = true;
+
+  constructor(private readonly opts: EtcdStoreOptions) {
+    this.client = new Etcd3({
+      hosts: opts.endpoints,
+      dialTimeout: 2000,
+      // retries are ours (below), with a budget; the client only fails fast
+      faultHandling: {
+        global: noop,
+        host: () => noop,
+      },
+      defaultCallOptions: () => ({ deadline: Date.now() + 5000 }),
+    });
+  }
+
+  private async run<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    const budget = this.opts.retryBudgetMs ?? 5000;
+    const started = performance.now();
+    let delay = 50;
+    for (;;) {
+      try {
+        const value = await fn();
+        this.opts.observer?.op(op, 'ok', (performance.now() - started) / 1000);
+        this.setAvailable(true);
+        return value;
+      } catch (err) {
+        const elapsed = performance.now() - started;
+        if (err instanceof BosunError || elapsed + delay > budget) {
+          this.opts.observer?.op(op, 'error', elapsed / 1000);
+          if (err instanceof BosunError) throw err;
+          this.setAvailable(false);
+          throw new BosunError('BOSUN_ERR_STORE_UNAVAILABLE', `${op}: etcd unreachable for ${Math.round(elapsed)} ms: ${errorMessage(err)}`, { cause: err });
+        }
+        this.opts.observer?.op(op, 'retry');
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 1000);
+      }
+    }
+  }
+
+  private setAvailable(available: boolean): void {
+    if (available === this.available) return;
+    this.available = available;
+    this.opts.observer?.availability?.(available);
+  }
+
+  putSnapshot(ref: ResourceKey, snapshot: unknown): Promise<void> {
+    return this.run('putSnapshot', async () => {
+      await this.client.put(snapshotKey(ref)).value(JSON.stringify(snapshot));
+    });
+  }
+
+  getSnapshot(ref: ResourceKey): Promise<unknown> {
+    return this.run('getSnapshot', async () => {
+      const text = await this.client.get(snapshotKey(ref)).string();
+      return text === null ? undefined : parse(snapshotKey(ref), text);
+    });
+  }
+
+  deleteSnapshot(ref: ResourceKey): Promise<void> {
+    return this.run('deleteSnapshot', async () => {
+      await this.client.delete().key(snapshotKey(ref));
+    });
+  }
+
+  createJournalEntry(key: JournalKey, intent: unknown): Promise<{ created: boolean; entry: JournalEntry }> {
+    const k = journalKey(key);
+    const entry: JournalEntry = { key: k, state: 'intent', intent, createdAt: new Date().toISOString() };
+    return this.run('createJournalEntry', async () => {
+      const res = await this.client
+        .if(k, 'Create', '==', 0)
+        .then(this.client.put(k).value(JSON.stringify(entry)))
+        .else(this.client.get(k))
+        .commit();
+      if (res.succeeded) return { created: true, entry };
+      const kv = res.responses[0]?.response_range?.kvs[0];
+      if (!kv) throw new BosunError('BOSUN_ERR_STORE_CORRUPT', `${k}: transaction failed but the key is missing`);
+      return { created: false, entry: JournalEntry.parse(parse(k, kv.value.toString())) };
+    });
+  }
+
+  completeJournalEntry(key: JournalKey, state: 'succeeded' | 'failed', result: unknown): Promise<JournalEntry> {
+    const k = journalKey(key);
+    return this.run('completeJournalEntry', async () => {
+      for (;;) {
+        const res = await this.client.get(k).exec();
+        const kv = res.kvs[0];
+        if (!kv) throw new BosunError('BOSUN_ERR_STORE_CORRUPT', `${k}: no intent recorded before the result`);
+        const current = JournalEntry.parse(parse(k, kv.value.toString()));
+        if (current.state !== 'intent') return current; // the first result wins
+        const done: JournalEntry = { ...current, state, result, finishedAt: new Date().toISOString() };
+        const txn = await this.client.if(k, 'Mod', '==', kv.mod_revision).then(this.client.put(k).value(JSON.stringify(done))).commit();
+        if (txn.succeeded) return done;
+      }
+    });
+  }
+
+  getJournalEntry(key: JournalKey): Promise<JournalEntry | undefined> {
+    const k = journalKey(key);
+    return this.run('getJournalEntry', async () => {
+      const text = await this.client.get(k).string();
+      return text === null ? undefined : JournalEntry.parse(parse(k, text));
+    });
+  }
+
+  listJournal(uid: string): Promise<JournalEntry[]> {
+    return this.run('listJournal', async () => {
+      const all = await this.client.getAll().prefix(journalPrefix(uid)).sort('Key', 'Ascend').strings();
+      return Object.entries(all).map(([k, v]) => JournalEntry.parse(parse(k, v)));
+    });
+  }
+
+  appendAction(record: Omit<ActionRecord, 'id' | 'at'> & { id?: string; at?: string }): Promise<ActionRecord> {
+    const full = ActionRecord.parse({ ...record, id: record.id ?? newActionId(), at: record.at ?? new Date().toISOString() });
+    const k = `${actionPrefix(full)}${full.id}`;
+    return this.run('appendAction', async () => {
+      // append-only: an id is written once; a retried append finds it there
+      await this.client.if(k, 'Create', '==', 0).then(this.client.put(k).value(JSON.stringify(full))).commit();
+      return full;
+    });
+  }
+
+  async *exportActions(filter: Partial<ResourceKey> = {}): AsyncIterable<string> {
+    const all = await this.run('exportActions', () => this.client.getAll().prefix(actionPrefix(filter)).sort('Create', 'Ascend').strings());
+    for (const value of Object.values(all)) yield value;
+  }
+
+  async watchPrefix(prefix: string, onChange: (key: string, value: string | undefined) => void): Promise<StoreWatch> {
+    const watcher = await this.run('watchPrefix', () => this.client.watch().prefix(`${KEY_PREFIX}/${prefix}`).create());
+    watcher.on('put', (kv) => onChange(kv.key.toString(), kv.value.toString()));
+    watcher.on('delete', (kv) => onChange(kv.key.toString(), undefined));
+    watcher.on('error', () => {
+      // the client reconnects the watch by itself
+    });
+    return { close: () => watcher.cancel() };
+  }
+
+  /** Compacts etcd's history up to now (tests use it to force 410 Gone elsewhere). */
+  async compact(): Promise<void> {
+    const res = await this.client.get('/').exec();
+    await this.client.kv.compact({ revision: res.header.revision });
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
+
+function parse(key: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BosunError('BOSUN_ERR_STORE_CORRUPT', `${key} does not hold JSON`, { cause: err });
+  }
+}

@@ -1,0 +1,69 @@
+// An in-memory StateStore for unit tests only; production uses EtcdStateStore.
+import { ActionRecord, actionPrefix, journalKey, journalPrefix, newActionId, snapshotKey, type JournalEntry, type JournalKey, type ResourceKey, type StateStore, type StoreWatch } from './state-store.js';
+
+export class MemoryStateStore implements StateStore {
+  readonly data = new Map<string, string>();
+  /** set to make every call fail as if etcd were down */
+  down = false;
+
+  private check(): void {
+    if (this.down) throw new Error('memory store is down');
+  }
+
+  async putSnapshot(ref: ResourceKey, snapshot: unknown) {
+    this.check();
+    this.data.set(snapshotKey(ref), JSON.stringify(snapshot));
+  }
+  async getSnapshot(ref: ResourceKey) {
+    this.check();
+    const v = this.data.get(snapshotKey(ref));
+    return v === undefined ? undefined : (JSON.parse(v) as unknown);
+  }
+  async deleteSnapshot(ref: ResourceKey) {
+    this.check();
+    this.data.delete(snapshotKey(ref));
+  }
+  async createJournalEntry(key: JournalKey, intent: unknown) {
+    this.check();
+    const k = journalKey(key);
+    const prior = this.data.get(k);
+    if (prior) return { created: false, entry: JSON.parse(prior) as JournalEntry };
+    const entry: JournalEntry = { key: k, state: 'intent', intent, createdAt: new Date().toISOString() };
+    this.data.set(k, JSON.stringify(entry));
+    return { created: true, entry };
+  }
+  async completeJournalEntry(key: JournalKey, state: 'succeeded' | 'failed', result: unknown) {
+    this.check();
+    const k = journalKey(key);
+    const current = JSON.parse(this.data.get(k) ?? 'null') as JournalEntry | null;
+    if (!current) throw new Error(`${k}: no intent`);
+    if (current.state !== 'intent') return current;
+    const done: JournalEntry = { ...current, state, result, finishedAt: new Date().toISOString() };
+    this.data.set(k, JSON.stringify(done));
+    return done;
+  }
+  async getJournalEntry(key: JournalKey) {
+    this.check();
+    const v = this.data.get(journalKey(key));
+    return v === undefined ? undefined : (JSON.parse(v) as JournalEntry);
+  }
+  async listJournal(uid: string) {
+    this.check();
+    return [...this.data].filter(([k]) => k.startsWith(journalPrefix(uid))).sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => JSON.parse(v) as JournalEntry);
+  }
+  async appendAction(record: Omit<ActionRecord, 'id' | 'at'> & { id?: string; at?: string }) {
+    this.check();
+    const full = ActionRecord.parse({ ...record, id: record.id ?? newActionId(), at: record.at ?? new Date().toISOString() });
+    const k = `${actionPrefix(full)}${full.id}`;
+    if (!this.data.has(k)) this.data.set(k, JSON.stringify(full));
+    return full;
+  }
+  async *exportActions(filter: Partial<ResourceKey> = {}) {
+    this.check();
+    for (const [k, v] of this.data) if (k.startsWith(actionPrefix(filter))) yield v;
+  }
+  async watchPrefix(): Promise<StoreWatch> {
+    return { close: async () => {} };
+  }
+  async close() {}
+}

@@ -1,0 +1,90 @@
+// What Bosun keeps in its own etcd (never the cluster's): the full status of
+// each resource (plans can outgrow a CR), the step journal (intent → result,
+// keyed by idempotency key), and an append-only action log.
+import { z } from 'zod';
+
+export const KEY_PREFIX = '/bosun/v1';
+
+export interface ResourceKey {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface JournalKey {
+  uid: string;
+  planHash: string;
+  step: number;
+  attempt: number;
+}
+
+export const JournalEntry = z.object({
+  key: z.string(),
+  state: z.enum(['intent', 'succeeded', 'failed']),
+  intent: z.unknown(),
+  result: z.unknown().optional(),
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+});
+export type JournalEntry = z.infer<typeof JournalEntry>;
+
+export const ActionRecord = z.object({
+  id: z.string(),
+  at: z.string(),
+  kind: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  uid: z.string().optional(),
+  action: z.string(),
+  detail: z.record(z.string(), z.unknown()).default({}),
+});
+export type ActionRecord = z.infer<typeof ActionRecord>;
+
+export interface StoreWatch {
+  close(): Promise<void>;
+}
+
+export interface StateStore {
+  putSnapshot(ref: ResourceKey, snapshot: unknown): Promise<void>;
+  getSnapshot(ref: ResourceKey): Promise<unknown>;
+  deleteSnapshot(ref: ResourceKey): Promise<void>;
+
+  /**
+   * Records the intent of a step before its side effect. Idempotent: a second
+   * create of the same key changes nothing and returns the first entry.
+   */
+  createJournalEntry(key: JournalKey, intent: unknown): Promise<{ created: boolean; entry: JournalEntry }>;
+  /** Records a step's result; the first recorded result wins. */
+  completeJournalEntry(key: JournalKey, state: 'succeeded' | 'failed', result: unknown): Promise<JournalEntry>;
+  getJournalEntry(key: JournalKey): Promise<JournalEntry | undefined>;
+  listJournal(uid: string): Promise<JournalEntry[]>;
+
+  /** Appends to the action log. `id` (from newActionId) makes a retried append a no-op. */
+  appendAction(record: Omit<ActionRecord, 'id' | 'at'> & { id?: string; at?: string }): Promise<ActionRecord>;
+  /** The action log as JSON lines, oldest first; optionally for one resource. */
+  exportActions(filter?: Partial<ResourceKey>): AsyncIterable<string>;
+
+  /** Calls back on every put (value) and delete (undefined) under a prefix of /bosun/v1. */
+  watchPrefix(prefix: string, onChange: (key: string, value: string | undefined) => void): Promise<StoreWatch>;
+  close(): Promise<void>;
+}
+
+export const snapshotKey = (r: ResourceKey) => `${KEY_PREFIX}/snapshots/${r.kind}/${r.namespace}/${r.name}`;
+export const journalKey = (k: JournalKey) => `${KEY_PREFIX}/journal/${k.uid}/${k.planHash}/${String(k.step).padStart(3, '0')}/${String(k.attempt).padStart(3, '0')}`;
+export const journalPrefix = (uid: string) => `${KEY_PREFIX}/journal/${uid}/`;
+export const actionPrefix = (f: Partial<ResourceKey> = {}) => {
+  let p = `${KEY_PREFIX}/actions/`;
+  if (f.kind) {
+    p += `${f.kind}/`;
+    if (f.namespace) {
+      p += `${f.namespace}/`;
+      if (f.name) p += `${f.name}/`;
+    }
+  }
+  return p;
+};
+
+let seq = 0;
+/** Time-ordered, unique action ids: milliseconds, a per-process counter, randomness. */
+export const newActionId = (now = Date.now()) =>
+  `${now.toString().padStart(14, '0')}-${(seq++ % 1e6).toString().padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`;
