@@ -1,6 +1,7 @@
 // The dependency rule of DESIGN.md ("Layout"): each folder of src/ may import
-// only the folders named in its brackets; nothing imports controllers, cli or
-// main.ts. `npm run lint` fails on any import that breaks it.
+// only the folders named in its brackets; nothing imports the CLI, only the CLI
+// imports main.ts, and only main.ts wires controllers. `npm run lint` fails on
+// any import that breaks it.
 /** @type {Record<string, string[]>} layer -> the layers it may import */
 const allowed = {
   api: [],
@@ -28,15 +29,22 @@ module.exports = {
       from: { path: `^src/${layer}/` },
       to: {
         path: '^src/',
-        pathNot: [`^src/${layer}/`, ...allowed[layer].map((l) => `^src/${l}/`)],
+        pathNot: [`^src/${layer}/`, ...allowed[layer].map((l) => `^src/${l}/`), ...(layer === 'cli' ? ['^src/main\\.ts$'] : [])],
       },
     })),
     {
       name: 'nothing-imports-entry-points',
-      comment: 'main.ts and cli are entry points; controllers are wired only by main.ts and cli',
+      comment: 'nothing imports the CLI; only the CLI imports main.ts (the composition root)',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/main\\.ts$', '^src/cli/'] },
+      from: { path: '^src/', pathNot: '^src/cli/' },
       to: { path: ['^src/main\\.ts$', '^src/cli/'] },
+    },
+    {
+      name: 'only-main-wires-controllers',
+      comment: 'controllers are wired by main.ts only',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/main\\.ts$', '^src/controllers/'] },
+      to: { path: '^src/controllers/' },
     },
     {
       name: 'only-kube-imports-client-node',

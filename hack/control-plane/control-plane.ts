@@ -16,6 +16,8 @@ export interface ControlPlaneInfo {
   dir: string;
   server: string;
   etcdUrl: string;
+  /** Bosun's own etcd (never the cluster's) */
+  bosunEtcdUrl: string;
   caFile: string;
   auditLog: string;
   kubeconfigs: Record<IdentityName, string>;
@@ -25,7 +27,7 @@ export interface ControlPlaneInfo {
 
 export interface ControlPlane {
   info: ControlPlaneInfo;
-  components: Record<'etcd' | 'apiserver' | 'controllerManager' | 'scheduler' | 'kwok', Component>;
+  components: Record<'etcd' | 'bosunEtcd' | 'apiserver' | 'controllerManager' | 'scheduler' | 'kwok', Component>;
   /** Stop and start the API server on the same port and data. */
   restartApiserver(opts?: { downMs?: number }): Promise<void>;
   waitApiserverReady(): Promise<void>;
@@ -100,12 +102,13 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
   const log = opts.log ?? (() => {});
   const binDir = opts.binDir ?? process.env.BOSUN_BIN_DIR ?? buildTools();
   const dir = opts.dir;
-  for (const sub of ['logs', 'etcd', 'certs', 'kubeconfig']) mkdirSync(join(dir, sub), { recursive: true });
+  for (const sub of ['logs', 'etcd', 'bosun-etcd', 'certs', 'kubeconfig']) mkdirSync(join(dir, sub), { recursive: true });
   const bin = (name: string) => join(binDir, name);
   const logPath = (name: string) => join(dir, 'logs', `${name}.log`);
 
-  const [etcdPort, peerPort, apiPort, kwokPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [etcdPort, peerPort, apiPort, kwokPort, bosunEtcdPort, bosunPeerPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+  const bosunEtcdUrl = `http://127.0.0.1:${bosunEtcdPort}`;
   const server = `https://127.0.0.1:${apiPort}`;
 
   // Service-account signing keys and static tokens, one per identity.
@@ -131,17 +134,8 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
   const certDir = join(dir, 'certs', 'apiserver');
   const caFile = join(certDir, 'apiserver.crt');
 
-  const etcd = new Component('etcd', bin('etcd'), [
-    '--name=default',
-    `--data-dir=${join(dir, 'etcd')}`,
-    `--listen-client-urls=${etcdUrl}`,
-    `--advertise-client-urls=${etcdUrl}`,
-    `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
-    `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-    `--initial-cluster=default=http://127.0.0.1:${peerPort}`,
-    '--unsafe-no-fsync',
-    '--log-level=warn',
-  ], logPath('etcd'));
+  const etcd = etcdComponent('etcd', bin('etcd'), join(dir, 'etcd'), etcdPort, peerPort, logPath('etcd'));
+  const bosunEtcd = etcdComponent('bosun-etcd', bin('etcd'), join(dir, 'bosun-etcd'), bosunEtcdPort, bosunPeerPort, logPath('bosun-etcd'));
 
   const apiserver = new Component('kube-apiserver', bin('kube-apiserver'), [
     `--etcd-servers=${etcdUrl}`,
@@ -195,7 +189,7 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     `--config=${bin('kwok-stages.yaml')}`,
   ], logPath('kwok'));
 
-  const components = { etcd, apiserver, controllerManager, scheduler, kwok };
+  const components = { etcd, bosunEtcd, apiserver, controllerManager, scheduler, kwok };
   const all = Object.values(components);
   const logs = Object.fromEntries(all.map((c) => [c.name, c.logPath]));
   const explain = () => all.map((c) => `--- ${c.name} (${c.logPath})\n${c.tail(20)}`).join('\n');
@@ -204,13 +198,15 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     until('kube-apiserver /readyz', async () => (await httpsGet(`${server}/readyz`, { token: tokens.admin })).status === 200, 120_000, explain);
 
   const stop = async () => {
-    for (const c of [kwok, scheduler, controllerManager, apiserver, etcd]) await c.stop();
+    for (const c of [kwok, scheduler, controllerManager, apiserver, etcd, bosunEtcd]) await c.stop();
   };
 
   try {
     log(`starting etcd on ${etcdUrl}`);
     etcd.start();
+    bosunEtcd.start();
     await until('etcd /health', async () => (await fetch(`${etcdUrl}/health`)).ok, 30_000, explain);
+    await until("Bosun's etcd /health", async () => (await fetch(`${bosunEtcdUrl}/health`)).ok, 30_000, explain);
 
     log(`starting kube-apiserver on ${server}`);
     apiserver.start();
@@ -247,7 +243,7 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     }, 60_000, explain);
     log('control plane ready');
 
-    const info: ControlPlaneInfo = { dir, server, etcdUrl, caFile, auditLog, kubeconfigs, tokens, logs };
+    const info: ControlPlaneInfo = { dir, server, etcdUrl, bosunEtcdUrl, caFile, auditLog, kubeconfigs, tokens, logs };
     writeFileSync(join(dir, 'control-plane.json'), JSON.stringify(info, null, 2));
     return {
       info,
@@ -265,6 +261,23 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     await stop();
     throw err;
   }
+}
+
+/** An etcd member on loopback with --unsafe-no-fsync (test data need not survive power loss). */
+export function etcdComponent(name: string, binary: string, dataDir: string, clientPort: number, peerPort: number, logPath: string): Component {
+  const client = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  return new Component(name, binary, [
+    '--name=default',
+    `--data-dir=${dataDir}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=default=${peer}`,
+    '--unsafe-no-fsync',
+    '--log-level=warn',
+  ], logPath);
 }
 
 /** Reads the info a running control plane wrote into its directory. */

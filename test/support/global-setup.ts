@@ -1,5 +1,5 @@
 // Starts one local control plane for the whole integration run (envtest-style)
-// and installs Bosun's CRDs; test files reach it through inject('controlPlane').
+// and installs Bosun's CRDs and RBAC; test files reach it through inject('controlPlane').
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ export default async function setup(project: TestProject) {
     execFileSync('kubectl', ['--kubeconfig', cp.info.kubeconfigs.admin, ...args], { encoding: 'utf8' });
   kubectl('apply', '-k', join(repoRoot, 'config', 'crd'));
   kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd', '-l', 'app.kubernetes.io/part-of=bosun');
+  kubectl('apply', '-k', join(repoRoot, 'config', 'rbac'));
   console.log(`[control-plane] ready with CRDs in ${Date.now() - started} ms (${dir})`);
   project.provide('controlPlane', cp.info);
   return async () => {

@@ -1,7 +1,8 @@
 // When an integration test fails, print the end of every control-plane
-// component's log beside the failure.
+// component's log, and of every operator the file started, beside the failure.
 import { readFileSync } from 'node:fs';
-import { beforeEach, inject } from 'vitest';
+import { afterAll, beforeEach, inject } from 'vitest';
+import { running, stopAll } from './operator.js';
 
 const TAIL = 40;
 
@@ -17,5 +18,9 @@ beforeEach(({ onTestFailed }) => {
       }
       console.error(`\n----- ${name}: last ${TAIL} lines of ${path}\n${tail}`);
     }
+    for (const op of running) console.error(`\n----- operator ${op.identity}: last ${TAIL} lines of ${op.logPath}\n${op.log(TAIL)}`);
   });
 });
+
+// no operator outlives its test file
+afterAll(stopAll);

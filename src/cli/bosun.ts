@@ -1,0 +1,37 @@
+// `bosun`: the operator's entry point (and, later, the kubectl plugin's).
+import { errorMessage } from '../api/errors.js';
+import { startOperator } from '../main.js';
+import { loadRunConfig, runUsage } from './config.js';
+
+async function run(argv: string[]): Promise<void> {
+  let config;
+  try {
+    config = loadRunConfig(argv, process.env);
+  } catch (err) {
+    console.error(`${errorMessage(err)}\n\n${runUsage()}`);
+    process.exit(2);
+  }
+  const operator = await startOperator(config);
+  const { log } = operator;
+  process.on('unhandledRejection', (err) => log.error({ err: errorMessage(err) }, 'unhandled rejection (a bug); continuing'));
+  process.on('uncaughtException', (err) => log.error({ err: errorMessage(err), stack: err.stack }, 'uncaught exception (a bug); continuing'));
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    void operator.stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+const [command, ...rest] = process.argv.slice(2);
+switch (command) {
+  case 'run':
+    await run(rest);
+    break;
+  default:
+    console.error(`usage: bosun run [flags]   (bosun run --help lists them)\n\n${runUsage()}`);
+    process.exit(command === undefined || command === 'help' || command === '--help' ? 0 : 2);
+}

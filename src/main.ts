@@ -1,0 +1,109 @@
+// The composition root: the only place concrete adapters are wired together.
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { errorMessage } from './api/errors.js';
+import { setupGoalController } from './controllers/goal/setup.js';
+import { KubeClient } from './kube/client.js';
+import { KubeRest } from './kube/rest.js';
+import { Manager } from './runtime/manager.js';
+import { requestMetrics } from './runtime/observers.js';
+import { EtcdStateStore } from './store/etcd-store.js';
+import { createLogger, SecretMasker, type Logger } from './telemetry/logger.js';
+import { createMetrics } from './telemetry/metrics.js';
+
+/** Everything `bosun run` can be told (flags or BOSUN_* variables; see src/cli/config.ts). */
+const seconds = (d: number) => z.coerce.number().int().min(0).max(86400).default(d);
+const bool = (d: boolean) =>
+  z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+    .default(d)
+    .transform((v) => v === true || v === 'true' || v === '1');
+
+export const RunConfig = z.object({
+  kubeconfig: z.string().min(1).optional().describe('kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)'),
+  etcdEndpoints: z
+    .string()
+    .min(1, "is required: Bosun's own etcd, for example http://127.0.0.1:2379")
+    .transform((s) => s.split(',').map((e) => e.trim()))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  namespace: z.string().optional().describe('watch one namespace (default: all)'),
+  leaderElect: bool(true),
+  leaseNamespace: z.string().default('bosun-system'),
+  leaseName: z.string().default('bosun-operator'),
+  identity: z.string().min(1).default(`${hostname()}-${process.pid}`),
+  leaseDurationSeconds: seconds(15),
+  renewDeadlineSeconds: seconds(10),
+  retryPeriodSeconds: seconds(2),
+  healthAddr: z.string().regex(/^[^:]*:\d{1,5}$/, 'must be host:port').default('127.0.0.1:8080'),
+  workers: z.coerce.number().int().min(1).max(64).default(4),
+  resyncSeconds: seconds(600),
+  shutdownTimeoutSeconds: seconds(10),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+export type RunConfig = z.infer<typeof RunConfig>;
+
+export interface Operator {
+  manager: Manager;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export async function startOperator(config: RunConfig, opts: { log?: Logger } = {}): Promise<Operator> {
+  const log = opts.log ?? createLogger({ level: config.logLevel, masker: new SecretMasker(), base: { app: 'bosun', instance: config.identity } });
+  const metrics = createMetrics();
+  const rest = KubeRest.load(config.kubeconfig, { observe: requestMetrics(metrics), userAgent: `bosun/${config.identity}` });
+  const client = new KubeClient(rest, 'bosun');
+  const store = new EtcdStateStore({
+    endpoints: config.etcdEndpoints,
+    observer: {
+      op: (op, result, seconds) => {
+        metrics.storeOps.inc({ op, result });
+        if (seconds !== undefined) metrics.storeDuration.observe({ op }, seconds);
+      },
+      availability: (up) => (up ? log.info("Bosun's etcd is reachable again") : log.warn("Bosun's etcd is unreachable")),
+    },
+  });
+  const manager = new Manager({
+    log,
+    metrics,
+    healthAddr: config.healthAddr,
+    shutdownTimeoutMs: config.shutdownTimeoutSeconds * 1000,
+    leaderElection: config.leaderElect
+      ? {
+          client: client.as('bosun-leader-election'),
+          namespace: config.leaseNamespace,
+          name: config.leaseName,
+          identity: config.identity,
+          leaseDurationMs: config.leaseDurationSeconds * 1000,
+          renewDeadlineMs: config.renewDeadlineSeconds * 1000,
+          retryPeriodMs: config.retryPeriodSeconds * 1000,
+        }
+      : undefined,
+  });
+  setupGoalController({
+    manager,
+    client,
+    store,
+    log,
+    metrics,
+    instance: config.identity,
+    namespace: config.namespace,
+    workers: config.workers,
+    resyncMs: config.resyncSeconds * 1000,
+  });
+  manager.onStop(() => store.close());
+  manager.onStop(async () => rest.close());
+  await manager.start();
+  log.info({ namespace: config.namespace ?? '(all)', leaderElect: config.leaderElect }, 'bosun operator started');
+  return {
+    manager,
+    log,
+    stop: async () => {
+      try {
+        await manager.stop();
+      } catch (err) {
+        log.error({ err: errorMessage(err) }, 'shutdown failed');
+      }
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// Runs the real operator (`bosun run`) as a child process against the test
+// control plane, as the operator's own identity, and reads its metrics.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, until } from '../../hack/control-plane/wait.js';
+import type { ControlPlaneInfo } from '../../hack/control-plane/control-plane.js';
+import { repoRoot } from './paths.js';
+
+export interface OperatorOptions {
+  cp: ControlPlaneInfo;
+  identity: string;
+  /** watch only this namespace (each test file uses its own) */
+  namespace?: string;
+  /** Bosun's etcd (default: the control plane's) */
+  etcdUrl?: string;
+  leaseName?: string;
+  args?: string[];
+  /** wait until this replica holds the lease (default: true when leader election is on) */
+  waitForLeader?: boolean;
+}
+
+export interface RunningOperator {
+  identity: string;
+  proc: ChildProcess;
+  logPath: string;
+  healthUrl: string;
+  exited: Promise<number | null>;
+  log(lines?: number): string;
+  metrics(): Promise<string>;
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  /** SIGTERM and wait for exit */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit */
+  kill(): Promise<number | null>;
+}
+
+/** Every operator started by this worker, for log reports and clean-up. */
+export const running = new Set<RunningOperator>();
+
+export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
+  const port = await freePort();
+  const logPath = join(mkdtempSync(join(tmpdir(), 'bosun-operator-')), `${o.identity}.log`);
+  const out = openSync(logPath, 'a');
+  const args = [
+    '--import', 'tsx', join(repoRoot, 'src/cli/bosun.ts'), 'run',
+    '--kubeconfig', o.cp.kubeconfigs.operator,
+    '--etcd-endpoints', o.etcdUrl ?? o.cp.bosunEtcdUrl,
+    '--health-addr', `127.0.0.1:${port}`,
+    '--identity', o.identity,
+    '--lease-name', o.leaseName ?? `bosun-${o.namespace ?? 'all'}`,
+    '--log-level', 'debug',
+    ...(o.namespace ? ['--namespace', o.namespace] : []),
+    ...(o.args ?? []),
+  ];
+  const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', out, out] });
+  closeSync(out);
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const healthUrl = `http://127.0.0.1:${port}`;
+  const op: RunningOperator = {
+    identity: o.identity,
+    proc,
+    logPath,
+    healthUrl,
+    exited,
+    log: (lines = 80) => readFileSync(logPath, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'),
+    metrics: async () => (await fetch(`${healthUrl}/metrics`)).text(),
+    metric: async (name, labels = {}) => sumMetric(await op.metrics(), name, labels),
+    stop: async () => {
+      proc.kill('SIGTERM');
+      const code = await exited;
+      running.delete(op);
+      return code;
+    },
+    kill: async () => {
+      proc.kill('SIGKILL');
+      const code = await exited;
+      running.delete(op);
+      return code;
+    },
+  };
+  running.add(op);
+  let dead = false;
+  void exited.then(() => (dead = true));
+  await until(`operator ${o.identity} /readyz`, async () => {
+    if (dead) throw new Error('exited');
+    return (await fetch(`${healthUrl}/readyz`)).ok;
+  }, 60_000, () => op.log());
+  const electing = !(o.args ?? []).includes('--leader-elect=false');
+  if (o.waitForLeader ?? electing) {
+    await until(`operator ${o.identity} to lead`, async () => (await op.metric('bosun_leader')) === 1, 60_000, () => op.log());
+  }
+  return op;
+}
+
+/** Sums the samples of a metric whose labels include `labels`. */
+export function sumMetric(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^([a-zA-Z_:][\w:]*)(\{([^}]*)\})?\s+(\S+)/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) sum += Number(m[4]);
+  }
+  return sum;
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((op) => op.kill()));
+}
