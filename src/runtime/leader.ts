@@ -43,6 +43,20 @@ export function leaseDecision(spec: LeaseSpec | undefined, me: string, observedA
   return now - observedAt >= leaseDurationMs ? 'take' : 'wait';
 }
 
+/**
+ * When we saw the holder last renew. Our own clock's "now" at the first poll
+ * that saw the new record, unless the record's renewTime lies within the last
+ * retry period on our clock: then the renewal happened at renewTime, and
+ * using it removes up to one poll interval of lag from the takeover. A holder
+ * whose clock runs behind can make us take over at most one retry period
+ * early, which the gap between renew deadline (10 s) and lease duration
+ * (15 s) absorbs: the old leader has stopped acting by then.
+ */
+export function observedAt(spec: LeaseSpec | undefined, now: number, retryMs: number): number {
+  const renewed = spec?.renewTime ? Date.parse(spec.renewTime) : NaN;
+  return Number.isFinite(renewed) && renewed <= now && now - renewed <= retryMs ? renewed : now;
+}
+
 const microTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 export class LeaderElector {
@@ -138,7 +152,7 @@ export class LeaderElector {
       this.observed = { at: now };
       return true;
     }
-    if (lease.metadata.resourceVersion !== this.observed.rv) this.observed = { rv: lease.metadata.resourceVersion, at: now };
+    if (lease.metadata.resourceVersion !== this.observed.rv) this.observed = { rv: lease.metadata.resourceVersion, at: observedAt(lease.spec, now, this.retryMs) };
     const decision = leaseDecision(lease.spec, identity, this.observed.at, now, this.leaseMs);
     if (decision === 'wait') return false;
     const transitions = (lease.spec?.leaseTransitions ?? 0) + (decision === 'take' ? 1 : 0);

@@ -3,6 +3,7 @@
 // BOSUN_ERR_STORE_UNAVAILABLE and the caller's reconcile retries later.
 // Writes are idempotent, so a retry whose first attempt did land is harmless.
 import { noop } from 'cockatiel';
+import { randomUUID } from 'node:crypto';
 import { Etcd3 } from 'etcd3';
 import { BosunError, errorMessage } from '../api/errors.js';
 import {
@@ -102,7 +103,7 @@ export class EtcdStateStore implements StateStore {
 
   createJournalEntry(key: JournalKey, intent: unknown): Promise<{ created: boolean; entry: JournalEntry }> {
     const k = journalKey(key);
-    const entry: JournalEntry = { key: k, state: 'intent', intent, createdAt: new Date().toISOString() };
+    const entry: JournalEntry = { key: k, state: 'intent', writer: randomUUID(), intent, createdAt: new Date().toISOString() };
     return this.run('createJournalEntry', async () => {
       const res = await this.client
         .if(k, 'Create', '==', 0)
@@ -112,7 +113,9 @@ export class EtcdStateStore implements StateStore {
       if (res.succeeded) return { created: true, entry };
       const kv = res.responses[0]?.response_range?.kvs[0];
       if (!kv) throw new BosunError('BOSUN_ERR_STORE_CORRUPT', `${k}: transaction failed but the key is missing`);
-      return { created: false, entry: JournalEntry.parse(parse(k, kv.value.toString())) };
+      const existing = JournalEntry.parse(parse(k, kv.value.toString()));
+      // an earlier attempt of this very call may have landed before its answer was lost
+      return { created: existing.writer === entry.writer, entry: existing };
     });
   }
 

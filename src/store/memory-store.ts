@@ -28,7 +28,7 @@ export class MemoryStateStore implements StateStore {
     const k = journalKey(key);
     const prior = this.data.get(k);
     if (prior) return { created: false, entry: JSON.parse(prior) as JournalEntry };
-    const entry: JournalEntry = { key: k, state: 'intent', intent, createdAt: new Date().toISOString() };
+    const entry: JournalEntry = { key: k, state: 'intent', writer: String(this.data.size), intent, createdAt: new Date().toISOString() };
     this.data.set(k, JSON.stringify(entry));
     return { created: true, entry };
   }

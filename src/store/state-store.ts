@@ -21,6 +21,8 @@ export interface JournalKey {
 export const JournalEntry = z.object({
   key: z.string(),
   state: z.enum(['intent', 'succeeded', 'failed']),
+  /** the create call that wrote the entry: tells a retried create that its first attempt landed */
+  writer: z.string(),
   intent: z.unknown(),
   result: z.unknown().optional(),
   createdAt: z.string(),

@@ -9,7 +9,7 @@ import { startOperator, type RunningOperator } from '../support/operator.js';
 
 interface GoalJson {
   metadata: { finalizers?: string[]; generation: number; uid: string };
-  status?: { phase?: string; observedGeneration?: number; conditions?: { type: string; status: string; reason: string; message: string }[] };
+  status?: { phase?: string; observedGeneration?: number; conditions?: { type: string; status: string; reason: string; message: string; lastTransitionTime: string }[] };
 }
 
 const goalYaml = (name: string, spec: Record<string, unknown>) =>
