@@ -1,12 +1,11 @@
 // Starts one local control plane for the whole integration run (envtest-style)
 // and installs Bosun's CRDs and RBAC; test files reach it through inject('controlPlane').
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startControlPlane, type ControlPlaneInfo } from '../../hack/control-plane/control-plane.js';
-import { repoRoot } from './paths.js';
+import { installBosun } from './install.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,11 +17,7 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'bosun-test-cp-'));
   const started = Date.now();
   const cp = await startControlPlane({ dir, log: (line) => console.log(`[control-plane] ${line}`) });
-  const kubectl = (...args: string[]) =>
-    execFileSync('kubectl', ['--kubeconfig', cp.info.kubeconfigs.admin, ...args], { encoding: 'utf8' });
-  kubectl('apply', '-k', join(repoRoot, 'config', 'crd'));
-  kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd', '-l', 'app.kubernetes.io/part-of=bosun');
-  kubectl('apply', '-k', join(repoRoot, 'config', 'rbac'));
+  installBosun(cp.info.kubeconfigs.admin);
   console.log(`[control-plane] ready with CRDs in ${Date.now() - started} ms (${dir})`);
   project.provide('controlPlane', cp.info);
   return async () => {
