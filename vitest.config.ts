@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'hack/**/*.test.ts', 'test/lint/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'hack/**/*.test.ts', 'test/lint/**/*.test.ts', 'test/bench/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -1,0 +1,65 @@
+// A reconciler process under benchmark (Bosun's runtime or controller-runtime),
+// and what we read off it: its write count, its memory, its metrics.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { sumMetric } from '../../support/operator.js';
+
+export interface ContenderSpec {
+  name: string;
+  command: string;
+  args: (namespace: string, port: number) => string[];
+  /** successful status patches so far, from the process's own metrics */
+  patches(metrics: string): number;
+  /** non-watch API requests so far */
+  requests(metrics: string): number;
+  reconciles(metrics: string): number;
+}
+
+export interface Contender {
+  proc: ChildProcess;
+  port: number;
+  metrics(): Promise<string>;
+  rssKb(): number;
+  stop(): Promise<void>;
+}
+
+export function startContender(spec: ContenderSpec, namespace: string, port: number, log: (line: string) => void): Contender {
+  const proc = spawn(spec.command, spec.args(namespace, port), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const tail: string[] = [];
+  const keep = (b: Buffer) => {
+    tail.push(b.toString());
+    if (tail.length > 50) tail.shift();
+  };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+  proc.once('exit', (code) => code && log(`${spec.name} exited with ${code}: ${tail.join('').slice(-2000)}`));
+  return {
+    proc,
+    port,
+    metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+    rssKb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? NaN),
+    stop: async () => {
+      if (proc.exitCode !== null) return;
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    },
+  };
+}
+
+export const bosunSpec = (kubeconfig: string, resyncSeconds = 0, workers = 16): ContenderSpec => ({
+  name: 'bosun',
+  command: process.execPath,
+  args: (ns, port) => ['--import', 'tsx', new URL('../minimal-operator.ts', import.meta.url).pathname, kubeconfig, ns, String(port), String(workers), String(resyncSeconds)],
+  patches: (m) => sumMetric(m, 'bosun_kube_requests_total', { verb: 'patch', code: '200' }),
+  requests: (m) => ['get', 'list', 'create', 'update', 'patch', 'delete', 'apply'].reduce((s, verb) => s + sumMetric(m, 'bosun_kube_requests_total', { verb }), 0),
+  reconciles: (m) => sumMetric(m, 'bosun_reconcile_total'),
+});
+
+export const controllerRuntimeSpec = (binary: string, kubeconfig: string, workers = 16): ContenderSpec => ({
+  name: 'controller-runtime',
+  command: binary,
+  args: (ns, port) => ['--kubeconfig', kubeconfig, '--namespace', ns, '--workers', String(workers), '--metrics-addr', `127.0.0.1:${port}`],
+  patches: (m) => sumMetric(m, 'rest_client_requests_total', { method: 'PATCH', code: '200' }),
+  requests: (m) => ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].reduce((s, method) => s + sumMetric(m, 'rest_client_requests_total', { method }), 0),
+  reconciles: (m) => sumMetric(m, 'controller_runtime_reconcile_total'),
+});

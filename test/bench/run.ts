@@ -1,0 +1,212 @@
+// `npm run bench`: Bosun's benchmarks on the local control plane, in one run so
+// that ratios compare like with like on a shared, noisy machine. Prints
+// figures as it goes and, last, all of them as one JSON line.
+//   BOSUN_BENCH_SIZES   object counts (default 1000,10000)
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { identities } from '../../hack/control-plane/identities.js';
+import { startControlPlane } from '../../hack/control-plane/control-plane.js';
+import { freePort, until } from '../../hack/control-plane/wait.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { KubeRest } from '../../src/kube/rest.js';
+import { installBosun } from '../support/install.js';
+import { bosunSpec, controllerRuntimeSpec, startContender, type Contender, type ContenderSpec } from './lib/contender.js';
+import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource } from './lib/goals.js';
+import { percentile, round } from './lib/stats.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const say = (line: string) => console.log(`[bench] ${line}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sizes = (process.env.BOSUN_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
+
+function buildControllerRuntimePeer(): string {
+  const src = join(here, 'controller-runtime');
+  const hash = createHash('sha256').update(readFileSync(join(src, 'go.sum'))).update(readFileSync(join(src, 'main.go'))).digest('hex').slice(0, 12);
+  const cache = process.env.BOSUN_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'bosun');
+  const bin = join(cache, 'bench', `controller-runtime-${hash}`);
+  if (!existsSync(bin)) {
+    say('building the controller-runtime peer (first time only)');
+    mkdirSync(dirname(bin), { recursive: true });
+    execFileSync('go', ['build', '-trimpath', '-o', bin, '.'], {
+      cwd: src,
+      stdio: 'inherit',
+      env: { ...process.env, GOWORK: 'off', CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' },
+    });
+  }
+  return bin;
+}
+
+interface ColdStart {
+  coldStartMs: number;
+  reconcilesPerSecond: number;
+  rssKbPerObject: number;
+  requestsPerReconcile: number;
+  contender: Contender;
+}
+
+/** Starts `spec` on a namespace holding `n` unreconciled Goals and waits until every one has its status. */
+async function coldStart(spec: ContenderSpec, admin: KubeClient, namespace: string, n: number): Promise<ColdStart> {
+  // baseline memory: the same process with an empty cache
+  await createNamespace(admin, `${namespace}-empty`);
+  const base = startContender(spec, `${namespace}-empty`, await freePort(), say);
+  await until(`${spec.name} up`, async () => (await base.metrics()).length > 0, 60_000);
+  await sleep(2000);
+  const rss0 = base.rssKb();
+  await base.stop();
+
+  const started = performance.now();
+  const c = startContender(spec, namespace, await freePort(), say);
+  let firstWrite = 0;
+  let done = 0;
+  while (!done) {
+    const m = await c.metrics().catch(() => '');
+    const patches = m ? spec.patches(m) : 0;
+    const now = performance.now();
+    if (patches >= 1 && !firstWrite) firstWrite = now;
+    if (patches >= n) done = now;
+    else await sleep(20);
+    if (now - started > 600_000) throw new Error(`${spec.name} did not reconcile ${n} Goals in 10 minutes`);
+  }
+  await sleep(2000);
+  const m = await c.metrics();
+  return {
+    coldStartMs: done - started,
+    reconcilesPerSecond: n / ((done - firstWrite) / 1000),
+    rssKbPerObject: (c.rssKb() - rss0) / n,
+    requestsPerReconcile: spec.requests(m) / Math.max(1, spec.reconciles(m)),
+    contender: c,
+  };
+}
+
+/** Spec changes at `rate` per second for `seconds`; the time from each change to the status that observed it. */
+async function latency(admin: KubeClient, namespace: string, n: number, rate: number, seconds: number): Promise<{ p50: number; p99: number; missed: number }> {
+  const { metadata } = await admin.listPage(goalResource, { namespace, limit: 1 });
+  const observed = new Map<string, { generation: number; at: number }[]>();
+  const abort = new AbortController();
+  const watching = admin.rest.watch(`/apis/bosun.dev/v1alpha1/namespaces/${namespace}/goals`, { resourceVersion: metadata.resourceVersion }, (ev) => {
+    const obj = ev.object as { metadata?: { name?: string }; status?: { observedGeneration?: number } };
+    const name = obj.metadata?.name;
+    const gen = obj.status?.observedGeneration;
+    if (name && gen !== undefined) observed.set(name, [...(observed.get(name) ?? []), { generation: gen, at: performance.now() }]);
+  }, abort.signal).catch(() => {});
+  const changes: { name: string; sent: number; generation: number }[] = [];
+  const total = rate * seconds;
+  const start = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const name = `g-${i % n}`;
+    const sent = performance.now();
+    inflight.push(
+      admin.patch<{ metadata: { generation: number } }>(goalResource, namespace, name, { spec: { intent: { replicas: 2 + i } } }).then((res) => {
+        changes.push({ name, sent, generation: res.metadata.generation });
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  await sleep(5000);
+  abort.abort();
+  await watching;
+  const latencies: number[] = [];
+  let missed = 0;
+  for (const c of changes) {
+    const hit = observed.get(c.name)?.find((o) => o.generation >= c.generation);
+    if (hit) latencies.push(hit.at - c.sent);
+    else missed += 1;
+  }
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), missed };
+}
+
+/** Write requests by the operator's identity in `namespace` since audit-log line `from`. */
+function auditWritesSince(auditLog: string, from: number, namespace: string): number {
+  const writes = new Set(['create', 'update', 'patch', 'delete']);
+  return readFileSync(auditLog, 'utf8')
+    .split('\n')
+    .slice(from)
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { stage: string; verb: string; user: { username: string }; objectRef?: { namespace?: string } })
+    .filter((e) => e.stage === 'ResponseComplete' && writes.has(e.verb) && e.user.username === identities.operator.user && e.objectRef?.namespace === namespace).length;
+}
+const auditLines = (auditLog: string) => readFileSync(auditLog, 'utf8').split('\n').length - 1;
+
+async function main() {
+  const crBinary = buildControllerRuntimePeer();
+  const dir = mkdtempSync(join(tmpdir(), 'bosun-bench-'));
+  say('starting the local control plane');
+  const cp = await startControlPlane({ dir, nodes: 1 });
+  try {
+    installBosun(cp.info.kubeconfigs.admin);
+    const admin = new KubeClient(KubeRest.load(cp.info.kubeconfigs.admin, { maxSockets: 64 }), 'bench');
+    const operator = new KubeClient(KubeRest.load(cp.info.kubeconfigs.operator, { maxSockets: 64 }), 'bench-ceiling');
+    const bySize: Record<string, Record<string, number>> = {};
+
+    for (const n of sizes) {
+      say(`--- ${n} Goals`);
+      const ns = { ceiling: `ceiling-${n}`, bosun: `bosun-${n}`, cr: `cr-${n}` };
+      for (const name of Object.values(ns)) {
+        await createNamespace(admin, name);
+        await createGoals(admin, name, n);
+      }
+      say(`created ${3 * n} Goals`);
+
+      const ceiling = await ceilingPatchesPerSecond(operator, ns.ceiling);
+      say(`ceiling: ${round(ceiling.perSecond)} status patches/s (bare client, 64 in flight)`);
+
+      const bosun = await coldStart(bosunSpec(cp.info.kubeconfigs.operator), admin, ns.bosun, n);
+      say(`bosun: every Goal reconciled ${round(bosun.coldStartMs)} ms after start; ${round(bosun.reconcilesPerSecond)} reconciles/s; ${round(bosun.rssKbPerObject, 2)} KB RSS per cached object; ${round(bosun.requestsPerReconcile, 2)} API requests per reconcile`);
+      const bosunLatency = await latency(admin, ns.bosun, n, 50, 10);
+      say(`bosun at 50 changes/s: p50 ${round(bosunLatency.p50)} ms, p99 ${round(bosunLatency.p99)} ms (missed ${bosunLatency.missed})`);
+      await bosun.contender.stop();
+
+      // a no-op resync (and the cold start before it) over reconciled Goals
+      const mark = auditLines(cp.info.auditLog);
+      const resync = startContender(bosunSpec(cp.info.kubeconfigs.operator, 2), ns.bosun, await freePort(), say);
+      await until('bosun resync process up', async () => (await resync.metrics()).length > 0, 60_000);
+      await sleep(5000);
+      const resyncReconciles = bosunSpec('').reconciles(await resync.metrics());
+      await resync.stop();
+      const noopWrites = auditWritesSince(cp.info.auditLog, mark, ns.bosun);
+      say(`bosun no-op resync: ${noopWrites} writes over ${resyncReconciles} reconciles`);
+
+      const cr = await coldStart(controllerRuntimeSpec(crBinary, cp.info.kubeconfigs.operator), admin, ns.cr, n);
+      say(`controller-runtime: every Goal reconciled ${round(cr.coldStartMs)} ms after start; ${round(cr.reconcilesPerSecond)} reconciles/s; ${round(cr.rssKbPerObject, 2)} KB RSS per cached object; ${round(cr.requestsPerReconcile, 2)} API requests per reconcile`);
+      const crLatency = await latency(admin, ns.cr, n, 50, 10);
+      say(`controller-runtime at 50 changes/s: p50 ${round(crLatency.p50)} ms, p99 ${round(crLatency.p99)} ms`);
+      await cr.contender.stop();
+
+      bySize[n] = {
+        objects: n,
+        ceiling_patches_per_s: round(ceiling.perSecond),
+        bosun_reconciles_per_s: round(bosun.reconcilesPerSecond),
+        ratio_vs_ceiling: round(bosun.reconcilesPerSecond / ceiling.perSecond, 3),
+        controller_runtime_reconciles_per_s: round(cr.reconcilesPerSecond),
+        ratio_vs_controller_runtime: round(bosun.reconcilesPerSecond / cr.reconcilesPerSecond, 3),
+        bosun_cold_start_ms: round(bosun.coldStartMs),
+        controller_runtime_cold_start_ms: round(cr.coldStartMs),
+        p50_ms_at_50_per_s: round(bosunLatency.p50),
+        p99_ms_at_50_per_s: round(bosunLatency.p99),
+        controller_runtime_p50_ms_at_50_per_s: round(crLatency.p50),
+        controller_runtime_p99_ms_at_50_per_s: round(crLatency.p99),
+        rss_kb_per_object: round(bosun.rssKbPerObject, 2),
+        controller_runtime_rss_kb_per_object: round(cr.rssKbPerObject, 2),
+        api_requests_per_reconcile: round(bosun.requestsPerReconcile, 3),
+        noop_resync_writes: noopWrites,
+      };
+      say(`Bosun/ceiling ${bySize[n].ratio_vs_ceiling}, Bosun/controller-runtime ${bySize[n].ratio_vs_controller_runtime}`);
+    }
+    const largest = bySize[String(Math.max(...sizes))] ?? {};
+    console.log(JSON.stringify({ ...largest, by_size: bySize }));
+  } finally {
+    await cp.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
+process.exit(0);
