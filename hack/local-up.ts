@@ -1,11 +1,14 @@
 // The README's run command (hack/local-up.sh) ends here: start the local
-// control plane, install Bosun's CRDs, apply the samples, show them, and keep
-// running until Ctrl-C.
+// control plane, install Bosun's CRDs and RBAC, start the operator (as its own
+// identity, with its own etcd), apply the samples, show a reconciled Goal, and
+// keep running until Ctrl-C.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Component } from './control-plane/component.js';
 import { startControlPlane } from './control-plane/control-plane.js';
+import { freePort, until } from './control-plane/wait.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = process.env.BOSUN_LOCAL_DIR ?? join(root, '.local', 'control-plane');
@@ -16,21 +19,39 @@ const cp = await startControlPlane({ dir, log: say });
 const admin = cp.info.kubeconfigs.admin;
 const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', admin, ...args], { encoding: 'utf8' });
 
-say('installing CRDs');
+say('installing CRDs and RBAC');
 kubectl('apply', '-k', join(root, 'config', 'crd'));
 kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd', '-l', 'app.kubernetes.io/part-of=bosun');
+kubectl('apply', '-k', join(root, 'config', 'rbac'));
+
+const healthPort = await freePort();
+const operator = new Component('bosun', process.execPath, [
+  '--import', 'tsx', join(root, 'src', 'cli', 'bosun.ts'), 'run',
+  '--kubeconfig', cp.info.kubeconfigs.operator,
+  '--etcd-endpoints', cp.info.bosunEtcdUrl,
+  '--health-addr', `127.0.0.1:${healthPort}`,
+  '--identity', 'bosun-local',
+], join(dir, 'logs', 'operator.log'));
+say(`starting the operator (logs: ${operator.logPath})`);
+operator.start();
+await until('the operator to lead', async () => (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text().then((m) => /^bosun_leader 1$/m.test(m)), 60_000, () => operator.tail());
+
 say('applying samples (config/samples)');
 kubectl('create', 'namespace', 'demo');
 console.log(kubectl('apply', '-n', 'demo', '-k', join(root, 'config', 'samples')));
+await until('the sample Goals reconciled', async () => kubectl('get', 'goal', 'scale-web', '-n', 'demo', '-o', 'jsonpath={.status.phase}') !== '', 60_000, () => operator.tail());
 say('kubectl get goals,pipelines,pipelineruns,approvals -n demo');
 console.log(kubectl('get', 'goals,pipelines,pipelineruns,approvals', '-n', 'demo'));
+say('kubectl describe goal scale-web -n demo');
+console.log(kubectl('describe', 'goal', 'scale-web', '-n', 'demo'));
 say('kubectl get deployments,pods -n demo');
 kubectl('rollout', 'status', 'deployment/web', '-n', 'demo', '--timeout=60s');
 console.log(kubectl('get', 'deployments,pods', '-n', 'demo', '-o', 'wide'));
 
 console.log(`
-Bosun's local control plane is running (etcd, kube-apiserver, kube-controller-manager,
-kube-scheduler and KWOK fake nodes, all on loopback). In another terminal:
+Bosun is running: the operator (health and metrics on http://127.0.0.1:${healthPort}/metrics),
+its own etcd, and a local control plane (etcd, kube-apiserver, kube-controller-manager,
+kube-scheduler and KWOK fake nodes), all on loopback. In another terminal:
 
   export KUBECONFIG=${admin}
   kubectl get bosun -A                 # every Bosun resource
@@ -45,7 +66,8 @@ let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
   stopping = true;
-  say('stopping the control plane');
+  say('stopping the operator and the control plane');
+  await operator.stop();
   await cp.stop();
   process.exit(0);
 };
