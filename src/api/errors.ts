@@ -14,6 +14,12 @@ export const errorCodes = {
   BOSUN_ERR_STORE_CORRUPT: "A record in Bosun's etcd does not parse; it is left as it is and reported.",
   BOSUN_ERR_TERMINAL: 'A reconcile failed in a way retrying cannot fix; recorded on the resource, not retried.',
   BOSUN_ERR_NOT_LEADER: 'This replica lost leadership; it stops acting at once.',
+  BOSUN_ERR_PLANNING: 'No plan can be made for this spec as it stands; the Goal is Stalled with the reason.',
+  BOSUN_ERR_TOOL_UNKNOWN: 'A plan names a tool the registry does not have.',
+  BOSUN_ERR_TOOL_NOT_ALLOWED: "A plan names a tool outside the Goal's spec.tools allowlist.",
+  BOSUN_ERR_TOOL_DENIED: "A plan names a tool the RiskPolicy's spec.tools.deny lists.",
+  BOSUN_ERR_TOOL_PARAMS: "A step's parameters do not match the tool's schema; the message names the parameter.",
+  BOSUN_ERR_TOOL_FAILED: 'A tool ran and failed; the message says why (forbidden, not found, timed out, …).',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -20,6 +20,7 @@ export interface ListOptions {
 }
 
 const MERGE = 'application/merge-patch+json';
+const STRATEGIC = 'application/strategic-merge-patch+json';
 const APPLY = 'application/apply-patch+yaml';
 
 export class KubeClient {
@@ -98,13 +99,13 @@ export class KubeClient {
     });
   }
 
-  /** A JSON merge patch; with `resourceVersion` it fails with a conflict if the object changed since. */
+  /** A JSON merge patch (strategic merge for built-in kinds when asked); with `resourceVersion` it fails with a conflict if the object changed since. */
   patch<T = KubeObject>(
     r: Resource,
     namespace: string | undefined,
     name: string,
     patch: Record<string, unknown>,
-    opts: { resourceVersion?: string; subresource?: string; dryRun?: boolean } = {},
+    opts: { resourceVersion?: string; subresource?: string; dryRun?: boolean; strategic?: boolean } = {},
   ): Promise<T> {
     const body = opts.resourceVersion
       ? { ...patch, metadata: { ...(patch.metadata as Record<string, unknown> | undefined), resourceVersion: opts.resourceVersion } }
@@ -115,8 +116,13 @@ export class KubeClient {
       path: resourcePath(r, { namespace, name, subresource: opts.subresource }),
       query: { fieldManager: this.fieldManager, dryRun: opts.dryRun ? 'All' : undefined },
       body,
-      contentType: MERGE,
+      contentType: opts.strategic ? STRATEGIC : MERGE,
     });
+  }
+
+  /** Raw text from a GET (pod logs). */
+  getText(path: string, query: Record<string, string | number | boolean | undefined>): Promise<string> {
+    return this.rest.requestText({ verb: 'get', method: 'GET', path, query });
   }
 
   /**

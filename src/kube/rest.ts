@@ -122,6 +122,16 @@ export class KubeRest {
     return (text ? JSON.parse(text) : {}) as T;
   }
 
+  /** One request whose answer is plain text (pod logs). */
+  async requestText(req: KubeRequest): Promise<string> {
+    const { res, started } = await this.send(req, this.agent);
+    const text = await readBody(res);
+    const code = res.statusCode ?? 0;
+    this.opts.observe?.(req.verb, code, (performance.now() - started) / 1000);
+    if (code < 200 || code > 299) throw apiError(code, text, `${req.method} ${req.path}`);
+    return text;
+  }
+
   /**
    * Streams a watch. Resolves when the server ends the stream or `signal`
    * aborts it; rejects with KubeApiError on an error answer or an ERROR event

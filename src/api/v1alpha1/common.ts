@@ -99,14 +99,19 @@ export const Planner = z.enum(['rules', 'llm']).describe('rules: deterministic p
 
 export const StepState = z.enum(['Pending', 'Running', 'Succeeded', 'Failed', 'Skipped', 'RolledBack']);
 
+export const StepWhen = z.enum(['always', 'on-failure']).describe('on-failure: runs only after an earlier step failed (a rollback)');
+
 export const PlanStep = z.object({
   tool: z.string().min(1).max(63),
+  when: StepWhen.default('always'),
   params: z.record(z.string(), z.unknown()).default({}).describe('Tool parameters, validated by the tool\'s own schema'),
   description: z.string().max(1024).default(''),
   reasoning: z.string().max(2048).optional(),
   risk: RiskLevel,
   state: StepState.optional(),
   attempt: z.int().min(0).optional(),
+  /** earliest time of the next retry, while a retryable failure backs off */
+  retryAt: Timestamp.optional(),
   startedAt: Timestamp.optional(),
   finishedAt: Timestamp.optional(),
   message: z.string().max(2048).optional(),

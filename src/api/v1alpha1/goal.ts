@@ -52,7 +52,7 @@ export const GoalSpec = z
   );
 export type GoalSpec = z.infer<typeof GoalSpec>;
 
-export const GoalPhase = z.enum(['Pending', 'Planning', 'AwaitingApproval', 'Executing', 'Succeeded', 'Failed', 'Denied', 'Stalled']);
+export const GoalPhase = z.enum(['Pending', 'Planning', 'Planned', 'AwaitingApproval', 'Executing', 'Succeeded', 'Failed', 'Denied', 'Stalled']);
 export type GoalPhase = z.infer<typeof GoalPhase>;
 
 export const GoalStatus = z.object({
@@ -64,6 +64,8 @@ export const GoalStatus = z.object({
   planHash: z.string().regex(/^[a-f0-9]{64}$/).optional(),
   approvalRef: Label.optional().describe('The Approval this Goal waits for'),
   findings: z.array(z.string().max(1024)).max(20).optional().describe('What diagnosis found'),
+  riskReasons: z.array(z.string().max(512)).max(20).optional().describe('The risk rules that raised the plan\'s risk'),
+  decision: z.string().max(1024).optional().describe('What policy decided, and by which rule'),
   cost: Cost.optional(),
   startedAt: Timestamp.optional(),
   completedAt: Timestamp.optional(),

@@ -9,3 +9,4 @@ export * from './model-provider.js';
 export * from './kinds.js';
 export * from './meta.js';
 export * from './reasons.js';
+export * from './plan.js';

@@ -19,5 +19,18 @@ export const GoalReason = {
   DuplicateTool: 'DuplicateTool',
   InvalidObject: 'InvalidObject',
   StateStoreUnavailable: 'StateStoreUnavailable',
+  NoPlanner: 'NoPlanner',
+  TargetNotFound: 'TargetNotFound',
+  NoPreviousRevision: 'NoPreviousRevision',
+  InvalidPlan: 'InvalidPlan',
+  Planned: 'Planned',
+  NothingToDo: 'NothingToDo',
+  ApprovalRequired: 'ApprovalRequired',
+  Denied: 'Denied',
+  Executing: 'Executing',
+  StepFailed: 'StepFailed',
+  RolledBack: 'RolledBack',
+  Succeeded: 'Succeeded',
+  NotLeader: 'NotLeader',
 } as const;
 export type GoalReason = (typeof GoalReason)[keyof typeof GoalReason];

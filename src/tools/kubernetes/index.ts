@@ -1,0 +1,8 @@
+// The Kubernetes tool family.
+import type { AnyTool } from '../tool.js';
+import { describe, events, get, list, logs } from './read.js';
+import { waitForCondition } from './wait.js';
+import { apply, del, patch, rolloutRestart, rolloutUndo, scale, setImage } from './write.js';
+
+export const kubernetesTools = (): AnyTool[] =>
+  [get, list, describe, logs, events, apply, patch, scale, rolloutRestart, rolloutUndo, setImage, del, waitForCondition] as unknown as AnyTool[];

@@ -1,0 +1,40 @@
+// A tool: a named, typed action with a base risk. Plans name tools; the
+// registry validates parameters and gates every call.
+import type { z } from 'zod';
+import type { RiskLevel } from '../api/v1alpha1/common.js';
+import type { KubeClient } from '../kube/client.js';
+import type { Effect } from '../policy/risk.js';
+
+export interface ToolContext {
+  client: KubeClient;
+  /** the namespace the Goal acts in */
+  namespace: string;
+  /** mutating calls become server-side dry-runs */
+  dryRun: boolean;
+  /** stable across retries of one step: identical on a re-run after a crash */
+  idempotencyKey: string;
+  /** when the step was first started (from the journal): stable across retries */
+  stepStartedAt: string;
+}
+
+export interface ToolResult {
+  summary: string;
+  data?: Record<string, unknown>;
+  /** false: not finished yet (wait-for-condition); call again after requeueAfterMs */
+  done?: boolean;
+  requeueAfterMs?: number;
+}
+
+export interface Tool<P = Record<string, unknown>> {
+  name: string;
+  description: string;
+  params: z.ZodType<P>;
+  risk: RiskLevel;
+  effect: Effect;
+  reversible: boolean;
+  execute(ctx: ToolContext, params: P): Promise<ToolResult>;
+}
+
+/** Keeps the params type of each tool while the registry holds them all. */
+export const defineTool = <P>(tool: Tool<P>): Tool<P> => tool;
+export type AnyTool = Tool<never>;
