@@ -187,6 +187,7 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     '--node-ip=10.244.0.1',
     `--server-address=127.0.0.1:${kwokPort}`,
     `--config=${bin('kwok-stages.yaml')}`,
+    `--config=${join(dirname(fileURLToPath(import.meta.url)), 'kwok-stages', 'pod-never-ready.yaml')}`,
   ], logPath('kwok'));
 
   const components = { etcd, bosunEtcd, apiserver, controllerManager, scheduler, kwok };
