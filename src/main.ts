@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { errorMessage } from './api/errors.js';
 import { setupGoalController } from './controllers/goal/setup.js';
+import { parseFailpoints } from './executor/failpoints.js';
 import { KubeClient } from './kube/client.js';
 import { KubeRest } from './kube/rest.js';
 import { Manager } from './runtime/manager.js';
@@ -28,7 +29,8 @@ export const RunConfig = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/ }))),
   namespace: z.string().optional().describe('watch one namespace (default: all)'),
   leaderElect: bool(true),
-  leaseNamespace: z.string().default('bosun-system'),
+  operatorNamespace: z.string().default('bosun-system').describe("the operator's namespace: its Lease and the cluster-default RiskPolicy live there"),
+  leaseNamespace: z.string().optional(),
   leaseName: z.string().default('bosun-operator'),
   identity: z.string().min(1).default(`${hostname()}-${process.pid}`),
   leaseDurationSeconds: seconds(15),
@@ -71,7 +73,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     leaderElection: config.leaderElect
       ? {
           client: client.as('bosun-leader-election'),
-          namespace: config.leaseNamespace,
+          namespace: config.leaseNamespace ?? config.operatorNamespace,
           name: config.leaseName,
           identity: config.identity,
           leaseDurationMs: config.leaseDurationSeconds * 1000,
@@ -90,6 +92,8 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     namespace: config.namespace,
     workers: config.workers,
     resyncMs: config.resyncSeconds * 1000,
+    operatorNamespace: config.operatorNamespace,
+    crashpoint: parseFailpoints(process.env.BOSUN_FAILPOINTS),
   });
   manager.onStop(() => store.close());
   manager.onStop(async () => rest.close());

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../hack/control-plane/wait.js';
 import { hasCode } from '../../src/api/errors.js';
+import { GoalAgent } from '../../src/agents/goal/agent.js';
 import { goalReconciler, goalResource } from '../../src/controllers/goal/reconciler.js';
 import { KubeClient } from '../../src/kube/client.js';
 import type { EventRecorder } from '../../src/kube/events.js';
@@ -52,6 +53,9 @@ describe('status write conflicts', () => {
       events,
       log,
       now: () => new Date(),
+      agent: new GoalAgent(),
+      operatorNamespace: 'bosun-system',
+      fence: () => true,
       afterGather: async () => {
         if (!interfere) return;
         interfere = false;
@@ -81,7 +85,7 @@ describe('status write conflicts', () => {
     expect(goal.metadata.labels.team).toBe('payments'); // the other writer's change
     expect(goal.spec.intent.replicas).toBe(5);
     expect(goal.metadata.finalizers).toContain('bosun.dev/cleanup');
-    expect(goal.status).toMatchObject({ phase: 'Pending', observedGeneration: goal.metadata.generation }); // ours, computed from the new spec
+    expect(goal.status).toMatchObject({ phase: 'Stalled', observedGeneration: goal.metadata.generation }); // ours (no deployment/web here: TargetNotFound), computed from the new spec
     expect(goal.metadata.generation).toBe(2);
   });
 });

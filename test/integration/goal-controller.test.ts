@@ -1,29 +1,42 @@
 // The Goal controller against the real API server and Bosun's real etcd:
-// finalizer, conditions, observedGeneration, Events, the etcd snapshot, clean
-// deletion, and bad input that ends Stalled while the operator keeps running.
+// finalizer, plan, conditions, observedGeneration, Events, the etcd snapshot,
+// clean deletion, and bad input that ends Stalled while the operator keeps running.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../hack/control-plane/wait.js';
 import { EtcdStateStore } from '../../src/store/etcd-store.js';
 import { controlPlane, kubectl, kubectlOk, useNamespace } from '../support/cluster.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
+import { createDeployment, getDeployment } from '../support/workloads.js';
 
-interface GoalJson {
+export interface GoalJson {
   metadata: { finalizers?: string[]; generation: number; uid: string };
-  status?: { phase?: string; observedGeneration?: number; conditions?: { type: string; status: string; reason: string; message: string; lastTransitionTime: string }[] };
+  status?: {
+    phase?: string;
+    observedGeneration?: number;
+    planHash?: string;
+    risk?: string;
+    progress?: string;
+    decision?: string;
+    riskReasons?: string[];
+    findings?: string[];
+    plan?: { steps: { tool: string; state?: string; risk: string; message?: string; when?: string; attempt?: number }[] };
+    conditions?: { type: string; status: string; reason: string; message: string; lastTransitionTime: string }[];
+  };
 }
 
-const goalYaml = (name: string, spec: Record<string, unknown>) =>
-  JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec });
+const goalYaml = (name: string, spec: Record<string, unknown>) => JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec });
 
 describe('Goal controller', () => {
   const ns = useNamespace('goal');
   let op: RunningOperator;
   let store: EtcdStateStore;
   const get = (name: string) => JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'json'], { namespace: ns() })) as GoalJson;
-  const waitFor = (what: string, check: () => boolean) => until(what, async () => check(), 30_000, () => op.log());
+  const waitFor = (what: string, check: () => boolean) => until(what, async () => check(), 60_000, () => op.log());
+  const condition = (name: string, type: string) => get(name).status?.conditions?.find((c) => c.type === type);
 
   beforeAll(async () => {
     store = new EtcdStateStore({ endpoints: [controlPlane().bosunEtcdUrl] });
+    await createDeployment(ns(), 'web', { replicas: 2 });
     op = await startOperator({ cp: controlPlane(), identity: 'goal-test', namespace: ns() });
   });
   afterAll(async () => {
@@ -31,28 +44,29 @@ describe('Goal controller', () => {
     await store?.close();
   });
 
-  it('accepts a valid Goal: finalizer, Pending, Ready=False/Accepted, observedGeneration, an Event and an etcd snapshot', async () => {
+  it('runs a scale Goal to Succeeded: finalizer, plan, conditions, observedGeneration, Events, etcd snapshot', async () => {
     kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: goalYaml('scale-web', { intent: { type: 'scale', target: 'deployment/web', replicas: 3 } }) });
-    await waitFor('status.observedGeneration', () => get('scale-web').status?.observedGeneration === 1);
+    await waitFor('Succeeded', () => get('scale-web').status?.phase === 'Succeeded');
     const goal = get('scale-web');
     expect(goal.metadata.finalizers).toContain('bosun.dev/cleanup');
-    expect(goal.status?.phase).toBe('Pending');
-    expect(goal.status?.conditions).toEqual([expect.objectContaining({ type: 'Ready', status: 'False', reason: 'Accepted' })]);
+    expect(goal.status).toMatchObject({ observedGeneration: 1, risk: 'low', progress: '2/2', planHash: expect.stringMatching(/^[a-f0-9]{64}$/) });
+    expect(goal.status?.plan?.steps.map((s) => [s.tool, s.state])).toEqual([['k8s.scale', 'Succeeded'], ['k8s.wait-for-condition', 'Succeeded']]);
+    expect(condition('scale-web', 'Ready')).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    expect(condition('scale-web', 'Succeeded')).toMatchObject({ status: 'True' });
+    expect(getDeployment(ns(), 'web').status.availableReplicas).toBe(3);
 
-    await waitFor('the Accepted Event', () => kubectlOk(['describe', 'goal', 'scale-web'], { namespace: ns() }).includes('Accepted'));
     const describe = kubectlOk(['describe', 'goal', 'scale-web'], { namespace: ns() });
-    expect(describe).toMatch(/Normal\s+Accepted\s+.*bosun\.dev\/goal-controller/);
-
+    for (const reason of ['Planned', 'StepSucceeded', 'Succeeded']) expect(describe).toMatch(new RegExp(`Normal\\s+${reason}\\s+.*bosun\\.dev/goal-controller`));
     const snapshot = (await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'scale-web' })) as { uid: string; status: { phase: string } };
-    expect(snapshot).toMatchObject({ uid: goal.metadata.uid, status: { phase: 'Pending' } });
+    expect(snapshot).toMatchObject({ uid: goal.metadata.uid, status: { phase: 'Succeeded' } });
   });
 
-  it('follows a spec change: observedGeneration moves, lastTransitionTime does not', async () => {
+  it('plans again when the spec changes, and the plan hash follows the plan', async () => {
     const before = get('scale-web');
     kubectlOk(['patch', 'goal', 'scale-web', '--type=merge', '-p', '{"spec":{"intent":{"replicas":4}}}'], { namespace: ns() });
-    await waitFor('observedGeneration 2', () => get('scale-web').status?.observedGeneration === 2);
-    const after = get('scale-web');
-    expect(after.status?.conditions?.[0]?.lastTransitionTime).toBe(before.status?.conditions?.[0]?.lastTransitionTime);
+    await waitFor('observedGeneration 2 and Succeeded', () => get('scale-web').status?.observedGeneration === 2 && get('scale-web').status?.phase === 'Succeeded');
+    expect(get('scale-web').status?.planHash).not.toBe(before.status?.planHash);
+    expect(getDeployment(ns(), 'web').spec.replicas).toBe(4);
   });
 
   it.each([
@@ -60,22 +74,26 @@ describe('Goal controller', () => {
     { name: 'bad-image', spec: { intent: { type: 'deploy-image', target: 'deployment/web', image: 'NOT AN IMAGE' } }, reason: 'InvalidImage', says: /is not an image reference/ },
     { name: 'broken-manifest', spec: { intent: { type: 'apply', manifest: 'apiVersion: v1\nkind: ConfigMap\n' } }, reason: 'InvalidManifest', says: /give it apiVersion, kind and metadata\.name/ },
     { name: 'elsewhere', spec: { intent: { type: 'restart', target: 'deployment/web' }, targetNamespace: 'kube-system' }, reason: 'CrossNamespaceTarget', says: /create the Goal in namespace kube-system/ },
+    { name: 'no-such-target', spec: { intent: { type: 'restart', target: 'deployment/nope' } }, reason: 'TargetNotFound', says: /deployment\/nope does not exist/ },
+    { name: 'free-text', spec: { goal: 'make web faster' }, reason: 'NoPlanner', says: /need the LLM planner/ },
+    { name: 'unknown-tool', spec: { intent: { type: 'restart', target: 'deployment/web' }, tools: ['k8s.rollout-restart', 'k8s.teleport'] }, reason: 'UnknownTool', says: /k8s\.teleport/ },
+    { name: 'tool-not-allowed', spec: { intent: { type: 'restart', target: 'deployment/web' }, tools: ['k8s.get'] }, reason: 'ToolNotAllowed', says: /k8s\.rollout-restart is not in the Goal's spec\.tools/ },
+    { name: 'missing-policy', spec: { intent: { type: 'restart', target: 'deployment/web' }, riskPolicyRef: 'strict' }, reason: 'RiskPolicyNotFound', says: /RiskPolicy .*\/strict does not exist/ },
   ])('ends $name Stalled with reason $reason, and keeps running', async ({ name, spec, reason, says }) => {
     kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: goalYaml(name, spec) });
     await waitFor(`${name} Stalled`, () => get(name).status?.phase === 'Stalled');
-    const status = get(name).status;
-    const stalled = status?.conditions?.find((c) => c.type === 'Stalled');
+    const stalled = condition(name, 'Stalled');
     expect(stalled).toMatchObject({ status: 'True', reason });
     expect(stalled?.message).toMatch(says);
-    expect(status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason });
+    expect(condition(name, 'Ready')).toMatchObject({ status: 'False', reason });
     await waitFor('the Warning Event', () => kubectlOk(['describe', 'goal', name], { namespace: ns() }).includes(reason));
     expect(op.proc.exitCode).toBeNull();
     expect((await fetch(`${op.healthUrl}/healthz`)).ok).toBe(true);
   });
 
   it('leaves Stalled when the spec is fixed', async () => {
-    kubectlOk(['patch', 'goal', 'scale-a-configmap', '--type=merge', '-p', '{"spec":{"intent":{"target":"deployment/web"}}}'], { namespace: ns() });
-    await waitFor('Pending again', () => get('scale-a-configmap').status?.phase === 'Pending');
+    kubectlOk(['patch', 'goal', 'scale-a-configmap', '--type=merge', '-p', '{"spec":{"intent":{"target":"deployment/web","replicas":2}}}'], { namespace: ns() });
+    await waitFor('Succeeded', () => get('scale-a-configmap').status?.phase === 'Succeeded');
     expect(get('scale-a-configmap').status?.conditions?.some((c) => c.type === 'Stalled')).toBe(false);
   });
 

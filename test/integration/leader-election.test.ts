@@ -12,6 +12,7 @@ interface Lease {
   spec: { holderIdentity?: string; renewTime?: string };
 }
 
+// the target does not exist, so each Goal ends Stalled (TargetNotFound): reconciled either way
 const goal = (name: string) =>
   JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec: { intent: { type: 'restart', target: 'deployment/web' } } });
 
@@ -35,7 +36,7 @@ describe('leader election', () => {
     expect(lease().spec.holderIdentity).toBe('alpha');
 
     kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: goal('g1') });
-    await until('g1 reconciled', async () => phase('g1') === 'Pending', 30_000, () => alpha.log());
+    await until('g1 reconciled', async () => phase('g1') !== '', 30_000, () => alpha.log());
     expect(await reconciles(alpha)).toBeGreaterThan(0);
     expect(await reconciles(beta)).toBe(0);
     expect(await beta.metric('bosun_leader')).toBe(0);
@@ -51,7 +52,7 @@ describe('leader election', () => {
     expect(sinceRenew).toBeLessThanOrEqual(LEASE_MS + 2 * RETRY_MS);
     expect(betaLeads - killedAt).toBeLessThanOrEqual(LEASE_MS + RETRY_MS + 1_000);
     kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: goal('g2') });
-    await until('g2 reconciled by the new leader', async () => phase('g2') === 'Pending', 30_000, () => beta.log());
+    await until('g2 reconciled by the new leader', async () => phase('g2') !== '', 30_000, () => beta.log());
 
     // SIGTERM: beta finishes, releases the lease, and a standby takes it within about one retry period
     const gamma = await start('gamma', false);
@@ -63,7 +64,7 @@ describe('leader election', () => {
     expect(gammaLeads - termAt).toBeLessThanOrEqual(RETRY_MS * 2 + 1_000);
     expect(beta.log(400)).toContain('released the leader lease');
     kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: goal('g3') });
-    await until('g3 reconciled by gamma', async () => phase('g3') === 'Pending', 30_000, () => gamma.log());
+    await until('g3 reconciled by gamma', async () => phase('g3') !== '', 30_000, () => gamma.log());
     expect(lease().spec.holderIdentity).toBe('gamma');
   });
 });

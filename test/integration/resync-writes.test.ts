@@ -28,7 +28,8 @@ describe('no-op resync', () => {
     const goals = Array.from({ length: n }, (_, i) => ({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name: `g-${i}` }, spec: { intent: { type: 'restart', target: 'deployment/web' } } }));
     kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: goals }) });
     let op = await startOperator({ cp: controlPlane(), identity: 'resync', namespace: ns(), args: ['--resync-seconds', '2'] });
-    const pending = () => kubectlOk(['get', 'goals', '-o', 'jsonpath={range .items[*]}{.status.phase}{"\\n"}{end}'], { namespace: ns() }).split('\n').filter((p) => p === 'Pending').length;
+    // no target exists, so every Goal settles as Stalled (TargetNotFound): a status that must not be rewritten
+    const pending = () => kubectlOk(['get', 'goals', '-o', 'jsonpath={range .items[*]}{.status.phase}{"\\n"}{end}'], { namespace: ns() }).split('\n').filter((p) => p === 'Stalled').length;
     await until('every Goal reconciled', async () => pending() === n, 60_000, () => op.log());
     await new Promise((r) => setTimeout(r, 1000)); // let the last Events land
 

@@ -36,7 +36,8 @@ describe("Bosun's etcd outage", () => {
 
   it('surfaces as StateStoreUnavailable, never a crash, and catches up afterwards', async () => {
     apply('before');
-    await until('before reconciled', async () => status('before').phase === 'Pending', 30_000, () => op.log());
+    // no target exists: a reconciled Goal is Stalled (TargetNotFound)
+    await until('before reconciled', async () => status('before').phase === 'Stalled', 30_000, () => op.log());
 
     await etcd.component.stop();
     apply('during');
@@ -48,8 +49,8 @@ describe("Bosun's etcd outage", () => {
 
     etcd.component.start();
     await etcd.waitHealthy();
-    await until('during reconciled once etcd is back', async () => status('during').phase === 'Pending' && ready('during')?.reason === 'Accepted', 60_000, () => op.log());
-    expect(await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'during' })).toMatchObject({ status: { phase: 'Pending' } });
-    expect(await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'before' })).toMatchObject({ status: { phase: 'Pending' } });
+    await until('during reconciled once etcd is back', async () => status('during').phase === 'Stalled' && ready('during')?.reason === 'TargetNotFound', 60_000, () => op.log());
+    expect(await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'during' })).toMatchObject({ status: { phase: 'Stalled' } });
+    expect(await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'before' })).toMatchObject({ status: { phase: 'Stalled' } });
   });
 });

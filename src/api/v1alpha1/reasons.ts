@@ -32,5 +32,10 @@ export const GoalReason = {
   RolledBack: 'RolledBack',
   Succeeded: 'Succeeded',
   NotLeader: 'NotLeader',
+  UnknownTool: 'UnknownTool',
+  ToolNotAllowed: 'ToolNotAllowed',
+  ToolDenied: 'ToolDenied',
+  InvalidParams: 'InvalidParams',
+  RiskPolicyNotFound: 'RiskPolicyNotFound',
 } as const;
 export type GoalReason = (typeof GoalReason)[keyof typeof GoalReason];

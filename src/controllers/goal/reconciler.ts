@@ -1,23 +1,36 @@
-// The Goal reconciler (first version): finalizer, the spec checks CEL cannot
-// express, status with conditions and observedGeneration, an Event per
-// decision, and the full status snapshot in Bosun's etcd. Planning and
-// execution come later. Gather → decide (pure) → act → write status once.
+// The Goal reconciler: gather → decide (pure) → act → write status once.
+// A new generation is planned (rule planner), checked by the tool registry,
+// scored, hashed and judged by policy; an executing Goal advances one step per
+// reconcile through the journalled executor; every decision and step is an
+// Event and an action-log entry, and the full status goes to Bosun's etcd
+// before the CR's status.
 import { createHash } from 'node:crypto';
 import { errorMessage, hasCode } from '../../api/errors.js';
+import type { PlanStep } from '../../api/v1alpha1/common.js';
 import { Goal, type GoalStatus } from '../../api/v1alpha1/goal.js';
 import { kindInfo } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
-import { ConditionType, GoalReason } from '../../api/v1alpha1/reasons.js';
+import { GoalReason } from '../../api/v1alpha1/reasons.js';
+import { PlanningError, type Agent } from '../../agents/agent.js';
+import type { GoalActual } from '../../agents/goal/actual.js';
+import { runStep, type StepOutcome } from '../../executor/executor.js';
+import type { Crashpoint } from '../../executor/failpoints.js';
 import type { KubeClient } from '../../kube/client.js';
 import type { EventRecorder } from '../../kube/events.js';
 import { deepEqual } from '../../kube/merge-patch.js';
 import { bosunResource } from '../../kube/resources.js';
-import { getCondition } from '../../runtime/conditions.js';
-import type { Reconcile } from '../../runtime/controller.js';
+import { builtInPolicy, type EffectivePolicy } from '../../policy/decision.js';
+import type { Reconcile, Result } from '../../runtime/controller.js';
 import { hasFinalizer, isDeleting, withFinalizer, withoutFinalizer } from '../../runtime/finalizers.js';
 import type { StateStore } from '../../store/state-store.js';
 import type { Logger } from '../../telemetry/logger.js';
-import { nextStatus } from './status.js';
+import { ToolRegistry, type Gate } from '../../tools/registry.js';
+import type { AnyTool } from '../../tools/tool.js';
+import { applyOutcome, nextStep } from './execution.js';
+import { gatherActual, loadPolicy, namespaceIsProtected } from './gather.js';
+import { afterPlanning, afterStep, announcements } from './phases.js';
+import { assessPlan } from './planning.js';
+import { stalledStatus, storeUnavailableStatus } from './status.js';
 import { validateGoal, type Stall } from './validate.js';
 
 export const goalResource = bosunResource(kindInfo('Goal'));
@@ -29,6 +42,12 @@ export interface GoalReconcilerDeps {
   events: EventRecorder;
   log: Logger;
   now: () => Date;
+  agent: Agent<Goal['spec'], GoalActual>;
+  /** where the cluster-wide default RiskPolicy lives */
+  operatorNamespace: string;
+  /** false once this replica is no longer the leader */
+  fence: () => boolean;
+  crashpoint?: Crashpoint;
   /** test seam: runs between gathering and acting */
   afterGather?: (key: string) => Promise<void>;
 }
@@ -38,9 +57,82 @@ const splitKey = (key: string) => {
   return { namespace: key.slice(0, i), name: key.slice(i + 1) };
 };
 
+/** Deterministic, so a retried append of the same record is a no-op. */
+const actionId = (...parts: (string | number | undefined)[]) => createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 24);
+
+const gateFor = (goal: Goal, policy: EffectivePolicy): Gate => ({
+  allowlist: goal.spec.tools,
+  denylist: policy.spec.tools.deny,
+  allowChanges: goal.spec.allowChanges && goal.spec.mode !== 'plan-only',
+});
+
 export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
   const { client, store, events, log } = deps;
-  return async (key) => {
+  const tools: AnyTool[] = deps.agent.tools();
+
+  async function plan(goal: Goal, now: Date): Promise<GoalStatus> {
+    const namespace = goal.metadata.namespace ?? '';
+    const prev = goal.status ?? {};
+    const policy = await loadPolicy(client, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace);
+    if (!policy) {
+      return stalledStatus(goal, { reason: GoalReason.RiskPolicyNotFound, message: `RiskPolicy ${namespace}/${goal.spec.riskPolicyRef} does not exist: create it, or remove spec.riskPolicyRef` }, now);
+    }
+    const unknown = (goal.spec.tools ?? []).filter((t) => !tools.some((x) => x.name === t));
+    if (unknown.length) {
+      return stalledStatus(goal, { reason: GoalReason.UnknownTool, message: `spec.tools names ${unknown.join(', ')}, which is not a tool: use ${tools.map((t) => t.name).join(', ')}` }, now);
+    }
+    const actual = await gatherActual(client, namespace, goal.spec);
+    let proposed;
+    try {
+      proposed = await deps.agent.plan({ namespace }, goal.spec, actual);
+    } catch (err) {
+      if (err instanceof PlanningError) return stalledStatus(goal, { reason: err.reason as Stall['reason'], message: err.message.replace(/^BOSUN_ERR_\w+: /, '') }, now);
+      throw err;
+    }
+    const assessed = assessPlan({ proposed, registry: new ToolRegistry(tools), gate: gateFor(goal, policy), policy, namespace, namespaceProtected: await namespaceIsProtected(client, namespace), actual });
+    if ('stall' in assessed) return stalledStatus(goal, assessed.stall, now);
+    // a changed spec makes a new plan only when the plan itself differs
+    if (prev.plan && prev.planHash === assessed.plan.hash && prev.phase !== 'Stalled') return { ...prev, observedGeneration: goal.metadata.generation };
+    return afterPlanning(prev, assessed.plan, goal.spec, now, goal.metadata.generation);
+  }
+
+  async function execute(goal: Goal, now: Date): Promise<{ next: GoalStatus; requeueAfter?: number }> {
+    const prev = goal.status ?? {};
+    const steps = prev.plan?.steps ?? [];
+    const planOnly = goal.spec.mode === 'plan-only';
+    const gen = goal.metadata.generation;
+    const next = nextStep(steps);
+    if ('done' in next) return { next: afterStep(prev, steps, next.done, planOnly, now, gen) };
+    const step = steps[next.index] as PlanStep;
+    const waitMs = step.retryAt ? Date.parse(step.retryAt) - now.getTime() : 0;
+    if (waitMs > 0) return { next: prev, requeueAfter: waitMs };
+
+    const namespace = goal.metadata.namespace ?? '';
+    const uid = goal.metadata.uid ?? '';
+    const policy = (await loadPolicy(client, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace)) ?? builtInPolicy;
+    const hash = `${prev.planHash ?? ''}${planOnly ? '-dryrun' : ''}`;
+    const attempt = Math.max(1, step.attempt ?? 0);
+    const ref = { kind: 'Goal', namespace, name: goal.metadata.name };
+    const registry = new ToolRegistry(tools, async (call) => {
+      await store.appendAction({ ...ref, uid, id: actionId(uid, hash, next.index, attempt, call.outcome), action: 'ToolCall', detail: { step: next.index + 1, attempt, ...call } });
+    });
+    let outcome: StepOutcome;
+    if (planOnly && step.tool === 'k8s.wait-for-condition') {
+      outcome = { kind: 'succeeded', summary: 'not run in plan-only mode: nothing changed, so there is nothing to wait for', startedAt: now.toISOString() };
+    } else {
+      outcome = await runStep(
+        { store, registry, fence: deps.fence, crashpoint: deps.crashpoint },
+        { uid, planHash: hash, index: next.index, attempt, step, gate: gateFor(goal, policy), client, namespace },
+      );
+    }
+    const applied = applyOutcome(step, outcome, now);
+    const updated = steps.map((s, i) => (i === next.index ? applied.step : s));
+    const after = nextStep(updated);
+    const findings = goal.spec.intent?.type === 'diagnose' && outcome.kind === 'succeeded' ? [...(prev.findings ?? []), ...findingsFrom(step.tool, outcome)] : undefined;
+    return { next: afterStep(prev, updated, 'done' in after ? after.done : undefined, planOnly, now, gen, findings), requeueAfter: applied.requeueAfterMs };
+  }
+
+  return async (key): Promise<Result | void> => {
     // gather
     const { namespace, name } = splitKey(key);
     const ref = { kind: 'Goal', namespace, name };
@@ -52,7 +144,6 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     const parsed = Goal.safeParse(raw);
     const goal: Goal = parsed.success ? parsed.data : ({ ...raw, spec: {} } as Goal);
     const uid = goal.metadata.uid ?? '';
-
     if (isDeleting(goal)) {
       if (!hasFinalizer(goal)) return;
       await store.deleteSnapshot(ref);
@@ -66,44 +157,55 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     }
     await deps.afterGather?.(key);
 
-    // decide
+    // decide (planning and a step's side effect happen here, journalled)
+    const now = deps.now();
+    const prev: GoalStatus = goal.status ?? {};
     const stall: Stall | undefined = parsed.success
       ? validateGoal(goal.spec, namespace)
       : { reason: GoalReason.InvalidObject, message: `the object does not match the Goal schema (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}): fix the spec` };
-    const now = deps.now();
-    let status = nextStatus({ goal, stall, storeAvailable: true, now });
-    const prev = goal.status ?? {};
-    if (deepEqual(status, prev)) return; // nothing changed: no write at all
-
-    // act: the durable record first, then the status people read
+    let next: GoalStatus = prev;
+    let requeueAfter: number | undefined;
     let storeError: unknown;
     try {
-      await store.putSnapshot(ref, { uid, generation: goal.metadata.generation, spec: goal.spec, status });
-      const reason = readyReason(status);
-      if (reason !== readyReason(prev)) {
-        await store.appendAction({ ...ref, uid, id: actionId(uid, `${goal.metadata.generation}/${reason}`), action: reason ?? 'Updated', detail: { phase: status.phase, message: getCondition(status.conditions, ConditionType.Ready)?.message } });
-      }
+      if (stall) next = stalledStatus(goal, stall, now);
+      else if (prev.observedGeneration !== goal.metadata.generation || !prev.plan) next = await plan(goal, now);
+      else if (prev.phase === 'Executing') ({ next, requeueAfter } = await execute(goal, now));
     } catch (err) {
       if (!hasCode(err, 'BOSUN_ERR_STORE_UNAVAILABLE')) throw err;
       storeError = err;
-      status = nextStatus({ goal, stall, storeAvailable: false, now });
-      log.warn({ namespace, name, err: errorMessage(err) }, "Bosun's etcd is unreachable; status shows it and the Goal is retried");
     }
-    if (!deepEqual(status, prev)) await client.patchStatus(goalResource, goal, status);
-    await announce(events, goal, prev, status);
+    if (!storeError && deepEqual(next, prev)) return requeueAfter ? { requeueAfter } : undefined;
+
+    // act: the durable record first, then the status people read
+    const said = storeError ? [] : announcements(prev, next);
+    if (!storeError) {
+      try {
+        await store.putSnapshot(ref, { uid, generation: goal.metadata.generation, spec: goal.spec, status: next });
+        for (const a of said) {
+          await store.appendAction({ ...ref, uid, id: actionId(uid, goal.metadata.generation, next.planHash, a.reason, a.note), action: a.reason, detail: { type: a.type, note: a.note, phase: next.phase } });
+        }
+      } catch (err) {
+        if (!hasCode(err, 'BOSUN_ERR_STORE_UNAVAILABLE')) throw err;
+        storeError = err;
+      }
+    }
+    if (storeError) {
+      // nothing moves while the journal cannot be written; the outage is on the status
+      next = storeUnavailableStatus(prev, now);
+      log.warn({ namespace, name, err: errorMessage(storeError) }, "Bosun's etcd is unreachable; status shows it and the Goal is retried");
+    }
+    if (!deepEqual(next, prev)) await client.patchStatus(goalResource, goal, next);
+    for (const a of storeError ? announcements(prev, next) : said) await events.event(goal, a.type, a.reason, a.note);
     if (storeError) throw storeError; // retried with backoff
+    return requeueAfter ? { requeueAfter } : undefined;
   };
 }
 
-const readyReason = (s: GoalStatus) => getCondition(s.conditions, ConditionType.Ready)?.reason;
-
-/** One Event per decision: only when the Ready reason changes. */
-async function announce(events: EventRecorder, goal: Goal, prev: GoalStatus, next: GoalStatus): Promise<void> {
-  const reason = readyReason(next);
-  if (!reason || reason === readyReason(prev)) return;
-  const message = getCondition(next.conditions, ConditionType.Ready)?.message ?? '';
-  await events.event(goal, reason === GoalReason.Accepted ? 'Normal' : 'Warning', reason, message);
+/** What a read-only diagnose step found, as lines for status.findings. */
+function findingsFrom(tool: string, outcome: Extract<StepOutcome, { kind: 'succeeded' }>): string[] {
+  const lines = [`${tool}: ${outcome.summary}`];
+  const data = outcome.data ?? {};
+  const events = Array.isArray(data.events) ? (data.events as string[]).filter((e) => e.startsWith('Warning')).slice(-3) : [];
+  const logs = Array.isArray(data.lines) ? (data.lines as string[]).slice(-3).map((l) => `log: ${l}`) : [];
+  return [...lines, ...events, ...logs].map((l) => l.slice(0, 1000));
 }
-
-/** Deterministic, so a retried append of the same decision is a no-op. */
-const actionId = (uid: string, what: string) => createHash('sha256').update(`${uid}/${what}`).digest('hex').slice(0, 20);

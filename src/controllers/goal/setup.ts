@@ -1,5 +1,7 @@
 // Wiring for the Goal controller: informer → keyed queue → reconciler.
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
+import { GoalAgent } from '../../agents/goal/agent.js';
+import type { Crashpoint } from '../../executor/failpoints.js';
 import type { KubeClient } from '../../kube/client.js';
 import { KubeEventRecorder } from '../../kube/events.js';
 import { Controller } from '../../runtime/controller.js';
@@ -24,6 +26,9 @@ export interface GoalControllerOptions {
   namespace?: string;
   workers?: number;
   resyncMs?: number;
+  /** where the cluster-wide default RiskPolicy lives */
+  operatorNamespace: string;
+  crashpoint?: Crashpoint;
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
@@ -45,7 +50,18 @@ export function setupGoalController(opts: GoalControllerOptions) {
     workers: opts.workers,
     log,
     metrics: opts.metrics,
-    reconcile: goalReconciler({ cache: informer, client, store: opts.store, events, log, now: () => new Date() }),
+    reconcile: goalReconciler({
+      cache: informer,
+      client,
+      store: opts.store,
+      events,
+      log,
+      now: () => new Date(),
+      agent: new GoalAgent(),
+      operatorNamespace: opts.operatorNamespace,
+      fence: () => opts.manager.isLeader,
+      crashpoint: opts.crashpoint,
+    }),
   });
   informer.addHandlers({
     onAdd: (o) => controller.enqueue(keyOf(o)),

@@ -1,49 +1,30 @@
-// The Goal's next status, from what the reconcile observed. Pure: the clock is
-// passed in, and an unchanged observation gives back an identical status (so no
-// write happens).
+// Goal statuses for a stalled spec and for an unreachable state store. Pure:
+// the clock is passed in, and the same input gives an identical status (so no
+// write happens). The life of a running Goal is in phases.ts.
 import type { Goal, GoalStatus } from '../../api/v1alpha1/goal.js';
 import { ConditionType, GoalReason } from '../../api/v1alpha1/reasons.js';
 import { removeCondition, setCondition } from '../../runtime/conditions.js';
 import type { Stall } from './validate.js';
 
-export interface GoalObservation {
-  goal: Goal;
-  stall: Stall | undefined;
-  /** could the status snapshot be written to Bosun's etcd */
-  storeAvailable: boolean;
-  now: Date;
-}
-
-export function nextStatus({ goal, stall, storeAvailable, now }: GoalObservation): GoalStatus {
+/** A Goal that cannot go on as its spec stands: Stalled, with what to change. */
+export function stalledStatus(goal: Goal, stall: Stall, now: Date): GoalStatus {
   const prev: GoalStatus = goal.status ?? {};
   const generation = goal.metadata.generation;
+  let conditions = setCondition(prev.conditions, { type: ConditionType.Stalled, status: 'True', reason: stall.reason, message: stall.message }, now, generation);
+  conditions = setCondition(conditions, { type: ConditionType.Ready, status: 'False', reason: stall.reason, message: stall.message }, now, generation);
+  conditions = removeCondition(conditions, ConditionType.Reconciling);
+  return { ...prev, phase: 'Stalled', conditions, observedGeneration: generation };
+}
 
-  if (!storeAvailable) {
-    // nothing else changes, and observedGeneration stays where the last successful reconcile left it
-    return {
-      ...prev,
-      conditions: setCondition(prev.conditions, {
-        type: ConditionType.Ready,
-        status: 'False',
-        reason: GoalReason.StateStoreUnavailable,
-        message: "Bosun's etcd is unreachable; the Goal is retried with backoff and nothing is lost. Check the bosun-etcd endpoints.",
-      }, now, prev.observedGeneration),
-    };
-  }
-
-  if (stall) {
-    let conditions = setCondition(prev.conditions, { type: ConditionType.Stalled, status: 'True', reason: stall.reason, message: stall.message }, now, generation);
-    conditions = setCondition(conditions, { type: ConditionType.Ready, status: 'False', reason: stall.reason, message: stall.message }, now, generation);
-    return { ...prev, phase: 'Stalled', conditions, observedGeneration: generation };
-  }
-
-  let conditions = removeCondition(prev.conditions, ConditionType.Stalled);
-  conditions = setCondition(conditions, {
-    type: ConditionType.Ready,
-    status: 'False',
-    reason: GoalReason.Accepted,
-    message: 'The spec is valid; the Goal waits for a plan.',
-  }, now, generation);
-  const phase = !prev.phase || prev.phase === 'Stalled' ? 'Pending' : prev.phase;
-  return { ...prev, phase, conditions, observedGeneration: generation };
+/** Bosun's etcd is unreachable: said on Ready; nothing else changes, observedGeneration included. */
+export function storeUnavailableStatus(prev: GoalStatus, now: Date): GoalStatus {
+  return {
+    ...prev,
+    conditions: setCondition(prev.conditions, {
+      type: ConditionType.Ready,
+      status: 'False',
+      reason: GoalReason.StateStoreUnavailable,
+      message: "Bosun's etcd is unreachable; the Goal is retried with backoff and nothing is lost. Check the bosun-etcd endpoints.",
+    }, now, prev.observedGeneration),
+  };
 }

@@ -1,0 +1,80 @@
+// From a proposed plan to a decided one: every step checked by the registry,
+// scored by the risk chain, hashed, and judged by policy. Pure.
+import { BosunError } from '../../api/errors.js';
+import type { PlanStep } from '../../api/v1alpha1/common.js';
+import type { ExecutionPlan } from '../../api/v1alpha1/plan.js';
+import type { GoalActual } from '../../agents/goal/actual.js';
+import { decide, type EffectivePolicy, type PolicyDecision } from '../../policy/decision.js';
+import { planHash } from '../../policy/plan-hash.js';
+import { planRisk, scoreStep } from '../../policy/risk.js';
+import type { Gate, ToolRegistry } from '../../tools/registry.js';
+import type { Stall } from './validate.js';
+
+export interface PlanInput {
+  proposed: ExecutionPlan;
+  registry: ToolRegistry;
+  gate: Gate;
+  policy: EffectivePolicy;
+  namespace: string;
+  namespaceProtected: boolean;
+  actual: GoalActual;
+}
+
+export interface DecidedPlan {
+  hash: string;
+  steps: PlanStep[];
+  risk: PlanStep['risk'];
+  reasoning: string;
+  reasons: string[];
+  decision: PolicyDecision;
+}
+
+const REASON_BY_CODE: Record<string, string> = {
+  BOSUN_ERR_TOOL_UNKNOWN: 'UnknownTool',
+  BOSUN_ERR_TOOL_NOT_ALLOWED: 'ToolNotAllowed',
+  BOSUN_ERR_TOOL_DENIED: 'ToolDenied',
+  BOSUN_ERR_TOOL_PARAMS: 'InvalidParams',
+};
+
+/** How many pods a step replaces or adds, for the blast-radius rule. */
+function podsTouched(step: ExecutionPlan['steps'][number], actual: GoalActual): number {
+  const current = actual.target?.replicas ?? 0;
+  if (step.tool === 'k8s.scale') return Math.abs(Number(step.params.replicas ?? current) - current);
+  if (['k8s.rollout-restart', 'k8s.set-image', 'k8s.rollout-undo', 'k8s.delete'].includes(step.tool)) return current;
+  return 0;
+}
+
+const objectsTouched = (step: ExecutionPlan['steps'][number]) =>
+  step.tool === 'k8s.apply' ? Math.max(1, String(step.params.manifest ?? '').split(/^---$/m).filter((d) => d.trim()).length) : 1;
+
+export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: Stall } {
+  const { proposed, registry, gate, policy, namespace } = input;
+  const reasons = new Set<string>();
+  const steps: PlanStep[] = [];
+  for (const [i, s] of proposed.steps.entries()) {
+    let tool;
+    try {
+      tool = registry.check(s, gate).tool;
+    } catch (err) {
+      if (err instanceof BosunError) return { stall: { reason: (REASON_BY_CODE[err.code] ?? 'InvalidPlan') as Stall['reason'], message: `step ${i + 1}: ${err.message.replace(/^BOSUN_ERR_\w+: /, '')}` } };
+      throw err;
+    }
+    const verdict = scoreStep({
+      tool: s.tool,
+      baseRisk: tool.risk,
+      effect: tool.effect,
+      reversible: tool.reversible,
+      namespace,
+      protectedNamespaces: policy.spec.protectedNamespaces,
+      namespaceLabelProtected: input.namespaceProtected,
+      objectsTouched: objectsTouched(s),
+      replicaDelta: podsTouched(s, input.actual),
+    });
+    const risk = verdict.risk;
+    for (const r of verdict.reasons) reasons.add(r);
+    steps.push({ tool: s.tool, when: s.when, params: s.params, description: s.description, reasoning: s.reasoning, risk, state: 'Pending', attempt: 0 });
+  }
+  const risk = planRisk(steps);
+  const decision = decide({ risk, steps }, policy);
+  return { plan: { hash: planHash(steps), steps, risk, reasoning: proposed.reasoning, reasons: [...reasons], decision } };
+}
