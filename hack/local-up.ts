@@ -38,14 +38,16 @@ await until('the operator to lead', async () => (await fetch(`http://127.0.0.1:$
 
 say('applying samples (config/samples)');
 kubectl('create', 'namespace', 'demo');
+// the namespace's RiskPolicy first, so the sample Goals are judged by it
+kubectl('apply', '-n', 'demo', '-f', join(root, 'config', 'samples', 'riskpolicy.yaml'));
 console.log(kubectl('apply', '-n', 'demo', '-k', join(root, 'config', 'samples')));
-await until('the sample Goals reconciled', async () => kubectl('get', 'goal', 'scale-web', '-n', 'demo', '-o', 'jsonpath={.status.phase}') !== '', 60_000, () => operator.tail());
+say('waiting for the sample Goal scale-web (scale deployment/web from 2 to 3 replicas) to succeed');
+await until('the sample Goal scale-web to succeed', async () => kubectl('get', 'goal', 'scale-web', '-n', 'demo', '-o', 'jsonpath={.status.phase}') === 'Succeeded', 120_000, () => operator.tail());
 say('kubectl get goals,pipelines,pipelineruns,approvals -n demo');
 console.log(kubectl('get', 'goals,pipelines,pipelineruns,approvals', '-n', 'demo'));
 say('kubectl describe goal scale-web -n demo');
 console.log(kubectl('describe', 'goal', 'scale-web', '-n', 'demo'));
-say('kubectl get deployments,pods -n demo');
-kubectl('rollout', 'status', 'deployment/web', '-n', 'demo', '--timeout=60s');
+say('kubectl get deployments,pods -n demo (scaled by the Goal)');
 console.log(kubectl('get', 'deployments,pods', '-n', 'demo', '-o', 'wide'));
 
 console.log(`

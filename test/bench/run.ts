@@ -17,6 +17,7 @@ import { installBosun } from '../support/install.js';
 import { bosunSpec, controllerRuntimeSpec, startContender, type Contender, type ContenderSpec } from './lib/contender.js';
 import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource } from './lib/goals.js';
 import { percentile, round } from './lib/stats.js';
+import { benchRulePlanner } from './planner.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const say = (line: string) => console.log(`[bench] ${line}`);
@@ -136,6 +137,8 @@ function auditWritesSince(auditLog: string, from: number, namespace: string): nu
 const auditLines = (auditLog: string) => readFileSync(auditLog, 'utf8').split('\n').length - 1;
 
 async function main() {
+  const planner = benchRulePlanner();
+  say(`rule planner: p50 ${round(planner.p50Us)} µs, p99 ${round(planner.p99Us)} µs per plan (plan, check, score, hash, decide), ${round(planner.plansPerSecond)} plans/s`);
   const crBinary = buildControllerRuntimePeer();
   const dir = mkdtempSync(join(tmpdir(), 'bosun-bench-'));
   say('starting the local control plane');
@@ -201,7 +204,7 @@ async function main() {
       say(`Bosun/ceiling ${bySize[n].ratio_vs_ceiling}, Bosun/controller-runtime ${bySize[n].ratio_vs_controller_runtime}`);
     }
     const largest = bySize[String(Math.max(...sizes))] ?? {};
-    console.log(JSON.stringify({ ...largest, by_size: bySize }));
+    console.log(JSON.stringify({ ...largest, rule_planner_p50_us: round(planner.p50Us), rule_planner_p99_us: round(planner.p99Us), by_size: bySize }));
   } finally {
     await cp.stop();
     rmSync(dir, { recursive: true, force: true });

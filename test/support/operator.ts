@@ -19,6 +19,7 @@ export interface OperatorOptions {
   args?: string[];
   /** wait until this replica holds the lease (default: true when leader election is on) */
   waitForLeader?: boolean;
+  env?: Record<string, string>;
 }
 
 export interface RunningOperator {
@@ -54,7 +55,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     ...(o.namespace ? ['--namespace', o.namespace] : []),
     ...(o.args ?? []),
   ];
-  const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', out, out] });
+  const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', out, out], env: { ...process.env, ...o.env } });
   closeSync(out);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const healthUrl = `http://127.0.0.1:${port}`;
@@ -81,15 +82,15 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     },
   };
   running.add(op);
-  let dead = false;
-  void exited.then(() => (dead = true));
-  await until(`operator ${o.identity} /readyz`, async () => {
-    if (dead) throw new Error('exited');
-    return (await fetch(`${healthUrl}/readyz`)).ok;
-  }, 60_000, () => op.log());
+  // an operator that exits while we wait fails the wait at once
+  const died = exited.then((code) => {
+    throw new Error(`operator ${o.identity} exited (${code}) before it was ready:\n${op.log()}`);
+  });
+  died.catch(() => {});
+  await Promise.race([until(`operator ${o.identity} /readyz`, async () => (await fetch(`${healthUrl}/readyz`)).ok, 60_000, () => op.log()), died]);
   const electing = !(o.args ?? []).includes('--leader-elect=false');
   if (o.waitForLeader ?? electing) {
-    await until(`operator ${o.identity} to lead`, async () => (await op.metric('bosun_leader')) === 1, 60_000, () => op.log());
+    await Promise.race([until(`operator ${o.identity} to lead`, async () => (await op.metric('bosun_leader')) === 1, 60_000, () => op.log()), died]);
   }
   return op;
 }

@@ -194,7 +194,10 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       next = storeUnavailableStatus(prev, now);
       log.warn({ namespace, name, err: errorMessage(storeError) }, "Bosun's etcd is unreachable; status shows it and the Goal is retried");
     }
-    if (!deepEqual(next, prev)) await client.patchStatus(goalResource, goal, next);
+    if (!deepEqual(next, prev)) {
+      deps.crashpoint?.('before-status');
+      await client.patchStatus(goalResource, goal, next);
+    }
     for (const a of storeError ? announcements(prev, next) : said) await events.event(goal, a.type, a.reason, a.note);
     if (storeError) throw storeError; // retried with backoff
     return requeueAfter ? { requeueAfter } : undefined;
