@@ -4,6 +4,10 @@ import { startOperator } from '../main.js';
 import { loadRunConfig, runUsage } from './config.js';
 
 async function run(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(runUsage());
+    return;
+  }
   let config;
   try {
     config = loadRunConfig(argv, process.env);
@@ -32,6 +36,6 @@ switch (command) {
     await run(rest);
     break;
   default:
-    console.error(`usage: bosun run [flags]   (bosun run --help lists them)\n\n${runUsage()}`);
+    console.error(`usage: bosun run [flags]\n\n${runUsage()}`);
     process.exit(command === undefined || command === 'help' || command === '--help' ? 0 : 2);
 }

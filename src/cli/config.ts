@@ -37,4 +37,9 @@ export function loadRunConfig(argv: string[], env: NodeJS.ProcessEnv): RunConfig
 }
 
 export const runUsage = () =>
-  `bosun run [flags]\n${flags.map((f) => `  --${kebab(f)}  (${envName(f)})`).join('\n')}`;
+  `bosun run [flags]: the operator. Each flag can also be set by its environment variable.\n${flags
+    .map((f) => {
+      const help = RunConfig.shape[f as keyof typeof RunConfig.shape].description;
+      return `  --${kebab(f)} (${envName(f)})${help ? `: ${help}` : ''}`;
+    })
+    .join('\n')}`;
