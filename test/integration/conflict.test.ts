@@ -54,6 +54,7 @@ describe('status write conflicts', () => {
       log,
       now: () => new Date(),
       agent: new GoalAgent(),
+      policies: { get: () => undefined },
       operatorNamespace: 'bosun-system',
       fence: () => true,
       afterGather: async () => {

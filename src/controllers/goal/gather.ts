@@ -60,17 +60,22 @@ function podState(p: PodObject): PodState {
   };
 }
 
-const riskPolicies = bosunResource(kindInfo('RiskPolicy'));
+export const riskPolicyResource = bosunResource(kindInfo('RiskPolicy'));
+
+/** Where RiskPolicies are read from: the informer cache in the operator. */
+export interface PolicyCache {
+  get(namespace: string | undefined, name: string): KubeObject | undefined;
+}
 
 /**
  * The RiskPolicy for a Goal: spec.riskPolicyRef, else "default" in the Goal's
  * namespace, else "default" in the operator's namespace, else the built-in one.
  * Returns undefined when an explicitly named policy does not exist.
  */
-export async function loadPolicy(client: KubeClient, namespace: string, ref: string | undefined, operatorNamespace: string): Promise<EffectivePolicy | undefined> {
+export function loadPolicy(policies: PolicyCache, namespace: string, ref: string | undefined, operatorNamespace: string): EffectivePolicy | undefined {
   const candidates: [string, string][] = ref ? [[namespace, ref]] : [[namespace, 'default'], [operatorNamespace, 'default']];
   for (const [ns, name] of candidates) {
-    const obj = await client.tryGet<KubeObject & { spec?: unknown }>(riskPolicies, ns, name);
+    const obj = policies.get(ns, name) as (KubeObject & { spec?: unknown }) | undefined;
     if (obj) return { source: `RiskPolicy ${ns}/${name}`, spec: RiskPolicySpec.parse(obj.spec ?? {}) };
   }
   return ref ? undefined : builtInPolicy;

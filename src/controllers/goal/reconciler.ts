@@ -27,7 +27,7 @@ import type { Logger } from '../../telemetry/logger.js';
 import { ToolRegistry, type Gate } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
 import { applyOutcome, nextStep } from './execution.js';
-import { gatherActual, loadPolicy, namespaceIsProtected } from './gather.js';
+import { gatherActual, loadPolicy, namespaceIsProtected, type PolicyCache } from './gather.js';
 import { afterPlanning, afterStep, announcements } from './phases.js';
 import { assessPlan } from './planning.js';
 import { stalledStatus, storeUnavailableStatus } from './status.js';
@@ -43,6 +43,8 @@ export interface GoalReconcilerDeps {
   log: Logger;
   now: () => Date;
   agent: Agent<Goal['spec'], GoalActual>;
+  /** RiskPolicies, from the informer cache */
+  policies: PolicyCache;
   /** where the cluster-wide default RiskPolicy lives */
   operatorNamespace: string;
   /** false once this replica is no longer the leader */
@@ -73,7 +75,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
   async function plan(goal: Goal, now: Date): Promise<GoalStatus> {
     const namespace = goal.metadata.namespace ?? '';
     const prev = goal.status ?? {};
-    const policy = await loadPolicy(client, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace);
+    const policy = loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace);
     if (!policy) {
       return stalledStatus(goal, { reason: GoalReason.RiskPolicyNotFound, message: `RiskPolicy ${namespace}/${goal.spec.riskPolicyRef} does not exist: create it, or remove spec.riskPolicyRef` }, now);
     }
@@ -109,7 +111,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
 
     const namespace = goal.metadata.namespace ?? '';
     const uid = goal.metadata.uid ?? '';
-    const policy = (await loadPolicy(client, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace)) ?? builtInPolicy;
+    const policy = loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace) ?? builtInPolicy;
     const hash = `${prev.planHash ?? ''}${planOnly ? '-dryrun' : ''}`;
     const attempt = Math.max(1, step.attempt ?? 0);
     const ref = { kind: 'Goal', namespace, name: goal.metadata.name };

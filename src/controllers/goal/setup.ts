@@ -12,6 +12,7 @@ import type { StateStore } from '../../store/state-store.js';
 import { errorMessage } from '../../api/errors.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
+import { riskPolicyResource } from './gather.js';
 import { goalReconciler, goalResource } from './reconciler.js';
 
 export const GOAL_CONTROLLER = 'goal';
@@ -44,6 +45,8 @@ export function setupGoalController(opts: GoalControllerOptions) {
     observer: informerMetrics(opts.metrics, goalResource.plural),
     resyncMs: opts.resyncMs,
   });
+  // RiskPolicies are read from a cache: every step checks the deny list without an API call
+  const policies = new Informer({ client, resource: riskPolicyResource, log, observer: informerMetrics(opts.metrics, riskPolicyResource.plural), resyncMs: 0 });
   const events = new KubeEventRecorder(client, 'bosun.dev/goal-controller', opts.instance, (err) => log.warn({ err: errorMessage(err) }, 'could not record an Event'));
   const controller = new Controller({
     name: GOAL_CONTROLLER,
@@ -58,6 +61,7 @@ export function setupGoalController(opts: GoalControllerOptions) {
       log,
       now: () => new Date(),
       agent: new GoalAgent(),
+      policies,
       operatorNamespace: opts.operatorNamespace,
       fence: () => opts.manager.isLeader,
       crashpoint: opts.crashpoint,
@@ -68,7 +72,14 @@ export function setupGoalController(opts: GoalControllerOptions) {
     onUpdate: (_old, o) => controller.enqueue(keyOf(o)),
     onDelete: (o) => controller.enqueue(keyOf(o)),
   });
+  // a RiskPolicy that appears or changes is looked at again by the Goals it may govern
+  const requeueGoals = (policy: KubeObject) => {
+    const ns = policy.metadata.namespace ?? '';
+    for (const goal of ns === opts.operatorNamespace ? informer.list() : informer.byNamespace(ns)) controller.enqueue(keyOf(goal));
+  };
+  policies.addHandlers({ onAdd: requeueGoals, onUpdate: (_old, p) => requeueGoals(p), onDelete: requeueGoals });
   opts.manager.addInformer(informer);
+  opts.manager.addInformer(policies);
   opts.manager.addController(controller);
-  return { informer, controller };
+  return { informer, policies, controller };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GoalSpec } from '../../api/v1alpha1/goal.js';
-import { parseTarget, validateGoal } from './validate.js';
+import { parseTarget } from '../../tools/kubernetes/target.js';
+import { validateGoal } from './validate.js';
 
 const spec = (s: unknown) => GoalSpec.parse(s);
 

@@ -3,34 +3,11 @@
 import { parseAllDocuments } from 'yaml';
 import type { GoalSpec, IntentType } from '../../api/v1alpha1/goal.js';
 import { GoalReason } from '../../api/v1alpha1/reasons.js';
+import { parseTarget } from '../../tools/kubernetes/target.js';
 
 export interface Stall {
   reason: GoalReason;
   message: string;
-}
-
-const aliases: Record<string, string> = {
-  deploy: 'deployment',
-  deployments: 'deployment',
-  sts: 'statefulset',
-  statefulsets: 'statefulset',
-  ds: 'daemonset',
-  daemonsets: 'daemonset',
-  rs: 'replicaset',
-  replicasets: 'replicaset',
-  po: 'pod',
-  pods: 'pod',
-  svc: 'service',
-  services: 'service',
-  jobs: 'job',
-  cm: 'configmap',
-};
-
-/** deployment/web → { kind: 'deployment', name: 'web' }, with kubectl's short names resolved */
-export function parseTarget(target: string): { kind: string; name: string } {
-  const [kind = '', name = ''] = target.split('/');
-  const k = kind.toLowerCase();
-  return { kind: aliases[k] ?? k, name };
 }
 
 /** Which kinds each intent type can act on; undefined: any kind. */

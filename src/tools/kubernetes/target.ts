@@ -14,24 +14,33 @@ const byKind: Record<string, Resource> = {
   job: core.jobs,
 };
 
+// kubectl's short names and plurals
 const aliases: Record<string, string> = {
   deploy: 'deployment', deployments: 'deployment', sts: 'statefulset', statefulsets: 'statefulset', ds: 'daemonset', daemonsets: 'daemonset',
   rs: 'replicaset', replicasets: 'replicaset', po: 'pod', pods: 'pod', svc: 'service', services: 'service', cm: 'configmap', configmaps: 'configmap', jobs: 'job',
 };
+
+/** deploy, Deployments, deployment → deployment */
+export const canonicalKind = (kind: string) => aliases[kind.toLowerCase()] ?? kind.toLowerCase();
+
+/** deployment/web → { kind: 'deployment', name: 'web' }, short names resolved; any kind. */
+export function parseTarget(target: string): { kind: string; name: string } {
+  const [kind = '', name = ''] = target.split('/');
+  return { kind: canonicalKind(kind), name };
+}
 
 export const supportedKinds = Object.keys(byKind);
 
 export const TargetParam = z.string().regex(/^[a-zA-Z]+\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be kind/name, for example deployment/web');
 
 export function resolveKind(kind: string): Resource {
-  const k = kind.toLowerCase();
-  const r = byKind[aliases[k] ?? k];
+  const r = byKind[canonicalKind(kind)];
   if (!r) throw new BosunError('BOSUN_ERR_TOOL_PARAMS', `kind ${kind} is not supported; supported: ${supportedKinds.join(', ')}`);
   return r;
 }
 
 export function resolveTarget(target: string): { resource: Resource; name: string } {
-  const [kind = '', name = ''] = target.split('/');
+  const { kind, name } = parseTarget(target);
   return { resource: resolveKind(kind), name };
 }
 

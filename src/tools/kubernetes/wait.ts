@@ -23,11 +23,13 @@ interface Workload extends KubeObject {
 export function rolloutState(w: Workload): { done: boolean; failed?: string; progress: string } {
   const s = w.status ?? {};
   const want = w.spec?.replicas ?? 1;
-  const stuck = s.conditions?.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
-  if (stuck) return { done: false, failed: `rollout exceeded its progress deadline: ${stuck.message ?? ''}`.trim(), progress: '' };
   const progress = `${s.updatedReplicas ?? 0}/${want} updated, ${s.availableReplicas ?? 0}/${want} available`;
+  // until the controller has seen the latest spec, its status (conditions included) speaks of an older rollout
+  const observed = (s.observedGeneration ?? 0) >= (w.metadata.generation ?? 0);
+  if (!observed) return { done: false, progress: `${progress}; waiting for the controller to observe generation ${w.metadata.generation}` };
+  const stuck = s.conditions?.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
+  if (stuck) return { done: false, failed: `rollout exceeded its progress deadline: ${stuck.message ?? ''}`.trim(), progress };
   const done =
-    (s.observedGeneration ?? 0) >= (w.metadata.generation ?? 0) &&
     (s.updatedReplicas ?? 0) === want &&
     (s.replicas ?? 0) === want &&
     (s.availableReplicas ?? 0) === want &&
