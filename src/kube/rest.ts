@@ -83,7 +83,7 @@ export class KubeRest {
     return url;
   }
 
-  private async send(req: KubeRequest, agent: http.Agent): Promise<{ res: http.IncomingMessage; started: number }> {
+  private async send(req: KubeRequest, agent: http.Agent, signal?: AbortSignal): Promise<{ res: http.IncomingMessage; started: number }> {
     const base = await this.requestOptions();
     const url = this.url(req.path, req.query);
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
@@ -103,6 +103,8 @@ export class KubeRest {
         resolve({ res, started }),
       );
       r.on('timeout', () => r.destroy(new Error(`timed out after ${req.timeoutMs ?? 30_000} ms`)));
+      // an aborted watch may still be waiting for its answer's headers
+      signal?.addEventListener('abort', () => r.destroy(new Error('aborted')), { once: true });
       r.on('error', (err) => {
         this.opts.observe?.(req.verb, 0, (performance.now() - started) / 1000);
         reject(new KubeApiError('BOSUN_ERR_KUBE_UNAVAILABLE', 0, undefined, `${req.method} ${req.path}: ${err.message}`, { cause: err }));
@@ -139,7 +141,7 @@ export class KubeRest {
    */
   async watch(path: string, query: KubeRequest['query'], onEvent: (ev: WatchEvent) => void, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return;
-    const { res, started } = await this.send({ verb: 'watch', method: 'GET', path, query: { ...query, watch: true }, timeoutMs: 0 }, this.watchAgent);
+    const { res, started } = await this.send({ verb: 'watch', method: 'GET', path, query: { ...query, watch: true }, timeoutMs: 0 }, this.watchAgent, signal);
     const code = res.statusCode ?? 0;
     this.opts.observe?.('watch', code, (performance.now() - started) / 1000);
     if (code !== 200) throw apiError(code, await readBody(res), `watch ${path}`);

@@ -198,6 +198,8 @@ export class Informer<T extends KubeObject = KubeObject> {
         },
         watchAbort.signal,
       );
+    } catch (err) {
+      if (!stalled) throw err; // a stalled watch may be aborted before its answer arrived
     } finally {
       clearTimeout(timer);
       this.stopController.signal.removeEventListener('abort', onStop);
