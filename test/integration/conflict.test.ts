@@ -55,6 +55,7 @@ describe('status write conflicts', () => {
       now: () => new Date(),
       agent: new GoalAgent(),
       policies: { get: () => undefined },
+      approvals: { get: () => undefined, byOwner: () => [] },
       operatorNamespace: 'bosun-system',
       fence: () => true,
       afterGather: async () => {

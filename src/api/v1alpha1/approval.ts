@@ -20,6 +20,7 @@ export const ApprovalStep = z.object({
 
 export const ApprovalSpec = z.object({
   subjectRef: ObjectRef.meta(immutable('subjectRef')).describe('The Goal or Remediation whose plan this approves'),
+  requester: z.string().max(253).optional().meta(immutable('requester')).describe('Who asked for the subject (stamped at admission); cannot approve it'),
   planHash: z
     .string()
     .regex(/^[a-f0-9]{64}$/, 'must be a sha256 hex digest')

@@ -37,5 +37,8 @@ export const GoalReason = {
   ToolDenied: 'ToolDenied',
   InvalidParams: 'InvalidParams',
   RiskPolicyNotFound: 'RiskPolicyNotFound',
+  Approved: 'Approved',
+  ApprovalDenied: 'ApprovalDenied',
+  ApprovalExpired: 'ApprovalExpired',
 } as const;
 export type GoalReason = (typeof GoalReason)[keyof typeof GoalReason];

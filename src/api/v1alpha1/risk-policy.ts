@@ -17,7 +17,7 @@ export const RiskPolicySpec = z
       .default({ none: 'auto', low: 'auto', medium: 'approve', high: 'approve', critical: 'deny' }),
     approvers: Approvers.default({ users: [], groups: [] }),
     requiredApprovals: z.int().min(1).max(10).default(1),
-    approvalTTLSeconds: z.int().min(60).max(2592000).default(86400).describe('How long an Approval stays open'),
+    approvalTTLSeconds: z.int().min(5).max(2592000).default(86400).describe('How long an Approval stays open'),
     onExpiry: z.enum(['deny', 'fail']).default('deny').describe('What an expired Approval does to its Goal'),
     tools: z
       .object({

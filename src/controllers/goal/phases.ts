@@ -13,19 +13,19 @@ type C = GoalStatus['conditions'];
 const set = (c: C, type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, now: Date, gen?: number) =>
   setCondition(c, { type, status, reason, message }, now, gen);
 
-export function markRunning(c: C, message: string, now: Date, gen?: number): C {
+export function markRunning(c: C, message: string, now: Date, gen?: number): NonNullable<C> {
   let out = set(c, ConditionType.Reconciling, 'True', GoalReason.Executing, message, now, gen);
   out = set(out, ConditionType.Ready, 'False', GoalReason.Executing, message, now, gen);
   return set(out, ConditionType.Succeeded, 'Unknown', GoalReason.Executing, message, now, gen);
 }
 
-export function markSucceeded(c: C, reason: string, message: string, now: Date, gen?: number): C {
+export function markSucceeded(c: C, reason: string, message: string, now: Date, gen?: number): NonNullable<C> {
   let out = removeCondition(c, ConditionType.Reconciling);
   out = set(out, ConditionType.Ready, 'True', reason, message, now, gen);
   return set(out, ConditionType.Succeeded, 'True', reason, message, now, gen);
 }
 
-export function markFailed(c: C, reason: string, message: string, now: Date, gen?: number): C {
+export function markFailed(c: C, reason: string, message: string, now: Date, gen?: number): NonNullable<C> {
   let out = removeCondition(c, ConditionType.Reconciling);
   out = set(out, ConditionType.Ready, 'False', reason, message, now, gen);
   return set(out, ConditionType.Succeeded, 'False', reason, message, now, gen);
@@ -117,6 +117,13 @@ export function announcements(prev: GoalStatus, next: GoalStatus): Announcement[
     if (s.state === 'Succeeded') out.push({ type: 'Normal', reason: 'StepSucceeded', note: `${label}: ${s.message ?? ''}` });
     if (s.state === 'Failed') out.push({ type: 'Warning', reason: 'StepFailed', note: `${label}: ${s.message ?? ''}` });
     if (s.state === 'Pending' && (s.attempt ?? 0) > 1) out.push({ type: 'Warning', reason: 'StepRetrying', note: `${label}: ${s.message ?? ''}` });
+  }
+  const approved = (s: GoalStatus) => s.conditions?.find((c) => c.type === ConditionType.Approved);
+  const a = approved(next);
+  const ap = approved(prev);
+  if (a && next.approvalRef && (a.reason !== ap?.reason || next.approvalRef !== prev.approvalRef)) {
+    if (a.reason === GoalReason.ApprovalRequired) out.push({ type: 'Normal', reason: 'ApprovalRequested', note: a.message });
+    if (a.reason === GoalReason.Approved) out.push({ type: 'Normal', reason: 'Approved', note: a.message });
   }
   const r = ready(next);
   if (r && (r.reason !== ready(prev)?.reason || next.phase !== prev.phase) && r.reason !== GoalReason.Executing) {

@@ -26,6 +26,7 @@ import type { StateStore } from '../../store/state-store.js';
 import type { Logger } from '../../telemetry/logger.js';
 import { ToolRegistry, type Gate } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
+import { approvalHandler, type ApprovalCache } from './approvals.js';
 import { applyOutcome, nextStep } from './execution.js';
 import { gatherActual, loadPolicy, namespaceIsProtected, type PolicyCache } from './gather.js';
 import { afterPlanning, afterStep, announcements } from './phases.js';
@@ -45,6 +46,8 @@ export interface GoalReconcilerDeps {
   agent: Agent<Goal['spec'], GoalActual>;
   /** RiskPolicies, from the informer cache */
   policies: PolicyCache;
+  /** Approvals, from the informer cache */
+  approvals: ApprovalCache;
   /** where the cluster-wide default RiskPolicy lives */
   operatorNamespace: string;
   /** false once this replica is no longer the leader */
@@ -134,6 +137,8 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     return { next: afterStep(prev, updated, 'done' in after ? after.done : undefined, planOnly, now, gen, findings), requeueAfter: applied.requeueAfterMs };
   }
 
+  const approvals = approvalHandler({ client, events, approvals: deps.approvals, policies: deps.policies, operatorNamespace: deps.operatorNamespace });
+
   return async (key): Promise<Result | void> => {
     // gather
     const { namespace, name } = splitKey(key);
@@ -172,6 +177,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       if (stall) next = stalledStatus(goal, stall, now);
       else if (prev.observedGeneration !== goal.metadata.generation || !prev.plan) next = await plan(goal, now);
       else if (prev.phase === 'Executing') ({ next, requeueAfter } = await execute(goal, now));
+      else if (prev.phase === 'AwaitingApproval') ({ next, requeueAfter } = await approvals.await(goal, now));
     } catch (err) {
       if (!hasCode(err, 'BOSUN_ERR_STORE_UNAVAILABLE')) throw err;
       storeError = err;

@@ -12,6 +12,7 @@ import type { StateStore } from '../../store/state-store.js';
 import { errorMessage } from '../../api/errors.js';
 import type { Logger } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
+import { approvalResource } from './approvals.js';
 import { riskPolicyResource } from './gather.js';
 import { goalReconciler, goalResource } from './reconciler.js';
 
@@ -47,6 +48,7 @@ export function setupGoalController(opts: GoalControllerOptions) {
   });
   // RiskPolicies are read from a cache: every step checks the deny list without an API call
   const policies = new Informer({ client, resource: riskPolicyResource, log, observer: informerMetrics(opts.metrics, riskPolicyResource.plural), resyncMs: 0 });
+  const approvals = new Informer({ client, resource: approvalResource, namespace: opts.namespace, log, observer: informerMetrics(opts.metrics, approvalResource.plural), resyncMs: 0 });
   const events = new KubeEventRecorder(client, 'bosun.dev/goal-controller', opts.instance, (err) => log.warn({ err: errorMessage(err) }, 'could not record an Event'));
   const controller = new Controller({
     name: GOAL_CONTROLLER,
@@ -62,6 +64,7 @@ export function setupGoalController(opts: GoalControllerOptions) {
       now: () => new Date(),
       agent: new GoalAgent(),
       policies,
+      approvals,
       operatorNamespace: opts.operatorNamespace,
       fence: () => opts.manager.isLeader,
       crashpoint: opts.crashpoint,
@@ -78,8 +81,15 @@ export function setupGoalController(opts: GoalControllerOptions) {
     for (const goal of ns === opts.operatorNamespace ? informer.list() : informer.byNamespace(ns)) controller.enqueue(keyOf(goal));
   };
   policies.addHandlers({ onAdd: requeueGoals, onUpdate: (_old, p) => requeueGoals(p), onDelete: requeueGoals });
+  // a decision on an Approval wakes the Goal that owns it
+  const requeueOwner = (approval: KubeObject) => {
+    const owner = approval.metadata.ownerReferences?.find((o) => o.kind === 'Goal' && o.controller);
+    if (owner) controller.enqueue(`${approval.metadata.namespace}/${owner.name}`);
+  };
+  approvals.addHandlers({ onAdd: requeueOwner, onUpdate: (_old, a) => requeueOwner(a), onDelete: requeueOwner });
   opts.manager.addInformer(informer);
   opts.manager.addInformer(policies);
+  opts.manager.addInformer(approvals);
   opts.manager.addController(controller);
-  return { informer, policies, controller };
+  return { informer, policies, approvals, controller };
 }

@@ -1,0 +1,98 @@
+// Approvals for a held plan: what Bosun creates, and what the decisions on it
+// mean. Pure.
+import { createHash } from 'node:crypto';
+import type { ApprovalSpec, ApprovalState, ApprovalStatus } from '../../api/v1alpha1/approval.js';
+import type { Goal } from '../../api/v1alpha1/goal.js';
+import { API_VERSION } from '../../api/v1alpha1/kinds.js';
+import type { KubeObject } from '../../api/v1alpha1/meta.js';
+import type { EffectivePolicy } from '../../policy/decision.js';
+
+export const REQUESTER_ANNOTATION = 'bosun.dev/requester';
+
+const stamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** Deterministic: one Approval per Goal and plan, so a repeat create is a no-op. */
+export const approvalName = (goalName: string, planHash: string) => {
+  const base = goalName.length > 240 ? `${goalName.slice(0, 230)}-${createHash('sha256').update(goalName).digest('hex').slice(0, 8)}` : goalName;
+  return `${base}-${planHash.slice(0, 10)}`;
+};
+
+export function runbook(goal: Goal): string {
+  const steps = goal.status?.plan?.steps ?? [];
+  const lines = steps.map((s, i) => `${i + 1}. ${s.when === 'on-failure' ? '(only if an earlier step fails) ' : ''}${s.description} [${s.risk}]`);
+  const undo = steps.map((s) => /Undo: (.*)$/.exec(s.reasoning ?? '')?.[1]).filter(Boolean);
+  return [
+    `Goal ${goal.metadata.namespace}/${goal.metadata.name} will run these steps in ${goal.metadata.namespace}:`,
+    ...lines,
+    undo.length ? `To undo: ${undo.join(' ')}` : 'To undo: run a Goal that restores the previous state (for example a rollback).',
+  ].join('\n');
+}
+
+export function approvalFor(goal: Goal, policy: EffectivePolicy, now: Date): KubeObject & { spec: ApprovalSpec } {
+  const status = goal.status ?? {};
+  const planHash = status.planHash ?? '';
+  const requester = goal.metadata.annotations?.[REQUESTER_ANNOTATION];
+  return {
+    apiVersion: API_VERSION,
+    kind: 'Approval',
+    metadata: {
+      name: approvalName(goal.metadata.name, planHash),
+      namespace: goal.metadata.namespace,
+      labels: { 'bosun.dev/goal': goal.metadata.name.slice(0, 63) },
+      ownerReferences: [{ apiVersion: API_VERSION, kind: 'Goal', name: goal.metadata.name, uid: goal.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+    },
+    spec: {
+      subjectRef: { apiVersion: API_VERSION, kind: 'Goal', name: goal.metadata.name, namespace: goal.metadata.namespace, uid: goal.metadata.uid },
+      ...(requester && { requester }),
+      planHash,
+      steps: (status.plan?.steps ?? []).map((s, index) => ({ index, tool: s.tool, summary: s.description.slice(0, 512), risk: s.risk })),
+      risk: status.risk ?? 'none',
+      reasons: [...(status.riskReasons ?? []), status.decision ?? ''].filter(Boolean).slice(0, 20),
+      runbook: runbook(goal),
+      approvers: policy.spec.approvers,
+      requiredApprovals: policy.spec.requiredApprovals,
+      expiresAt: stamp(new Date(now.getTime() + policy.spec.approvalTTLSeconds * 1000)),
+      decisions: [],
+    },
+  };
+}
+
+export interface Verdict {
+  state: Exclude<ApprovalState, 'Superseded'>;
+  status: ApprovalStatus;
+  /** for a person: who decided, or why not yet */
+  message: string;
+}
+
+/** What the decisions on an Approval add up to at `now`. Decisions were checked at admission. */
+export function judge(spec: ApprovalSpec, now: Date): Verdict {
+  const denial = spec.decisions.find((d) => d.decision === 'deny');
+  const approvals = spec.decisions.filter((d) => d.decision === 'approve');
+  const decidedAt = (who: typeof spec.decisions) => who.map((d) => d.decidedAt).filter((t): t is string => !!t).sort().at(-1);
+  if (denial) {
+    return {
+      state: 'Denied',
+      status: { state: 'Denied', approvals: approvals.length, decidedBy: [denial.user], decidedAt: denial.decidedAt },
+      message: `denied by ${denial.user}${denial.comment ? `: ${denial.comment}` : ''}`,
+    };
+  }
+  if (approvals.length >= spec.requiredApprovals) {
+    return {
+      state: 'Approved',
+      status: { state: 'Approved', approvals: approvals.length, decidedBy: approvals.map((d) => d.user), decidedAt: decidedAt(approvals) },
+      message: `approved by ${approvals.map((d) => d.user).join(', ')} (${approvals.length}/${spec.requiredApprovals})`,
+    };
+  }
+  if (now.getTime() >= Date.parse(spec.expiresAt)) {
+    return {
+      state: 'Expired',
+      status: { state: 'Expired', approvals: approvals.length, decidedBy: approvals.map((d) => d.user) },
+      message: `expired at ${spec.expiresAt} with ${approvals.length}/${spec.requiredApprovals} approval(s)`,
+    };
+  }
+  return {
+    state: 'Pending',
+    status: { state: 'Pending', approvals: approvals.length, decidedBy: approvals.map((d) => d.user) },
+    message: `${approvals.length}/${spec.requiredApprovals} approval(s) so far; expires at ${spec.expiresAt}`,
+  };
+}

@@ -1,0 +1,116 @@
+// The AwaitingApproval phase: create the Approval for the current plan, mark
+// Approvals of older plans superseded, keep each Approval's status, and move
+// the Goal on when the decisions add up.
+import { hasCode } from '../../api/errors.js';
+import { ApprovalSpec, type ApprovalStatus } from '../../api/v1alpha1/approval.js';
+import type { Goal, GoalStatus } from '../../api/v1alpha1/goal.js';
+import { kindInfo } from '../../api/v1alpha1/kinds.js';
+import type { KubeObject } from '../../api/v1alpha1/meta.js';
+import { ConditionType, GoalReason } from '../../api/v1alpha1/reasons.js';
+import type { KubeClient } from '../../kube/client.js';
+import type { EventRecorder } from '../../kube/events.js';
+import { deepEqual } from '../../kube/merge-patch.js';
+import { bosunResource } from '../../kube/resources.js';
+import { builtInPolicy } from '../../policy/decision.js';
+import { setCondition } from '../../runtime/conditions.js';
+import { approvalFor, approvalName, judge } from './approval.js';
+import { loadPolicy, type PolicyCache } from './gather.js';
+import { markFailed, markRunning } from './phases.js';
+
+export const approvalResource = bosunResource(kindInfo('Approval'));
+
+export interface ApprovalCache {
+  get(namespace: string | undefined, name: string): KubeObject | undefined;
+  byOwner(uid: string): KubeObject[];
+}
+
+interface Deps {
+  client: KubeClient;
+  events: EventRecorder;
+  approvals: ApprovalCache;
+  policies: PolicyCache;
+  operatorNamespace: string;
+}
+
+type ApprovalObject = KubeObject & { spec?: unknown; status?: ApprovalStatus };
+
+const stamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function approvalHandler(deps: Deps) {
+  const { client, events } = deps;
+
+  /** Writes an Approval's status when it changed, with an Event on the Approval for a new state. */
+  async function record(approval: ApprovalObject, status: ApprovalStatus, note: string): Promise<void> {
+    const next = { ...approval.status, ...status };
+    if (deepEqual(next, approval.status ?? {})) return;
+    await client.as('bosun-goal-controller').patchStatus(approvalResource, approval, next);
+    if (status.state !== approval.status?.state) {
+      await events.event({ ...approval, apiVersion: approvalResource.group + '/' + approvalResource.version, kind: 'Approval' }, status.state === 'Approved' ? 'Normal' : status.state === 'Pending' ? 'Normal' : 'Warning', status.state ?? 'Pending', note, 'Decide');
+    }
+  }
+
+  async function awaitApproval(goal: Goal, now: Date): Promise<{ next: GoalStatus; requeueAfter?: number }> {
+    const prev = goal.status ?? {};
+    const namespace = goal.metadata.namespace ?? '';
+    const gen = goal.metadata.generation;
+    const planHash = prev.planHash ?? '';
+    const name = approvalName(goal.metadata.name, planHash);
+
+    // an Approval of an older plan is void
+    for (const old of deps.approvals.byOwner(goal.metadata.uid ?? '') as ApprovalObject[]) {
+      const spec = ApprovalSpec.safeParse(old.spec);
+      if (spec.success && spec.data.planHash !== planHash && old.status?.state !== 'Superseded') {
+        await record(old, { state: 'Superseded' }, `the Goal's plan changed (now ${planHash.slice(0, 12)}); this Approval no longer applies`);
+      }
+    }
+
+    const policy = loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace) ?? builtInPolicy;
+    const approval = deps.approvals.get(namespace, name) as ApprovalObject | undefined;
+    if (!approval) {
+      const { users, groups } = policy.spec.approvers;
+      if (!users.length && !groups.length) {
+        const message = `held for approval, but ${policy.source} lists no approvers: add spec.approvers to a RiskPolicy`;
+        return { next: { ...prev, conditions: setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message }, now, gen) } };
+      }
+      try {
+        await client.as('bosun-goal-controller').create(approvalResource, approvalFor(goal, policy, now));
+      } catch (err) {
+        if (!hasCode(err, 'BOSUN_ERR_KUBE_CONFLICT')) throw err; // already there: the cache has not seen it yet
+      }
+      const who = [...users.map((u) => `user ${u}`), ...groups.map((g) => `group ${g}`)].join(', ');
+      const message = `waiting for Approval ${name}: ${policy.spec.requiredApprovals} approval(s) from ${who}; approve with: kubectl bosun approve ${name} -n ${namespace}`;
+      return {
+        next: { ...prev, approvalRef: name, conditions: setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message }, now, gen) },
+      };
+    }
+
+    const spec = ApprovalSpec.parse(approval.spec);
+    const verdict = judge(spec, now);
+    await record(approval, verdict.status, verdict.message);
+    const base: GoalStatus = { ...prev, approvalRef: name };
+    switch (verdict.state) {
+      case 'Pending': {
+        const conditions = setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message: `waiting for Approval ${name}: ${verdict.message}` }, now, gen);
+        return { next: { ...base, conditions }, requeueAfter: Math.max(1000, Date.parse(spec.expiresAt) - now.getTime()) };
+      }
+      case 'Approved': {
+        let conditions = setCondition(prev.conditions, { type: ConditionType.Approved, status: 'True', reason: GoalReason.Approved, message: `Approval ${name} ${verdict.message}` }, now, gen);
+        conditions = markRunning(conditions, `approved; step 1/${prev.plan?.steps.length ?? 0}: ${prev.plan?.steps[0]?.description ?? ''}`, now, gen);
+        return { next: { ...base, phase: 'Executing', startedAt: stamp(now), conditions } };
+      }
+      case 'Denied': {
+        let conditions = setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalDenied, message: `Approval ${name} ${verdict.message}` }, now, gen);
+        conditions = markFailed(conditions, GoalReason.ApprovalDenied, `Approval ${name} ${verdict.message}; nothing was run`, now, gen);
+        return { next: { ...base, phase: 'Denied', completedAt: stamp(now), conditions } };
+      }
+      case 'Expired': {
+        const message = `Approval ${name} ${verdict.message}; nothing was run (RiskPolicy onExpiry: ${policy.spec.onExpiry})`;
+        let conditions = setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalExpired, message }, now, gen);
+        conditions = markFailed(conditions, GoalReason.ApprovalExpired, message, now, gen);
+        return { next: { ...base, phase: policy.spec.onExpiry === 'fail' ? 'Failed' : 'Denied', completedAt: stamp(now), conditions } };
+      }
+    }
+  }
+
+  return { await: awaitApproval };
+}
