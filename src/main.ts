@@ -1,7 +1,7 @@
 // The composition root: the only place concrete adapters are wired together.
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { errorMessage } from './api/errors.js';
+import { BosunError, errorMessage } from './api/errors.js';
 import { setupGoalController } from './controllers/goal/setup.js';
 import { parseFailpoints } from './executor/failpoints.js';
 import { KubeClient } from './kube/client.js';
@@ -11,6 +11,7 @@ import { requestMetrics } from './runtime/observers.js';
 import { EtcdStateStore } from './store/etcd-store.js';
 import { createLogger, SecretMasker, type Logger } from './telemetry/logger.js';
 import { createMetrics } from './telemetry/metrics.js';
+import { startAdmissionServer } from './webhooks/server.js';
 
 /** Everything `bosun run` can be told (flags or BOSUN_* variables; see src/cli/config.ts). */
 const seconds = (d: number) => z.coerce.number().int().min(0).max(86400).default(d);
@@ -41,6 +42,9 @@ export const RunConfig = z.object({
   resyncSeconds: seconds(600),
   shutdownTimeoutSeconds: seconds(10),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  webhookAddr: z.string().regex(/^[^:]*:\d{1,5}$/, 'must be host:port').optional().describe('serve the admission webhook here (HTTPS)'),
+  webhookCertDir: z.string().optional().describe('folder with tls.crt and tls.key for the admission webhook'),
+  operatorUser: z.string().optional().describe("Bosun's own username, which may never decide on an Approval (default: system:serviceaccount:<operator-namespace>:bosun)"),
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 
@@ -95,6 +99,16 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     operatorNamespace: config.operatorNamespace,
     crashpoint: parseFailpoints(process.env.BOSUN_FAILPOINTS),
   });
+  if (config.webhookAddr) {
+    if (!config.webhookCertDir) throw new BosunError('BOSUN_ERR_CONFIG', '--webhook-addr needs --webhook-cert-dir (a folder with tls.crt and tls.key)');
+    const webhook = await startAdmissionServer({
+      addr: config.webhookAddr,
+      certDir: config.webhookCertDir,
+      operatorUser: config.operatorUser ?? `system:serviceaccount:${config.operatorNamespace}:bosun`,
+      log: log.child({ component: 'admission' }),
+    });
+    manager.onStop(() => webhook.close());
+  }
   manager.onStop(() => store.close());
   manager.onStop(async () => rest.close());
   await manager.start();

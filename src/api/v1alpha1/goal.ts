@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { resourceSchema } from './meta.js';
 import { Budget, Label, Mode, Plan, Planner, RiskLevel, TargetRef, Timestamp, cel, statusBase, Cost } from './common.js';
 
+/** Who asked for a Goal: stamped by the admission webhook from the API server's userInfo. */
+export const REQUESTER_ANNOTATION = 'bosun.dev/requester';
+
 export const IntentType = z.enum(['scale', 'restart', 'rollback', 'deploy-image', 'apply', 'delete', 'diagnose']);
 export type IntentType = z.infer<typeof IntentType>;
 

@@ -2,12 +2,10 @@
 // mean. Pure.
 import { createHash } from 'node:crypto';
 import type { ApprovalSpec, ApprovalState, ApprovalStatus } from '../../api/v1alpha1/approval.js';
-import type { Goal } from '../../api/v1alpha1/goal.js';
+import { REQUESTER_ANNOTATION, type Goal } from '../../api/v1alpha1/goal.js';
 import { API_VERSION } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
-
-export const REQUESTER_ANNOTATION = 'bosun.dev/requester';
 
 const stamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 

@@ -1,0 +1,135 @@
+// `kubectl bosun`: approve, deny, list, describe and logs. It talks to the
+// cluster through the user's own kubectl, so the API server sees (and
+// admission checks) the person who runs it.
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { errorMessage } from '../api/errors.js';
+import { EtcdStateStore } from '../store/etcd-store.js';
+
+interface Approval {
+  metadata: { name: string; namespace: string };
+  spec: {
+    subjectRef: { name: string };
+    risk: string;
+    reasons?: string[];
+    runbook?: string;
+    steps: { index: number; tool: string; summary: string; risk: string }[];
+    approvers: { users: string[]; groups: string[] };
+    requiredApprovals: number;
+    expiresAt: string;
+    requester?: string;
+    decisions: { user: string; decision: string; comment?: string; decidedAt?: string }[];
+  };
+  status?: { state?: string; approvals?: number };
+}
+
+class UsageError extends Error {}
+
+function kubectl(args: string[], input?: string): string {
+  const res = spawnSync('kubectl', args, { encoding: 'utf8', input });
+  if (res.status !== 0) throw new Error((res.stderr || res.stdout || `kubectl ${args[0]} failed`).trim());
+  return res.stdout;
+}
+
+function whoami(): { username: string; groups: string[] } {
+  const review = JSON.parse(kubectl(['auth', 'whoami', '-o', 'json'])) as { status: { userInfo: { username: string; groups?: string[] } } };
+  return { username: review.status.userInfo.username, groups: review.status.userInfo.groups ?? [] };
+}
+
+const ns = (namespace: string | undefined) => (namespace ? ['-n', namespace] : []);
+
+function decide(name: string, decision: 'approve' | 'deny', comment: string, namespace?: string): string {
+  const { username } = whoami();
+  const patch = [{ op: 'add', path: '/spec/decisions/-', value: { user: username, decision, comment } }];
+  kubectl(['patch', 'approval', name, ...ns(namespace), '--type=json', '-p', JSON.stringify(patch)]);
+  return `${decision === 'approve' ? 'approved' : 'denied'} ${name} as ${username}`;
+}
+
+function list(namespace: string | undefined, all: boolean): string {
+  const me = whoami();
+  const items = (JSON.parse(kubectl(['get', 'approvals', ...(all ? ['-A'] : ns(namespace)), '-o', 'json'])) as { items: Approval[] }).items;
+  const mine = items.filter((a) => (a.status?.state ?? 'Pending') === 'Pending' && (a.spec.approvers.users.includes(me.username) || me.groups.some((g) => a.spec.approvers.groups.includes(g))) && !a.spec.decisions.some((d) => d.user === me.username));
+  if (!mine.length) return `no Approvals wait for ${me.username}`;
+  const rows = mine.map((a) => [a.metadata.namespace, a.metadata.name, a.spec.subjectRef.name, a.spec.risk, `${a.status?.approvals ?? 0}/${a.spec.requiredApprovals}`, a.spec.expiresAt]);
+  return table([['NAMESPACE', 'NAME', 'GOAL', 'RISK', 'APPROVALS', 'EXPIRES'], ...rows]);
+}
+
+function describe(name: string, namespace?: string): string {
+  const a = JSON.parse(kubectl(['get', 'approval', name, ...ns(namespace), '-o', 'json'])) as Approval;
+  return [
+    `Approval ${a.metadata.namespace}/${a.metadata.name} for Goal ${a.spec.subjectRef.name}: ${a.status?.state ?? 'Pending'}`,
+    `Risk: ${a.spec.risk}${a.spec.reasons?.length ? ` (${a.spec.reasons.join('; ')})` : ''}`,
+    `Requested by: ${a.spec.requester ?? 'unknown'}`,
+    `Approvers: users ${a.spec.approvers.users.join(', ') || '-'}; groups ${a.spec.approvers.groups.join(', ') || '-'}; ${a.spec.requiredApprovals} required; expires ${a.spec.expiresAt}`,
+    'Plan:',
+    ...a.spec.steps.map((s) => `  ${s.index + 1}. ${s.summary} [${s.tool}, ${s.risk}]`),
+    'Runbook:',
+    ...(a.spec.runbook ?? '').split('\n').map((l) => `  ${l}`),
+    'Decisions:',
+    ...(a.spec.decisions.length ? a.spec.decisions.map((d) => `  ${d.decidedAt ?? ''} ${d.user}: ${d.decision}${d.comment ? ` (${d.comment})` : ''}`) : ['  none yet']),
+  ].join('\n');
+}
+
+async function logs(goal: string, namespace: string | undefined, endpoints: string | undefined, output: string): Promise<string> {
+  if (!endpoints) throw new UsageError("logs reads Bosun's etcd: pass --etcd-endpoints or set BOSUN_ETCD_ENDPOINTS");
+  const namespaceName = namespace ?? (kubectl(['config', 'view', '--minify', '-o', 'jsonpath={..namespace}']).trim() || 'default');
+  const store = new EtcdStateStore({ endpoints: endpoints.split(','), retryBudgetMs: 3000 });
+  try {
+    const lines: string[] = [];
+    for await (const line of store.exportActions({ kind: 'Goal', namespace: namespaceName, name: goal })) lines.push(line);
+    if (output === 'json') return lines.join('\n');
+    const rows = lines.map((l) => JSON.parse(l) as { at: string; action: string; detail: Record<string, unknown> }).map((r) => [r.at, r.action, String(r.detail.note ?? r.detail.summary ?? '')]);
+    return table([['TIME', 'ACTION', 'DETAIL'], ...rows]);
+  } finally {
+    await store.close();
+  }
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('   ').trimEnd()).join('\n');
+}
+
+const USAGE = `kubectl bosun: Bosun from kubectl
+  kubectl bosun approve NAME [-n NAMESPACE] [-m COMMENT]   add your approval to an Approval
+  kubectl bosun deny NAME [-n NAMESPACE] [-m COMMENT]      add your denial
+  kubectl bosun list [-n NAMESPACE | -A]                   Approvals waiting for you
+  kubectl bosun describe NAME [-n NAMESPACE]               plan, risk, runbook and decisions
+  kubectl bosun logs GOAL [-n NAMESPACE] [--etcd-endpoints URLS] [-o json|table]   a Goal's action log`;
+
+export async function plugin(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      namespace: { type: 'string', short: 'n' },
+      'all-namespaces': { type: 'boolean', short: 'A' },
+      message: { type: 'string', short: 'm' },
+      output: { type: 'string', short: 'o', default: 'table' },
+      'etcd-endpoints': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, name] = positionals;
+  try {
+    if (values.help || !command) {
+      console.log(USAGE);
+      return 0;
+    }
+    const needName = () => {
+      if (!name) throw new UsageError(`${command} needs a NAME`);
+      return name;
+    };
+    let out: string;
+    if (command === 'approve' || command === 'deny') out = decide(needName(), command, values.message ?? '', values.namespace);
+    else if (command === 'list') out = list(values.namespace, values['all-namespaces'] ?? false);
+    else if (command === 'describe') out = describe(needName(), values.namespace);
+    else if (command === 'logs') out = await logs(needName(), values.namespace, values['etcd-endpoints'] ?? process.env.BOSUN_ETCD_ENDPOINTS, values.output ?? 'table');
+    else throw new UsageError(`unknown command ${command}`);
+    console.log(out);
+    return 0;
+  } catch (err) {
+    console.error(err instanceof UsageError ? `${err.message}\n\n${USAGE}` : `error: ${errorMessage(err)}`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}

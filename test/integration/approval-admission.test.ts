@@ -1,0 +1,134 @@
+// Nobody can forge, replay or stretch an approval: every rule is enforced by
+// the real API server (Bosun's admission webhook, TLS, and CRD CEL), as the
+// users alice (requester), bob (approver) and mallory.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../hack/control-plane/wait.js';
+import { controlPlane, kubectl, kubectlOk, useNamespace } from '../support/cluster.js';
+import { startOperator, type RunningOperator } from '../support/operator.js';
+import { kubectlBosun } from '../support/plugin.js';
+import { makeWebhookCerts, registerWebhooks } from '../support/webhook.js';
+import { freePort } from '../../hack/control-plane/wait.js';
+import { createDeployment, getDeployment } from '../support/workloads.js';
+
+const OPERATOR = 'system:serviceaccount:bosun-system:bosun';
+
+describe('approvals at admission', () => {
+  const ns = useNamespace('admission');
+  let op: RunningOperator;
+  let unregister = () => {};
+  const goal = (name: string) => JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'json'], { namespace: ns() })) as { metadata: { annotations?: Record<string, string> }; status?: { phase?: string; approvalRef?: string } };
+  const phase = (name: string, want: string) => until(`${name} ${want}`, async () => goal(name).status?.phase === want, 60_000, () => op.log(30));
+  const ask = (name: string, replicas: number, extra: Record<string, unknown> = {}, annotations?: Record<string, string>) =>
+    kubectlOk(['apply', '-f', '-'], { as: 'alice', namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name, annotations }, spec: { intent: { type: 'scale', target: 'deployment/web', replicas }, ...extra } }) });
+  const approvalOf = async (name: string) => {
+    await until(`an Approval for ${name}`, async () => Boolean(goal(name).status?.approvalRef) && kubectl(['get', 'approval', goal(name).status?.approvalRef ?? 'x'], { namespace: ns() }).code === 0, 60_000, () => op.log(30));
+    return goal(name).status?.approvalRef as string;
+  };
+  const addDecision = (as: 'alice' | 'bob' | 'mallory' | 'operator', approval: string, user: string) =>
+    kubectl(['patch', 'approval', approval, '--type=json', '-p', JSON.stringify([{ op: 'add', path: '/spec/decisions/-', value: { user, decision: 'approve', comment: 'ok' } }])], { as, namespace: ns() });
+
+  beforeAll(async () => {
+    for (const [user, role] of [['alice', 'bosun-editor'], ['alice', 'bosun-approver'], ['bob', 'bosun-approver'], ['mallory', 'bosun-approver']]) {
+      kubectlOk(['create', 'rolebinding', `${user}-${role}`, `--clusterrole=${role}`, `--user=${user}`], { namespace: ns() });
+    }
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'default' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob', 'alice'] }, requiredApprovals: 1, approvalTTLSeconds: 600 } }) });
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'two' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob', 'carol'] }, requiredApprovals: 2, approvalTTLSeconds: 600 } }) });
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'quick' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob'] }, approvalTTLSeconds: 5 } }) });
+    await createDeployment(ns(), 'web', { replicas: 2 });
+    const certs = makeWebhookCerts();
+    const port = await freePort();
+    op = await startOperator({ cp: controlPlane(), identity: 'admission', namespace: ns(), args: ['--webhook-addr', `127.0.0.1:${port}`, '--webhook-cert-dir', certs.dir] });
+    unregister = registerWebhooks(ns(), port, certs.caBundle);
+  });
+  afterAll(async () => {
+    unregister();
+    await op?.stop();
+  });
+
+  it('stamps the requester from the API server, whatever was typed, and keeps it', async () => {
+    ask('typed-requester', 3, {}, { 'bosun.dev/requester': 'bob' });
+    expect(goal('typed-requester').metadata.annotations?.['bosun.dev/requester']).toBe('alice');
+    const res = kubectl(['annotate', 'goal', 'typed-requester', '--overwrite', 'bosun.dev/requester=bob'], { as: 'alice', namespace: ns() });
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/set by the API server when the Goal is created \(alice\) and cannot be changed/);
+  });
+
+  it('happy path: bob approves with kubectl bosun, the Goal runs, and both objects say who, when and why', async () => {
+    ask('scale-four', 4);
+    const name = await approvalOf('scale-four');
+    expect(kubectlBosun('bob', ['list', '-n', ns()]).stdout).toContain(name);
+    expect(kubectlBosun('bob', ['describe', name, '-n', ns()]).stdout).toMatch(/Requested by: alice[\s\S]*scale deployment\/web from 2 to 4 replicas[\s\S]*To undo: scale back to 2/);
+    const res = kubectlBosun('bob', ['approve', name, '-n', ns(), '-m', 'capacity for the sale']);
+    expect(res.stdout + res.stderr).toMatch(/approved .* as bob/);
+    await phase('scale-four', 'Succeeded');
+    expect(getDeployment(ns(), 'web').spec.replicas).toBe(4);
+    const approval = JSON.parse(kubectlOk(['get', 'approval', name, '-o', 'json'], { namespace: ns() })) as { spec: { decisions: { user: string; comment: string; decidedAt?: string }[] } };
+    expect(approval.spec.decisions).toEqual([expect.objectContaining({ user: 'bob', comment: 'capacity for the sale', decidedAt: expect.stringMatching(/^\d{4}-.*Z$/) })]);
+    expect(kubectlOk(['describe', 'goal', 'scale-four'], { namespace: ns() })).toMatch(/approved by bob/);
+    expect(kubectlOk(['describe', 'approval', name], { namespace: ns() })).toMatch(/Normal\s+Approved\s+.*approved by bob/);
+  });
+
+  describe('each forbidden edit is rejected by the API server, saying why', () => {
+    let pending = '';
+    beforeAll(async () => {
+      ask('held', 5);
+      pending = await approvalOf('held');
+    });
+
+    it('1. mallory is not listed', () => {
+      const res = addDecision('mallory', pending, 'mallory');
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toMatch(/mallory is not an approver of this Approval/);
+    });
+    it('2. bob cannot write alice\'s name', () => {
+      const res = addDecision('bob', pending, 'alice');
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toMatch(/a decision must be your own: you are bob/);
+    });
+    it('3. a decision is final, and the required count cannot be lowered in the same edit', async () => {
+      const approved = goal('scale-four').status?.approvalRef as string;
+      const change = kubectl(['patch', 'approval', approved, '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/decisions/0/decision', value: 'deny' }])], { as: 'bob', namespace: ns() });
+      expect(change.code).not.toBe(0);
+      expect(change.stderr).toMatch(/decisions are append-only/);
+      ask('needs-two', 8, { riskPolicyRef: 'two' });
+      const two = await approvalOf('needs-two');
+      // bob approves and lowers the count from 2 to 1 in one edit, to get the plan through alone
+      const lower = kubectl(['patch', 'approval', two, '--type=merge', '-p', JSON.stringify({ spec: { requiredApprovals: 1, decisions: [{ user: 'bob', decision: 'approve', comment: '' }] } })], { as: 'bob', namespace: ns() });
+      expect(lower.code).not.toBe(0);
+      expect(lower.stderr).toMatch(/requiredApprovals is immutable/);
+    });
+    it('4. alice cannot approve her own Goal (four eyes)', () => {
+      const res = addDecision('alice', pending, 'alice');
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toMatch(/alice asked for this Goal and cannot approve it/);
+    });
+    it("5. Bosun's own identity cannot decide", () => {
+      const res = addDecision('operator', pending, OPERATOR);
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toMatch(/Bosun's own identity .* cannot decide/);
+    });
+    it('6. no decision after the expiry', async () => {
+      ask('quick', 6, { riskPolicyRef: 'quick' });
+      const name = await approvalOf('quick');
+      await new Promise((r) => setTimeout(r, 5500));
+      const res = addDecision('bob', name, 'bob');
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toMatch(/this Approval expired at/);
+      await phase('quick', 'Denied');
+    });
+    it('and the held Goals never ran', () => {
+      expect(goal('held').status?.phase).toBe('AwaitingApproval');
+      expect(goal('needs-two').status?.phase).toBe('AwaitingApproval');
+      expect(getDeployment(ns(), 'web').spec.replicas).toBe(4);
+    });
+  });
+
+  it('nobody but Bosun creates an Approval', () => {
+    const res = kubectl(['create', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Approval', metadata: { name: 'forged' }, spec: { subjectRef: { kind: 'Goal', name: 'held' }, planHash: 'a'.repeat(64), steps: [{ index: 0, tool: 'k8s.scale', summary: 's', risk: 'low' }], risk: 'low', approvers: { users: ['bob'] }, requiredApprovals: 1, expiresAt: '2030-01-01T00:00:00Z' } }),
+    });
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/Approvals are created by Bosun/);
+  });
+});
