@@ -8,10 +8,12 @@ export interface EffectivePolicy {
   /** where it came from: "demo/default", or "the built-in default" */
   source: string;
   spec: RiskPolicySpec;
+  /** changes whenever the policy does (name@resourceVersion) */
+  version?: string;
 }
 
 /** Used when neither the Goal's namespace nor the operator's has a RiskPolicy. */
-export const builtInPolicy: EffectivePolicy = { source: 'the built-in default policy', spec: RiskPolicySchema.parse({}) };
+export const builtInPolicy: EffectivePolicy = { source: 'the built-in default policy', spec: RiskPolicySchema.parse({}), version: 'built-in' };
 
 export type PolicyDecision =
   | { action: 'auto'; rule: string }

@@ -34,6 +34,7 @@ describe('approvals', () => {
     // everything in this namespace is protected: scaling is high risk and needs bob
     kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'default' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob'] }, requiredApprovals: 1, approvalTTLSeconds: 600 } }) });
     kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'quick' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob'] }, approvalTTLSeconds: 5, onExpiry: 'deny' } }) });
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'flexible' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob'] } } }) });
     await createDeployment(ns(), 'web', { replicas: 2 });
     op = await startOperator({ cp: controlPlane(), identity: 'approvals', namespace: ns() });
   });
@@ -96,5 +97,14 @@ describe('approvals', () => {
     decide(second, 'approve', 'for the new plan');
     await phase('change-me', 'Succeeded');
     expect(getDeployment(ns(), 'web').spec.replicas).toBe(7);
+  });
+
+  it('changing a RiskPolicy re-evaluates the Goals waiting on it', async () => {
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name: 'policy-moves' }, spec: { intent: { type: 'scale', target: 'deployment/web', replicas: 3 }, riskPolicyRef: 'flexible' } }) });
+    await approvalOf('policy-moves');
+    kubectlOk(['patch', 'riskpolicy', 'flexible', '--type=merge', '-p', '{"spec":{"levels":{"high":"auto"}}}'], { namespace: ns() });
+    await phase('policy-moves', 'Succeeded');
+    expect(goal('policy-moves').status?.decision).toMatch(/flexible sets spec\.levels\.high: auto/);
+    expect(getDeployment(ns(), 'web').spec.replicas).toBe(3);
   });
 });

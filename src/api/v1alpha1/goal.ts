@@ -69,6 +69,7 @@ export const GoalStatus = z.object({
   findings: z.array(z.string().max(1024)).max(20).optional().describe('What diagnosis found'),
   riskReasons: z.array(z.string().max(512)).max(20).optional().describe('The risk rules that raised the plan\'s risk'),
   decision: z.string().max(1024).optional().describe('What policy decided, and by which rule'),
+  policyVersion: z.string().max(512).optional().describe('The RiskPolicy (name@resourceVersion) the decision was made with'),
   cost: Cost.optional(),
   startedAt: Timestamp.optional(),
   completedAt: Timestamp.optional(),

@@ -76,7 +76,7 @@ export function loadPolicy(policies: PolicyCache, namespace: string, ref: string
   const candidates: [string, string][] = ref ? [[namespace, ref]] : [[namespace, 'default'], [operatorNamespace, 'default']];
   for (const [ns, name] of candidates) {
     const obj = policies.get(ns, name) as (KubeObject & { spec?: unknown }) | undefined;
-    if (obj) return { source: `RiskPolicy ${ns}/${name}`, spec: RiskPolicySpec.parse(obj.spec ?? {}) };
+    if (obj) return { source: `RiskPolicy ${ns}/${name}`, spec: RiskPolicySpec.parse(obj.spec ?? {}), version: `${ns}/${name}@${obj.metadata.resourceVersion ?? ''}` };
   }
   return ref ? undefined : builtInPolicy;
 }

@@ -34,7 +34,7 @@ export function markFailed(c: C, reason: string, message: string, now: Date, gen
 const stamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The status right after a plan is made and policy has decided. */
-export function afterPlanning(prev: GoalStatus, plan: DecidedPlan, spec: GoalSpec, now: Date, gen: number | undefined): GoalStatus {
+export function afterPlanning(prev: GoalStatus, plan: DecidedPlan, spec: GoalSpec, now: Date, gen: number | undefined, policyVersion?: string): GoalStatus {
   const summary = `plan ${plan.hash.slice(0, 12)}: ${plan.steps.length} step(s), risk ${plan.risk}`;
   const base: GoalStatus = {
     ...prev,
@@ -44,6 +44,7 @@ export function afterPlanning(prev: GoalStatus, plan: DecidedPlan, spec: GoalSpe
     risk: plan.risk,
     riskReasons: plan.reasons,
     decision: plan.decision.rule,
+    policyVersion,
     progress: progress(plan.steps),
     findings: undefined,
     startedAt: undefined,

@@ -96,9 +96,11 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     }
     const assessed = assessPlan({ proposed, registry: new ToolRegistry(tools), gate: gateFor(goal, policy), policy, namespace, namespaceProtected: await namespaceIsProtected(client, namespace), actual });
     if ('stall' in assessed) return stalledStatus(goal, assessed.stall, now);
-    // a changed spec makes a new plan only when the plan itself differs
-    if (prev.plan && prev.planHash === assessed.plan.hash && prev.phase !== 'Stalled') return { ...prev, observedGeneration: goal.metadata.generation };
-    return afterPlanning(prev, assessed.plan, goal.spec, now, goal.metadata.generation);
+    // a changed spec makes a new plan only when the plan, or what policy makes of it, differs
+    if (prev.plan && prev.planHash === assessed.plan.hash && prev.phase !== 'Stalled' && prev.decision === assessed.plan.decision.rule) {
+      return { ...prev, observedGeneration: goal.metadata.generation, policyVersion: policy.version };
+    }
+    return afterPlanning(prev, assessed.plan, goal.spec, now, goal.metadata.generation, policy.version);
   }
 
   async function execute(goal: Goal, now: Date): Promise<{ next: GoalStatus; requeueAfter?: number }> {
@@ -136,6 +138,11 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     const findings = goal.spec.intent?.type === 'diagnose' && outcome.kind === 'succeeded' ? [...(prev.findings ?? []), ...findingsFrom(step.tool, outcome)] : undefined;
     return { next: afterStep(prev, updated, 'done' in after ? after.done : undefined, planOnly, now, gen, findings), requeueAfter: applied.requeueAfterMs };
   }
+
+  /** A Goal waiting for approval is judged again when its RiskPolicy changes. */
+  const policyChangedWhileWaiting = (goal: Goal) =>
+    goal.status?.phase === 'AwaitingApproval' &&
+    (loadPolicy(deps.policies, goal.metadata.namespace ?? '', goal.spec.riskPolicyRef, deps.operatorNamespace)?.version ?? 'missing') !== goal.status.policyVersion;
 
   const approvals = approvalHandler({ client, events, approvals: deps.approvals, policies: deps.policies, operatorNamespace: deps.operatorNamespace });
 
@@ -175,7 +182,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     let storeError: unknown;
     try {
       if (stall) next = stalledStatus(goal, stall, now);
-      else if (prev.observedGeneration !== goal.metadata.generation || !prev.plan) next = await plan(goal, now);
+      else if (prev.observedGeneration !== goal.metadata.generation || !prev.plan || policyChangedWhileWaiting(goal)) next = await plan(goal, now);
       else if (prev.phase === 'Executing') ({ next, requeueAfter } = await execute(goal, now));
       else if (prev.phase === 'AwaitingApproval') ({ next, requeueAfter } = await approvals.await(goal, now));
     } catch (err) {
