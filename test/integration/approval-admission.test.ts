@@ -31,6 +31,9 @@ describe('approvals at admission', () => {
     for (const [user, role] of [['alice', 'bosun-editor'], ['alice', 'bosun-approver'], ['bob', 'bosun-approver'], ['mallory', 'bosun-approver']]) {
       kubectlOk(['create', 'rolebinding', `${user}-${role}`, `--clusterrole=${role}`, `--user=${user}`], { namespace: ns() });
     }
+    // RBAC already keeps the operator from deciding; grant it here anyway, as a misconfigured cluster
+    // might, to show that admission refuses it too
+    kubectlOk(['create', 'rolebinding', 'operator-approver', '--clusterrole=bosun-approver', `--user=${OPERATOR}`], { namespace: ns() });
     kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'default' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob', 'alice'] }, requiredApprovals: 1, approvalTTLSeconds: 600 } }) });
     kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'two' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob', 'carol'] }, requiredApprovals: 2, approvalTTLSeconds: 600 } }) });
     kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'quick' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob'] }, approvalTTLSeconds: 5 } }) });
@@ -66,6 +69,14 @@ describe('approvals at admission', () => {
     expect(approval.spec.decisions).toEqual([expect.objectContaining({ user: 'bob', comment: 'capacity for the sale', decidedAt: expect.stringMatching(/^\d{4}-.*Z$/) })]);
     expect(kubectlOk(['describe', 'goal', 'scale-four'], { namespace: ns() })).toMatch(/approved by bob/);
     expect(kubectlOk(['describe', 'approval', name], { namespace: ns() })).toMatch(/Normal\s+Approved\s+.*approved by bob/);
+
+    // the Goal's action log, from Bosun's etcd
+    const table = kubectlBosun('alice', ['logs', 'scale-four', '-n', ns(), '--etcd-endpoints', controlPlane().bosunEtcdUrl]);
+    expect(table.stdout).toMatch(/^TIME\s+ACTION\s+DETAIL/);
+    for (const action of ['Planned', 'ApprovalRequested', 'Approved', 'StepSucceeded', 'Succeeded']) expect(table.stdout).toMatch(new RegExp(`\\s${action}\\s`));
+    const json = kubectlBosun('alice', ['logs', 'scale-four', '-n', ns(), '-o', 'json'], { BOSUN_ETCD_ENDPOINTS: controlPlane().bosunEtcdUrl });
+    const records = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string; detail: { tool?: string } });
+    expect(records.some((r) => r.action === 'ToolCall' && r.detail.tool === 'k8s.scale')).toBe(true);
   });
 
   describe('each forbidden edit is rejected by the API server, saying why', () => {

@@ -1,0 +1,40 @@
+// The operator's permissions are least privilege and exactly the committed
+// list: any new permission fails this test until the list is changed with it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kubectl, kubectlOk } from '../support/cluster.js';
+import { normalizeCanI } from '../support/can-i.js';
+import { repoRoot } from '../support/paths.js';
+
+const ALLOWLIST = join(repoRoot, 'test', 'integration', 'testdata', 'operator-can-i.txt');
+
+describe('operator RBAC', () => {
+  const rules = normalizeCanI(kubectlOk(['auth', 'can-i', '--list', '-n', 'bosun-system'], { as: 'operator' }));
+
+  it('matches the committed allowlist (test/integration/testdata/operator-can-i.txt)', () => {
+    expect(rules).toBe(readFileSync(ALLOWLIST, 'utf8'));
+  });
+
+  it('has no wildcard, no escalate, bind or impersonate, and reads no Secrets', () => {
+    const resourceRules = rules.split('\n').filter((l) => l && !l.startsWith('['));
+    for (const rule of resourceRules) {
+      expect(rule, rule).not.toMatch(/\*/);
+      expect(rule, rule).not.toMatch(/\b(escalate|bind|impersonate)\b/);
+      expect(rule, rule).not.toMatch(/^secrets\b/);
+    }
+  });
+
+  it('cannot decide on Approvals: it may create them and write their status, not their spec', () => {
+    // can-i exits non-zero on "no"
+    expect(kubectl(['auth', 'can-i', 'patch', 'approvals.bosun.dev', '-n', 'default'], { as: 'operator' }).stdout.trim()).toBe('no');
+    expect(kubectl(['auth', 'can-i', 'create', 'approvals.bosun.dev', '-n', 'default'], { as: 'operator' }).stdout.trim()).toBe('yes');
+    expect(kubectl(['auth', 'can-i', 'patch', 'approvals.bosun.dev', '--subresource=status', '-n', 'default'], { as: 'operator' }).stdout.trim()).toBe('yes');
+  });
+
+  it('an approver may decide on Approvals and nothing else', () => {
+    // bound by the test through the shipped bosun-approver ClusterRole
+    const role = JSON.parse(kubectlOk(['get', 'clusterrole', 'bosun-approver', '-o', 'json'])) as { rules: { resources: string[]; verbs: string[] }[] };
+    expect(role.rules).toEqual([expect.objectContaining({ resources: ['approvals'], verbs: ['get', 'list', 'watch', 'update', 'patch'] })]);
+  });
+});
