@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Component } from './control-plane/component.js';
 import { startControlPlane } from './control-plane/control-plane.js';
 import { freePort, until } from './control-plane/wait.js';
+import { makeWebhookCerts, webhookConfigs } from './webhook.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = process.env.BOSUN_LOCAL_DIR ?? join(root, '.local', 'control-plane');
@@ -24,22 +25,32 @@ kubectl('apply', '-k', join(root, 'config', 'crd'));
 kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd', '-l', 'app.kubernetes.io/part-of=bosun');
 kubectl('apply', '-k', join(root, 'config', 'rbac'));
 
-const healthPort = await freePort();
+const [healthPort, webhookPort] = [await freePort(), await freePort()];
+const certDir = join(dir, 'certs', 'webhook');
+const caBundle = makeWebhookCerts(certDir);
 const operator = new Component('bosun', process.execPath, [
   '--import', 'tsx', join(root, 'src', 'cli', 'bosun.ts'), 'run',
   '--kubeconfig', cp.info.kubeconfigs.operator,
   '--etcd-endpoints', cp.info.bosunEtcdUrl,
   '--health-addr', `127.0.0.1:${healthPort}`,
+  '--webhook-addr', `127.0.0.1:${webhookPort}`,
+  '--webhook-cert-dir', certDir,
   '--identity', 'bosun-local',
 ], join(dir, 'logs', 'operator.log'));
 say(`starting the operator (logs: ${operator.logPath})`);
 operator.start();
 await until('the operator to lead', async () => (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text().then((m) => /^bosun_leader 1$/m.test(m)), 60_000, () => operator.tail());
 
+say('registering the admission webhook (requester stamping, who may decide on an Approval)');
+for (const doc of webhookConfigs(webhookPort, caBundle)) execFileSync('kubectl', ['--kubeconfig', admin, 'apply', '-f', '-'], { input: JSON.stringify(doc) });
+
 say('applying samples (config/samples)');
 kubectl('create', 'namespace', 'demo');
 // the namespace's RiskPolicy first, so the sample Goals are judged by it
 kubectl('apply', '-n', 'demo', '-f', join(root, 'config', 'samples', 'riskpolicy.yaml'));
+// bob approves, alice asks
+kubectl('create', 'rolebinding', 'bob-approves', '--clusterrole=bosun-approver', '--user=bob', '-n', 'demo');
+kubectl('create', 'rolebinding', 'alice-asks', '--clusterrole=bosun-editor', '--user=alice', '-n', 'demo');
 console.log(kubectl('apply', '-n', 'demo', '-k', join(root, 'config', 'samples')));
 say('waiting for the sample Goal scale-web (scale deployment/web from 2 to 3 replicas) to succeed');
 await until('the sample Goal scale-web to succeed', async () => kubectl('get', 'goal', 'scale-web', '-n', 'demo', '-o', 'jsonpath={.status.phase}') === 'Succeeded', 120_000, () => operator.tail());
@@ -47,6 +58,13 @@ say('kubectl get goals,pipelines,pipelineruns,approvals -n demo');
 console.log(kubectl('get', 'goals,pipelines,pipelineruns,approvals', '-n', 'demo'));
 say('kubectl describe goal scale-web -n demo');
 console.log(kubectl('describe', 'goal', 'scale-web', '-n', 'demo'));
+say('waiting for the sample Goal scale-web-big (30 replicas: high risk) to ask for approval');
+await until('an Approval for scale-web-big', async () => kubectl('get', 'goal', 'scale-web-big', '-n', 'demo', '-o', 'jsonpath={.status.approvalRef}') !== '', 60_000, () => operator.tail());
+const approvalName = kubectl('get', 'goal', 'scale-web-big', '-n', 'demo', '-o', 'jsonpath={.status.approvalRef}');
+await until('the Approval to exist', async () => kubectl('get', 'approvals', '-n', 'demo', '-o', 'name').includes(approvalName), 30_000, () => operator.tail());
+say(`kubectl get goal scale-web-big -n demo; kubectl bosun describe ${approvalName} -n demo`);
+console.log(kubectl('get', 'goal', 'scale-web-big', '-n', 'demo'));
+console.log(execFileSync(join(root, 'bin', 'kubectl-bosun'), ['describe', approvalName, '-n', 'demo'], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: cp.info.kubeconfigs.bob } }));
 say('kubectl get deployments,pods -n demo (scaled by the Goal)');
 console.log(kubectl('get', 'deployments,pods', '-n', 'demo', '-o', 'wide'));
 
@@ -59,6 +77,15 @@ kube-scheduler and KWOK fake nodes), all on loopback. In another terminal:
   kubectl get bosun -A                 # every Bosun resource
   kubectl explain goals.spec.intent
   kubectl --kubeconfig ${cp.info.kubeconfigs.alice} auth whoami
+
+The Goal scale-web-big waits for approval. Approve it as bob (an approver in the sample
+RiskPolicy) with the kubectl plugin in bin/, and watch it run:
+
+  export PATH=$PWD/bin:$PATH
+  KUBECONFIG=${cp.info.kubeconfigs.bob} kubectl bosun approve ${approvalName} -n demo -m "capacity for the sale"
+  kubectl get goal scale-web-big -n demo -w
+
+(as mallory, who is not an approver, the API server refuses it; and nobody can approve as someone else)
 
 Kubeconfigs for alice, bob, mallory and the operator are in ${dirname(admin)}.
 Component logs: ${join(dir, 'logs')}. Press Ctrl-C to stop everything.

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../hack/control-plane/wait.js';
 import { controlPlane, kubectlOk, useNamespace } from '../support/cluster.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
+import { kubectlBosun } from '../support/plugin.js';
 import { createDeployment, getDeployment } from '../support/workloads.js';
 import type { GoalJson } from './goal-controller.test.js';
 
@@ -25,8 +26,10 @@ describe('approvals', () => {
   };
   const ask = (name: string, replicas: number, as: 'alice' | 'admin' = 'alice') =>
     kubectlOk(['apply', '-f', '-'], { as, namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec: { intent: { type: 'scale', target: 'deployment/web', replicas } } }) });
-  const decide = (name: string, decision: 'approve' | 'deny', comment: string) =>
-    kubectlOk(['patch', 'approval', name, '--type=json', '-p', JSON.stringify([{ op: 'add', path: '/spec/decisions/-', value: { user: 'bob', decision, comment } }])], { as: 'bob', namespace: ns() });
+  const decide = (name: string, decision: 'approve' | 'deny', comment: string) => {
+    const res = kubectlBosun('bob', [decision, name, '-n', ns(), '-m', comment]);
+    expect(res.code, res.stderr).toBe(0);
+  };
 
   beforeAll(async () => {
     kubectlOk(['create', 'rolebinding', 'alice-edits', '--clusterrole=bosun-editor', '--user=alice'], { namespace: ns() });
