@@ -4,7 +4,7 @@
 import { hasCode } from '../../api/errors.js';
 import { ApprovalSpec, type ApprovalStatus } from '../../api/v1alpha1/approval.js';
 import type { Goal, GoalStatus } from '../../api/v1alpha1/goal.js';
-import { kindInfo } from '../../api/v1alpha1/kinds.js';
+import { API_VERSION, kindInfo } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import { ConditionType, GoalReason } from '../../api/v1alpha1/reasons.js';
 import type { KubeClient } from '../../kube/client.js';
@@ -25,6 +25,7 @@ export interface ApprovalCache {
 }
 
 interface Deps {
+  /** the Goal controller's client (its field manager) */
   client: KubeClient;
   events: EventRecorder;
   approvals: ApprovalCache;
@@ -33,6 +34,10 @@ interface Deps {
 }
 
 type ApprovalObject = KubeObject & { spec?: unknown; status?: ApprovalStatus };
+
+/** The Approved condition while waiting: which Approval, why it is needed, what it still lacks. */
+const waiting = (name: string, prev: GoalStatus, what: string) =>
+  `waiting for Approval ${name} (${prev.decision ?? 'policy'}${prev.riskReasons?.length ? `; risk ${prev.risk}: ${prev.riskReasons.join('; ')}` : ''}): ${what}`;
 
 const stamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -43,9 +48,10 @@ export function approvalHandler(deps: Deps) {
   async function record(approval: ApprovalObject, status: ApprovalStatus, note: string): Promise<void> {
     const next = { ...approval.status, ...status };
     if (deepEqual(next, approval.status ?? {})) return;
-    await client.as('bosun-goal-controller').patchStatus(approvalResource, approval, next);
+    await client.patchStatus(approvalResource, approval, next);
     if (status.state !== approval.status?.state) {
-      await events.event({ ...approval, apiVersion: approvalResource.group + '/' + approvalResource.version, kind: 'Approval' }, status.state === 'Approved' ? 'Normal' : status.state === 'Pending' ? 'Normal' : 'Warning', status.state ?? 'Pending', note, 'Decide');
+      const type = status.state === 'Approved' || status.state === 'Pending' ? 'Normal' : 'Warning';
+      await events.event({ ...approval, apiVersion: API_VERSION, kind: 'Approval' }, type, status.state ?? 'Pending', note, 'Decide');
     }
   }
 
@@ -73,12 +79,12 @@ export function approvalHandler(deps: Deps) {
         return { next: { ...prev, conditions: setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message }, now, gen) } };
       }
       try {
-        await client.as('bosun-goal-controller').create(approvalResource, approvalFor(goal, policy, now));
+        await client.create(approvalResource, approvalFor(goal, policy, now));
       } catch (err) {
         if (!hasCode(err, 'BOSUN_ERR_KUBE_CONFLICT')) throw err; // already there: the cache has not seen it yet
       }
       const who = [...users.map((u) => `user ${u}`), ...groups.map((g) => `group ${g}`)].join(', ');
-      const message = `waiting for Approval ${name}: ${policy.spec.requiredApprovals} approval(s) from ${who}; approve with: kubectl bosun approve ${name} -n ${namespace}`;
+      const message = waiting(name, prev, `${policy.spec.requiredApprovals} approval(s) from ${who}; approve with: kubectl bosun approve ${name} -n ${namespace}`);
       return {
         next: { ...prev, approvalRef: name, conditions: setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message }, now, gen) },
       };
@@ -90,7 +96,7 @@ export function approvalHandler(deps: Deps) {
     const base: GoalStatus = { ...prev, approvalRef: name };
     switch (verdict.state) {
       case 'Pending': {
-        const conditions = setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message: `waiting for Approval ${name}: ${verdict.message}` }, now, gen);
+        const conditions = setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message: waiting(name, prev, verdict.message) }, now, gen);
         return { next: { ...base, conditions }, requeueAfter: Math.max(1000, Date.parse(spec.expiresAt) - now.getTime()) };
       }
       case 'Approved': {
