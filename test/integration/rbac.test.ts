@@ -16,13 +16,16 @@ describe('operator RBAC', () => {
     expect(rules).toBe(readFileSync(ALLOWLIST, 'utf8'));
   });
 
-  it('has no wildcard, no escalate, bind or impersonate, and reads no Secrets', () => {
+  it('has no wildcard, no escalate, bind or impersonate; reads no Secret outside its own namespace, and lists none', () => {
     const resourceRules = rules.split('\n').filter((l) => l && !l.startsWith('['));
     for (const rule of resourceRules) {
       expect(rule, rule).not.toMatch(/\*/);
       expect(rule, rule).not.toMatch(/\b(escalate|bind|impersonate)\b/);
-      expect(rule, rule).not.toMatch(/^secrets\b/);
     }
+    // in its own namespace: get (the cluster-default ModelProvider's key), nothing more
+    expect(resourceRules.filter((r) => r.startsWith('secrets '))).toEqual(['secrets [] [] [get]']);
+    const elsewhere = normalizeCanI(kubectlOk(['auth', 'can-i', '--list', '-n', 'default'], { as: 'operator' }));
+    expect(elsewhere.split('\n').filter((r) => r.startsWith('secrets'))).toEqual([]);
   });
 
   it('cannot decide on Approvals: it may create them and write their status, not their spec', () => {

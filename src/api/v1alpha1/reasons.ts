@@ -40,5 +40,8 @@ export const GoalReason = {
   Approved: 'Approved',
   ApprovalDenied: 'ApprovalDenied',
   ApprovalExpired: 'ApprovalExpired',
+  BudgetExceeded: 'BudgetExceeded',
+  NoModelProvider: 'NoModelProvider',
+  ProviderUnavailable: 'ProviderUnavailable',
 } as const;
 export type GoalReason = (typeof GoalReason)[keyof typeof GoalReason];

@@ -18,6 +18,8 @@ export interface PlanInput {
   namespace: string;
   namespaceProtected: boolean;
   actual: GoalActual;
+  /** the plan came from a model: policy's llmStepRiskFloor applies */
+  fromModel?: boolean;
 }
 
 export interface DecidedPlan {
@@ -69,6 +71,7 @@ export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: S
       namespaceLabelProtected: input.namespaceProtected,
       objectsTouched: objectsTouched(s),
       replicaDelta: podsTouched(s, input.actual),
+      llmFloor: input.fromModel ? policy.spec.llmStepRiskFloor : undefined,
     });
     const risk = verdict.risk;
     for (const r of verdict.reasons) reasons.add(r);

@@ -27,6 +27,8 @@ import type { Logger } from '../../telemetry/logger.js';
 import { ToolRegistry, type Gate } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
 import { approvalHandler, type ApprovalCache } from './approvals.js';
+import { gatherEvidence } from './evidence.js';
+import { planWithModel } from './llm.js';
 import { applyOutcome, nextStep } from './execution.js';
 import { gatherActual, loadPolicy, namespaceIsProtected, type PolicyCache } from './gather.js';
 import { afterPlanning, afterStep, announcements } from './phases.js';
@@ -87,20 +89,37 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       return stalledStatus(goal, { reason: GoalReason.UnknownTool, message: `spec.tools names ${unknown.join(', ')}, which is not a tool: use ${tools.map((t) => t.name).join(', ')}` }, now);
     }
     const actual = await gatherActual(client, namespace, goal.spec);
+    const registry = new ToolRegistry(tools);
+    const fromModel = goal.spec.planner === 'llm';
     let proposed;
-    try {
-      proposed = await deps.agent.plan({ namespace }, goal.spec, actual);
-    } catch (err) {
-      if (err instanceof PlanningError) return stalledStatus(goal, { reason: err.reason as Stall['reason'], message: err.message.replace(/^BOSUN_ERR_\w+: /, '') }, now);
-      throw err;
+    let cost = prev.cost;
+    if (fromModel) {
+      const outcome = await planWithModel({ client, goal, policy, registry, gate: gateFor(goal, policy), operatorNamespace: deps.operatorNamespace, evidence: await gatherEvidence(registry, client, namespace) });
+      if (outcome.usage) cost = { tokens: (cost?.tokens ?? 0) + outcome.usage.inputTokens + outcome.usage.outputTokens, usd: (cost?.usd ?? 0) + outcome.usage.usd };
+      if ('stall' in outcome) {
+        if (outcome.answers) {
+          const uid = goal.metadata.uid ?? '';
+          await store.appendAction({ kind: 'Goal', namespace, name: goal.metadata.name, uid, id: actionId(uid, goal.metadata.generation, 'model-answers'), action: 'ModelAnswersRejected', detail: { answers: outcome.answers, usage: outcome.usage } });
+        }
+        return { ...stalledStatus(goal, outcome.stall, now), ...(cost && { cost }) };
+      }
+      proposed = outcome.plan;
+    } else {
+      try {
+        proposed = await deps.agent.plan({ namespace }, goal.spec, actual);
+      } catch (err) {
+        if (err instanceof PlanningError) return stalledStatus(goal, { reason: err.reason as Stall['reason'], message: err.message.replace(/^BOSUN_ERR_\w+: /, '') }, now);
+        throw err;
+      }
     }
-    const assessed = assessPlan({ proposed, registry: new ToolRegistry(tools), gate: gateFor(goal, policy), policy, namespace, namespaceProtected: await namespaceIsProtected(client, namespace), actual });
+    const assessed = assessPlan({ proposed, registry, gate: gateFor(goal, policy), policy, namespace, namespaceProtected: await namespaceIsProtected(client, namespace), actual, fromModel });
     if ('stall' in assessed) return stalledStatus(goal, assessed.stall, now);
     // a changed spec makes a new plan only when the plan, or what policy makes of it, differs
     if (prev.plan && prev.planHash === assessed.plan.hash && prev.phase !== 'Stalled' && prev.decision === assessed.plan.decision.rule) {
       return { ...prev, observedGeneration: goal.metadata.generation, policyVersion: policy.version };
     }
-    return afterPlanning(prev, assessed.plan, goal.spec, now, goal.metadata.generation, policy.version);
+    const planned = afterPlanning(prev, assessed.plan, goal.spec, now, goal.metadata.generation, policy.version);
+    return cost ? { ...planned, cost } : planned;
   }
 
   async function execute(goal: Goal, now: Date): Promise<{ next: GoalStatus; requeueAfter?: number }> {
@@ -138,6 +157,10 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     const findings = goal.spec.intent?.type === 'diagnose' && outcome.kind === 'succeeded' ? [...(prev.findings ?? []), ...findingsFrom(step.tool, outcome)] : undefined;
     return { next: afterStep(prev, updated, 'done' in after ? after.done : undefined, planOnly, now, gen, findings), requeueAfter: applied.requeueAfterMs };
   }
+
+  /** Stalls that only a new spec can clear: asking the model again would only spend tokens. */
+  const stalledForGood = (status: GoalStatus) =>
+    status.phase === 'Stalled' && [GoalReason.InvalidPlan, GoalReason.BudgetExceeded].some((r) => status.conditions?.some((c) => c.type === 'Stalled' && c.reason === r));
 
   /** A Goal waiting for approval is judged again when its RiskPolicy changes. */
   const policyChangedWhileWaiting = (goal: Goal) =>
@@ -182,7 +205,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     let storeError: unknown;
     try {
       if (stall) next = stalledStatus(goal, stall, now);
-      else if (prev.observedGeneration !== goal.metadata.generation || !prev.plan || policyChangedWhileWaiting(goal)) next = await plan(goal, now);
+      else if (prev.observedGeneration !== goal.metadata.generation || (!prev.plan && !stalledForGood(prev)) || policyChangedWhileWaiting(goal)) next = await plan(goal, now);
       else if (prev.phase === 'Executing') ({ next, requeueAfter } = await execute(goal, now));
       else if (prev.phase === 'AwaitingApproval') ({ next, requeueAfter } = await approvals.await(goal, now));
     } catch (err) {

@@ -1,0 +1,124 @@
+// Planning a free-text Goal with a model: the ModelProvider and its key, the
+// tier, the budget (checked before the call), read-only evidence (redacted),
+// the Goal's allowed tools with their JSON Schemas, and the registry's checks
+// on whatever comes back.
+import { z } from 'zod';
+import { errorMessage, hasCode } from '../../api/errors.js';
+import type { Goal } from '../../api/v1alpha1/goal.js';
+import { kindInfo } from '../../api/v1alpha1/kinds.js';
+import type { KubeObject } from '../../api/v1alpha1/meta.js';
+import { ModelProviderSpec } from '../../api/v1alpha1/model-provider.js';
+import type { ExecutionPlan } from '../../api/v1alpha1/plan.js';
+import { GoalReason } from '../../api/v1alpha1/reasons.js';
+import type { KubeClient } from '../../kube/client.js';
+import { bosunResource, core } from '../../kube/resources.js';
+import { anthropicClient } from '../../llm/anthropic.js';
+import type { ModelClient, Usage } from '../../llm/model.js';
+import { ollamaClient } from '../../llm/ollama.js';
+import { openaiClient } from '../../llm/openai.js';
+import { InvalidPlanError, proposePlan } from '../../llm/planner.js';
+import type { Evidence } from '../../llm/prompt.js';
+import { Redactor } from '../../llm/redact.js';
+import { routeTier } from '../../llm/router.js';
+import type { EffectivePolicy } from '../../policy/decision.js';
+import type { Gate, ToolRegistry } from '../../tools/registry.js';
+import type { Stall } from './validate.js';
+
+const modelProviders = bosunResource(kindInfo('ModelProvider'));
+
+export interface LlmUsage extends Usage {
+  provider: string;
+  model: string;
+  usd: number;
+}
+
+export type LlmOutcome = { plan: ExecutionPlan; usage: LlmUsage } | { stall: Stall; usage?: LlmUsage; answers?: unknown[] };
+
+async function findProvider(client: KubeClient, namespace: string, operatorNamespace: string) {
+  for (const ns of [namespace, operatorNamespace]) {
+    const obj = await client.tryGet<KubeObject & { spec?: unknown }>(modelProviders, ns, 'default');
+    if (obj) return { namespace: ns, spec: ModelProviderSpec.parse(obj.spec ?? {}) };
+  }
+  return undefined;
+}
+
+function clientFor(spec: ModelProviderSpec, apiKey: string | undefined): ModelClient {
+  const opts = { baseURL: spec.baseURL, apiKey, timeoutMs: spec.timeoutSeconds * 1000, maxRetries: 2 };
+  if (spec.provider === 'anthropic') return anthropicClient(opts);
+  if (spec.provider === 'openai') return openaiClient(opts);
+  return ollamaClient(opts);
+}
+
+export interface LlmPlanInput {
+  client: KubeClient;
+  goal: Goal;
+  policy: EffectivePolicy;
+  registry: ToolRegistry;
+  gate: Gate;
+  operatorNamespace: string;
+  /** read-only evidence gathered by the caller */
+  evidence: Evidence[];
+}
+
+export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
+  const { client, goal, policy, registry, gate } = input;
+  const namespace = goal.metadata.namespace ?? '';
+  const provider = await findProvider(client, namespace, input.operatorNamespace);
+  if (!provider) return { stall: { reason: GoalReason.NoModelProvider, message: `no ModelProvider named default in ${namespace} or ${input.operatorNamespace}: create one, or use a typed spec.intent` } };
+
+  // the budget is checked before the call, never after
+  const used = goal.status?.cost?.tokens ?? 0;
+  const limit = Math.min(goal.spec.budget?.maxTokens ?? Infinity, policy.spec.budgets?.maxTokensPerGoal ?? Infinity);
+  if (used >= limit) return { stall: { reason: GoalReason.BudgetExceeded, message: `the Goal has used ${used} of its ${limit} LLM tokens: raise spec.budget.maxTokens (within the RiskPolicy's budgets) to plan again` } };
+
+  const redactor = new Redactor();
+  let apiKey: string | undefined;
+  if (provider.spec.secretRef) {
+    try {
+      const secret = await client.get<KubeObject & { data?: Record<string, string> }>(core.secrets, provider.namespace, provider.spec.secretRef.name);
+      apiKey = Buffer.from(secret.data?.[provider.spec.secretRef.key] ?? '', 'base64').toString('utf8') || undefined;
+    } catch (err) {
+      if (!hasCode(err, 'BOSUN_ERR_KUBE_NOT_FOUND') && !hasCode(err, 'BOSUN_ERR_KUBE_FORBIDDEN')) throw err;
+      return { stall: { reason: GoalReason.NoModelProvider, message: `cannot read the API key of ModelProvider ${provider.namespace}/default (Secret ${provider.spec.secretRef.name}): ${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}` } };
+    }
+    if (apiKey) redactor.addSecret(apiKey);
+  }
+
+  const tier = routeTier({ kind: 'Goal', typed: Boolean(goal.spec.intent), targets: 1, mode: goal.spec.mode });
+  const model = provider.spec.models[tier];
+  const tools = registry
+    .list()
+    .filter((t) => (!gate.allowlist || gate.allowlist.includes(t.name)) && !gate.denylist.includes(t.name))
+    .map((t) => ({ name: t.name, description: t.description, params: z.toJSONSchema(t.params as z.ZodType, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown> }));
+  const evidence = input.evidence.map((e) => ({ source: e.source, text: redactor.redact(e.text).text }));
+  const price = (u: Usage) =>
+    ((provider.spec.pricing?.inputPerMillionTokensUSD ?? 0) * u.inputTokens + (provider.spec.pricing?.outputPerMillionTokensUSD ?? 0) * u.outputTokens) / 1e6;
+  try {
+    const result = await proposePlan({
+      client: clientFor(provider.spec, apiKey),
+      model,
+      goal: redactor.redact(goal.spec.goal ?? JSON.stringify(goal.spec.intent)).text,
+      namespace,
+      evidence,
+      tools,
+      maxSteps: Math.min(goal.spec.budget?.maxSteps ?? 20, policy.spec.budgets?.maxStepsPerPlan ?? 20),
+      check: (plan) => {
+        for (const [i, s] of plan.steps.entries()) {
+          try {
+            registry.check(s, gate);
+          } catch (err) {
+            return `step ${i + 1}: ${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}`;
+          }
+        }
+        return undefined;
+      },
+    });
+    return { plan: result.plan, usage: { ...result.usage, provider: provider.spec.provider, model, usd: price(result.usage) } };
+  } catch (err) {
+    if (err instanceof InvalidPlanError) {
+      const usage = { ...err.usage, provider: provider.spec.provider, model, usd: price(err.usage) };
+      return { stall: { reason: GoalReason.InvalidPlan, message: `${err.message.replace(/^BOSUN_ERR_\w+: /, '')}: rephrase spec.goal, or use a typed spec.intent` }, usage, answers: err.answers.map((a) => redactor.redact(JSON.stringify(a)).text) };
+    }
+    return { stall: { reason: GoalReason.ProviderUnavailable, message: `the model could not be reached (${provider.spec.provider} ${model}): ${redactor.redact(errorMessage(err)).text.slice(0, 300)}; retried on the next resync` } };
+  }
+}

@@ -1,0 +1,82 @@
+// Free-text Goals planned by a model, through the official SDK, against a
+// local server speaking the provider's wire format, on the real control plane.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../hack/control-plane/wait.js';
+import { EtcdStateStore } from '../../src/store/etcd-store.js';
+import { controlPlane, kubectlOk, useNamespace } from '../support/cluster.js';
+import { startFakeProvider, type FakeProvider } from '../support/fake-llm.js';
+import { startOperator, type RunningOperator } from '../support/operator.js';
+import { createDeployment, getDeployment } from '../support/workloads.js';
+import type { GoalJson } from './goal-controller.test.js';
+
+const CANARY = 'canary-5e1f0c2b9a7d';
+const scalePlan = (replicas: number) => ({
+  steps: [
+    { tool: 'k8s.scale', params: { target: 'deployment/web', replicas }, description: `scale web to ${replicas} replicas`, reasoning: 'checkout latency follows load', risk: 'low' },
+  ],
+  risk: 'low',
+  reasoning: 'more replicas for the load',
+});
+
+describe('LLM planner on the control plane', () => {
+  const ns = useNamespace('llm');
+  let fake: FakeProvider;
+  let op: RunningOperator;
+  const goal = (name: string) => JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'json'], { namespace: ns() })) as GoalJson & { status?: { cost?: { tokens: number } } };
+  const ask = (name: string, text: string, budget?: Record<string, number>) =>
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec: { goal: text, planner: 'llm', ...(budget && { budget }) } }) });
+  const phase = (name: string, want: string) => until(`${name} ${want}`, async () => goal(name).status?.phase === want, 60_000, () => op.log(30));
+
+  beforeAll(async () => {
+    fake = await startFakeProvider('anthropic');
+    // the API key lives in a Secret the operator may read in this namespace (as a namespace admin would grant)
+    kubectlOk(['create', 'secret', 'generic', 'anthropic', `--from-literal=api-key=${CANARY}`], { namespace: ns() });
+    kubectlOk(['create', 'rolebinding', 'bosun-secret-reader', '--clusterrole=bosun-secret-reader', '--serviceaccount=bosun-system:bosun'], { namespace: ns() });
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'ModelProvider', metadata: { name: 'default' }, spec: { provider: 'anthropic', baseURL: fake.baseURL, secretRef: { name: 'anthropic', key: 'api-key' }, models: { low: 'small', medium: 'mid', high: 'big' }, pricing: { inputPerMillionTokensUSD: 3, outputPerMillionTokensUSD: 15 } } }) });
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'default' }, spec: { levels: { medium: 'auto' }, approvers: { users: ['bob'] } } }) });
+    await createDeployment(ns(), 'web', { replicas: 2 });
+    op = await startOperator({ cp: controlPlane(), identity: 'llm', namespace: ns() });
+  });
+  afterAll(async () => {
+    await op?.stop();
+    await fake?.close();
+  });
+
+  it('a free-text Goal gets a valid plan from the model and runs to Succeeded', async () => {
+    fake.script.push({ plan: scalePlan(3) });
+    ask('faster-checkout', 'checkout is slow since this morning: add capacity if it is safe');
+    await phase('faster-checkout', 'Succeeded');
+    expect(getDeployment(ns(), 'web').spec.replicas).toBe(3);
+    const status = goal('faster-checkout').status;
+    expect(status?.plan?.steps[0]).toMatchObject({ tool: 'k8s.scale', risk: 'medium' }); // model-made steps get the policy's floor
+    expect(status?.cost?.tokens).toBe(200);
+    const request = fake.requests[0] as { model: string; system: string; tools: { name: string }[] };
+    expect(request.model).toBe('mid'); // free text about one target: the medium tier
+    expect(request.tools.map((t) => t.name)).toEqual(['submit_plan']);
+    expect(request.system).toContain('k8s.scale');
+  });
+
+  it('rejects garbage three times and ends Stalled with InvalidPlan, the answers in the action log', async () => {
+    fake.script.push({ text: 'hmm' }, { plan: { steps: 'everything' } }, { plan: { ...scalePlan(3), steps: [{ ...scalePlan(3).steps[0], tool: 'k8s.teleport' }] } });
+    ask('confused', 'make it better');
+    await phase('confused', 'Stalled');
+    expect(goal('confused').status?.conditions?.find((c) => c.type === 'Stalled')).toMatchObject({ reason: 'InvalidPlan' });
+    const store = new EtcdStateStore({ endpoints: [controlPlane().bosunEtcdUrl] });
+    const actions: { action: string; detail: { answers?: unknown[] } }[] = [];
+    for await (const l of store.exportActions({ kind: 'Goal', namespace: ns(), name: 'confused' })) actions.push(JSON.parse(l));
+    await store.close();
+    expect(actions.find((a) => a.action === 'ModelAnswersRejected')?.detail.answers).toHaveLength(3);
+  });
+
+  it('stops with BudgetExceeded before the call, not after', async () => {
+    const before = fake.requests.length;
+    ask('no-budget', 'add capacity', { maxTokens: 0 });
+    await phase('no-budget', 'Stalled');
+    expect(goal('no-budget').status?.conditions?.find((c) => c.type === 'Stalled')).toMatchObject({ reason: 'BudgetExceeded' });
+    expect(fake.requests.length).toBe(before); // the model was never asked
+  });
+
+  it('never sends the API key (a canary) in any request body', () => {
+    for (const r of fake.requests) expect(JSON.stringify(r)).not.toContain(CANARY);
+  });
+});
