@@ -6,7 +6,7 @@ import { BosunError, errorMessage, type ErrorCode } from '../api/errors.js';
 import type { AnyTool, Tool, ToolContext, ToolResult } from './tool.js';
 
 export interface Gate {
-  /** the Goal's spec.tools; undefined: any tool */
+  /** the Goal's spec.tools; undefined: every tool */
   allowlist?: readonly string[];
   /** the RiskPolicy's spec.tools.deny */
   denylist: readonly string[];

@@ -10,7 +10,7 @@ export interface Stall {
   message: string;
 }
 
-/** Which kinds each intent type can act on; undefined: any kind. */
+/** Which kinds each intent type can act on; undefined: every kind. */
 export const supportedKinds: Record<IntentType, string[] | undefined> = {
   scale: ['deployment', 'statefulset', 'replicaset'],
   restart: ['deployment', 'statefulset', 'daemonset'],
