@@ -17,6 +17,7 @@ import { installBosun } from '../support/install.js';
 import { bosunSpec, controllerRuntimeSpec, startContender, type Contender, type ContenderSpec } from './lib/contender.js';
 import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource } from './lib/goals.js';
 import { percentile, round } from './lib/stats.js';
+import { benchLlmPlanner } from './llm.js';
 import { benchRulePlanner } from './planner.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -139,6 +140,8 @@ const auditLines = (auditLog: string) => readFileSync(auditLog, 'utf8').split('\
 async function main() {
   const planner = benchRulePlanner();
   say(`rule planner: p50 ${round(planner.p50Us)} µs, p99 ${round(planner.p99Us)} µs per plan (plan, check, score, hash, decide), ${round(planner.plansPerSecond)} plans/s`);
+  const llm = await benchLlmPlanner();
+  say(`LLM planner overhead (model time excluded, local server): p50 ${round(llm.p50Ms, 2)} ms, p99 ${round(llm.p99Ms, 2)} ms per plan; prompt ≈ ${llm.promptTokensEstimate} tokens`);
   const crBinary = buildControllerRuntimePeer();
   const dir = mkdtempSync(join(tmpdir(), 'bosun-bench-'));
   say('starting the local control plane');
@@ -204,7 +207,7 @@ async function main() {
       say(`Bosun/ceiling ${bySize[n].ratio_vs_ceiling}, Bosun/controller-runtime ${bySize[n].ratio_vs_controller_runtime}`);
     }
     const largest = bySize[String(Math.max(...sizes))] ?? {};
-    console.log(JSON.stringify({ ...largest, rule_planner_p50_us: round(planner.p50Us), rule_planner_p99_us: round(planner.p99Us), by_size: bySize }));
+    console.log(JSON.stringify({ ...largest, rule_planner_p50_us: round(planner.p50Us), rule_planner_p99_us: round(planner.p99Us), llm_planner_overhead_p50_ms: round(llm.p50Ms, 2), llm_planner_overhead_p99_ms: round(llm.p99Ms, 2), llm_prompt_tokens_estimate: llm.promptTokensEstimate, by_size: bySize }));
   } finally {
     await cp.stop();
     rmSync(dir, { recursive: true, force: true });
