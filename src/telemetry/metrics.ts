@@ -59,6 +59,18 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registers,
     }),
+    llmTokens: new Counter({
+      name: 'bosun_llm_tokens_total',
+      help: 'LLM tokens by provider, model, namespace and direction (input, output)',
+      labelNames: ['provider', 'model', 'namespace', 'direction'] as const,
+      registers,
+    }),
+    llmCost: new Counter({
+      name: 'bosun_llm_cost_total',
+      help: 'LLM cost in US dollars, from the ModelProvider pricing, by provider, model and namespace',
+      labelNames: ['provider', 'model', 'namespace'] as const,
+      registers,
+    }),
     leader: new Gauge({ name: 'bosun_leader', help: '1 while this replica holds the leader Lease', registers }),
   };
 }

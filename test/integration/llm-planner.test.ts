@@ -54,6 +54,17 @@ describe('LLM planner on the control plane', () => {
     expect(request.model).toBe('mid'); // free text about one target: the medium tier
     expect(request.tools.map((t) => t.name)).toEqual(['submit_plan']);
     expect(request.system).toContain('k8s.scale');
+    // usage in metrics, reachability on the ModelProvider
+    expect(await op.metric('bosun_llm_tokens_total', { provider: 'anthropic', model: 'mid', namespace: ns(), direction: 'input' })).toBe(120);
+    expect(await op.metric('bosun_llm_cost_total', { provider: 'anthropic', namespace: ns() })).toBeCloseTo((120 * 3 + 80 * 15) / 1e6, 9);
+    expect(JSON.parse(kubectlOk(['get', 'modelprovider', 'default', '-o', 'jsonpath={.status}'], { namespace: ns() }))).toMatchObject({ reachable: true });
+  });
+
+  it('uses the tier a Goal names', async () => {
+    fake.script.push({ plan: scalePlan(3) });
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name: 'big-model' }, spec: { goal: 'keep web at 3 replicas', planner: 'llm', modelTier: 'high' } }) });
+    await phase('big-model', 'Succeeded');
+    expect((fake.requests.at(-1) as { model: string }).model).toBe('big');
   });
 
   it('rejects garbage three times and ends Stalled with InvalidPlan, the answers in the action log', async () => {
@@ -124,5 +135,35 @@ describe.each(['openai', 'ollama'] as const)('LLM planner via %s on the control 
     expect(getDeployment(ns(), 'web').spec.replicas).toBe(4);
     expect(fake.requests).toHaveLength(1);
     for (const r of fake.requests) expect(JSON.stringify(r)).not.toContain(CANARY);
+  });
+});
+
+describe('LLM planner with the provider down', () => {
+  const ns = useNamespace('llm-down');
+  let op: RunningOperator;
+
+  beforeAll(async () => {
+    // nothing listens on port 1: every call fails at once
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'ModelProvider', metadata: { name: 'default' }, spec: { provider: 'ollama', baseURL: 'http://127.0.0.1:1', models: { low: 'a', medium: 'b', high: 'c' }, timeoutSeconds: 2 } }) });
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'default' }, spec: { llmFallback: 'rules', levels: { medium: 'auto' }, approvers: { users: ['bob'] } } }) });
+    await createDeployment(ns(), 'web', { replicas: 2 });
+    op = await startOperator({ cp: controlPlane(), identity: 'llm-down', namespace: ns() });
+  });
+  afterAll(async () => {
+    await op?.stop();
+  });
+
+  it('falls back to the rule planner for a typed intent when policy allows, and reports the provider unreachable', async () => {
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name: 'typed' }, spec: { intent: { type: 'scale', target: 'deployment/web', replicas: 3 }, planner: 'llm' } }) });
+    await until('Succeeded', async () => kubectlOk(['get', 'goal', 'typed', '-o', 'jsonpath={.status.phase}'], { namespace: ns() }) === 'Succeeded', 60_000, () => op.log(30));
+    expect(kubectlOk(['get', 'goal', 'typed', '-o', 'jsonpath={.status.plan.reasoning}'], { namespace: ns() })).toMatch(/the model could not be reached, so the rule planner planned/);
+    expect(getDeployment(ns(), 'web').spec.replicas).toBe(3);
+    expect(JSON.parse(kubectlOk(['get', 'modelprovider', 'default', '-o', 'jsonpath={.status}'], { namespace: ns() }))).toMatchObject({ reachable: false, lastError: expect.any(String) });
+  });
+
+  it('a free-text Goal has no rules to fall back on: Stalled, ProviderUnavailable', async () => {
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name: 'free' }, spec: { goal: 'add capacity', planner: 'llm' } }) });
+    await until('Stalled', async () => kubectlOk(['get', 'goal', 'free', '-o', 'jsonpath={.status.phase}'], { namespace: ns() }) === 'Stalled', 60_000, () => op.log(30));
+    expect(kubectlOk(['get', 'goal', 'free', '-o', 'jsonpath={.status.conditions[?(@.type=="Stalled")].reason}'], { namespace: ns() })).toBe('ProviderUnavailable');
   });
 });

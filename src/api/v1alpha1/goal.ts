@@ -45,6 +45,7 @@ export const GoalSpec = z
     allowChanges: z.boolean().default(true).describe('When false, mutating tools run as server-side dry-runs'),
     tools: z.array(z.string().min(1).max(63)).max(64).optional().describe('Allowlist of tool names; default: every tool policy allows'),
     budget: Budget.optional(),
+    modelTier: z.enum(['low', 'medium', 'high']).optional().describe('planner llm: the model tier to use, instead of the one the router picks'),
     riskPolicyRef: Label.optional().describe('RiskPolicy in this namespace (default: "default", then the cluster default)'),
   })
   .meta(

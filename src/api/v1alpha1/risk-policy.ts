@@ -28,6 +28,7 @@ export const RiskPolicySpec = z
       .meta(cel({ rule: '!has(self.allow) || !self.allow.exists(t, t in self.deny)', message: 'a tool cannot be both allowed and denied' })),
     protectedNamespaces: z.array(Label).max(64).default(['kube-system']),
     llmStepRiskFloor: RiskLevel.default('medium').describe('Lowest risk a model-proposed step is given'),
+    llmFallback: z.enum(['none', 'rules']).default('none').describe('When the model cannot be reached, plan typed intents with the rule planner instead'),
     budgets: z
       .object({
         maxStepsPerPlan: z.int().min(1).max(50).default(20),

@@ -36,10 +36,21 @@ export type LlmOutcome = { plan: ExecutionPlan; usage: LlmUsage } | { stall: Sta
 
 async function findProvider(client: KubeClient, namespace: string, operatorNamespace: string) {
   for (const ns of [namespace, operatorNamespace]) {
-    const obj = await client.tryGet<KubeObject & { spec?: unknown }>(modelProviders, ns, 'default');
-    if (obj) return { namespace: ns, spec: ModelProviderSpec.parse(obj.spec ?? {}) };
+    const obj = await client.tryGet<KubeObject & { spec?: unknown; status?: Record<string, unknown> }>(modelProviders, ns, 'default');
+    if (obj) return { namespace: ns, object: obj, spec: ModelProviderSpec.parse(obj.spec ?? {}) };
   }
   return undefined;
+}
+
+/** ModelProvider status: reachable and the last error, as the last call found them. */
+async function reportReachability(client: KubeClient, object: KubeObject & { status?: Record<string, unknown> }, error: string | undefined): Promise<void> {
+  const { lastError: _e, ...rest } = object.status ?? {};
+  const status = { ...rest, reachable: error === undefined, ...(error && { lastError: error.slice(0, 2000) }), lastCheckedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  try {
+    await client.patchStatus(modelProviders, object, status);
+  } catch {
+    // best effort: a conflict means someone else just reported
+  }
 }
 
 function clientFor(spec: ModelProviderSpec, apiKey: string | undefined): ModelClient {
@@ -84,7 +95,7 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     if (apiKey) redactor.addSecret(apiKey);
   }
 
-  const tier = routeTier({ kind: 'Goal', typed: Boolean(goal.spec.intent), targets: 1, mode: goal.spec.mode });
+  const tier = routeTier({ kind: 'Goal', typed: Boolean(goal.spec.intent), targets: 1, mode: goal.spec.mode, override: goal.spec.modelTier });
   const model = provider.spec.models[tier];
   const tools = registry
     .list()
@@ -113,12 +124,15 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
         return undefined;
       },
     });
+    await reportReachability(client, provider.object, undefined);
     return { plan: result.plan, usage: { ...result.usage, provider: provider.spec.provider, model, usd: price(result.usage) } };
   } catch (err) {
     if (err instanceof InvalidPlanError) {
+      await reportReachability(client, provider.object, undefined);
       const usage = { ...err.usage, provider: provider.spec.provider, model, usd: price(err.usage) };
       return { stall: { reason: GoalReason.InvalidPlan, message: `${err.message.replace(/^BOSUN_ERR_\w+: /, '')}: rephrase spec.goal, or use a typed spec.intent` }, usage, answers: err.answers.map((a) => redactor.redact(JSON.stringify(a)).text) };
     }
+    await reportReachability(client, provider.object, redactor.redact(errorMessage(err)).text);
     return { stall: { reason: GoalReason.ProviderUnavailable, message: `the model could not be reached (${provider.spec.provider} ${model}): ${redactor.redact(errorMessage(err)).text.slice(0, 300)}; retried on the next resync` } };
   }
 }

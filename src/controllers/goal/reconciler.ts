@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { errorMessage, hasCode } from '../../api/errors.js';
 import type { PlanStep } from '../../api/v1alpha1/common.js';
 import { Goal, type GoalStatus } from '../../api/v1alpha1/goal.js';
+import type { ExecutionPlan } from '../../api/v1alpha1/plan.js';
 import { kindInfo } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import { GoalReason } from '../../api/v1alpha1/reasons.js';
@@ -28,7 +29,7 @@ import { ToolRegistry, type Gate } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
 import { approvalHandler, type ApprovalCache } from './approvals.js';
 import { gatherEvidence } from './evidence.js';
-import { planWithModel } from './llm.js';
+import { planWithModel, type LlmUsage } from './llm.js';
 import { applyOutcome, nextStep } from './execution.js';
 import { gatherActual, loadPolicy, namespaceIsProtected, type PolicyCache } from './gather.js';
 import { afterPlanning, afterStep, announcements } from './phases.js';
@@ -57,6 +58,8 @@ export interface GoalReconcilerDeps {
   crashpoint?: Crashpoint;
   /** test seam: runs between gathering and acting */
   afterGather?: (key: string) => Promise<void>;
+  /** LLM tokens and cost, for metrics */
+  onLlmUsage?: (usage: LlmUsage, namespace: string) => void;
 }
 
 const splitKey = (key: string) => {
@@ -90,28 +93,38 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     }
     const actual = await gatherActual(client, namespace, goal.spec);
     const registry = new ToolRegistry(tools);
-    const fromModel = goal.spec.planner === 'llm';
-    let proposed;
+    let fromModel = goal.spec.planner === 'llm';
+    let proposed: ExecutionPlan | undefined;
     let cost = prev.cost;
     if (fromModel) {
       const outcome = await planWithModel({ client, goal, policy, registry, gate: gateFor(goal, policy), operatorNamespace: deps.operatorNamespace, evidence: await gatherEvidence(registry, client, namespace) });
-      if (outcome.usage) cost = { tokens: (cost?.tokens ?? 0) + outcome.usage.inputTokens + outcome.usage.outputTokens, usd: (cost?.usd ?? 0) + outcome.usage.usd };
-      if ('stall' in outcome) {
+      if (outcome.usage) {
+        cost = { tokens: (cost?.tokens ?? 0) + outcome.usage.inputTokens + outcome.usage.outputTokens, usd: (cost?.usd ?? 0) + outcome.usage.usd };
+        deps.onLlmUsage?.(outcome.usage, namespace);
+      }
+      const fallBack = 'stall' in outcome && outcome.stall.reason === GoalReason.ProviderUnavailable && policy.spec.llmFallback === 'rules' && goal.spec.intent;
+      if (fallBack) {
+        fromModel = false; // the policy allows the rule planner when the model is down
+      } else if ('stall' in outcome) {
         if (outcome.answers) {
           const uid = goal.metadata.uid ?? '';
           await store.appendAction({ kind: 'Goal', namespace, name: goal.metadata.name, uid, id: actionId(uid, goal.metadata.generation, 'model-answers'), action: 'ModelAnswersRejected', detail: { answers: outcome.answers, usage: outcome.usage } });
         }
         return { ...stalledStatus(goal, outcome.stall, now), ...(cost && { cost }) };
+      } else {
+        proposed = outcome.plan;
       }
-      proposed = outcome.plan;
-    } else {
+    }
+    if (!fromModel) {
       try {
         proposed = await deps.agent.plan({ namespace }, goal.spec, actual);
+        if (goal.spec.planner === 'llm') proposed = { ...proposed, reasoning: `the model could not be reached, so the rule planner planned (RiskPolicy llmFallback: rules): ${proposed.reasoning}` };
       } catch (err) {
         if (err instanceof PlanningError) return stalledStatus(goal, { reason: err.reason as Stall['reason'], message: err.message.replace(/^BOSUN_ERR_\w+: /, '') }, now);
         throw err;
       }
     }
+    if (!proposed) throw new TypeError('planning ended without a plan or a stall'); // a bug, not an outcome
     const assessed = assessPlan({ proposed, registry, gate: gateFor(goal, policy), policy, namespace, namespaceProtected: await namespaceIsProtected(client, namespace), actual, fromModel });
     if ('stall' in assessed) return stalledStatus(goal, assessed.stall, now);
     // a changed spec makes a new plan only when the plan, or what policy makes of it, differs

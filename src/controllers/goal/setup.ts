@@ -67,6 +67,11 @@ export function setupGoalController(opts: GoalControllerOptions) {
       approvals,
       operatorNamespace: opts.operatorNamespace,
       fence: () => opts.manager.isLeader,
+      onLlmUsage: (u, namespace) => {
+        opts.metrics.llmTokens.inc({ provider: u.provider, model: u.model, namespace, direction: 'input' }, u.inputTokens);
+        opts.metrics.llmTokens.inc({ provider: u.provider, model: u.model, namespace, direction: 'output' }, u.outputTokens);
+        opts.metrics.llmCost.inc({ provider: u.provider, model: u.model, namespace }, u.usd);
+      },
       crashpoint: opts.crashpoint,
     }),
   });
