@@ -87,8 +87,23 @@ describe('LLM planner on the control plane', () => {
     expect(fake.requests.length).toBe(before); // the model was never asked
   });
 
-  it('never sends the API key (a canary) in any request body', () => {
+  it('never lets the canary (the API key) out: not in a request body, the operator log, an Event, a status or an etcd record', async () => {
+    // the (fake) model even writes the canary into its plan, as a leaky model might
+    fake.script.push({ plan: { ...scalePlan(3), reasoning: `the key is ${CANARY}`, steps: [{ ...scalePlan(3).steps[0], description: `scale web (key ${CANARY})` }] } });
+    ask('leaky', 'keep web at 3 replicas');
+    await phase('leaky', 'Succeeded');
     for (const r of fake.requests) expect(JSON.stringify(r)).not.toContain(CANARY);
+    expect(JSON.stringify(goal('leaky').status)).toContain('[REDACTED:secret-value]');
+    expect(kubectlOk(['get', 'goals', '-o', 'json'], { namespace: ns() })).not.toContain(CANARY);
+    expect(kubectlOk(['get', 'events', '-o', 'json'], { namespace: ns() })).not.toContain(CANARY);
+    expect(op.log(100_000)).not.toContain(CANARY);
+    const store = new EtcdStateStore({ endpoints: [controlPlane().bosunEtcdUrl] });
+    let records = '';
+    for await (const l of store.exportActions({ kind: 'Goal', namespace: ns() })) records += l;
+    records += JSON.stringify(await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'leaky' }));
+    await store.close();
+    expect(records.length).toBeGreaterThan(100);
+    expect(records).not.toContain(CANARY);
   });
 
   it('cluster text that gives orders is only data: a model that obeys it is stopped by risk and policy', async () => {

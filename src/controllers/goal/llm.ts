@@ -125,7 +125,10 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
       },
     });
     await reportReachability(client, provider.object, undefined);
-    return { plan: result.plan, usage: { ...result.usage, provider: provider.spec.provider, model, usd: price(result.usage) } };
+    // what the model wrote for people goes through the same redaction before any status, Event or record
+    const clean = (t: string) => redactor.redact(t).text;
+    const plan = { ...result.plan, reasoning: clean(result.plan.reasoning), steps: result.plan.steps.map((st) => ({ ...st, description: clean(st.description), ...(st.reasoning !== undefined && { reasoning: clean(st.reasoning) }) })) };
+    return { plan, usage: { ...result.usage, provider: provider.spec.provider, model, usd: price(result.usage) } };
   } catch (err) {
     if (err instanceof InvalidPlanError) {
       await reportReachability(client, provider.object, undefined);
