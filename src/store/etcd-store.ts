@@ -15,6 +15,7 @@ import {
   journalPrefix,
   newActionId,
   snapshotKey,
+  usageKey,
   type JournalKey,
   type ResourceKey,
   type StateStore,
@@ -158,6 +159,25 @@ export class EtcdStateStore implements StateStore {
       await this.client.if(k, 'Create', '==', 0).then(this.client.put(k).value(JSON.stringify(full))).commit();
       return full;
     });
+  }
+
+  addUsage(counter: string, amount: number): Promise<number> {
+    const k = usageKey(counter);
+    return this.run('addUsage', async () => {
+      for (;;) {
+        const res = await this.client.get(k).exec();
+        const kv = res.kvs[0];
+        const total = Number(kv?.value.toString() ?? 0) + amount;
+        const txn = kv
+          ? await this.client.if(k, 'Mod', '==', kv.mod_revision).then(this.client.put(k).value(String(total))).commit()
+          : await this.client.if(k, 'Create', '==', 0).then(this.client.put(k).value(String(total))).commit();
+        if (txn.succeeded) return total;
+      }
+    });
+  }
+
+  getUsage(counter: string): Promise<number> {
+    return this.run('getUsage', async () => Number((await this.client.get(usageKey(counter)).string()) ?? 0));
   }
 
   async *exportActions(filter: Partial<ResourceKey> = {}): AsyncIterable<string> {

@@ -1,5 +1,5 @@
 // An in-memory StateStore for unit tests only; production uses EtcdStateStore.
-import { ActionRecord, actionPrefix, journalKey, journalPrefix, newActionId, snapshotKey, type JournalEntry, type JournalKey, type ResourceKey, type StateStore, type StoreWatch } from './state-store.js';
+import { ActionRecord, actionPrefix, journalKey, journalPrefix, newActionId, snapshotKey, usageKey, type JournalEntry, type JournalKey, type ResourceKey, type StateStore, type StoreWatch } from './state-store.js';
 
 export class MemoryStateStore implements StateStore {
   readonly data = new Map<string, string>();
@@ -57,6 +57,16 @@ export class MemoryStateStore implements StateStore {
     const k = `${actionPrefix(full)}${full.id}`;
     if (!this.data.has(k)) this.data.set(k, JSON.stringify(full));
     return full;
+  }
+  async addUsage(counter: string, amount: number) {
+    this.check();
+    const total = Number(this.data.get(usageKey(counter)) ?? 0) + amount;
+    this.data.set(usageKey(counter), String(total));
+    return total;
+  }
+  async getUsage(counter: string) {
+    this.check();
+    return Number(this.data.get(usageKey(counter)) ?? 0);
   }
   async *exportActions(filter: Partial<ResourceKey> = {}) {
     this.check();

@@ -66,11 +66,16 @@ export interface StateStore {
   /** The action log as JSON lines, oldest first; optionally for one resource. */
   exportActions(filter?: Partial<ResourceKey>): AsyncIterable<string>;
 
+  /** Adds to a usage counter (LLM tokens per namespace per day, say); returns the new total. */
+  addUsage(counter: string, amount: number): Promise<number>;
+  getUsage(counter: string): Promise<number>;
+
   /** Calls back on every put (value) and delete (undefined) under a prefix of /bosun/v1. */
   watchPrefix(prefix: string, onChange: (key: string, value: string | undefined) => void): Promise<StoreWatch>;
   close(): Promise<void>;
 }
 
+export const usageKey = (counter: string) => `${KEY_PREFIX}/usage/${counter}`;
 export const snapshotKey = (r: ResourceKey) => `${KEY_PREFIX}/snapshots/${r.kind}/${r.namespace}/${r.name}`;
 export const journalKey = (k: JournalKey) => `${KEY_PREFIX}/journal/${k.uid}/${k.planHash}/${String(k.step).padStart(3, '0')}/${String(k.attempt).padStart(3, '0')}`;
 export const journalPrefix = (uid: string) => `${KEY_PREFIX}/journal/${uid}/`;

@@ -182,3 +182,34 @@ describe('LLM planner with the provider down', () => {
     expect(kubectlOk(['get', 'goal', 'free', '-o', 'jsonpath={.status.conditions[?(@.type=="Stalled")].reason}'], { namespace: ns() })).toBe('ProviderUnavailable');
   });
 });
+
+describe('LLM planner: the namespace budget per day', () => {
+  const ns = useNamespace('llm-daily');
+  let fake: FakeProvider;
+  let op: RunningOperator;
+
+  beforeAll(async () => {
+    fake = await startFakeProvider('ollama', [{ plan: scalePlan(3) }, { plan: scalePlan(4) }, { plan: scalePlan(5) }]);
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'ModelProvider', metadata: { name: 'default' }, spec: { provider: 'ollama', baseURL: fake.baseURL, models: { low: 'a', medium: 'b', high: 'c' } } }) });
+    // each fake answer costs 200 tokens: the first two fit under 300 (checked before each call), the third does not
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'default' }, spec: { levels: { medium: 'auto' }, approvers: { users: ['bob'] }, budgets: { maxTokensPerNamespacePerDay: 300 } } }) });
+    await createDeployment(ns(), 'web', { replicas: 2 });
+    op = await startOperator({ cp: controlPlane(), identity: 'llm-daily', namespace: ns() });
+  });
+  afterAll(async () => {
+    await op?.stop();
+    await fake?.close();
+  });
+
+  it('stops the namespace for the day once its budget is spent, before calling the model', async () => {
+    const run = async (name: string, want: string) => {
+      kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec: { goal: 'set web capacity', planner: 'llm' } }) });
+      await until(`${name} ${want}`, async () => kubectlOk(['get', 'goal', name, '-o', 'jsonpath={.status.phase}'], { namespace: ns() }) === want, 60_000, () => op.log(30));
+    };
+    await run('first', 'Succeeded');
+    await run('second', 'Succeeded');
+    await run('third', 'Stalled');
+    expect(kubectlOk(['get', 'goal', 'third', '-o', 'jsonpath={.status.conditions[?(@.type=="Stalled")].message}'], { namespace: ns() })).toMatch(/has used 400 of its 300 LLM tokens today/);
+    expect(fake.requests).toHaveLength(2);
+  });
+});

@@ -21,6 +21,7 @@ import type { Evidence } from '../../llm/prompt.js';
 import { Redactor } from '../../llm/redact.js';
 import { routeTier } from '../../llm/router.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
+import type { StateStore } from '../../store/state-store.js';
 import type { Gate, ToolRegistry } from '../../tools/registry.js';
 import type { Stall } from './validate.js';
 
@@ -69,6 +70,9 @@ export interface LlmPlanInput {
   operatorNamespace: string;
   /** read-only evidence gathered by the caller */
   evidence: Evidence[];
+  /** where per-namespace daily usage is counted */
+  store: Pick<StateStore, 'addUsage' | 'getUsage'>;
+  now: Date;
 }
 
 export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
@@ -81,6 +85,15 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
   const used = goal.status?.cost?.tokens ?? 0;
   const limit = Math.min(goal.spec.budget?.maxTokens ?? Infinity, policy.spec.budgets?.maxTokensPerGoal ?? Infinity);
   if (used >= limit) return { stall: { reason: GoalReason.BudgetExceeded, message: `the Goal has used ${used} of its ${limit} LLM tokens: raise spec.budget.maxTokens (within the RiskPolicy's budgets) to plan again` } };
+  const today = `llm-tokens/${namespace}/${input.now.toISOString().slice(0, 10)}`;
+  const dailyLimit = policy.spec.budgets?.maxTokensPerNamespacePerDay;
+  if (dailyLimit !== undefined) {
+    const usedToday = await input.store.getUsage(today);
+    if (usedToday >= dailyLimit) {
+      return { stall: { reason: GoalReason.BudgetExceeded, message: `namespace ${namespace} has used ${usedToday} of its ${dailyLimit} LLM tokens today (${policy.source} spec.budgets.maxTokensPerNamespacePerDay): plan again tomorrow, or raise the budget` } };
+    }
+  }
+  const count = (u: Usage) => input.store.addUsage(today, u.inputTokens + u.outputTokens);
 
   const redactor = new Redactor();
   let apiKey: string | undefined;
@@ -124,6 +137,7 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
         return undefined;
       },
     });
+    await count(result.usage);
     await reportReachability(client, provider.object, undefined);
     // what the model wrote for people goes through the same redaction before any status, Event or record
     const clean = (t: string) => redactor.redact(t).text;
@@ -131,6 +145,7 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     return { plan, usage: { ...result.usage, provider: provider.spec.provider, model, usd: price(result.usage) } };
   } catch (err) {
     if (err instanceof InvalidPlanError) {
+      await count(err.usage);
       await reportReachability(client, provider.object, undefined);
       const usage = { ...err.usage, provider: provider.spec.provider, model, usd: price(err.usage) };
       return { stall: { reason: GoalReason.InvalidPlan, message: `${err.message.replace(/^BOSUN_ERR_\w+: /, '')}: rephrase spec.goal, or use a typed spec.intent` }, usage, answers: err.answers.map((a) => redactor.redact(JSON.stringify(a)).text) };

@@ -97,7 +97,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     let proposed: ExecutionPlan | undefined;
     let cost = prev.cost;
     if (fromModel) {
-      const outcome = await planWithModel({ client, goal, policy, registry, gate: gateFor(goal, policy), operatorNamespace: deps.operatorNamespace, evidence: await gatherEvidence(registry, client, namespace) });
+      const outcome = await planWithModel({ client, goal, policy, registry, gate: gateFor(goal, policy), operatorNamespace: deps.operatorNamespace, evidence: await gatherEvidence(registry, client, namespace), store, now });
       if (outcome.usage) {
         cost = { tokens: (cost?.tokens ?? 0) + outcome.usage.inputTokens + outcome.usage.outputTokens, usd: (cost?.usd ?? 0) + outcome.usage.usd };
         deps.onLlmUsage?.(outcome.usage, namespace);
