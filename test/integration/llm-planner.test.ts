@@ -79,6 +79,14 @@ describe('LLM planner on the control plane', () => {
     expect(actions.find((a) => a.action === 'ModelAnswersRejected')?.detail.answers).toHaveLength(3);
   });
 
+  it('stops at a cost budget before the call, too', async () => {
+    const before = fake.requests.length;
+    ask('no-money', 'add capacity', { maxCostUSD: 0 });
+    await phase('no-money', 'Stalled');
+    expect(goal('no-money').status?.conditions?.find((c) => c.type === 'Stalled')?.message).toMatch(/spent \$0\.0000 of its \$0 on the model/);
+    expect(fake.requests.length).toBe(before);
+  });
+
   it('stops with BudgetExceeded before the call, not after', async () => {
     const before = fake.requests.length;
     ask('no-budget', 'add capacity', { maxTokens: 0 });
@@ -88,6 +96,9 @@ describe('LLM planner on the control plane', () => {
   });
 
   it('never lets the canary (the API key) out: not in a request body, the operator log, an Event, a status or an etcd record', async () => {
+    // the canary also sits in an env var and in a line the cluster reports (an Event; KWOK pods have no logs)
+    kubectlOk(['set', 'env', 'deployment/web', `CANARY=${CANARY}`], { namespace: ns() });
+    kubectlOk(['create', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'leaky-log' }, involvedObject: { kind: 'Deployment', name: 'web', namespace: ns() }, reason: 'Log', message: `connecting with key ${CANARY}`, type: 'Normal' }) });
     // the (fake) model even writes the canary into its plan, as a leaky model might
     fake.script.push({ plan: { ...scalePlan(3), reasoning: `the key is ${CANARY}`, steps: [{ ...scalePlan(3).steps[0], description: `scale web (key ${CANARY})` }] } });
     ask('leaky', 'keep web at 3 replicas');
@@ -95,7 +106,9 @@ describe('LLM planner on the control plane', () => {
     for (const r of fake.requests) expect(JSON.stringify(r)).not.toContain(CANARY);
     expect(JSON.stringify(goal('leaky').status)).toContain('[REDACTED:secret-value]');
     expect(kubectlOk(['get', 'goals', '-o', 'json'], { namespace: ns() })).not.toContain(CANARY);
-    expect(kubectlOk(['get', 'events', '-o', 'json'], { namespace: ns() })).not.toContain(CANARY);
+    const bosunEvents = (JSON.parse(kubectlOk(['get', 'events', '-o', 'json'], { namespace: ns() })) as { items: { reportingComponent?: string; source?: { component?: string } }[] }).items.filter((e) => (e.reportingComponent ?? e.source?.component ?? '').startsWith('bosun.dev'));
+    expect(bosunEvents.length).toBeGreaterThan(0);
+    expect(JSON.stringify(bosunEvents)).not.toContain(CANARY);
     expect(op.log(100_000)).not.toContain(CANARY);
     const store = new EtcdStateStore({ endpoints: [controlPlane().bosunEtcdUrl] });
     let records = '';
@@ -104,6 +117,9 @@ describe('LLM planner on the control plane', () => {
     await store.close();
     expect(records.length).toBeGreaterThan(100);
     expect(records).not.toContain(CANARY);
+    // the action log says what was redacted from the prompt, and how often, never the value
+    const call = records.split('\n').join('').match(/"action":"ModelCall"[^}]*"redacted":\{[^}]*\}/g)?.at(-1) ?? '';
+    expect(call).toMatch(/"secret-value":[1-9]/);
   });
 
   it('cluster text that gives orders is only data: a model that obeys it is stopped by risk and policy', async () => {
@@ -211,5 +227,33 @@ describe('LLM planner: the namespace budget per day', () => {
     await run('third', 'Stalled');
     expect(kubectlOk(['get', 'goal', 'third', '-o', 'jsonpath={.status.conditions[?(@.type=="Stalled")].message}'], { namespace: ns() })).toMatch(/has used 400 of its 300 LLM tokens today/);
     expect(fake.requests).toHaveLength(2);
+  });
+});
+
+describe('LLM planner: a plan already made is not asked for again', () => {
+  const ns = useNamespace('llm-cache');
+  let fake: FakeProvider;
+
+  beforeAll(async () => {
+    fake = await startFakeProvider('ollama', [{ plan: scalePlan(3) }, { plan: scalePlan(9) }]);
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'ModelProvider', metadata: { name: 'default' }, spec: { provider: 'ollama', baseURL: fake.baseURL, models: { low: 'a', medium: 'b', high: 'c' } } }) });
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'default' }, spec: { levels: { medium: 'auto' }, approvers: { users: ['bob'] } } }) });
+    await createDeployment(ns(), 'web', { replicas: 2 });
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it('after a crash between the model and the status, the restarted operator uses the recorded plan', async () => {
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name: 'once' }, spec: { goal: 'set web capacity', planner: 'llm' } }) });
+    // the first operator dies right after the model's plan is recorded (failpoint after-model)
+    const first = await startOperator({ cp: controlPlane(), identity: 'llm-cache-1', namespace: ns(), args: ['--leader-elect=false'], env: { BOSUN_FAILPOINTS: 'after-model=1' } }).catch(() => undefined);
+    if (first) await first.exited;
+    expect(fake.requests).toHaveLength(1);
+    const second = await startOperator({ cp: controlPlane(), identity: 'llm-cache-2', namespace: ns(), args: ['--leader-elect=false'] });
+    await until('Succeeded', async () => kubectlOk(['get', 'goal', 'once', '-o', 'jsonpath={.status.phase}'], { namespace: ns() }) === 'Succeeded', 60_000, () => second.log(30));
+    expect(getDeployment(ns(), 'web').spec.replicas).toBe(3); // the first answer, not the second
+    expect(fake.requests).toHaveLength(1);
+    await second.stop();
   });
 });

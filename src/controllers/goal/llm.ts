@@ -2,13 +2,14 @@
 // tier, the budget (checked before the call), read-only evidence (redacted),
 // the Goal's allowed tools with their JSON Schemas, and the registry's checks
 // on whatever comes back.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { errorMessage, hasCode } from '../../api/errors.js';
 import type { Goal } from '../../api/v1alpha1/goal.js';
 import { kindInfo } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import { ModelProviderSpec } from '../../api/v1alpha1/model-provider.js';
-import type { ExecutionPlan } from '../../api/v1alpha1/plan.js';
+import { ExecutionPlan } from '../../api/v1alpha1/plan.js';
 import { GoalReason } from '../../api/v1alpha1/reasons.js';
 import type { KubeClient } from '../../kube/client.js';
 import { bosunResource, core } from '../../kube/resources.js';
@@ -19,6 +20,7 @@ import { openaiClient } from '../../llm/openai.js';
 import { InvalidPlanError, proposePlan } from '../../llm/planner.js';
 import type { Evidence } from '../../llm/prompt.js';
 import { Redactor } from '../../llm/redact.js';
+import { limiterFor } from '../../llm/rate-limit.js';
 import { routeTier } from '../../llm/router.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
 import type { StateStore } from '../../store/state-store.js';
@@ -27,13 +29,20 @@ import type { Stall } from './validate.js';
 
 const modelProviders = bosunResource(kindInfo('ModelProvider'));
 
+const LlmPlanRecord = z.object({
+  plan: ExecutionPlan,
+  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), provider: z.string(), model: z.string(), usd: z.number() }),
+  redacted: z.record(z.string(), z.number()),
+});
+
 export interface LlmUsage extends Usage {
   provider: string;
   model: string;
   usd: number;
 }
 
-export type LlmOutcome = { plan: ExecutionPlan; usage: LlmUsage } | { stall: Stall; usage?: LlmUsage; answers?: unknown[] };
+/** `redacted`: what kinds of values were removed from the prompt, and how many (never the values) */
+export type LlmOutcome = { plan: ExecutionPlan; usage: LlmUsage; redacted: Record<string, number> } | { stall: Stall; usage?: LlmUsage; answers?: unknown[] };
 
 async function findProvider(client: KubeClient, namespace: string, operatorNamespace: string) {
   for (const ns of [namespace, operatorNamespace]) {
@@ -71,7 +80,7 @@ export interface LlmPlanInput {
   /** read-only evidence gathered by the caller */
   evidence: Evidence[];
   /** where per-namespace daily usage is counted */
-  store: Pick<StateStore, 'addUsage' | 'getUsage'>;
+  store: Pick<StateStore, 'addUsage' | 'getUsage' | 'getSnapshot' | 'putSnapshot'>;
   now: Date;
 }
 
@@ -85,6 +94,9 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
   const used = goal.status?.cost?.tokens ?? 0;
   const limit = Math.min(goal.spec.budget?.maxTokens ?? Infinity, policy.spec.budgets?.maxTokensPerGoal ?? Infinity);
   if (used >= limit) return { stall: { reason: GoalReason.BudgetExceeded, message: `the Goal has used ${used} of its ${limit} LLM tokens: raise spec.budget.maxTokens (within the RiskPolicy's budgets) to plan again` } };
+  const spent = goal.status?.cost?.usd ?? 0;
+  const costLimit = Math.min(goal.spec.budget?.maxCostUSD ?? Infinity, policy.spec.budgets?.maxCostPerGoalUSD ?? Infinity);
+  if (spent >= costLimit) return { stall: { reason: GoalReason.BudgetExceeded, message: `the Goal has spent $${spent.toFixed(4)} of its $${costLimit} on the model: raise spec.budget.maxCostUSD (within the RiskPolicy's budgets) to plan again` } };
   const today = `llm-tokens/${namespace}/${input.now.toISOString().slice(0, 10)}`;
   const dailyLimit = policy.spec.budgets?.maxTokensPerNamespacePerDay;
   if (dailyLimit !== undefined) {
@@ -114,14 +126,29 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     .list()
     .filter((t) => (!gate.allowlist || gate.allowlist.includes(t.name)) && !gate.denylist.includes(t.name))
     .map((t) => ({ name: t.name, description: t.description, params: z.toJSONSchema(t.params as z.ZodType, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown> }));
-  const evidence = input.evidence.map((e) => ({ source: e.source, text: redactor.redact(e.text).text }));
+  const report = { counts: {} as Record<string, number> };
+  const evidence = input.evidence.map((e) => ({ source: e.source, text: redactor.redact(e.text, report).text }));
+  const limiter = limiterFor(`${provider.spec.provider}:${provider.spec.baseURL ?? 'default'}`, provider.spec.rateLimits?.requestsPerMinute ?? 60);
+  const base = clientFor(provider.spec, apiKey);
+  const rateLimited: ModelClient = {
+    provider: base.provider,
+    propose: async (call) => {
+      await limiter.take();
+      return base.propose(call);
+    },
+  };
+
+  // a plan already made for this spec and this evidence is not asked for again (a requeue, a restart)
+  const cacheRef = { kind: 'LlmPlan', namespace, name: `${goal.metadata.name}.${createHash('sha256').update(JSON.stringify([goal.metadata.uid, goal.spec, evidence])).digest('hex').slice(0, 24)}` };
+  const cached = LlmPlanRecord.safeParse(await input.store.getSnapshot(cacheRef));
+  if (cached.success) return { ...cached.data, usage: { ...cached.data.usage, inputTokens: 0, outputTokens: 0, usd: 0 } };
   const price = (u: Usage) =>
     ((provider.spec.pricing?.inputPerMillionTokensUSD ?? 0) * u.inputTokens + (provider.spec.pricing?.outputPerMillionTokensUSD ?? 0) * u.outputTokens) / 1e6;
   try {
     const result = await proposePlan({
-      client: clientFor(provider.spec, apiKey),
+      client: rateLimited,
       model,
-      goal: redactor.redact(goal.spec.goal ?? JSON.stringify(goal.spec.intent)).text,
+      goal: redactor.redact(goal.spec.goal ?? JSON.stringify(goal.spec.intent), report).text,
       namespace,
       evidence,
       tools,
@@ -142,7 +169,9 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     // what the model wrote for people goes through the same redaction before any status, Event or record
     const clean = (t: string) => redactor.redact(t).text;
     const plan = { ...result.plan, reasoning: clean(result.plan.reasoning), steps: result.plan.steps.map((st) => ({ ...st, description: clean(st.description), ...(st.reasoning !== undefined && { reasoning: clean(st.reasoning) }) })) };
-    return { plan, usage: { ...result.usage, provider: provider.spec.provider, model, usd: price(result.usage) } };
+    const outcome = { plan, usage: { ...result.usage, provider: provider.spec.provider, model, usd: price(result.usage) }, redacted: report.counts };
+    await input.store.putSnapshot(cacheRef, outcome);
+    return outcome;
   } catch (err) {
     if (err instanceof InvalidPlanError) {
       await count(err.usage);

@@ -113,6 +113,9 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
         return { ...stalledStatus(goal, outcome.stall, now), ...(cost && { cost }) };
       } else {
         proposed = outcome.plan;
+        deps.crashpoint?.('after-model');
+        const uid = goal.metadata.uid ?? '';
+        await store.appendAction({ kind: 'Goal', namespace, name: goal.metadata.name, uid, id: actionId(uid, goal.metadata.generation, 'model-call'), action: 'ModelCall', detail: { provider: outcome.usage.provider, model: outcome.usage.model, inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens, usd: outcome.usage.usd, redacted: outcome.redacted } });
       }
     }
     if (!fromModel) {

@@ -19,7 +19,9 @@ interface CoreEvent {
 async function eventsFor(ctx: ToolContext, name?: string, uid?: string): Promise<string[]> {
   const selector = uid ? `involvedObject.uid=${uid}` : name ? `involvedObject.name=${name}` : undefined;
   const { items } = await ctx.client.list<CoreEvent & KubeObject>(core.coreEvents, { namespace: ctx.namespace, fieldSelector: selector });
-  return items.slice(-20).map((e) => `${e.type ?? ''} ${e.reason ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}: ${e.message ?? ''}${e.count && e.count > 1 ? ` (x${e.count})` : ''}`.trim());
+  // the newest 20 (the API lists by name, not by time)
+  const when = (e: CoreEvent & KubeObject) => e.lastTimestamp ?? (e as { eventTime?: string }).eventTime ?? e.metadata.creationTimestamp ?? '';
+  return [...items].sort((a, b) => when(a).localeCompare(when(b))).slice(-20).map((e) => `${e.type ?? ''} ${e.reason ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}: ${e.message ?? ''}${e.count && e.count > 1 ? ` (x${e.count})` : ''}`.trim());
 }
 
 export const get = defineTool({
