@@ -60,6 +60,15 @@ describe('LLM planner on the control plane', () => {
     expect(JSON.parse(kubectlOk(['get', 'modelprovider', 'default', '-o', 'jsonpath={.status}'], { namespace: ns() }))).toMatchObject({ reachable: true });
   });
 
+  it('repairs bad params in one round and runs the corrected plan', async () => {
+    fake.script.push({ plan: { ...scalePlan(3), steps: [{ ...scalePlan(3).steps[0], params: { target: 'deployment/web', replicas: 'three' } }] } }, { plan: scalePlan(3) });
+    const before = fake.requests.length;
+    ask('repaired', 'web should have 3 replicas');
+    await phase('repaired', 'Succeeded');
+    expect(fake.requests.length - before).toBe(2);
+    expect(JSON.stringify(fake.requests.at(-1))).toMatch(/That plan was rejected: step 1: k8s\.scale: parameter replicas/);
+  });
+
   it('uses the tier a Goal names', async () => {
     fake.script.push({ plan: scalePlan(3) });
     kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name: 'big-model' }, spec: { goal: 'keep web at 3 replicas', planner: 'llm', modelTier: 'high' } }) });

@@ -29,6 +29,7 @@ export const RiskPolicySpec = z
     protectedNamespaces: z.array(Label).max(64).default(['kube-system']),
     llmStepRiskFloor: RiskLevel.default('medium').describe('Lowest risk a model-proposed step is given'),
     llmFallback: z.enum(['none', 'rules']).default('none').describe('When the model cannot be reached, plan typed intents with the rule planner instead'),
+    redact: z.array(z.enum(['email', 'ipv4'])).max(2).default([]).describe('Also redact these from what the model is shown (credentials and Secret values always are)'),
     budgets: z
       .object({
         maxStepsPerPlan: z.int().min(1).max(50).default(20),

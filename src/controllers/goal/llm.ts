@@ -19,7 +19,7 @@ import { ollamaClient } from '../../llm/ollama.js';
 import { openaiClient } from '../../llm/openai.js';
 import { InvalidPlanError, proposePlan } from '../../llm/planner.js';
 import type { Evidence } from '../../llm/prompt.js';
-import { Redactor } from '../../llm/redact.js';
+import { CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS, Redactor, type Pattern } from '../../llm/redact.js';
 import { limiterFor } from '../../llm/rate-limit.js';
 import { routeTier } from '../../llm/router.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
@@ -107,7 +107,7 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
   }
   const count = (u: Usage) => input.store.addUsage(today, u.inputTokens + u.outputTokens);
 
-  const redactor = new Redactor();
+  const redactor = new Redactor([...CREDENTIAL_PATTERNS, ...policy.spec.redact.map((k) => OPTIONAL_PATTERNS[k] as Pattern)]);
   let apiKey: string | undefined;
   if (provider.spec.secretRef) {
     try {
