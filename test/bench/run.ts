@@ -46,6 +46,7 @@ interface ColdStart {
   coldStartMs: number;
   reconcilesPerSecond: number;
   rssKbPerObject: number;
+  heapKbPerObject: number;
   requestsPerReconcile: number;
   contender: Contender;
 }
@@ -58,6 +59,7 @@ async function coldStart(spec: ContenderSpec, admin: KubeClient, namespace: stri
   await until(`${spec.name} up`, async () => (await base.metrics()).length > 0, 60_000);
   await sleep(2000);
   const rss0 = base.rssKb();
+  const heap0 = spec.heapBytes(await base.metrics());
   await base.stop();
 
   const started = performance.now();
@@ -79,6 +81,7 @@ async function coldStart(spec: ContenderSpec, admin: KubeClient, namespace: stri
     coldStartMs: done - started,
     reconcilesPerSecond: n / ((done - firstWrite) / 1000),
     rssKbPerObject: (c.rssKb() - rss0) / n,
+    heapKbPerObject: (spec.heapBytes(m) - heap0) / 1024 / n,
     requestsPerReconcile: spec.requests(m) / Math.max(1, spec.reconciles(m)),
     contender: c,
   };
@@ -165,7 +168,7 @@ async function main() {
       say(`ceiling: ${round(ceiling.perSecond)} status patches/s (bare client, 64 in flight)`);
 
       const bosun = await coldStart(bosunSpec(cp.info.kubeconfigs.operator), admin, ns.bosun, n);
-      say(`bosun: every Goal reconciled ${round(bosun.coldStartMs)} ms after start; ${round(bosun.reconcilesPerSecond)} reconciles/s; ${round(bosun.rssKbPerObject, 2)} KB RSS per cached object; ${round(bosun.requestsPerReconcile, 2)} API requests per reconcile`);
+      say(`bosun: every Goal reconciled ${round(bosun.coldStartMs)} ms after start; ${round(bosun.reconcilesPerSecond)} reconciles/s; ${round(bosun.rssKbPerObject, 2)} KB RSS and ${round(bosun.heapKbPerObject, 2)} KB heap per cached object; ${round(bosun.requestsPerReconcile, 2)} API requests per reconcile`);
       const bosunLatency = await latency(admin, ns.bosun, n, 50, 10);
       say(`bosun at 50 changes/s: p50 ${round(bosunLatency.p50)} ms, p99 ${round(bosunLatency.p99)} ms (missed ${bosunLatency.missed})`);
       await bosun.contender.stop();
@@ -181,7 +184,7 @@ async function main() {
       say(`bosun no-op resync: ${noopWrites} writes over ${resyncReconciles} reconciles`);
 
       const cr = await coldStart(controllerRuntimeSpec(crBinary, cp.info.kubeconfigs.operator), admin, ns.cr, n);
-      say(`controller-runtime: every Goal reconciled ${round(cr.coldStartMs)} ms after start; ${round(cr.reconcilesPerSecond)} reconciles/s; ${round(cr.rssKbPerObject, 2)} KB RSS per cached object; ${round(cr.requestsPerReconcile, 2)} API requests per reconcile`);
+      say(`controller-runtime: every Goal reconciled ${round(cr.coldStartMs)} ms after start; ${round(cr.reconcilesPerSecond)} reconciles/s; ${round(cr.rssKbPerObject, 2)} KB RSS and ${round(cr.heapKbPerObject, 2)} KB heap per cached object; ${round(cr.requestsPerReconcile, 2)} API requests per reconcile`);
       const crLatency = await latency(admin, ns.cr, n, 50, 10);
       say(`controller-runtime at 50 changes/s: p50 ${round(crLatency.p50)} ms, p99 ${round(crLatency.p99)} ms`);
       await cr.contender.stop();
@@ -200,6 +203,8 @@ async function main() {
         controller_runtime_p50_ms_at_50_per_s: round(crLatency.p50),
         controller_runtime_p99_ms_at_50_per_s: round(crLatency.p99),
         rss_kb_per_object: round(bosun.rssKbPerObject, 2),
+        heap_kb_per_object: round(bosun.heapKbPerObject, 2),
+        controller_runtime_heap_kb_per_object: round(cr.heapKbPerObject, 2),
         controller_runtime_rss_kb_per_object: round(cr.rssKbPerObject, 2),
         api_requests_per_reconcile: round(bosun.requestsPerReconcile, 3),
         noop_resync_writes: noopWrites,

@@ -13,6 +13,8 @@ export interface ContenderSpec {
   /** non-watch API requests so far */
   requests(metrics: string): number;
   reconciles(metrics: string): number;
+  /** heap in use, in bytes, from the process's own metrics */
+  heapBytes(metrics: string): number;
 }
 
 export interface Contender {
@@ -53,6 +55,7 @@ export const bosunSpec = (kubeconfig: string, resyncSeconds = 0, workers = 16): 
   patches: (m) => sumMetric(m, 'bosun_kube_requests_total', { verb: 'patch', code: '200' }),
   requests: (m) => ['get', 'list', 'create', 'update', 'patch', 'delete', 'apply'].reduce((s, verb) => s + sumMetric(m, 'bosun_kube_requests_total', { verb }), 0),
   reconciles: (m) => sumMetric(m, 'bosun_reconcile_total'),
+  heapBytes: (m) => sumMetric(m, 'nodejs_heap_size_used_bytes'),
 });
 
 export const controllerRuntimeSpec = (binary: string, kubeconfig: string, workers = 16): ContenderSpec => ({
@@ -62,4 +65,5 @@ export const controllerRuntimeSpec = (binary: string, kubeconfig: string, worker
   patches: (m) => sumMetric(m, 'rest_client_requests_total', { method: 'PATCH', code: '200' }),
   requests: (m) => ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].reduce((s, method) => s + sumMetric(m, 'rest_client_requests_total', { method }), 0),
   reconciles: (m) => sumMetric(m, 'controller_runtime_reconcile_total'),
+  heapBytes: (m) => sumMetric(m, 'go_memstats_heap_alloc_bytes'),
 });
