@@ -51,7 +51,8 @@ export function startContender(spec: ContenderSpec, namespace: string, port: num
 export const bosunSpec = (kubeconfig: string, resyncSeconds = 0, workers = 16): ContenderSpec => ({
   name: 'bosun',
   command: process.execPath,
-  args: (ns, port) => ['--import', 'tsx', new URL('../minimal-operator.ts', import.meta.url).pathname, kubeconfig, ns, String(port), String(workers), String(resyncSeconds)],
+  // --expose-gc: the process collects garbage before memory is read (see minimal-operator.ts)
+  args: (ns, port) => ['--expose-gc', '--import', 'tsx', new URL('../minimal-operator.ts', import.meta.url).pathname, kubeconfig, ns, String(port), String(workers), String(resyncSeconds)],
   patches: (m) => sumMetric(m, 'bosun_kube_requests_total', { verb: 'patch', code: '200' }),
   requests: (m) => ['get', 'list', 'create', 'update', 'patch', 'delete', 'apply'].reduce((s, verb) => s + sumMetric(m, 'bosun_kube_requests_total', { verb }), 0),
   reconciles: (m) => sumMetric(m, 'bosun_reconcile_total'),
