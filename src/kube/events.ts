@@ -2,6 +2,7 @@
 // on the same object within the aggregation window updates the first one's
 // series (count, last time) instead of creating another.
 import { createHash } from 'node:crypto';
+import { microTimestamp } from '../api/v1alpha1/common.js';
 import type { KubeObject } from '../api/v1alpha1/meta.js';
 import { hasCode } from '../api/errors.js';
 import type { KubeClient } from './client.js';
@@ -17,8 +18,6 @@ export interface EventRecorder {
 const WINDOW_MS = 10 * 60_000;
 const MAX_TRACKED = 4096;
 
-/** MicroTime wants six fractional digits. */
-const microTime = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 interface Seen {
   name: string;
@@ -51,7 +50,7 @@ export class KubeEventRecorder implements EventRecorder {
         prior.count += 1;
         try {
           await this.client.patch(core.events, prior.namespace, prior.name, {
-            series: { count: prior.count, lastObservedTime: microTime(now) },
+            series: { count: prior.count, lastObservedTime: microTimestamp(now) },
           });
           return;
         } catch (err) {
@@ -64,7 +63,7 @@ export class KubeEventRecorder implements EventRecorder {
         apiVersion: 'events.k8s.io/v1',
         kind: 'Event',
         metadata: { name, namespace },
-        eventTime: microTime(now),
+        eventTime: microTimestamp(now),
         reportingController: this.controller,
         reportingInstance: this.instance,
         action,

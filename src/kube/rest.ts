@@ -116,15 +116,11 @@ export class KubeRest {
 
   /** One request; resolves with the parsed JSON body, throws KubeApiError on any non-2xx answer. */
   async request<T = Record<string, unknown>>(req: KubeRequest): Promise<T> {
-    const { res, started } = await this.send(req, this.agent);
-    const text = await readBody(res);
-    const code = res.statusCode ?? 0;
-    this.opts.observe?.(req.verb, code, (performance.now() - started) / 1000);
-    if (code < 200 || code > 299) throw apiError(code, text, `${req.method} ${req.path}`);
+    const text = await this.requestText(req);
     return (text ? JSON.parse(text) : {}) as T;
   }
 
-  /** One request whose answer is plain text (pod logs). */
+  /** One request whose answer is kept as text (pod logs; JSON for request()). */
   async requestText(req: KubeRequest): Promise<string> {
     const { res, started } = await this.send(req, this.agent);
     const text = await readBody(res);

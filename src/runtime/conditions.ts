@@ -1,5 +1,6 @@
 // Condition helpers (kstatus / metav1.Condition): pure, with the time passed in.
 import type { Condition, ConditionStatus } from '../api/v1alpha1/common.js';
+import { timestamp } from '../api/v1alpha1/common.js';
 
 export interface ConditionInput {
   type: string;
@@ -22,7 +23,7 @@ export function setCondition(conditions: readonly Condition[] | undefined, c: Co
     status: c.status,
     reason: c.reason,
     message: c.message,
-    lastTransitionTime: prior && prior.status === c.status ? prior.lastTransitionTime : now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    lastTransitionTime: prior && prior.status === c.status ? prior.lastTransitionTime : timestamp(now),
     ...(observedGeneration !== undefined && { observedGeneration }),
   };
   if (i >= 0) list[i] = next;

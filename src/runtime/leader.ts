@@ -5,6 +5,7 @@
 // period; give up leadership when renewals fail for the renew deadline; on
 // shutdown release the lease so a standby takes over at once.
 import { hasCode, errorMessage } from '../api/errors.js';
+import { microTimestamp } from '../api/v1alpha1/common.js';
 import type { KubeObject } from '../api/v1alpha1/meta.js';
 import type { KubeClient } from '../kube/client.js';
 import { core } from '../kube/resources.js';
@@ -57,7 +58,7 @@ export function observedAt(spec: LeaseSpec | undefined, now: number, retryMs: nu
   return Number.isFinite(renewed) && renewed <= now && now - renewed <= retryMs ? renewed : now;
 }
 
-const microTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+const microTime = (ms: number) => microTimestamp(new Date(ms));
 
 export class LeaderElector {
   private leading = false;

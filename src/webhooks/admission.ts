@@ -3,6 +3,7 @@
 // The identity always comes from the API server's request, never from a field
 // a person typed.
 import { ApprovalSpec, type ApprovalStatus } from '../api/v1alpha1/approval.js';
+import { timestamp } from '../api/v1alpha1/common.js';
 import { REQUESTER_ANNOTATION } from '../api/v1alpha1/goal.js';
 import type { KubeObject } from '../api/v1alpha1/meta.js';
 
@@ -76,5 +77,5 @@ export function reviewApproval(req: AdmissionRequest, rules: ApprovalRules): Rev
   if (state === 'Superseded') return deny('this Approval was superseded by a newer plan; decide on the Goal\'s current Approval (status.approvalRef)');
   if (rules.now.getTime() >= Date.parse(next.data.expiresAt) || state === 'Expired') return deny(`this Approval expired at ${next.data.expiresAt}; it takes no more decisions`);
   // the time of the decision is the API server's, not the approver's
-  return { allowed: true, patch: [{ op: 'add', path: `/spec/decisions/${next.data.decisions.length - 1}/decidedAt`, value: rules.now.toISOString().replace(/\.\d{3}Z$/, 'Z') }] };
+  return { allowed: true, patch: [{ op: 'add', path: `/spec/decisions/${next.data.decisions.length - 1}/decidedAt`, value: timestamp(rules.now) }] };
 }

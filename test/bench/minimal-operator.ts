@@ -2,6 +2,7 @@
 // controller-runtime/main.go, on Bosun's runtime (informer, keyed queue,
 // controller, conflict-safe status patch, manager with /metrics).
 // Usage: minimal-operator.ts KUBECONFIG NAMESPACE PORT WORKERS RESYNC_SECONDS
+import { timestamp } from '../../src/api/v1alpha1/common.js';
 import { kindInfo } from '../../src/api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../src/api/v1alpha1/meta.js';
 import { KubeClient } from '../../src/kube/client.js';
@@ -37,7 +38,7 @@ const controller = new Controller({
       ...goal.status,
       observedGeneration: generation,
       phase: 'Pending',
-      conditions: [{ type: 'Ready', status: 'True', reason: 'Reconciled', message: '', lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), observedGeneration: generation }],
+      conditions: [{ type: 'Ready', status: 'True', reason: 'Reconciled', message: '', lastTransitionTime: timestamp(), observedGeneration: generation }],
     });
   },
 });

@@ -22,6 +22,12 @@ export type RiskLevel = z.infer<typeof RiskLevel>;
 
 export const Timestamp = z.iso.datetime({ offset: true }).describe('RFC 3339 time');
 
+/** A Timestamp as Kubernetes writes it: RFC 3339, whole seconds, UTC. */
+export const timestamp = (d: Date = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** A MicroTime (Events, Leases): six fractional digits. */
+export const microTimestamp = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+
 const conditionReason = /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/;
 
 export const ConditionStatus = z.enum(['True', 'False', 'Unknown']);

@@ -1,13 +1,12 @@
 // Approvals for a held plan: what Bosun creates, and what the decisions on it
 // mean. Pure.
 import { createHash } from 'node:crypto';
+import { timestamp } from '../../api/v1alpha1/common.js';
 import type { ApprovalSpec, ApprovalState, ApprovalStatus } from '../../api/v1alpha1/approval.js';
 import { REQUESTER_ANNOTATION, type Goal } from '../../api/v1alpha1/goal.js';
 import { API_VERSION } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
-
-const stamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Deterministic: one Approval per Goal and plan, so a repeat create is a no-op. */
 export const approvalName = (goalName: string, planHash: string) => {
@@ -49,7 +48,7 @@ export function approvalFor(goal: Goal, policy: EffectivePolicy, now: Date): Kub
       runbook: runbook(goal),
       approvers: policy.spec.approvers,
       requiredApprovals: policy.spec.requiredApprovals,
-      expiresAt: stamp(new Date(now.getTime() + policy.spec.approvalTTLSeconds * 1000)),
+      expiresAt: timestamp(new Date(now.getTime() + policy.spec.approvalTTLSeconds * 1000)),
       decisions: [],
     },
   };

@@ -2,6 +2,7 @@
 // Approvals of older plans superseded, keep each Approval's status, and move
 // the Goal on when the decisions add up.
 import { hasCode } from '../../api/errors.js';
+import { timestamp } from '../../api/v1alpha1/common.js';
 import { ApprovalSpec, type ApprovalStatus } from '../../api/v1alpha1/approval.js';
 import type { Goal, GoalStatus } from '../../api/v1alpha1/goal.js';
 import { API_VERSION, kindInfo } from '../../api/v1alpha1/kinds.js';
@@ -38,8 +39,6 @@ type ApprovalObject = KubeObject & { spec?: unknown; status?: ApprovalStatus };
 /** The Approved condition while waiting: which Approval, why it is needed, what it still lacks. */
 const waiting = (name: string, prev: GoalStatus, what: string) =>
   `waiting for Approval ${name} (${prev.decision ?? 'policy'}${prev.riskReasons?.length ? `; risk ${prev.risk}: ${prev.riskReasons.join('; ')}` : ''}): ${what}`;
-
-const stamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function approvalHandler(deps: Deps) {
   const { client, events } = deps;
@@ -102,18 +101,18 @@ export function approvalHandler(deps: Deps) {
       case 'Approved': {
         let conditions = setCondition(prev.conditions, { type: ConditionType.Approved, status: 'True', reason: GoalReason.Approved, message: `Approval ${name} ${verdict.message}` }, now, gen);
         conditions = markRunning(conditions, `approved; step 1/${prev.plan?.steps.length ?? 0}: ${prev.plan?.steps[0]?.description ?? ''}`, now, gen);
-        return { next: { ...base, phase: 'Executing', startedAt: stamp(now), conditions } };
+        return { next: { ...base, phase: 'Executing', startedAt: timestamp(now), conditions } };
       }
       case 'Denied': {
         let conditions = setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalDenied, message: `Approval ${name} ${verdict.message}` }, now, gen);
         conditions = markFailed(conditions, GoalReason.ApprovalDenied, `Approval ${name} ${verdict.message}; nothing was run`, now, gen);
-        return { next: { ...base, phase: 'Denied', completedAt: stamp(now), conditions } };
+        return { next: { ...base, phase: 'Denied', completedAt: timestamp(now), conditions } };
       }
       case 'Expired': {
         const message = `Approval ${name} ${verdict.message}; nothing was run (RiskPolicy onExpiry: ${policy.spec.onExpiry})`;
         let conditions = setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalExpired, message }, now, gen);
         conditions = markFailed(conditions, GoalReason.ApprovalExpired, message, now, gen);
-        return { next: { ...base, phase: policy.spec.onExpiry === 'fail' ? 'Failed' : 'Denied', completedAt: stamp(now), conditions } };
+        return { next: { ...base, phase: policy.spec.onExpiry === 'fail' ? 'Failed' : 'Denied', completedAt: timestamp(now), conditions } };
       }
     }
   }

@@ -1,5 +1,6 @@
 // Which step runs next, and what an outcome does to it. Pure.
 import type { PlanStep } from '../../api/v1alpha1/common.js';
+import { timestamp } from '../../api/v1alpha1/common.js';
 import type { StepOutcome } from '../../executor/executor.js';
 
 export const MAX_ATTEMPTS = 3;
@@ -29,8 +30,8 @@ export function nextStep(steps: readonly PlanStep[]): Next {
 /** The step after an outcome, and how long to wait before looking again (undefined: go on at once). */
 export function applyOutcome(step: PlanStep, outcome: StepOutcome, now: Date): { step: PlanStep; requeueAfterMs?: number } {
   const attempt = Math.max(1, step.attempt ?? 0);
-  const at = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const startedAt = step.startedAt ?? outcome.startedAt.replace(/\.\d{3}Z$/, 'Z');
+  const at = timestamp(now);
+  const startedAt = step.startedAt ?? timestamp(new Date(outcome.startedAt));
   const { retryAt: _r, ...base } = step;
   switch (outcome.kind) {
     case 'succeeded':
@@ -41,7 +42,7 @@ export function applyOutcome(step: PlanStep, outcome: StepOutcome, now: Date): {
       if (outcome.retryable && attempt < MAX_ATTEMPTS) {
         const backoffMs = 1000 * 2 ** (attempt - 1);
         return {
-          step: { ...base, state: 'Pending', attempt: attempt + 1, startedAt, retryAt: new Date(now.getTime() + backoffMs).toISOString().replace(/\.\d{3}Z$/, 'Z'), message: `attempt ${attempt} failed, retrying: ${outcome.message}`.slice(0, 2000) },
+          step: { ...base, state: 'Pending', attempt: attempt + 1, startedAt, retryAt: timestamp(new Date(now.getTime() + backoffMs)), message: `attempt ${attempt} failed, retrying: ${outcome.message}`.slice(0, 2000) },
           requeueAfterMs: backoffMs,
         };
       }

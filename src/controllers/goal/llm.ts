@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { errorMessage, hasCode } from '../../api/errors.js';
+import { timestamp } from '../../api/v1alpha1/common.js';
 import type { Goal } from '../../api/v1alpha1/goal.js';
 import { kindInfo } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
@@ -55,7 +56,7 @@ async function findProvider(client: KubeClient, namespace: string, operatorNames
 /** ModelProvider status: reachable and the last error, as the last call found them. */
 async function reportReachability(client: KubeClient, object: KubeObject & { status?: Record<string, unknown> }, error: string | undefined): Promise<void> {
   const { lastError: _e, ...rest } = object.status ?? {};
-  const status = { ...rest, reachable: error === undefined, ...(error && { lastError: error.slice(0, 2000) }), lastCheckedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  const status = { ...rest, reachable: error === undefined, ...(error && { lastError: error.slice(0, 2000) }), lastCheckedAt: timestamp() };
   try {
     await client.patchStatus(modelProviders, object, status);
   } catch {
@@ -77,8 +78,8 @@ export interface LlmPlanInput {
   registry: ToolRegistry;
   gate: Gate;
   operatorNamespace: string;
-  /** read-only evidence gathered by the caller */
-  evidence: Evidence[];
+  /** gathers read-only evidence; called only once the provider and the budgets allow a call */
+  evidence: () => Promise<Evidence[]>;
   /** where per-namespace daily usage is counted */
   store: Pick<StateStore, 'addUsage' | 'getUsage' | 'getSnapshot' | 'putSnapshot'>;
   now: Date;
@@ -127,7 +128,7 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     .filter((t) => (!gate.allowlist || gate.allowlist.includes(t.name)) && !gate.denylist.includes(t.name))
     .map((t) => ({ name: t.name, description: t.description, params: z.toJSONSchema(t.params as z.ZodType, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown> }));
   const report = { counts: {} as Record<string, number> };
-  const evidence = input.evidence.map((e) => ({ source: e.source, text: redactor.redact(e.text, report).text }));
+  const evidence = (await input.evidence()).map((e) => ({ source: e.source, text: redactor.redact(e.text, report).text }));
   const limiter = limiterFor(`${provider.spec.provider}:${provider.spec.baseURL ?? 'default'}`, provider.spec.rateLimits?.requestsPerMinute ?? 60);
   const base = clientFor(provider.spec, apiKey);
   const rateLimited: ModelClient = {

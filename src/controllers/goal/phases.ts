@@ -3,6 +3,7 @@
 // helpers markRunning / markSucceeded / markFailed are the only writers of
 // the Succeeded condition.
 import type { PlanStep } from '../../api/v1alpha1/common.js';
+import { timestamp } from '../../api/v1alpha1/common.js';
 import type { GoalSpec, GoalStatus } from '../../api/v1alpha1/goal.js';
 import { ConditionType, GoalReason } from '../../api/v1alpha1/reasons.js';
 import { removeCondition, setCondition } from '../../runtime/conditions.js';
@@ -31,8 +32,6 @@ export function markFailed(c: C, reason: string, message: string, now: Date, gen
   return set(out, ConditionType.Succeeded, 'False', reason, message, now, gen);
 }
 
-const stamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 /** The status right after a plan is made and policy has decided. */
 export function afterPlanning(prev: GoalStatus, plan: DecidedPlan, spec: GoalSpec, now: Date, gen: number | undefined, policyVersion?: string): GoalStatus {
   const summary = `plan ${plan.hash.slice(0, 12)}: ${plan.steps.length} step(s), risk ${plan.risk}`;
@@ -54,7 +53,7 @@ export function afterPlanning(prev: GoalStatus, plan: DecidedPlan, spec: GoalSpe
   c = set(c, ConditionType.Planned, 'True', GoalReason.Planned, summary, now, gen);
   if (plan.decision.action === 'deny') {
     const message = `denied: ${plan.decision.rule}. Change the Goal or the RiskPolicy to proceed.`;
-    return { ...base, phase: 'Denied', completedAt: stamp(now), conditions: markFailed(c, GoalReason.Denied, message, now, gen) };
+    return { ...base, phase: 'Denied', completedAt: timestamp(now), conditions: markFailed(c, GoalReason.Denied, message, now, gen) };
   }
   if (plan.decision.action === 'approve') {
     const message = `held for approval: ${plan.decision.rule}${plan.reasons.length ? ` (risk ${plan.risk}: ${plan.reasons.join('; ')})` : ''}`;
@@ -63,10 +62,10 @@ export function afterPlanning(prev: GoalStatus, plan: DecidedPlan, spec: GoalSpe
     return { ...base, phase: 'AwaitingApproval', conditions: c };
   }
   if (!plan.steps.length) {
-    return { ...base, phase: 'Succeeded', completedAt: stamp(now), conditions: markSucceeded(c, GoalReason.NothingToDo, plan.reasoning, now, gen) };
+    return { ...base, phase: 'Succeeded', completedAt: timestamp(now), conditions: markSucceeded(c, GoalReason.NothingToDo, plan.reasoning, now, gen) };
   }
   const mode = spec.mode === 'plan-only' ? 'plan-only: dry-running every step on the server' : `step 1/${plan.steps.length}: ${plan.steps[0]?.description ?? ''}`;
-  return { ...base, phase: 'Executing', startedAt: stamp(now), conditions: markRunning(c, mode, now, gen) };
+  return { ...base, phase: 'Executing', startedAt: timestamp(now), conditions: markRunning(c, mode, now, gen) };
 }
 
 /** The status after one step moved on; `done` when the plan has finished. */
@@ -79,7 +78,7 @@ export function afterStep(prev: GoalStatus, steps: PlanStep[], done: 'succeeded'
     const message = current ? `step ${i + 1}/${steps.length}: ${current.description}${current.message ? ` (${current.message})` : ''}` : 'executing';
     return { ...base, conditions: markRunning(prev.conditions, message, now, gen) };
   }
-  const finished = { ...base, completedAt: stamp(now) };
+  const finished = { ...base, completedAt: timestamp(now) };
   if (done === 'succeeded') {
     if (planOnly) {
       const message = 'plan-only: every step passed a server-side dry-run and nothing was changed; set spec.mode: auto to run it';

@@ -93,11 +93,12 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     }
     const actual = await gatherActual(client, namespace, goal.spec);
     const registry = new ToolRegistry(tools);
+    const gate = gateFor(goal, policy);
     let fromModel = goal.spec.planner === 'llm';
     let proposed: ExecutionPlan | undefined;
     let cost = prev.cost;
     if (fromModel) {
-      const outcome = await planWithModel({ client, goal, policy, registry, gate: gateFor(goal, policy), operatorNamespace: deps.operatorNamespace, evidence: await gatherEvidence(registry, client, namespace), store, now });
+      const outcome = await planWithModel({ client, goal, policy, registry, gate, operatorNamespace: deps.operatorNamespace, evidence: () => gatherEvidence(registry, client, namespace), store, now });
       if (outcome.usage) {
         cost = { tokens: (cost?.tokens ?? 0) + outcome.usage.inputTokens + outcome.usage.outputTokens, usd: (cost?.usd ?? 0) + outcome.usage.usd };
         deps.onLlmUsage?.(outcome.usage, namespace);
@@ -128,7 +129,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       }
     }
     if (!proposed) throw new TypeError('planning ended without a plan or a stall'); // a bug, not an outcome
-    const assessed = assessPlan({ proposed, registry, gate: gateFor(goal, policy), policy, namespace, namespaceProtected: await namespaceIsProtected(client, namespace), actual, fromModel });
+    const assessed = assessPlan({ proposed, registry, gate, policy, namespace, namespaceProtected: await namespaceIsProtected(client, namespace), actual, fromModel });
     if ('stall' in assessed) return stalledStatus(goal, assessed.stall, now);
     // a changed spec makes a new plan only when the plan, or what policy makes of it, differs
     if (prev.plan && prev.planHash === assessed.plan.hash && prev.phase !== 'Stalled' && prev.decision === assessed.plan.decision.rule) {

@@ -1,5 +1,6 @@
 // Creating Goals in bulk, and the "bare client" ceiling: status patches as
 // fast as the API server takes them.
+import { timestamp } from '../../../src/api/v1alpha1/common.js';
 import { API_VERSION, kindInfo } from '../../../src/api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../../src/api/v1alpha1/meta.js';
 import type { KubeClient } from '../../../src/kube/client.js';
@@ -26,7 +27,7 @@ export async function createGoals(client: KubeClient, namespace: string, n: numb
 export const minimalStatus = (goal: KubeObject) => ({
   observedGeneration: goal.metadata.generation,
   phase: 'Pending',
-  conditions: [{ type: 'Ready', status: 'True', reason: 'Reconciled', message: '', lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), observedGeneration: goal.metadata.generation }],
+  conditions: [{ type: 'Ready', status: 'True', reason: 'Reconciled', message: '', lastTransitionTime: timestamp(), observedGeneration: goal.metadata.generation }],
 });
 
 /** The physical limit: one resourceVersion-guarded status patch per Goal, 64 in flight, no informer, no queue. */
