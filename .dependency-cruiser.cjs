@@ -15,8 +15,33 @@ const allowed = {
   agents: ['api', 'policy', 'tools', 'llm'],
   executor: ['api', 'policy', 'tools', 'store'],
   webhooks: ['api', 'kube', 'runtime', 'policy', 'store', 'telemetry'],
-  controllers: ['api', 'kube', 'runtime', 'policy', 'tools', 'llm', 'agents', 'executor', 'store', 'telemetry', 'webhooks'],
-  cli: ['api', 'kube', 'runtime', 'policy', 'tools', 'llm', 'agents', 'executor', 'store', 'telemetry', 'webhooks', 'controllers'],
+  controllers: [
+    'api',
+    'kube',
+    'runtime',
+    'policy',
+    'tools',
+    'llm',
+    'agents',
+    'executor',
+    'store',
+    'telemetry',
+    'webhooks',
+  ],
+  cli: [
+    'api',
+    'kube',
+    'runtime',
+    'policy',
+    'tools',
+    'llm',
+    'agents',
+    'executor',
+    'store',
+    'telemetry',
+    'webhooks',
+    'controllers',
+  ],
 };
 const layers = Object.keys(allowed);
 
@@ -29,7 +54,11 @@ module.exports = {
       from: { path: `^src/${layer}/` },
       to: {
         path: '^src/',
-        pathNot: [`^src/${layer}/`, ...allowed[layer].map((l) => `^src/${l}/`), ...(layer === 'cli' ? ['^src/main\\.ts$'] : [])],
+        pathNot: [
+          `^src/${layer}/`,
+          ...allowed[layer].map((l) => `^src/${l}/`),
+          ...(layer === 'cli' ? ['^src/main\\.ts$'] : []),
+        ],
       },
     })),
     {

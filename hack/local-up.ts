@@ -28,21 +28,41 @@ kubectl('apply', '-k', join(root, 'config', 'rbac'));
 const [healthPort, webhookPort] = [await freePort(), await freePort()];
 const certDir = join(dir, 'certs', 'webhook');
 const caBundle = makeWebhookCerts(certDir);
-const operator = new Component('bosun', process.execPath, [
-  '--import', 'tsx', join(root, 'src', 'cli', 'bosun.ts'), 'run',
-  '--kubeconfig', cp.info.kubeconfigs.operator,
-  '--etcd-endpoints', cp.info.bosunEtcdUrl,
-  '--health-addr', `127.0.0.1:${healthPort}`,
-  '--webhook-addr', `127.0.0.1:${webhookPort}`,
-  '--webhook-cert-dir', certDir,
-  '--identity', 'bosun-local',
-], join(dir, 'logs', 'operator.log'));
+const operator = new Component(
+  'bosun',
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    join(root, 'src', 'cli', 'bosun.ts'),
+    'run',
+    '--kubeconfig',
+    cp.info.kubeconfigs.operator,
+    '--etcd-endpoints',
+    cp.info.bosunEtcdUrl,
+    '--health-addr',
+    `127.0.0.1:${healthPort}`,
+    '--webhook-addr',
+    `127.0.0.1:${webhookPort}`,
+    '--webhook-cert-dir',
+    certDir,
+    '--identity',
+    'bosun-local',
+  ],
+  join(dir, 'logs', 'operator.log'),
+);
 say(`starting the operator (logs: ${operator.logPath})`);
 operator.start();
-await until('the operator to lead', async () => (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text().then((m) => /^bosun_leader 1$/m.test(m)), 60_000, () => operator.tail());
+await until(
+  'the operator to lead',
+  async () => (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text().then((m) => /^bosun_leader 1$/m.test(m)),
+  60_000,
+  () => operator.tail(),
+);
 
 say('registering the admission webhook (requester stamping, who may decide on an Approval)');
-for (const doc of webhookConfigs(webhookPort, caBundle)) execFileSync('kubectl', ['--kubeconfig', admin, 'apply', '-f', '-'], { input: JSON.stringify(doc) });
+for (const doc of webhookConfigs(webhookPort, caBundle))
+  execFileSync('kubectl', ['--kubeconfig', admin, 'apply', '-f', '-'], { input: JSON.stringify(doc) });
 
 say('applying samples (config/samples)');
 kubectl('create', 'namespace', 'demo');
@@ -53,18 +73,38 @@ kubectl('create', 'rolebinding', 'bob-approves', '--clusterrole=bosun-approver',
 kubectl('create', 'rolebinding', 'alice-asks', '--clusterrole=bosun-editor', '--user=alice', '-n', 'demo');
 console.log(kubectl('apply', '-n', 'demo', '-k', join(root, 'config', 'samples')));
 say('waiting for the sample Goal scale-web (scale deployment/web from 2 to 3 replicas) to succeed');
-await until('the sample Goal scale-web to succeed', async () => kubectl('get', 'goal', 'scale-web', '-n', 'demo', '-o', 'jsonpath={.status.phase}') === 'Succeeded', 120_000, () => operator.tail());
+await until(
+  'the sample Goal scale-web to succeed',
+  async () => kubectl('get', 'goal', 'scale-web', '-n', 'demo', '-o', 'jsonpath={.status.phase}') === 'Succeeded',
+  120_000,
+  () => operator.tail(),
+);
 say('kubectl get goals,pipelines,pipelineruns,approvals -n demo');
 console.log(kubectl('get', 'goals,pipelines,pipelineruns,approvals', '-n', 'demo'));
 say('kubectl describe goal scale-web -n demo');
 console.log(kubectl('describe', 'goal', 'scale-web', '-n', 'demo'));
 say('waiting for the sample Goal scale-web-big (30 replicas: high risk) to ask for approval');
-await until('an Approval for scale-web-big', async () => kubectl('get', 'goal', 'scale-web-big', '-n', 'demo', '-o', 'jsonpath={.status.approvalRef}') !== '', 60_000, () => operator.tail());
+await until(
+  'an Approval for scale-web-big',
+  async () => kubectl('get', 'goal', 'scale-web-big', '-n', 'demo', '-o', 'jsonpath={.status.approvalRef}') !== '',
+  60_000,
+  () => operator.tail(),
+);
 const approvalName = kubectl('get', 'goal', 'scale-web-big', '-n', 'demo', '-o', 'jsonpath={.status.approvalRef}');
-await until('the Approval to exist', async () => kubectl('get', 'approvals', '-n', 'demo', '-o', 'name').includes(approvalName), 30_000, () => operator.tail());
+await until(
+  'the Approval to exist',
+  async () => kubectl('get', 'approvals', '-n', 'demo', '-o', 'name').includes(approvalName),
+  30_000,
+  () => operator.tail(),
+);
 say(`kubectl get goal scale-web-big -n demo; kubectl bosun describe ${approvalName} -n demo`);
 console.log(kubectl('get', 'goal', 'scale-web-big', '-n', 'demo'));
-console.log(execFileSync(join(root, 'bin', 'kubectl-bosun'), ['describe', approvalName, '-n', 'demo'], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: cp.info.kubeconfigs.bob } }));
+console.log(
+  execFileSync(join(root, 'bin', 'kubectl-bosun'), ['describe', approvalName, '-n', 'demo'], {
+    encoding: 'utf8',
+    env: { ...process.env, KUBECONFIG: cp.info.kubeconfigs.bob },
+  }),
+);
 say('kubectl get deployments,pods -n demo (scaled by the Goal)');
 console.log(kubectl('get', 'deployments,pods', '-n', 'demo', '-o', 'wide'));
 

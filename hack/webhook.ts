@@ -14,17 +14,50 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export function makeWebhookCerts(dir: string): string {
   mkdirSync(dir, { recursive: true });
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '7', '-subj', '/CN=bosun-local-webhook-ca');
+  run(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '7',
+    '-subj',
+    '/CN=bosun-local-webhook-ca',
+  );
   run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=127.0.0.1');
   writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  run('x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '7', '-extfile', 'san.ext');
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'tls.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'tls.crt',
+    '-days',
+    '7',
+    '-extfile',
+    'san.ext',
+  );
   return readFileSync(join(dir, 'ca.crt')).toString('base64');
 }
 
 interface WebhookConfig {
   kind: string;
   metadata: { name: string; annotations?: Record<string, string> };
-  webhooks: { clientConfig: { service?: { path?: string }; url?: string; caBundle?: string }; namespaceSelector?: unknown }[];
+  webhooks: {
+    clientConfig: { service?: { path?: string }; url?: string; caBundle?: string };
+    namespaceSelector?: unknown;
+  }[];
 }
 
 /**
@@ -32,7 +65,9 @@ interface WebhookConfig {
  * `namespace`, limited to it (and named after it, so several can coexist).
  */
 export function webhookConfigs(port: number, caBundle: string, namespace?: string): WebhookConfig[] {
-  const docs = parseAllDocuments(readFileSync(join(root, 'config', 'webhook', 'webhooks.yaml'), 'utf8')).map((d) => d.toJS() as WebhookConfig);
+  const docs = parseAllDocuments(readFileSync(join(root, 'config', 'webhook', 'webhooks.yaml'), 'utf8')).map(
+    (d) => d.toJS() as WebhookConfig,
+  );
   for (const doc of docs) {
     doc.metadata = { name: namespace ? `${doc.metadata.name}-${namespace}` : doc.metadata.name };
     for (const w of doc.webhooks) {

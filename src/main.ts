@@ -22,7 +22,11 @@ const bool = (d: boolean) =>
     .transform((v) => v === true || v === 'true' || v === '1');
 
 export const RunConfig = z.object({
-  kubeconfig: z.string().min(1).optional().describe('kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)'),
+  kubeconfig: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)'),
   etcdEndpoints: z
     .string()
     .min(1, "is required: Bosun's own etcd, for example http://127.0.0.1:2379")
@@ -30,21 +34,36 @@ export const RunConfig = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/ }))),
   namespace: z.string().optional().describe('watch one namespace (default: all)'),
   leaderElect: bool(true),
-  operatorNamespace: z.string().default('bosun-system').describe("the operator's namespace: its Lease and the cluster-default RiskPolicy live there"),
+  operatorNamespace: z
+    .string()
+    .default('bosun-system')
+    .describe("the operator's namespace: its Lease and the cluster-default RiskPolicy live there"),
   leaseNamespace: z.string().optional(),
   leaseName: z.string().default('bosun-operator'),
   identity: z.string().min(1).default(`${hostname()}-${process.pid}`),
   leaseDurationSeconds: seconds(15),
   renewDeadlineSeconds: seconds(10),
   retryPeriodSeconds: seconds(2),
-  healthAddr: z.string().regex(/^[^:]*:\d{1,5}$/, 'must be host:port').default('127.0.0.1:8080'),
+  healthAddr: z
+    .string()
+    .regex(/^[^:]*:\d{1,5}$/, 'must be host:port')
+    .default('127.0.0.1:8080'),
   workers: z.coerce.number().int().min(1).max(64).default(4),
   resyncSeconds: seconds(600),
   shutdownTimeoutSeconds: seconds(10),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  webhookAddr: z.string().regex(/^[^:]*:\d{1,5}$/, 'must be host:port').optional().describe('serve the admission webhook here (HTTPS)'),
+  webhookAddr: z
+    .string()
+    .regex(/^[^:]*:\d{1,5}$/, 'must be host:port')
+    .optional()
+    .describe('serve the admission webhook here (HTTPS)'),
   webhookCertDir: z.string().optional().describe('folder with tls.crt and tls.key for the admission webhook'),
-  operatorUser: z.string().optional().describe("Bosun's own username, which may never decide on an Approval (default: system:serviceaccount:<operator-namespace>:bosun)"),
+  operatorUser: z
+    .string()
+    .optional()
+    .describe(
+      "Bosun's own username, which may never decide on an Approval (default: system:serviceaccount:<operator-namespace>:bosun)",
+    ),
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 
@@ -55,9 +74,18 @@ export interface Operator {
 }
 
 export async function startOperator(config: RunConfig, opts: { log?: Logger } = {}): Promise<Operator> {
-  const log = opts.log ?? createLogger({ level: config.logLevel, masker: new SecretMasker(), base: { app: 'bosun', instance: config.identity } });
+  const log =
+    opts.log ??
+    createLogger({
+      level: config.logLevel,
+      masker: new SecretMasker(),
+      base: { app: 'bosun', instance: config.identity },
+    });
   const metrics = createMetrics();
-  const rest = KubeRest.load(config.kubeconfig, { observe: requestMetrics(metrics), userAgent: `bosun/${config.identity}` });
+  const rest = KubeRest.load(config.kubeconfig, {
+    observe: requestMetrics(metrics),
+    userAgent: `bosun/${config.identity}`,
+  });
   const client = new KubeClient(rest, 'bosun');
   const store = new EtcdStateStore({
     endpoints: config.etcdEndpoints,
@@ -66,7 +94,8 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
         metrics.storeOps.inc({ op, result });
         if (seconds !== undefined) metrics.storeDuration.observe({ op }, seconds);
       },
-      availability: (up) => (up ? log.info("Bosun's etcd is reachable again") : log.warn("Bosun's etcd is unreachable")),
+      availability: (up) =>
+        up ? log.info("Bosun's etcd is reachable again") : log.warn("Bosun's etcd is unreachable"),
     },
   });
   const manager = new Manager({
@@ -100,7 +129,11 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     crashpoint: parseFailpoints(process.env.BOSUN_FAILPOINTS),
   });
   if (config.webhookAddr) {
-    if (!config.webhookCertDir) throw new BosunError('BOSUN_ERR_CONFIG', '--webhook-addr needs --webhook-cert-dir (a folder with tls.crt and tls.key)');
+    if (!config.webhookCertDir)
+      throw new BosunError(
+        'BOSUN_ERR_CONFIG',
+        '--webhook-addr needs --webhook-cert-dir (a folder with tls.crt and tls.key)',
+      );
     const webhook = await startAdmissionServer({
       addr: config.webhookAddr,
       certDir: config.webhookCertDir,

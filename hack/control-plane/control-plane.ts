@@ -102,11 +102,19 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
   const log = opts.log ?? (() => {});
   const binDir = opts.binDir ?? process.env.BOSUN_BIN_DIR ?? buildTools();
   const dir = opts.dir;
-  for (const sub of ['logs', 'etcd', 'bosun-etcd', 'certs', 'kubeconfig']) mkdirSync(join(dir, sub), { recursive: true });
+  for (const sub of ['logs', 'etcd', 'bosun-etcd', 'certs', 'kubeconfig'])
+    mkdirSync(join(dir, sub), { recursive: true });
   const bin = (name: string) => join(binDir, name);
   const logPath = (name: string) => join(dir, 'logs', `${name}.log`);
 
-  const [etcdPort, peerPort, apiPort, kwokPort, bosunEtcdPort, bosunPeerPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [etcdPort, peerPort, apiPort, kwokPort, bosunEtcdPort, bosunPeerPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
   const bosunEtcdUrl = `http://127.0.0.1:${bosunEtcdPort}`;
   const server = `https://127.0.0.1:${apiPort}`;
@@ -117,7 +125,10 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
   const saPub = join(dir, 'certs', 'sa.pub');
   writeFileSync(saKey, privateKey.export({ type: 'pkcs8', format: 'pem' }));
   writeFileSync(saPub, publicKey.export({ type: 'spki', format: 'pem' }));
-  const tokens = Object.fromEntries(identityNames.map((n) => [n, randomBytes(24).toString('hex')])) as Record<IdentityName, string>;
+  const tokens = Object.fromEntries(identityNames.map((n) => [n, randomBytes(24).toString('hex')])) as Record<
+    IdentityName,
+    string
+  >;
   const tokenFile = join(dir, 'certs', 'tokens.csv');
   writeFileSync(
     tokenFile,
@@ -135,60 +146,82 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
   const caFile = join(certDir, 'apiserver.crt');
 
   const etcd = etcdComponent('etcd', bin('etcd'), join(dir, 'etcd'), etcdPort, peerPort, logPath('etcd'));
-  const bosunEtcd = etcdComponent('bosun-etcd', bin('etcd'), join(dir, 'bosun-etcd'), bosunEtcdPort, bosunPeerPort, logPath('bosun-etcd'));
+  const bosunEtcd = etcdComponent(
+    'bosun-etcd',
+    bin('etcd'),
+    join(dir, 'bosun-etcd'),
+    bosunEtcdPort,
+    bosunPeerPort,
+    logPath('bosun-etcd'),
+  );
 
-  const apiserver = new Component('kube-apiserver', bin('kube-apiserver'), [
-    `--etcd-servers=${etcdUrl}`,
-    '--advertise-address=127.0.0.1',
-    '--bind-address=127.0.0.1',
-    `--secure-port=${apiPort}`,
-    `--cert-dir=${certDir}`,
-    '--authorization-mode=RBAC',
-    `--token-auth-file=${tokenFile}`,
-    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-    `--service-account-key-file=${saPub}`,
-    `--service-account-signing-key-file=${saKey}`,
-    '--service-cluster-ip-range=10.96.0.0/16',
-    '--allow-privileged=true',
-    // the "kubernetes" Service cannot point at a loopback address; nothing here needs it
-    '--endpoint-reconciler-type=none',
-    `--audit-policy-file=${auditPolicyFile}`,
-    `--audit-log-path=${auditLog}`,
-    '--audit-log-format=json',
-    '--profiling=false',
-    '--v=1',
-  ], logPath('kube-apiserver'));
+  const apiserver = new Component(
+    'kube-apiserver',
+    bin('kube-apiserver'),
+    [
+      `--etcd-servers=${etcdUrl}`,
+      '--advertise-address=127.0.0.1',
+      '--bind-address=127.0.0.1',
+      `--secure-port=${apiPort}`,
+      `--cert-dir=${certDir}`,
+      '--authorization-mode=RBAC',
+      `--token-auth-file=${tokenFile}`,
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${saPub}`,
+      `--service-account-signing-key-file=${saKey}`,
+      '--service-cluster-ip-range=10.96.0.0/16',
+      '--allow-privileged=true',
+      // the "kubernetes" Service cannot point at a loopback address; nothing here needs it
+      '--endpoint-reconciler-type=none',
+      `--audit-policy-file=${auditPolicyFile}`,
+      `--audit-log-path=${auditLog}`,
+      '--audit-log-format=json',
+      '--profiling=false',
+      '--v=1',
+    ],
+    logPath('kube-apiserver'),
+  );
 
   const kc = (n: IdentityName) => join(dir, 'kubeconfig', n);
-  const controllerManager = new Component('kube-controller-manager', bin('kube-controller-manager'), [
-    `--kubeconfig=${kc('kube-controller-manager')}`,
-    '--leader-elect=false',
-    '--secure-port=0',
-    `--service-account-private-key-file=${saKey}`,
-    `--root-ca-file=${caFile}`,
-    '--use-service-account-credentials=true',
-    '--v=1',
-  ], logPath('kube-controller-manager'));
+  const controllerManager = new Component(
+    'kube-controller-manager',
+    bin('kube-controller-manager'),
+    [
+      `--kubeconfig=${kc('kube-controller-manager')}`,
+      '--leader-elect=false',
+      '--secure-port=0',
+      `--service-account-private-key-file=${saKey}`,
+      `--root-ca-file=${caFile}`,
+      '--use-service-account-credentials=true',
+      '--v=1',
+    ],
+    logPath('kube-controller-manager'),
+  );
 
-  const scheduler = new Component('kube-scheduler', bin('kube-scheduler'), [
-    `--kubeconfig=${kc('kube-scheduler')}`,
-    '--leader-elect=false',
-    '--secure-port=0',
-    '--v=1',
-  ], logPath('kube-scheduler'));
+  const scheduler = new Component(
+    'kube-scheduler',
+    bin('kube-scheduler'),
+    [`--kubeconfig=${kc('kube-scheduler')}`, '--leader-elect=false', '--secure-port=0', '--v=1'],
+    logPath('kube-scheduler'),
+  );
 
-  const kwok = new Component('kwok', bin('kwok'), [
-    `--kubeconfig=${kc('kwok')}`,
-    '--manage-all-nodes=false',
-    '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-    '--manage-nodes-with-label-selector=',
-    '--manage-single-node=',
-    '--cidr=10.244.0.0/16',
-    '--node-ip=10.244.0.1',
-    `--server-address=127.0.0.1:${kwokPort}`,
-    `--config=${bin('kwok-stages.yaml')}`,
-    `--config=${join(dirname(fileURLToPath(import.meta.url)), 'kwok-stages', 'pod-never-ready.yaml')}`,
-  ], logPath('kwok'));
+  const kwok = new Component(
+    'kwok',
+    bin('kwok'),
+    [
+      `--kubeconfig=${kc('kwok')}`,
+      '--manage-all-nodes=false',
+      '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+      '--manage-nodes-with-label-selector=',
+      '--manage-single-node=',
+      '--cidr=10.244.0.0/16',
+      '--node-ip=10.244.0.1',
+      `--server-address=127.0.0.1:${kwokPort}`,
+      `--config=${bin('kwok-stages.yaml')}`,
+      `--config=${join(dirname(fileURLToPath(import.meta.url)), 'kwok-stages', 'pod-never-ready.yaml')}`,
+    ],
+    logPath('kwok'),
+  );
 
   const components = { etcd, bosunEtcd, apiserver, controllerManager, scheduler, kwok };
   const all = Object.values(components);
@@ -196,7 +229,12 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
   const explain = () => all.map((c) => `--- ${c.name} (${c.logPath})\n${c.tail(20)}`).join('\n');
 
   const waitApiserverReady = () =>
-    until('kube-apiserver /readyz', async () => (await httpsGet(`${server}/readyz`, { token: tokens.admin })).status === 200, 120_000, explain);
+    until(
+      'kube-apiserver /readyz',
+      async () => (await httpsGet(`${server}/readyz`, { token: tokens.admin })).status === 200,
+      120_000,
+      explain,
+    );
 
   const stop = async () => {
     for (const c of [kwok, scheduler, controllerManager, apiserver, etcd, bosunEtcd]) await c.stop();
@@ -226,22 +264,36 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     kwok.start();
 
     const kubectl = (args: string[], input?: string) =>
-      execFileSync('kubectl', ['--kubeconfig', kubeconfigs.admin, ...args], { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+      execFileSync('kubectl', ['--kubeconfig', kubeconfigs.admin, ...args], {
+        encoding: 'utf8',
+        input,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
     for (let i = 0; i < (opts.nodes ?? 3); i++) kubectl(['apply', '-f', '-'], fakeNode(`kwok-node-${i}`));
     await until(
       'KWOK nodes Ready',
       async () => {
-        const out = kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
+        const out = kubectl([
+          'get',
+          'nodes',
+          '-o',
+          'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+        ]);
         const ready = out.split('\n').filter((s) => s === 'True').length;
         return ready >= (opts.nodes ?? 3);
       },
       60_000,
       explain,
     );
-    await until('the default ServiceAccount (kube-controller-manager)', async () => {
-      kubectl(['get', 'serviceaccount', 'default', '-n', 'default']);
-      return true;
-    }, 60_000, explain);
+    await until(
+      'the default ServiceAccount (kube-controller-manager)',
+      async () => {
+        kubectl(['get', 'serviceaccount', 'default', '-n', 'default']);
+        return true;
+      },
+      60_000,
+      explain,
+    );
     log('control plane ready');
 
     const info: ControlPlaneInfo = { dir, server, etcdUrl, bosunEtcdUrl, caFile, auditLog, kubeconfigs, tokens, logs };
@@ -265,20 +317,32 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
 }
 
 /** An etcd member on loopback with --unsafe-no-fsync (test data need not survive power loss). */
-export function etcdComponent(name: string, binary: string, dataDir: string, clientPort: number, peerPort: number, logPath: string): Component {
+export function etcdComponent(
+  name: string,
+  binary: string,
+  dataDir: string,
+  clientPort: number,
+  peerPort: number,
+  logPath: string,
+): Component {
   const client = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
-  return new Component(name, binary, [
-    '--name=default',
-    `--data-dir=${dataDir}`,
-    `--listen-client-urls=${client}`,
-    `--advertise-client-urls=${client}`,
-    `--listen-peer-urls=${peer}`,
-    `--initial-advertise-peer-urls=${peer}`,
-    `--initial-cluster=default=${peer}`,
-    '--unsafe-no-fsync',
-    '--log-level=warn',
-  ], logPath);
+  return new Component(
+    name,
+    binary,
+    [
+      '--name=default',
+      `--data-dir=${dataDir}`,
+      `--listen-client-urls=${client}`,
+      `--advertise-client-urls=${client}`,
+      `--listen-peer-urls=${peer}`,
+      `--initial-advertise-peer-urls=${peer}`,
+      `--initial-cluster=default=${peer}`,
+      '--unsafe-no-fsync',
+      '--log-level=warn',
+    ],
+    logPath,
+  );
 }
 
 /** Reads the info a running control plane wrote into its directory. */

@@ -8,12 +8,19 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
-export async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, explain?: () => string): Promise<void> {
+export async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  explain?: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -29,7 +36,10 @@ export async function until(what: string, check: () => Promise<boolean>, timeout
 }
 
 /** GET over HTTPS on loopback; the caller passes the CA, or accepts any certificate while the CA does not exist yet. */
-export function httpsGet(url: string, opts: { token?: string; ca?: string }): Promise<{ status: number; body: string }> {
+export function httpsGet(
+  url: string,
+  opts: { token?: string; ca?: string },
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,

@@ -10,7 +10,8 @@ export const errorCodes = {
   BOSUN_ERR_KUBE_INVALID: 'The API server rejected the object as invalid.',
   BOSUN_ERR_KUBE_UNAVAILABLE: 'The API server could not be reached or answered 5xx; retried with backoff.',
   BOSUN_ERR_KUBE_REQUEST: 'The API server answered with an unexpected status.',
-  BOSUN_ERR_STORE_UNAVAILABLE: "Bosun's etcd could not be reached after retries; the reconcile is retried and the resource shows StateStoreUnavailable.",
+  BOSUN_ERR_STORE_UNAVAILABLE:
+    "Bosun's etcd could not be reached after retries; the reconcile is retried and the resource shows StateStoreUnavailable.",
   BOSUN_ERR_STORE_CORRUPT: "A record in Bosun's etcd does not parse; it is left as it is and reported.",
   BOSUN_ERR_TERMINAL: 'A reconcile failed in a way retrying cannot fix; recorded on the resource, not retried.',
   BOSUN_ERR_NOT_LEADER: 'This replica lost leadership; it stops acting at once.',

@@ -17,8 +17,12 @@ async function run(argv: string[]): Promise<void> {
   }
   const operator = await startOperator(config);
   const { log } = operator;
-  process.on('unhandledRejection', (err) => log.error({ err: errorMessage(err) }, 'unhandled rejection (a bug); continuing'));
-  process.on('uncaughtException', (err) => log.error({ err: errorMessage(err), stack: err.stack }, 'uncaught exception (a bug); continuing'));
+  process.on('unhandledRejection', (err) =>
+    log.error({ err: errorMessage(err) }, 'unhandled rejection (a bug); continuing'),
+  );
+  process.on('uncaughtException', (err) =>
+    log.error({ err: errorMessage(err), stack: err.stack }, 'uncaught exception (a bug); continuing'),
+  );
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -4,7 +4,11 @@ import { loadRunConfig } from './config.js';
 
 describe('loadRunConfig', () => {
   it('reads flags, then BOSUN_* variables, then defaults', () => {
-    const c = loadRunConfig(['--workers', '8'], { BOSUN_ETCD_ENDPOINTS: 'http://127.0.0.1:2379,http://127.0.0.1:2381', BOSUN_WORKERS: '2', BOSUN_LEADER_ELECT: 'false' });
+    const c = loadRunConfig(['--workers', '8'], {
+      BOSUN_ETCD_ENDPOINTS: 'http://127.0.0.1:2379,http://127.0.0.1:2381',
+      BOSUN_WORKERS: '2',
+      BOSUN_LEADER_ELECT: 'false',
+    });
     expect(c.workers).toBe(8);
     expect(c.etcdEndpoints).toEqual(['http://127.0.0.1:2379', 'http://127.0.0.1:2381']);
     expect(c.leaderElect).toBe(false);
@@ -15,10 +19,30 @@ describe('loadRunConfig', () => {
 
   it.each([
     { why: 'no etcd endpoints', argv: [], env: {}, names: '--etcd-endpoints (BOSUN_ETCD_ENDPOINTS)' },
-    { why: 'an endpoint that is not a URL', argv: ['--etcd-endpoints', 'localhost'], env: {}, names: '--etcd-endpoints' },
-    { why: 'zero workers', argv: ['--etcd-endpoints', 'http://e:1', '--workers', '0'], env: {}, names: '--workers (BOSUN_WORKERS)' },
-    { why: 'a bad log level', argv: ['--etcd-endpoints', 'http://e:1'], env: { BOSUN_LOG_LEVEL: 'loud' }, names: '--log-level' },
-    { why: 'a health address without a port', argv: ['--etcd-endpoints', 'http://e:1', '--health-addr', 'localhost'], env: {}, names: '--health-addr' },
+    {
+      why: 'an endpoint that is not a URL',
+      argv: ['--etcd-endpoints', 'localhost'],
+      env: {},
+      names: '--etcd-endpoints',
+    },
+    {
+      why: 'zero workers',
+      argv: ['--etcd-endpoints', 'http://e:1', '--workers', '0'],
+      env: {},
+      names: '--workers (BOSUN_WORKERS)',
+    },
+    {
+      why: 'a bad log level',
+      argv: ['--etcd-endpoints', 'http://e:1'],
+      env: { BOSUN_LOG_LEVEL: 'loud' },
+      names: '--log-level',
+    },
+    {
+      why: 'a health address without a port',
+      argv: ['--etcd-endpoints', 'http://e:1', '--health-addr', 'localhost'],
+      env: {},
+      names: '--health-addr',
+    },
   ])('rejects $why with a message naming the setting', ({ argv, env, names }) => {
     let err: unknown;
     try {

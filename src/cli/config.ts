@@ -5,8 +5,6 @@ import { parseArgs } from 'node:util';
 import { BosunError } from '../api/errors.js';
 import { RunConfig } from '../main.js';
 
-
-
 const flags = Object.keys(RunConfig.shape);
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const envName = (s: string) => `BOSUN_${kebab(s).replace(/-/g, '_').toUpperCase()}`;

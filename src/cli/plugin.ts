@@ -32,7 +32,9 @@ function kubectl(args: string[], input?: string): string {
 }
 
 function whoami(): { username: string; groups: string[] } {
-  const review = JSON.parse(kubectl(['auth', 'whoami', '-o', 'json'])) as { status: { userInfo: { username: string; groups?: string[] } } };
+  const review = JSON.parse(kubectl(['auth', 'whoami', '-o', 'json'])) as {
+    status: { userInfo: { username: string; groups?: string[] } };
+  };
   return { username: review.status.userInfo.username, groups: review.status.userInfo.groups ?? [] };
 }
 
@@ -47,10 +49,24 @@ function decide(name: string, decision: 'approve' | 'deny', comment: string, nam
 
 function list(namespace: string | undefined, all: boolean): string {
   const me = whoami();
-  const items = (JSON.parse(kubectl(['get', 'approvals', ...(all ? ['-A'] : ns(namespace)), '-o', 'json'])) as { items: Approval[] }).items;
-  const mine = items.filter((a) => (a.status?.state ?? 'Pending') === 'Pending' && (a.spec.approvers.users.includes(me.username) || me.groups.some((g) => a.spec.approvers.groups.includes(g))) && !a.spec.decisions.some((d) => d.user === me.username));
+  const items = (
+    JSON.parse(kubectl(['get', 'approvals', ...(all ? ['-A'] : ns(namespace)), '-o', 'json'])) as { items: Approval[] }
+  ).items;
+  const mine = items.filter(
+    (a) =>
+      (a.status?.state ?? 'Pending') === 'Pending' &&
+      (a.spec.approvers.users.includes(me.username) || me.groups.some((g) => a.spec.approvers.groups.includes(g))) &&
+      !a.spec.decisions.some((d) => d.user === me.username),
+  );
   if (!mine.length) return `no Approvals wait for ${me.username}`;
-  const rows = mine.map((a) => [a.metadata.namespace, a.metadata.name, a.spec.subjectRef.name, a.spec.risk, `${a.status?.approvals ?? 0}/${a.spec.requiredApprovals}`, a.spec.expiresAt]);
+  const rows = mine.map((a) => [
+    a.metadata.namespace,
+    a.metadata.name,
+    a.spec.subjectRef.name,
+    a.spec.risk,
+    `${a.status?.approvals ?? 0}/${a.spec.requiredApprovals}`,
+    a.spec.expiresAt,
+  ]);
   return table([['NAMESPACE', 'NAME', 'GOAL', 'RISK', 'APPROVALS', 'EXPIRES'], ...rows]);
 }
 
@@ -66,19 +82,32 @@ function describe(name: string, namespace?: string): string {
     'Runbook:',
     ...(a.spec.runbook ?? '').split('\n').map((l) => `  ${l}`),
     'Decisions:',
-    ...(a.spec.decisions.length ? a.spec.decisions.map((d) => `  ${d.decidedAt ?? ''} ${d.user}: ${d.decision}${d.comment ? ` (${d.comment})` : ''}`) : ['  none yet']),
+    ...(a.spec.decisions.length
+      ? a.spec.decisions.map(
+          (d) => `  ${d.decidedAt ?? ''} ${d.user}: ${d.decision}${d.comment ? ` (${d.comment})` : ''}`,
+        )
+      : ['  none yet']),
   ].join('\n');
 }
 
-async function logs(goal: string, namespace: string | undefined, endpoints: string | undefined, output: string): Promise<string> {
+async function logs(
+  goal: string,
+  namespace: string | undefined,
+  endpoints: string | undefined,
+  output: string,
+): Promise<string> {
   if (!endpoints) throw new UsageError("logs reads Bosun's etcd: pass --etcd-endpoints or set BOSUN_ETCD_ENDPOINTS");
-  const namespaceName = namespace ?? (kubectl(['config', 'view', '--minify', '-o', 'jsonpath={..namespace}']).trim() || 'default');
+  const namespaceName =
+    namespace ?? (kubectl(['config', 'view', '--minify', '-o', 'jsonpath={..namespace}']).trim() || 'default');
   const store = new EtcdStateStore({ endpoints: endpoints.split(','), retryBudgetMs: 3000 });
   try {
     const lines: string[] = [];
-    for await (const line of store.exportActions({ kind: 'Goal', namespace: namespaceName, name: goal })) lines.push(line);
+    for await (const line of store.exportActions({ kind: 'Goal', namespace: namespaceName, name: goal }))
+      lines.push(line);
     if (output === 'json') return lines.join('\n');
-    const rows = lines.map((l) => JSON.parse(l) as { at: string; action: string; detail: Record<string, unknown> }).map((r) => [r.at, r.action, String(r.detail.note ?? r.detail.summary ?? '')]);
+    const rows = lines
+      .map((l) => JSON.parse(l) as { at: string; action: string; detail: Record<string, unknown> })
+      .map((r) => [r.at, r.action, String(r.detail.note ?? r.detail.summary ?? '')]);
     return table([['TIME', 'ACTION', 'DETAIL'], ...rows]);
   } finally {
     await store.close();
@@ -87,7 +116,14 @@ async function logs(goal: string, namespace: string | undefined, endpoints: stri
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('   ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('   ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const USAGE = `kubectl bosun: Bosun from kubectl
@@ -121,10 +157,17 @@ export async function plugin(argv: string[]): Promise<number> {
       return name;
     };
     let out: string;
-    if (command === 'approve' || command === 'deny') out = decide(needName(), command, values.message ?? '', values.namespace);
+    if (command === 'approve' || command === 'deny')
+      out = decide(needName(), command, values.message ?? '', values.namespace);
     else if (command === 'list') out = list(values.namespace, values['all-namespaces'] ?? false);
     else if (command === 'describe') out = describe(needName(), values.namespace);
-    else if (command === 'logs') out = await logs(needName(), values.namespace, values['etcd-endpoints'] ?? process.env.BOSUN_ETCD_ENDPOINTS, values.output ?? 'table');
+    else if (command === 'logs')
+      out = await logs(
+        needName(),
+        values.namespace,
+        values['etcd-endpoints'] ?? process.env.BOSUN_ETCD_ENDPOINTS,
+        values.output ?? 'table',
+      );
     else throw new UsageError(`unknown command ${command}`);
     console.log(out);
     return 0;

@@ -29,7 +29,16 @@ const setup = (fence = true) => {
   calls = 0;
   const store = new MemoryStateStore();
   const deps = { store, registry: new ToolRegistry([tool] as unknown as AnyTool[]), fence: () => fence };
-  const req: StepRequest = { uid: 'u', planHash: 'h', index: 0, attempt: 1, step: { tool: 'k8s.scale', params: { replicas: 3 } }, gate: { denylist: [], allowChanges: true }, client: {} as StepRequest['client'], namespace: 'ns' };
+  const req: StepRequest = {
+    uid: 'u',
+    planHash: 'h',
+    index: 0,
+    attempt: 1,
+    step: { tool: 'k8s.scale', params: { replicas: 3 } },
+    gate: { denylist: [], allowChanges: true },
+    client: {} as StepRequest['client'],
+    namespace: 'ns',
+  };
   return { store, deps, req };
 };
 
@@ -46,7 +55,10 @@ describe('runStep', () => {
   it('runs a step again when only its intent was recorded (a crash between), with the same start time', async () => {
     behaviour = 'ok';
     const { deps, req, store } = setup();
-    const { entry } = await store.createJournalEntry({ uid: 'u', planHash: 'h', step: 0, attempt: 1 }, { tool: 'k8s.scale' });
+    const { entry } = await store.createJournalEntry(
+      { uid: 'u', planHash: 'h', step: 0, attempt: 1 },
+      { tool: 'k8s.scale' },
+    );
     const out = await runStep(deps, req);
     expect(out).toMatchObject({ kind: 'succeeded', startedAt: entry.createdAt });
     expect(calls).toBe(1);
@@ -81,7 +93,11 @@ describe('runStep', () => {
 describe('failpoints', () => {
   it('fire by name with their probability, and do nothing when unset', () => {
     let kills = 0;
-    const cp = parseFailpoints('after-intent=1,after-tool=0', () => 0.5, () => void kills++);
+    const cp = parseFailpoints(
+      'after-intent=1,after-tool=0',
+      () => 0.5,
+      () => void kills++,
+    );
     cp('after-intent');
     cp('after-tool');
     expect(kills).toBe(1);

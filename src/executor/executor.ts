@@ -38,7 +38,9 @@ export type StepOutcome =
 /** Failures worth another attempt: the API server was unreachable or busy, or a write raced. */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['BOSUN_ERR_KUBE_UNAVAILABLE', 'BOSUN_ERR_KUBE_CONFLICT']);
 
-const recorded = (r: unknown): { summary?: string; data?: Record<string, unknown>; message?: string; code?: ErrorCode; retryable?: boolean } =>
+const recorded = (
+  r: unknown,
+): { summary?: string; data?: Record<string, unknown>; message?: string; code?: ErrorCode; retryable?: boolean } =>
   (r && typeof r === 'object' ? r : {}) as never;
 
 export async function runStep(deps: ExecutorDeps, req: StepRequest): Promise<StepOutcome> {
@@ -50,10 +52,17 @@ export async function runStep(deps: ExecutorDeps, req: StepRequest): Promise<Ste
   }
   if (existing?.state === 'failed') {
     const r = recorded(existing.result);
-    return { kind: 'failed', message: r.message ?? 'failed', code: r.code, retryable: r.retryable ?? false, startedAt: existing.createdAt };
+    return {
+      kind: 'failed',
+      message: r.message ?? 'failed',
+      code: r.code,
+      retryable: r.retryable ?? false,
+      startedAt: existing.createdAt,
+    };
   }
   if (!deps.fence()) throw new BosunError('BOSUN_ERR_NOT_LEADER', 'not the leader any more: no step may start');
-  const entry = existing ?? (await deps.store.createJournalEntry(key, { tool: req.step.tool, params: req.step.params })).entry;
+  const entry =
+    existing ?? (await deps.store.createJournalEntry(key, { tool: req.step.tool, params: req.step.params })).entry;
   deps.crashpoint?.('after-intent');
 
   let result;
@@ -74,7 +83,12 @@ export async function runStep(deps: ExecutorDeps, req: StepRequest): Promise<Ste
   }
   if (result.done === false) {
     // still waiting: the intent stays open and the check runs again on the next reconcile
-    return { kind: 'pending', summary: result.summary, requeueAfterMs: result.requeueAfterMs ?? 1000, startedAt: entry.createdAt };
+    return {
+      kind: 'pending',
+      summary: result.summary,
+      requeueAfterMs: result.requeueAfterMs ?? 1000,
+      startedAt: entry.createdAt,
+    };
   }
   deps.crashpoint?.('after-tool');
   await deps.store.completeJournalEntry(key, 'succeeded', { summary: result.summary, data: result.data });

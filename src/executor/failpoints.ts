@@ -9,7 +9,11 @@
 export type Failpoint = 'after-intent' | 'after-tool' | 'before-status' | 'after-model';
 export type Crashpoint = (name: Failpoint) => void;
 
-export function parseFailpoints(spec: string | undefined, random: () => number = Math.random, kill: () => void = () => process.kill(process.pid, 'SIGKILL')): Crashpoint {
+export function parseFailpoints(
+  spec: string | undefined,
+  random: () => number = Math.random,
+  kill: () => void = () => process.kill(process.pid, 'SIGKILL'),
+): Crashpoint {
   const odds = new Map<string, number>();
   for (const part of (spec ?? '').split(',').filter(Boolean)) {
     const [name = '', p = '0'] = part.split('=');

@@ -49,7 +49,10 @@ export class KubeClient {
   }
 
   /** One page of a list. */
-  listPage<T = KubeObject>(r: Resource, opts: ListOptions & { continue?: string; resourceVersion?: string } = {}): Promise<ListResult<T>> {
+  listPage<T = KubeObject>(
+    r: Resource,
+    opts: ListOptions & { continue?: string; resourceVersion?: string } = {},
+  ): Promise<ListResult<T>> {
     return this.rest.request<ListResult<T>>({
       verb: 'list',
       method: 'GET',
@@ -88,11 +91,19 @@ export class KubeClient {
   }
 
   /** Server-side apply under this client's field manager. */
-  apply<T = KubeObject>(r: Resource, obj: KubeObject, opts: { force?: boolean; dryRun?: boolean; subresource?: string } = {}): Promise<T> {
+  apply<T = KubeObject>(
+    r: Resource,
+    obj: KubeObject,
+    opts: { force?: boolean; dryRun?: boolean; subresource?: string } = {},
+  ): Promise<T> {
     return this.rest.request<T>({
       verb: 'apply',
       method: 'PATCH',
-      path: resourcePath(r, { namespace: obj.metadata.namespace, name: obj.metadata.name, subresource: opts.subresource }),
+      path: resourcePath(r, {
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name,
+        subresource: opts.subresource,
+      }),
       query: { fieldManager: this.fieldManager, force: opts.force ?? false, dryRun: opts.dryRun ? 'All' : undefined },
       body: obj,
       contentType: APPLY,
@@ -108,7 +119,13 @@ export class KubeClient {
     opts: { resourceVersion?: string; subresource?: string; dryRun?: boolean; strategic?: boolean } = {},
   ): Promise<T> {
     const body = opts.resourceVersion
-      ? { ...patch, metadata: { ...(patch.metadata as Record<string, unknown> | undefined), resourceVersion: opts.resourceVersion } }
+      ? {
+          ...patch,
+          metadata: {
+            ...(patch.metadata as Record<string, unknown> | undefined),
+            resourceVersion: opts.resourceVersion,
+          },
+        }
       : patch;
     return this.rest.request<T>({
       verb: 'patch',
@@ -134,20 +151,37 @@ export class KubeClient {
   async patchStatus<T extends KubeObject>(r: Resource, current: T, status: unknown): Promise<T | undefined> {
     const diff = mergePatch(current.status ?? {}, status);
     if (diff === undefined) return undefined;
-    return this.patch<T>(r, current.metadata.namespace, current.metadata.name, { status: diff }, {
-      resourceVersion: current.metadata.resourceVersion,
-      subresource: 'status',
-    });
+    return this.patch<T>(
+      r,
+      current.metadata.namespace,
+      current.metadata.name,
+      { status: diff },
+      {
+        resourceVersion: current.metadata.resourceVersion,
+        subresource: 'status',
+      },
+    );
   }
 
   /** Replaces the finalizer list, guarded by resourceVersion. */
   setFinalizers<T extends KubeObject>(r: Resource, current: T, finalizers: string[]): Promise<T> {
-    return this.patch<T>(r, current.metadata.namespace, current.metadata.name, { metadata: { finalizers } }, {
-      resourceVersion: current.metadata.resourceVersion,
-    });
+    return this.patch<T>(
+      r,
+      current.metadata.namespace,
+      current.metadata.name,
+      { metadata: { finalizers } },
+      {
+        resourceVersion: current.metadata.resourceVersion,
+      },
+    );
   }
 
-  async delete(r: Resource, namespace: string | undefined, name: string, opts: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; dryRun?: boolean } = {}): Promise<void> {
+  async delete(
+    r: Resource,
+    namespace: string | undefined,
+    name: string,
+    opts: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; dryRun?: boolean } = {},
+  ): Promise<void> {
     await this.rest.request({
       verb: 'delete',
       method: 'DELETE',

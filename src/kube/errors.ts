@@ -40,6 +40,8 @@ export function apiError(http: number, body: string, what: string): KubeApiError
   } catch {
     status = undefined;
   }
-  const detail = `${what}: ${http} ${status?.reason ?? ''} ${status?.message ?? body.slice(0, 300)}`.replace(/\s+/g, ' ').trim();
+  const detail = `${what}: ${http} ${status?.reason ?? ''} ${status?.message ?? body.slice(0, 300)}`
+    .replace(/\s+/g, ' ')
+    .trim();
   return new KubeApiError(codeForStatus(http), http, status, detail);
 }

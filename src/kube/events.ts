@@ -18,7 +18,6 @@ export interface EventRecorder {
 const WINDOW_MS = 10 * 60_000;
 const MAX_TRACKED = 4096;
 
-
 interface Seen {
   name: string;
   namespace: string;
@@ -39,7 +38,13 @@ export class KubeEventRecorder implements EventRecorder {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async event(regarding: KubeObject, type: EventType, reason: string, note: string, action = 'Reconcile'): Promise<void> {
+  async event(
+    regarding: KubeObject,
+    type: EventType,
+    reason: string,
+    note: string,
+    action = 'Reconcile',
+  ): Promise<void> {
     const meta = regarding.metadata;
     const namespace = meta.namespace ?? 'default';
     const key = `${meta.uid}\u0000${type}\u0000${reason}\u0000${note}`;

@@ -7,7 +7,12 @@ describe('mergePatch', () => {
     { why: 'a changed scalar', from: { a: 1 }, to: { a: 2 }, want: { a: 2 } },
     { why: 'a removed key becomes null', from: { a: 1, b: 2 }, to: { a: 1 }, want: { b: null } },
     { why: 'an undefined key counts as removed', from: { a: 1, b: 2 }, to: { a: 1, b: undefined }, want: { b: null } },
-    { why: 'nested objects are patched, not replaced', from: { s: { x: 1, y: 2 } }, to: { s: { x: 1, y: 3 } }, want: { s: { y: 3 } } },
+    {
+      why: 'nested objects are patched, not replaced',
+      from: { s: { x: 1, y: 2 } },
+      to: { s: { x: 1, y: 3 } },
+      want: { s: { y: 3 } },
+    },
     { why: 'arrays are replaced whole', from: { l: [1, 2, 3] }, to: { l: [1, 2] }, want: { l: [1, 2] } },
     { why: 'an added object', from: {}, to: { s: { x: 1 } }, want: { s: { x: 1 } } },
     { why: 'an absent key that stays absent', from: {}, to: { a: undefined }, want: undefined },

@@ -33,10 +33,14 @@ export const core = {
   secrets: { group: '', version: 'v1', plural: 'secrets', kind: 'Secret', namespaced: true },
 } as const satisfies Record<string, Resource>;
 
-export const apiVersionOf = (r: Pick<Resource, 'group' | 'version'>) => (r.group ? `${r.group}/${r.version}` : r.version);
+export const apiVersionOf = (r: Pick<Resource, 'group' | 'version'>) =>
+  r.group ? `${r.group}/${r.version}` : r.version;
 
 /** /api/v1/namespaces/ns/pods/name/status and friends; no namespace on a namespaced resource means all namespaces. */
-export function resourcePath(r: Resource, opts: { namespace?: string; name?: string; subresource?: string } = {}): string {
+export function resourcePath(
+  r: Resource,
+  opts: { namespace?: string; name?: string; subresource?: string } = {},
+): string {
   const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
   const ns = r.namespaced && opts.namespace ? `/namespaces/${encodeURIComponent(opts.namespace)}` : '';
   const name = opts.name ? `/${encodeURIComponent(opts.name)}` : '';

@@ -83,7 +83,11 @@ export class KubeRest {
     return url;
   }
 
-  private async send(req: KubeRequest, agent: http.Agent, signal?: AbortSignal): Promise<{ res: http.IncomingMessage; started: number }> {
+  private async send(
+    req: KubeRequest,
+    agent: http.Agent,
+    signal?: AbortSignal,
+  ): Promise<{ res: http.IncomingMessage; started: number }> {
     const base = await this.requestOptions();
     const url = this.url(req.path, req.query);
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
@@ -99,15 +103,21 @@ export class KubeRest {
     const started = performance.now();
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const r = lib.request(url, { ...base, method: req.method, headers, agent, timeout: req.timeoutMs ?? 30_000 }, (res) =>
-        resolve({ res, started }),
+      const r = lib.request(
+        url,
+        { ...base, method: req.method, headers, agent, timeout: req.timeoutMs ?? 30_000 },
+        (res) => resolve({ res, started }),
       );
       r.on('timeout', () => r.destroy(new Error(`timed out after ${req.timeoutMs ?? 30_000} ms`)));
       // an aborted watch may still be waiting for its answer's headers
       signal?.addEventListener('abort', () => r.destroy(new Error('aborted')), { once: true });
       r.on('error', (err) => {
         this.opts.observe?.(req.verb, 0, (performance.now() - started) / 1000);
-        reject(new KubeApiError('BOSUN_ERR_KUBE_UNAVAILABLE', 0, undefined, `${req.method} ${req.path}: ${err.message}`, { cause: err }));
+        reject(
+          new KubeApiError('BOSUN_ERR_KUBE_UNAVAILABLE', 0, undefined, `${req.method} ${req.path}: ${err.message}`, {
+            cause: err,
+          }),
+        );
       });
       if (body !== undefined) r.write(body);
       r.end();
@@ -135,9 +145,18 @@ export class KubeRest {
    * aborts it; rejects with KubeApiError on an error answer or an ERROR event
    * (410 Gone among them).
    */
-  async watch(path: string, query: KubeRequest['query'], onEvent: (ev: WatchEvent) => void, signal: AbortSignal): Promise<void> {
+  async watch(
+    path: string,
+    query: KubeRequest['query'],
+    onEvent: (ev: WatchEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
     if (signal.aborted) return;
-    const { res, started } = await this.send({ verb: 'watch', method: 'GET', path, query: { ...query, watch: true }, timeoutMs: 0 }, this.watchAgent, signal);
+    const { res, started } = await this.send(
+      { verb: 'watch', method: 'GET', path, query: { ...query, watch: true }, timeoutMs: 0 },
+      this.watchAgent,
+      signal,
+    );
     const code = res.statusCode ?? 0;
     this.opts.observe?.('watch', code, (performance.now() - started) / 1000);
     if (code !== 200) throw apiError(code, await readBody(res), `watch ${path}`);
@@ -184,7 +203,12 @@ export class KubeRest {
       res.on('error', (err) => {
         signal.removeEventListener('abort', abort);
         if (signal.aborted) resolve();
-        else if (!failed) reject(new KubeApiError('BOSUN_ERR_KUBE_UNAVAILABLE', 0, undefined, `watch ${path}: ${err.message}`, { cause: err }));
+        else if (!failed)
+          reject(
+            new KubeApiError('BOSUN_ERR_KUBE_UNAVAILABLE', 0, undefined, `watch ${path}: ${err.message}`, {
+              cause: err,
+            }),
+          );
       });
     });
   }

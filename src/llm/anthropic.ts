@@ -3,7 +3,12 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { ClientOptions, ModelClient, PlanAnswer, PlanCall } from './model.js';
 
 export function anthropicClient(opts: ClientOptions): ModelClient {
-  const client = new Anthropic({ apiKey: opts.apiKey ?? null, baseURL: opts.baseURL, timeout: opts.timeoutMs, maxRetries: opts.maxRetries });
+  const client = new Anthropic({
+    apiKey: opts.apiKey ?? null,
+    baseURL: opts.baseURL,
+    timeout: opts.timeoutMs,
+    maxRetries: opts.maxRetries,
+  });
   return {
     provider: 'anthropic',
     async propose(call: PlanCall): Promise<PlanAnswer> {
@@ -12,11 +17,20 @@ export function anthropicClient(opts: ClientOptions): ModelClient {
         max_tokens: call.maxTokens,
         system: call.system,
         messages: call.messages,
-        tools: [{ name: call.tool.name, description: call.tool.description, input_schema: call.tool.schema as Anthropic.Tool.InputSchema }],
+        tools: [
+          {
+            name: call.tool.name,
+            description: call.tool.description,
+            input_schema: call.tool.schema as Anthropic.Tool.InputSchema,
+          },
+        ],
         tool_choice: { type: 'tool', name: call.tool.name },
       });
       const use = res.content.find((b) => b.type === 'tool_use' && b.name === call.tool.name);
-      const text = res.content.filter((b) => b.type === 'text').map((b) => (b.type === 'text' ? b.text : '')).join('\n');
+      const text = res.content
+        .filter((b) => b.type === 'text')
+        .map((b) => (b.type === 'text' ? b.text : ''))
+        .join('\n');
       return {
         input: use && use.type === 'tool_use' ? use.input : undefined,
         text: text || undefined,

@@ -17,16 +17,32 @@ export function ollamaClient(opts: ClientOptions): ModelClient {
         // the SDK has no timeout: its requests carry our abort signal
         const timeout = new AbortController();
         const client = new Ollama({ host, fetch: (input, init) => fetch(input, { ...init, signal: timeout.signal }) });
-        const timer = setTimeout(() => timeout.abort(new Error(`ollama did not answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+        const timer = setTimeout(
+          () => timeout.abort(new Error(`ollama did not answer within ${opts.timeoutMs} ms`)),
+          opts.timeoutMs,
+        );
         try {
           const res = await client.chat({
             model: call.model,
             stream: false,
             messages: [{ role: 'system', content: call.system }, ...call.messages],
-            tools: [{ type: 'function', function: { name: call.tool.name, description: call.tool.description, parameters: call.tool.schema as never } }],
+            tools: [
+              {
+                type: 'function',
+                function: {
+                  name: call.tool.name,
+                  description: call.tool.description,
+                  parameters: call.tool.schema as never,
+                },
+              },
+            ],
           });
           const fn = res.message.tool_calls?.find((t) => t.function.name === call.tool.name);
-          return { input: fn?.function.arguments, text: res.message.content || undefined, usage: { inputTokens: res.prompt_eval_count ?? 0, outputTokens: res.eval_count ?? 0 } };
+          return {
+            input: fn?.function.arguments,
+            text: res.message.content || undefined,
+            usage: { inputTokens: res.prompt_eval_count ?? 0, outputTokens: res.eval_count ?? 0 },
+          };
         } catch (err) {
           if (attempt >= opts.maxRetries || !retryable(err)) throw err;
           await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));

@@ -3,7 +3,12 @@ import OpenAI from 'openai';
 import type { ClientOptions, ModelClient, PlanAnswer, PlanCall } from './model.js';
 
 export function openaiClient(opts: ClientOptions): ModelClient {
-  const client = new OpenAI({ apiKey: opts.apiKey ?? 'unused', baseURL: opts.baseURL, timeout: opts.timeoutMs, maxRetries: opts.maxRetries });
+  const client = new OpenAI({
+    apiKey: opts.apiKey ?? 'unused',
+    baseURL: opts.baseURL,
+    timeout: opts.timeoutMs,
+    maxRetries: opts.maxRetries,
+  });
   return {
     provider: 'openai',
     async propose(call: PlanCall): Promise<PlanAnswer> {
@@ -11,7 +16,12 @@ export function openaiClient(opts: ClientOptions): ModelClient {
         model: call.model,
         max_completion_tokens: call.maxTokens,
         messages: [{ role: 'system', content: call.system }, ...call.messages],
-        tools: [{ type: 'function', function: { name: call.tool.name, description: call.tool.description, parameters: call.tool.schema } }],
+        tools: [
+          {
+            type: 'function',
+            function: { name: call.tool.name, description: call.tool.description, parameters: call.tool.schema },
+          },
+        ],
         tool_choice: { type: 'function', function: { name: call.tool.name } },
       });
       const message = res.choices[0]?.message;

@@ -46,13 +46,18 @@ export interface PlanResult {
 
 const planSchema = z.toJSONSchema(ExecutionPlan, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
 
-function reject(input: unknown, maxSteps: number, check: PlanRequest['check']): { plan: ExecutionPlan } | { why: string } {
+function reject(
+  input: unknown,
+  maxSteps: number,
+  check: PlanRequest['check'],
+): { plan: ExecutionPlan } | { why: string } {
   const parsed = ExecutionPlan.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { why: `the plan does not match the schema: ${issue?.path.join('.') || '(plan)'}: ${issue?.message}` };
   }
-  if (parsed.data.steps.length > maxSteps) return { why: `the plan has ${parsed.data.steps.length} steps; at most ${maxSteps} are allowed` };
+  if (parsed.data.steps.length > maxSteps)
+    return { why: `the plan has ${parsed.data.steps.length} steps; at most ${maxSteps} are allowed` };
   const why = check(parsed.data);
   return why ? { why } : { plan: parsed.data };
 }
@@ -73,13 +78,24 @@ export async function proposePlan(req: PlanRequest): Promise<PlanResult> {
     usage.inputTokens += answer.usage.inputTokens;
     usage.outputTokens += answer.usage.outputTokens;
     answers.push(answer.input ?? answer.text ?? null);
-    const verdict = answer.input === undefined ? { why: `no ${SUBMIT_PLAN} call in the answer` } : reject(answer.input, req.maxSteps, req.check);
+    const verdict =
+      answer.input === undefined
+        ? { why: `no ${SUBMIT_PLAN} call in the answer` }
+        : reject(answer.input, req.maxSteps, req.check);
     if ('plan' in verdict) return { plan: verdict.plan, usage, repairs: round };
     messages.push(
       { role: 'assistant', content: JSON.stringify(answer.input ?? answer.text ?? '') },
-      { role: 'user', content: `That plan was rejected: ${verdict.why}. Call ${SUBMIT_PLAN} again with a corrected plan.` },
+      {
+        role: 'user',
+        content: `That plan was rejected: ${verdict.why}. Call ${SUBMIT_PLAN} again with a corrected plan.`,
+      },
     );
-    if (round === MAX_REPAIRS) throw new InvalidPlanError(`the model's plan was rejected ${round + 1} times; last: ${verdict.why}`, answers, usage);
+    if (round === MAX_REPAIRS)
+      throw new InvalidPlanError(
+        `the model's plan was rejected ${round + 1} times; last: ${verdict.why}`,
+        answers,
+        usage,
+      );
   }
   throw new InvalidPlanError('unreachable', answers, usage);
 }

@@ -31,6 +31,8 @@ export function systemPrompt(tools: readonly ToolSpec[], maxSteps: number): stri
 export function userPrompt(goal: string, namespace: string, evidence: readonly Evidence[]): string {
   return [
     `Goal (namespace ${namespace}): ${goal}`,
-    ...evidence.map((e) => `<cluster-data source="${fence(e.source).replace(/"/g, "'")}">\n${fence(e.text)}\n</cluster-data>`),
+    ...evidence.map(
+      (e) => `<cluster-data source="${fence(e.source).replace(/"/g, "'")}">\n${fence(e.text)}\n</cluster-data>`,
+    ),
   ].join('\n\n');
 }

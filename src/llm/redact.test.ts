@@ -4,7 +4,10 @@ import { CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS, Redactor } from './redact.js';
 describe('Redactor', () => {
   it.each([
     { kind: 'private-key', text: 'key: -----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY----- end' },
-    { kind: 'jwt', text: 'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U' },
+    {
+      kind: 'jwt',
+      text: 'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+    },
     { kind: 'github-token', text: 'GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789' },
     { kind: 'aws-access-key', text: 'aws AKIAIOSFODNN7EXAMPLE here' },
     { kind: 'api-key', text: 'ANTHROPIC_API_KEY is sk-ant-api03-abcdefghijklmnop1234' },
@@ -31,7 +34,10 @@ describe('Redactor', () => {
     const text = 'mail ops@example.com from 10.1.2.3';
     expect(new Redactor().redact(text).text).toBe(text);
     const r = new Redactor([...CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS.email!, OPTIONAL_PATTERNS.ipv4!]);
-    expect(r.redact(text)).toEqual({ text: 'mail [REDACTED:email] from [REDACTED:ipv4]', report: { counts: { email: 1, ipv4: 1 } } });
+    expect(r.redact(text)).toEqual({
+      text: 'mail [REDACTED:email] from [REDACTED:ipv4]',
+      report: { counts: { email: 1, ipv4: 1 } },
+    });
   });
 
   it('leaves ordinary text alone', () => {

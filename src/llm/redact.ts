@@ -21,7 +21,10 @@ export const CREDENTIAL_PATTERNS: readonly Pattern[] = [
   { kind: 'slack-token', regex: /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g },
   { kind: 'bearer-token', regex: /\b[Bb]earer\s+[A-Za-z0-9._~+/-]{16,}=*/g },
   { kind: 'connection-string', regex: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/]+@[^\s]+/g },
-  { kind: 'password-assignment', regex: /\b(?:password|passwd|pwd|secret|token|api[_-]?key)\s*[=:]\s*["']?[^\s"',;]{6,}/gi },
+  {
+    kind: 'password-assignment',
+    regex: /\b(?:password|passwd|pwd|secret|token|api[_-]?key)\s*[=:]\s*["']?[^\s"',;]{6,}/gi,
+  },
 ];
 
 /** Optional patterns a RiskPolicy or ModelProvider may switch on. */

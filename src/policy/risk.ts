@@ -31,7 +31,10 @@ export interface RiskVerdict {
 
 export type RiskRule = (input: StepRiskInput, current: RiskLevel) => { risk: RiskLevel; reason?: string };
 
-export const baseRisk: RiskRule = (i) => ({ risk: i.baseRisk, reason: i.baseRisk === 'none' ? undefined : `${i.tool} is a ${i.baseRisk}-risk tool` });
+export const baseRisk: RiskRule = (i) => ({
+  risk: i.baseRisk,
+  reason: i.baseRisk === 'none' ? undefined : `${i.tool} is a ${i.baseRisk}-risk tool`,
+});
 
 export const effectRisk: RiskRule = (i, r) => {
   if (i.effect === 'destroy' && rank(r) < rank('high')) return { risk: 'high', reason: `${i.tool} destroys objects` };
@@ -41,8 +44,13 @@ export const effectRisk: RiskRule = (i, r) => {
 
 export const protectedNamespace: RiskRule = (i, r) => {
   if (i.effect === 'read') return { risk: r };
-  if (i.protectedNamespaces.includes(i.namespace)) return { risk: atLeast(r, 'high'), reason: `namespace ${i.namespace} is protected by the RiskPolicy (spec.protectedNamespaces)` };
-  if (i.namespaceLabelProtected) return { risk: atLeast(r, 'high'), reason: `namespace ${i.namespace} is labelled bosun.dev/protected=true` };
+  if (i.protectedNamespaces.includes(i.namespace))
+    return {
+      risk: atLeast(r, 'high'),
+      reason: `namespace ${i.namespace} is protected by the RiskPolicy (spec.protectedNamespaces)`,
+    };
+  if (i.namespaceLabelProtected)
+    return { risk: atLeast(r, 'high'), reason: `namespace ${i.namespace} is labelled bosun.dev/protected=true` };
   return { risk: r };
 };
 
@@ -50,8 +58,10 @@ export const protectedNamespace: RiskRule = (i, r) => {
 export const blastRadius: RiskRule = (i, r) => {
   if (i.effect === 'read') return { risk: r };
   const pods = Math.abs(i.replicaDelta);
-  if (i.objectsTouched > 20 || pods > 20) return { risk: raise(r, 2), reason: `large blast radius (${i.objectsTouched} objects, ${pods} pods)` };
-  if (i.objectsTouched > 5 || pods > 5) return { risk: raise(r), reason: `wide blast radius (${i.objectsTouched} objects, ${pods} pods)` };
+  if (i.objectsTouched > 20 || pods > 20)
+    return { risk: raise(r, 2), reason: `large blast radius (${i.objectsTouched} objects, ${pods} pods)` };
+  if (i.objectsTouched > 5 || pods > 5)
+    return { risk: raise(r), reason: `wide blast radius (${i.objectsTouched} objects, ${pods} pods)` };
   return { risk: r };
 };
 
@@ -59,9 +69,18 @@ export const reversibility: RiskRule = (i, r) =>
   i.effect !== 'read' && !i.reversible ? { risk: raise(r), reason: `${i.tool} cannot be undone` } : { risk: r };
 
 export const llmFloor: RiskRule = (i, r) =>
-  i.llmFloor && rank(r) < rank(i.llmFloor) ? { risk: i.llmFloor, reason: `model-proposed steps are at least ${i.llmFloor} (RiskPolicy llmStepRiskFloor)` } : { risk: r };
+  i.llmFloor && rank(r) < rank(i.llmFloor)
+    ? { risk: i.llmFloor, reason: `model-proposed steps are at least ${i.llmFloor} (RiskPolicy llmStepRiskFloor)` }
+    : { risk: r };
 
-export const defaultChain: readonly RiskRule[] = [baseRisk, effectRisk, protectedNamespace, blastRadius, reversibility, llmFloor];
+export const defaultChain: readonly RiskRule[] = [
+  baseRisk,
+  effectRisk,
+  protectedNamespace,
+  blastRadius,
+  reversibility,
+  llmFloor,
+];
 
 export function scoreStep(input: StepRiskInput, chain: readonly RiskRule[] = defaultChain): RiskVerdict {
   let risk: RiskLevel = 'none';

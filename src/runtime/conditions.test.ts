@@ -7,7 +7,14 @@ const t1 = new Date('2026-01-01T01:00:00Z');
 describe('setCondition', () => {
   it('adds a new condition with the current time', () => {
     expect(setCondition([], { type: 'Ready', status: 'False', reason: 'Pending', message: 'm' }, t0, 3)).toEqual([
-      { type: 'Ready', status: 'False', reason: 'Pending', message: 'm', lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: 3 },
+      {
+        type: 'Ready',
+        status: 'False',
+        reason: 'Pending',
+        message: 'm',
+        lastTransitionTime: '2026-01-01T00:00:00Z',
+        observedGeneration: 3,
+      },
     ]);
   });
 
@@ -20,7 +27,9 @@ describe('setCondition', () => {
 
   it('moves lastTransitionTime when the status flips', () => {
     const first = setCondition([], { type: 'Ready', status: 'False', reason: 'A', message: '' }, t0);
-    expect(setCondition(first, { type: 'Ready', status: 'True', reason: 'A', message: '' }, t1)[0]?.lastTransitionTime).toBe('2026-01-01T01:00:00Z');
+    expect(
+      setCondition(first, { type: 'Ready', status: 'True', reason: 'A', message: '' }, t1)[0]?.lastTransitionTime,
+    ).toBe('2026-01-01T01:00:00Z');
   });
 
   it('is a fixed point: setting the same condition again changes nothing', () => {
@@ -30,7 +39,11 @@ describe('setCondition', () => {
   });
 
   it('leaves other conditions alone and keeps their order', () => {
-    const base = setCondition(setCondition([], { type: 'Ready', status: 'True', reason: 'R', message: '' }, t0), { type: 'Stalled', status: 'False', reason: 'S', message: '' }, t0);
+    const base = setCondition(
+      setCondition([], { type: 'Ready', status: 'True', reason: 'R', message: '' }, t0),
+      { type: 'Stalled', status: 'False', reason: 'S', message: '' },
+      t0,
+    );
     const next = setCondition(base, { type: 'Ready', status: 'False', reason: 'R2', message: '' }, t1);
     expect(next.map((c) => c.type)).toEqual(['Ready', 'Stalled']);
     expect(next[1]).toEqual(base[1]);

@@ -14,7 +14,12 @@ export interface ConditionInput {
  * status flips, so a condition whose reason or message changes does not look
  * like a new transition, and an unchanged one does not change at all.
  */
-export function setCondition(conditions: readonly Condition[] | undefined, c: ConditionInput, now: Date, observedGeneration?: number): Condition[] {
+export function setCondition(
+  conditions: readonly Condition[] | undefined,
+  c: ConditionInput,
+  now: Date,
+  observedGeneration?: number,
+): Condition[] {
   const list = [...(conditions ?? [])];
   const i = list.findIndex((x) => x.type === c.type);
   const prior = i >= 0 ? list[i] : undefined;
@@ -39,4 +44,5 @@ export function getCondition(conditions: readonly Condition[] | undefined, type:
   return conditions?.find((c) => c.type === type);
 }
 
-export const isTrue = (conditions: readonly Condition[] | undefined, type: string) => getCondition(conditions, type)?.status === 'True';
+export const isTrue = (conditions: readonly Condition[] | undefined, type: string) =>
+  getCondition(conditions, type)?.status === 'True';

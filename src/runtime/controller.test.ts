@@ -20,10 +20,36 @@ const count = async (metrics: ReturnType<typeof createMetrics>, result: string) 
 describe('Controller', () => {
   it.each([
     { why: 'a plain success forgets the key', reconcile: async () => {}, outcome: 'success', requeued: false },
-    { why: 'requeueAfter adds the key later', reconcile: async () => ({ requeueAfter: 1000 }), outcome: 'requeue', requeued: true },
-    { why: 'a BosunError backs off', reconcile: async () => { throw new BosunError('BOSUN_ERR_KUBE_UNAVAILABLE', 'down'); }, outcome: 'error', requeued: true },
-    { why: 'a TerminalError is not retried', reconcile: async () => { throw new TerminalError('cannot'); }, outcome: 'terminal', requeued: false },
-    { why: 'a bug (TypeError) is caught, counted as panic and retried', reconcile: async () => { throw new TypeError('x is undefined'); }, outcome: 'panic', requeued: true },
+    {
+      why: 'requeueAfter adds the key later',
+      reconcile: async () => ({ requeueAfter: 1000 }),
+      outcome: 'requeue',
+      requeued: true,
+    },
+    {
+      why: 'a BosunError backs off',
+      reconcile: async () => {
+        throw new BosunError('BOSUN_ERR_KUBE_UNAVAILABLE', 'down');
+      },
+      outcome: 'error',
+      requeued: true,
+    },
+    {
+      why: 'a TerminalError is not retried',
+      reconcile: async () => {
+        throw new TerminalError('cannot');
+      },
+      outcome: 'terminal',
+      requeued: false,
+    },
+    {
+      why: 'a bug (TypeError) is caught, counted as panic and retried',
+      reconcile: async () => {
+        throw new TypeError('x is undefined');
+      },
+      outcome: 'panic',
+      requeued: true,
+    },
   ])('$why', async ({ reconcile, outcome, requeued }) => {
     const { c, clock, queue, metrics } = setup(reconcile as Reconcile);
     expect(await c.processOne('ns/a')).toBe(outcome);

@@ -101,7 +101,10 @@ export class Controller {
           log.warn({ key, err: errorMessage(err), retries }, 'reconcile failed; retrying with backoff');
           outcome = 'error';
         } else {
-          log.error({ key, err: errorMessage(err), stack: err instanceof Error ? err.stack : undefined, retries }, 'reconcile threw unexpectedly (a bug); retrying with backoff');
+          log.error(
+            { key, err: errorMessage(err), stack: err instanceof Error ? err.stack : undefined, retries },
+            'reconcile threw unexpectedly (a bug); retrying with backoff',
+          );
           outcome = 'panic';
         }
       }

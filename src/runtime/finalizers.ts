@@ -5,5 +5,6 @@ export const FINALIZER = 'bosun.dev/cleanup';
 
 export const hasFinalizer = (obj: KubeObject, f = FINALIZER) => (obj.metadata.finalizers ?? []).includes(f);
 export const withFinalizer = (obj: KubeObject, f = FINALIZER) => [...(obj.metadata.finalizers ?? []), f];
-export const withoutFinalizer = (obj: KubeObject, f = FINALIZER) => (obj.metadata.finalizers ?? []).filter((x) => x !== f);
+export const withoutFinalizer = (obj: KubeObject, f = FINALIZER) =>
+  (obj.metadata.finalizers ?? []).filter((x) => x !== f);
 export const isDeleting = (obj: KubeObject) => obj.metadata.deletionTimestamp !== undefined;

@@ -41,7 +41,8 @@ export interface InformerOptions<T> {
   transform?: (obj: T) => T;
 }
 
-const keyOf = (o: KubeObject) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
+const keyOf = (o: KubeObject) =>
+  o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
 
 const dropManagedFields = <T extends KubeObject>(obj: T): T => {
   if (obj.metadata.managedFields === undefined) return obj;
@@ -135,13 +136,19 @@ export class Informer<T extends KubeObject = KubeObject> {
       } catch (err) {
         if (stop.aborted) break;
         if (hasCode(err, 'BOSUN_ERR_KUBE_GONE')) {
-          this.opts.log.info({ resource: this.opts.resource.plural }, 'watch resourceVersion too old (410 Gone): relisting');
+          this.opts.log.info(
+            { resource: this.opts.resource.plural },
+            'watch resourceVersion too old (410 Gone): relisting',
+          );
           this.opts.observer?.watchRestart('gone');
           this.resourceVersion = undefined;
           continue;
         }
         const delay = backoff.next();
-        this.opts.log.warn({ resource: this.opts.resource.plural, err: errorMessage(err), retryInMs: delay }, 'list/watch failed; retrying');
+        this.opts.log.warn(
+          { resource: this.opts.resource.plural, err: errorMessage(err), retryInMs: delay },
+          'list/watch failed; retrying',
+        );
         this.opts.observer?.watchRestart('error');
         await sleep(delay, stop);
       }
@@ -154,7 +161,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.opts.observer?.relist();
     const seen = new Set<string>();
     for (const raw of list.items) {
-      const obj = this.transform({ ...raw, apiVersion: raw.apiVersion ?? apiVersionOf(resource), kind: raw.kind ?? resource.kind } as T);
+      const obj = this.transform({
+        ...raw,
+        apiVersion: raw.apiVersion ?? apiVersionOf(resource),
+        kind: raw.kind ?? resource.kind,
+      } as T);
       const key = keyOf(obj);
       seen.add(key);
       const old = this.cache.get(key);
@@ -204,7 +215,8 @@ export class Informer<T extends KubeObject = KubeObject> {
       clearTimeout(timer);
       this.stopController.signal.removeEventListener('abort', onStop);
     }
-    if (stalled) this.opts.log.warn({ resource: resource.plural, silentMs: stallMs }, 'watch went silent; restarting it');
+    if (stalled)
+      this.opts.log.warn({ resource: resource.plural, silentMs: stallMs }, 'watch went silent; restarting it');
     return stalled ? 'stall' : 'closed';
   }
 

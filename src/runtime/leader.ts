@@ -37,7 +37,13 @@ export interface LeaderElectionOptions {
 }
 
 /** What a replica may do with the lease it sees. Pure; `observedAt` is our clock's time of the last change we saw. */
-export function leaseDecision(spec: LeaseSpec | undefined, me: string, observedAt: number, now: number, leaseDurationMs: number): 'take' | 'renew' | 'wait' {
+export function leaseDecision(
+  spec: LeaseSpec | undefined,
+  me: string,
+  observedAt: number,
+  now: number,
+  leaseDurationMs: number,
+): 'take' | 'renew' | 'wait' {
   const holder = spec?.holderIdentity ?? '';
   if (holder === me) return 'renew';
   if (!holder) return 'take';
@@ -115,12 +121,18 @@ export class LeaderElector {
         lastRenew = now;
         if (!this.leading) {
           this.leading = true;
-          this.opts.log.info({ lease: `${this.opts.namespace}/${this.opts.name}`, identity: this.opts.identity }, 'became leader');
+          this.opts.log.info(
+            { lease: `${this.opts.namespace}/${this.opts.name}`, identity: this.opts.identity },
+            'became leader',
+          );
           this.opts.onStartedLeading();
         }
       } else if (this.leading && now - lastRenew >= this.renewDeadlineMs) {
         this.leading = false;
-        this.opts.log.error({ renewDeadlineMs: this.renewDeadlineMs }, 'lost leadership: could not renew the lease in time');
+        this.opts.log.error(
+          { renewDeadlineMs: this.renewDeadlineMs },
+          'lost leadership: could not renew the lease in time',
+        );
         this.opts.onStoppedLeading();
       }
       // jitter the wait a little so replicas do not move in step
@@ -153,13 +165,20 @@ export class LeaderElector {
       this.observed = { at: now };
       return true;
     }
-    if (lease.metadata.resourceVersion !== this.observed.rv) this.observed = { rv: lease.metadata.resourceVersion, at: observedAt(lease.spec, now, this.retryMs) };
+    if (lease.metadata.resourceVersion !== this.observed.rv)
+      this.observed = { rv: lease.metadata.resourceVersion, at: observedAt(lease.spec, now, this.retryMs) };
     const decision = leaseDecision(lease.spec, identity, this.observed.at, now, this.leaseMs);
     if (decision === 'wait') return false;
     const transitions = (lease.spec?.leaseTransitions ?? 0) + (decision === 'take' ? 1 : 0);
     const patch = decision === 'take' ? { ...spec, acquireTime: microTime(now), leaseTransitions: transitions } : spec;
     try {
-      const updated = await client.patch(core.leases, namespace, name, { spec: patch }, { resourceVersion: lease.metadata.resourceVersion });
+      const updated = await client.patch(
+        core.leases,
+        namespace,
+        name,
+        { spec: patch },
+        { resourceVersion: lease.metadata.resourceVersion },
+      );
       this.observed = { rv: updated.metadata.resourceVersion, at: now };
       this.transitions = transitions;
       return true;
@@ -174,9 +193,15 @@ export class LeaderElector {
     try {
       const lease = await client.tryGet<Lease>(core.leases, namespace, name);
       if (!lease || lease.spec?.holderIdentity !== identity) return;
-      await client.patch(core.leases, namespace, name, { spec: { holderIdentity: null, leaseDurationSeconds: 1, renewTime: microTime(Date.now()) } }, {
-        resourceVersion: lease.metadata.resourceVersion,
-      });
+      await client.patch(
+        core.leases,
+        namespace,
+        name,
+        { spec: { holderIdentity: null, leaseDurationSeconds: 1, renewTime: microTime(Date.now()) } },
+        {
+          resourceVersion: lease.metadata.resourceVersion,
+        },
+      );
       log.info({ lease: `${namespace}/${name}` }, 'released the leader lease');
     } catch (err) {
       log.warn({ err: errorMessage(err) }, 'could not release the leader lease; a standby takes over when it expires');

@@ -103,7 +103,11 @@ export class Manager {
     log.info('shutting down: no new work; finishing in-flight reconciles');
     const left = await Promise.all(this.controllers.map((c) => c.stop(this.opts.shutdownTimeoutMs ?? 10_000)));
     const unfinished = left.reduce((a, b) => a + b, 0);
-    if (unfinished) log.warn({ unfinished }, 'in-flight reconciles did not finish in time; they resume from the journal on the next leader');
+    if (unfinished)
+      log.warn(
+        { unfinished },
+        'in-flight reconciles did not finish in time; they resume from the journal on the next leader',
+      );
     await this.elector?.stop();
     this.opts.metrics.leader.set(0);
     await Promise.all(this.informers.map((i) => i.stop()));

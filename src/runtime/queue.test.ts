@@ -94,7 +94,11 @@ describe('WorkQueue', () => {
     const seen = { depth: [] as number[], waited: [] as number[], retries: 0 };
     const q = new WorkQueue({
       clock,
-      observer: { depth: (n) => seen.depth.push(n), waited: (s) => seen.waited.push(s), retried: () => (seen.retries += 1) },
+      observer: {
+        depth: (n) => seen.depth.push(n),
+        waited: (s) => seen.waited.push(s),
+        retried: () => (seen.retries += 1),
+      },
     });
     q.add('a');
     clock.advance(250);

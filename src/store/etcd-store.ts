@@ -68,7 +68,11 @@ export class EtcdStateStore implements StateStore {
           this.opts.observer?.op(op, 'error', elapsed / 1000);
           if (err instanceof BosunError) throw err;
           this.setAvailable(false);
-          throw new BosunError('BOSUN_ERR_STORE_UNAVAILABLE', `${op}: etcd unreachable for ${Math.round(elapsed)} ms: ${errorMessage(err)}`, { cause: err });
+          throw new BosunError(
+            'BOSUN_ERR_STORE_UNAVAILABLE',
+            `${op}: etcd unreachable for ${Math.round(elapsed)} ms: ${errorMessage(err)}`,
+            { cause: err },
+          );
         }
         this.opts.observer?.op(op, 'retry');
         await new Promise((r) => setTimeout(r, delay));
@@ -104,7 +108,13 @@ export class EtcdStateStore implements StateStore {
 
   createJournalEntry(key: JournalKey, intent: unknown): Promise<{ created: boolean; entry: JournalEntry }> {
     const k = journalKey(key);
-    const entry: JournalEntry = { key: k, state: 'intent', writer: randomUUID(), intent, createdAt: new Date().toISOString() };
+    const entry: JournalEntry = {
+      key: k,
+      state: 'intent',
+      writer: randomUUID(),
+      intent,
+      createdAt: new Date().toISOString(),
+    };
     return this.run('createJournalEntry', async () => {
       const res = await this.client
         .if(k, 'Create', '==', 0)
@@ -130,7 +140,10 @@ export class EtcdStateStore implements StateStore {
         const current = JournalEntry.parse(parse(k, kv.value.toString()));
         if (current.state !== 'intent') return current; // the first result wins
         const done: JournalEntry = { ...current, state, result, finishedAt: new Date().toISOString() };
-        const txn = await this.client.if(k, 'Mod', '==', kv.mod_revision).then(this.client.put(k).value(JSON.stringify(done))).commit();
+        const txn = await this.client
+          .if(k, 'Mod', '==', kv.mod_revision)
+          .then(this.client.put(k).value(JSON.stringify(done)))
+          .commit();
         if (txn.succeeded) return done;
       }
     });
@@ -152,11 +165,18 @@ export class EtcdStateStore implements StateStore {
   }
 
   appendAction(record: Omit<ActionRecord, 'id' | 'at'> & { id?: string; at?: string }): Promise<ActionRecord> {
-    const full = ActionRecord.parse({ ...record, id: record.id ?? newActionId(), at: record.at ?? new Date().toISOString() });
+    const full = ActionRecord.parse({
+      ...record,
+      id: record.id ?? newActionId(),
+      at: record.at ?? new Date().toISOString(),
+    });
     const k = `${actionPrefix(full)}${full.id}`;
     return this.run('appendAction', async () => {
       // append-only: an id is written once; a retried append finds it there
-      await this.client.if(k, 'Create', '==', 0).then(this.client.put(k).value(JSON.stringify(full))).commit();
+      await this.client
+        .if(k, 'Create', '==', 0)
+        .then(this.client.put(k).value(JSON.stringify(full)))
+        .commit();
       return full;
     });
   }
@@ -169,8 +189,14 @@ export class EtcdStateStore implements StateStore {
         const kv = res.kvs[0];
         const total = Number(kv?.value.toString() ?? 0) + amount;
         const txn = kv
-          ? await this.client.if(k, 'Mod', '==', kv.mod_revision).then(this.client.put(k).value(String(total))).commit()
-          : await this.client.if(k, 'Create', '==', 0).then(this.client.put(k).value(String(total))).commit();
+          ? await this.client
+              .if(k, 'Mod', '==', kv.mod_revision)
+              .then(this.client.put(k).value(String(total)))
+              .commit()
+          : await this.client
+              .if(k, 'Create', '==', 0)
+              .then(this.client.put(k).value(String(total)))
+              .commit();
         if (txn.succeeded) return total;
       }
     });
@@ -181,7 +207,9 @@ export class EtcdStateStore implements StateStore {
   }
 
   async *exportActions(filter: Partial<ResourceKey> = {}): AsyncIterable<string> {
-    const all = await this.run('exportActions', () => this.client.getAll().prefix(actionPrefix(filter)).sort('Create', 'Ascend').strings());
+    const all = await this.run('exportActions', () =>
+      this.client.getAll().prefix(actionPrefix(filter)).sort('Create', 'Ascend').strings(),
+    );
     for (const value of Object.values(all)) yield value;
   }
 

@@ -1,5 +1,18 @@
 // An in-memory StateStore for unit tests only; production uses EtcdStateStore.
-import { ActionRecord, actionPrefix, journalKey, journalPrefix, newActionId, snapshotKey, usageKey, type JournalEntry, type JournalKey, type ResourceKey, type StateStore, type StoreWatch } from './state-store.js';
+import {
+  ActionRecord,
+  actionPrefix,
+  journalKey,
+  journalPrefix,
+  newActionId,
+  snapshotKey,
+  usageKey,
+  type JournalEntry,
+  type JournalKey,
+  type ResourceKey,
+  type StateStore,
+  type StoreWatch,
+} from './state-store.js';
 
 export class MemoryStateStore implements StateStore {
   readonly data = new Map<string, string>();
@@ -28,7 +41,13 @@ export class MemoryStateStore implements StateStore {
     const k = journalKey(key);
     const prior = this.data.get(k);
     if (prior) return { created: false, entry: JSON.parse(prior) as JournalEntry };
-    const entry: JournalEntry = { key: k, state: 'intent', writer: String(this.data.size), intent, createdAt: new Date().toISOString() };
+    const entry: JournalEntry = {
+      key: k,
+      state: 'intent',
+      writer: String(this.data.size),
+      intent,
+      createdAt: new Date().toISOString(),
+    };
     this.data.set(k, JSON.stringify(entry));
     return { created: true, entry };
   }
@@ -49,11 +68,18 @@ export class MemoryStateStore implements StateStore {
   }
   async listJournal(uid: string) {
     this.check();
-    return [...this.data].filter(([k]) => k.startsWith(journalPrefix(uid))).sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => JSON.parse(v) as JournalEntry);
+    return [...this.data]
+      .filter(([k]) => k.startsWith(journalPrefix(uid)))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([, v]) => JSON.parse(v) as JournalEntry);
   }
   async appendAction(record: Omit<ActionRecord, 'id' | 'at'> & { id?: string; at?: string }) {
     this.check();
-    const full = ActionRecord.parse({ ...record, id: record.id ?? newActionId(), at: record.at ?? new Date().toISOString() });
+    const full = ActionRecord.parse({
+      ...record,
+      id: record.id ?? newActionId(),
+      at: record.at ?? new Date().toISOString(),
+    });
     const k = `${actionPrefix(full)}${full.id}`;
     if (!this.data.has(k)) this.data.set(k, JSON.stringify(full));
     return full;

@@ -77,7 +77,8 @@ export interface StateStore {
 
 export const usageKey = (counter: string) => `${KEY_PREFIX}/usage/${counter}`;
 export const snapshotKey = (r: ResourceKey) => `${KEY_PREFIX}/snapshots/${r.kind}/${r.namespace}/${r.name}`;
-export const journalKey = (k: JournalKey) => `${KEY_PREFIX}/journal/${k.uid}/${k.planHash}/${String(k.step).padStart(3, '0')}/${String(k.attempt).padStart(3, '0')}`;
+export const journalKey = (k: JournalKey) =>
+  `${KEY_PREFIX}/journal/${k.uid}/${k.planHash}/${String(k.step).padStart(3, '0')}/${String(k.attempt).padStart(3, '0')}`;
 export const journalPrefix = (uid: string) => `${KEY_PREFIX}/journal/${uid}/`;
 export const actionPrefix = (f: Partial<ResourceKey> = {}) => {
   let p = `${KEY_PREFIX}/actions/`;

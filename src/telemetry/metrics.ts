@@ -23,7 +23,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
-    queueDepth: new Gauge({ name: 'bosun_workqueue_depth', help: 'Keys waiting in the work queue', labelNames: ['name'] as const, registers }),
+    queueDepth: new Gauge({
+      name: 'bosun_workqueue_depth',
+      help: 'Keys waiting in the work queue',
+      labelNames: ['name'] as const,
+      registers,
+    }),
     queueWait: new Histogram({
       name: 'bosun_workqueue_queue_duration_seconds',
       help: 'How long a key waits in the queue before a worker takes it',
@@ -31,15 +36,30 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       buckets: [0.0001, 0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60],
       registers,
     }),
-    queueRetries: new Counter({ name: 'bosun_workqueue_retries_total', help: 'Rate-limited re-adds (backoff retries)', labelNames: ['name'] as const, registers }),
+    queueRetries: new Counter({
+      name: 'bosun_workqueue_retries_total',
+      help: 'Rate-limited re-adds (backoff retries)',
+      labelNames: ['name'] as const,
+      registers,
+    }),
     watchRestarts: new Counter({
       name: 'bosun_informer_watch_restarts_total',
       help: 'Watches restarted after an error, a stall or a closed stream',
       labelNames: ['resource', 'reason'] as const,
       registers,
     }),
-    relists: new Counter({ name: 'bosun_informer_relists_total', help: 'Full relists (start-up and 410 Gone)', labelNames: ['resource'] as const, registers }),
-    cachedObjects: new Gauge({ name: 'bosun_informer_cached_objects', help: 'Objects in the informer cache', labelNames: ['resource'] as const, registers }),
+    relists: new Counter({
+      name: 'bosun_informer_relists_total',
+      help: 'Full relists (start-up and 410 Gone)',
+      labelNames: ['resource'] as const,
+      registers,
+    }),
+    cachedObjects: new Gauge({
+      name: 'bosun_informer_cached_objects',
+      help: 'Objects in the informer cache',
+      labelNames: ['resource'] as const,
+      registers,
+    }),
     apiRequests: new Counter({
       name: 'bosun_kube_requests_total',
       help: 'Kubernetes API requests by verb and HTTP code (0: no answer)',

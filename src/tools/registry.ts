@@ -37,7 +37,10 @@ export const maskParams = (params: Record<string, unknown>): Record<string, unkn
 export class ToolRegistry {
   private readonly tools = new Map<string, AnyTool>();
 
-  constructor(tools: readonly AnyTool[], private readonly record?: (r: CallRecord) => Promise<void>) {
+  constructor(
+    tools: readonly AnyTool[],
+    private readonly record?: (r: CallRecord) => Promise<void>,
+  ) {
     for (const t of tools) this.tools.set(t.name, t);
   }
 
@@ -52,11 +55,19 @@ export class ToolRegistry {
   /** The gate and the parameter check, without running anything (plans are checked before they are shown). */
   check(step: Step, gate: Gate): { tool: AnyTool; params: Record<string, unknown> } {
     const tool = this.tools.get(step.tool);
-    if (!tool) throw new BosunError('BOSUN_ERR_TOOL_UNKNOWN', `no tool named ${step.tool}; known tools: ${[...this.tools.keys()].join(', ')}`);
+    if (!tool)
+      throw new BosunError(
+        'BOSUN_ERR_TOOL_UNKNOWN',
+        `no tool named ${step.tool}; known tools: ${[...this.tools.keys()].join(', ')}`,
+      );
     if (gate.allowlist && !gate.allowlist.includes(step.tool)) {
-      throw new BosunError('BOSUN_ERR_TOOL_NOT_ALLOWED', `${step.tool} is not in the Goal's spec.tools (${gate.allowlist.join(', ')}): add it there to allow it`);
+      throw new BosunError(
+        'BOSUN_ERR_TOOL_NOT_ALLOWED',
+        `${step.tool} is not in the Goal's spec.tools (${gate.allowlist.join(', ')}): add it there to allow it`,
+      );
     }
-    if (gate.denylist.includes(step.tool)) throw new BosunError('BOSUN_ERR_TOOL_DENIED', `${step.tool} is denied by the RiskPolicy (spec.tools.deny)`);
+    if (gate.denylist.includes(step.tool))
+      throw new BosunError('BOSUN_ERR_TOOL_DENIED', `${step.tool} is denied by the RiskPolicy (spec.tools.deny)`);
     const parsed = (tool as Tool<unknown>).params.safeParse(step.params);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -73,12 +84,25 @@ export class ToolRegistry {
     const base = { tool: tool.name, params: maskParams(step.params), dryRun };
     try {
       const result = await (tool as Tool<unknown>).execute({ ...ctx, dryRun }, params);
-      await this.record?.({ ...base, outcome: result.done === false ? 'pending' : 'succeeded', summary: result.summary, durationMs: performance.now() - started });
+      await this.record?.({
+        ...base,
+        outcome: result.done === false ? 'pending' : 'succeeded',
+        summary: result.summary,
+        durationMs: performance.now() - started,
+      });
       return result;
     } catch (err) {
       const code = err instanceof BosunError ? err.code : undefined;
-      await this.record?.({ ...base, outcome: 'failed', summary: errorMessage(err), code, durationMs: performance.now() - started });
-      throw err instanceof BosunError && code?.startsWith('BOSUN_ERR_TOOL') ? err : new BosunError('BOSUN_ERR_TOOL_FAILED', `${tool.name}: ${errorMessage(err)}`, { cause: err });
+      await this.record?.({
+        ...base,
+        outcome: 'failed',
+        summary: errorMessage(err),
+        code,
+        durationMs: performance.now() - started,
+      });
+      throw err instanceof BosunError && code?.startsWith('BOSUN_ERR_TOOL')
+        ? err
+        : new BosunError('BOSUN_ERR_TOOL_FAILED', `${tool.name}: ${errorMessage(err)}`, { cause: err });
     }
   }
 }

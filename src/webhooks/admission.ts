@@ -7,7 +7,6 @@ import { timestamp } from '../api/v1alpha1/common.js';
 import { REQUESTER_ANNOTATION } from '../api/v1alpha1/goal.js';
 import type { KubeObject } from '../api/v1alpha1/meta.js';
 
-
 export interface AdmissionRequest {
   uid: string;
   operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
@@ -41,7 +40,10 @@ export function reviewGoal(req: AdmissionRequest): Review {
   if (req.operation === 'UPDATE') {
     const before = req.oldObject?.metadata.annotations?.[REQUESTER_ANNOTATION];
     const after = req.object?.metadata.annotations?.[REQUESTER_ANNOTATION];
-    if (before !== after) return deny(`${REQUESTER_ANNOTATION} is set by the API server when the Goal is created (${before ?? 'unset'}) and cannot be changed`);
+    if (before !== after)
+      return deny(
+        `${REQUESTER_ANNOTATION} is set by the API server when the Goal is created (${before ?? 'unset'}) and cannot be changed`,
+      );
   }
   return allow;
 }
@@ -56,7 +58,9 @@ export interface ApprovalRules {
 export function reviewApproval(req: AdmissionRequest, rules: ApprovalRules): Review {
   const user = req.userInfo.username;
   if (req.operation === 'CREATE') {
-    return user === rules.operatorUser ? allow : deny(`Approvals are created by Bosun when policy holds a plan; ${user} cannot create one`);
+    return user === rules.operatorUser
+      ? allow
+      : deny(`Approvals are created by Bosun when policy holds a plan; ${user} cannot create one`);
   }
   if (req.operation !== 'UPDATE') return allow;
   const next = ApprovalSpec.safeParse(req.object?.spec);
@@ -68,14 +72,28 @@ export function reviewApproval(req: AdmissionRequest, rules: ApprovalRules): Rev
   const [decision] = added;
   if (!decision) return allow;
   if (user === rules.operatorUser) return deny(`Bosun's own identity (${user}) cannot decide on an Approval`);
-  if (decision.user !== user) return deny(`a decision must be your own: you are ${user}, and the decision says ${decision.user}`);
+  if (decision.user !== user)
+    return deny(`a decision must be your own: you are ${user}, and the decision says ${decision.user}`);
   const { users, groups } = next.data.approvers;
   const member = users.includes(user) || (req.userInfo.groups ?? []).some((g) => groups.includes(g));
-  if (!member) return deny(`${user} is not an approver of this Approval (users: ${users.join(', ') || 'none'}; groups: ${groups.join(', ') || 'none'})`);
-  if (next.data.requester && next.data.requester === user) return deny(`${user} asked for this Goal and cannot approve it: another approver must decide (four eyes)`);
+  if (!member)
+    return deny(
+      `${user} is not an approver of this Approval (users: ${users.join(', ') || 'none'}; groups: ${groups.join(', ') || 'none'})`,
+    );
+  if (next.data.requester && next.data.requester === user)
+    return deny(`${user} asked for this Goal and cannot approve it: another approver must decide (four eyes)`);
   const state = (req.oldObject?.status as ApprovalStatus | undefined)?.state;
-  if (state === 'Superseded') return deny('this Approval was superseded by a newer plan; decide on the Goal\'s current Approval (status.approvalRef)');
-  if (rules.now.getTime() >= Date.parse(next.data.expiresAt) || state === 'Expired') return deny(`this Approval expired at ${next.data.expiresAt}; it takes no more decisions`);
+  if (state === 'Superseded')
+    return deny(
+      "this Approval was superseded by a newer plan; decide on the Goal's current Approval (status.approvalRef)",
+    );
+  if (rules.now.getTime() >= Date.parse(next.data.expiresAt) || state === 'Expired')
+    return deny(`this Approval expired at ${next.data.expiresAt}; it takes no more decisions`);
   // the time of the decision is the API server's, not the approver's
-  return { allowed: true, patch: [{ op: 'add', path: `/spec/decisions/${next.data.decisions.length - 1}/decidedAt`, value: timestamp(rules.now) }] };
+  return {
+    allowed: true,
+    patch: [
+      { op: 'add', path: `/spec/decisions/${next.data.decisions.length - 1}/decidedAt`, value: timestamp(rules.now) },
+    ],
+  };
 }

@@ -25,35 +25,64 @@ export interface AdmissionServer {
 
 function review(req: AdmissionRequest, opts: AdmissionServerOptions): Review {
   if (req.kind.kind === 'Goal') return reviewGoal(req);
-  if (req.kind.kind === 'Approval') return reviewApproval(req, { operatorUser: opts.operatorUser, now: (opts.now ?? (() => new Date()))() });
+  if (req.kind.kind === 'Approval')
+    return reviewApproval(req, { operatorUser: opts.operatorUser, now: (opts.now ?? (() => new Date()))() });
   return { allowed: true };
 }
 
 export async function startAdmissionServer(opts: AdmissionServerOptions): Promise<AdmissionServer> {
   const i = opts.addr.lastIndexOf(':');
   const [host, port] = [opts.addr.slice(0, i) || '0.0.0.0', Number(opts.addr.slice(i + 1))];
-  const server = https.createServer({ cert: readFileSync(join(opts.certDir, 'tls.crt')), key: readFileSync(join(opts.certDir, 'tls.key')) }, (httpReq, res) => {
-    let body = '';
-    httpReq.setEncoding('utf8');
-    httpReq.on('data', (c: string) => (body += c));
-    httpReq.on('end', () => {
-      const mutate = httpReq.url?.startsWith('/mutate') ?? false;
-      let uid = '';
-      try {
-        const { request } = JSON.parse(body) as { request: AdmissionRequest };
-        uid = request.uid;
-        const r = review(request, opts);
-        const response = r.allowed
-          ? { uid, allowed: true, ...(mutate && r.patch?.length && { patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(r.patch)).toString('base64') }) }
-          : { uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: r.message } };
-        if (!r.allowed) opts.log.info({ user: request.userInfo.username, kind: request.kind.kind, name: request.object?.metadata.name, why: r.message }, 'admission denied');
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response }));
-      } catch (err) {
-        opts.log.error({ err: errorMessage(err) }, 'could not read an AdmissionReview');
-        res.writeHead(400).end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid, allowed: false, status: { code: 400, message: 'malformed AdmissionReview' } } }));
-      }
-    });
-  });
+  const server = https.createServer(
+    { cert: readFileSync(join(opts.certDir, 'tls.crt')), key: readFileSync(join(opts.certDir, 'tls.key')) },
+    (httpReq, res) => {
+      let body = '';
+      httpReq.setEncoding('utf8');
+      httpReq.on('data', (c: string) => (body += c));
+      httpReq.on('end', () => {
+        const mutate = httpReq.url?.startsWith('/mutate') ?? false;
+        let uid = '';
+        try {
+          const { request } = JSON.parse(body) as { request: AdmissionRequest };
+          uid = request.uid;
+          const r = review(request, opts);
+          const response = r.allowed
+            ? {
+                uid,
+                allowed: true,
+                ...(mutate &&
+                  r.patch?.length && {
+                    patchType: 'JSONPatch',
+                    patch: Buffer.from(JSON.stringify(r.patch)).toString('base64'),
+                  }),
+              }
+            : { uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: r.message } };
+          if (!r.allowed)
+            opts.log.info(
+              {
+                user: request.userInfo.username,
+                kind: request.kind.kind,
+                name: request.object?.metadata.name,
+                why: r.message,
+              },
+              'admission denied',
+            );
+          res
+            .writeHead(200, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response }));
+        } catch (err) {
+          opts.log.error({ err: errorMessage(err) }, 'could not read an AdmissionReview');
+          res.writeHead(400).end(
+            JSON.stringify({
+              apiVersion: 'admission.k8s.io/v1',
+              kind: 'AdmissionReview',
+              response: { uid, allowed: false, status: { code: 400, message: 'malformed AdmissionReview' } },
+            }),
+          );
+        }
+      });
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -21,7 +21,14 @@ const metrics = createMetrics();
 const rest = KubeRest.load(kubeconfig, { observe: requestMetrics(metrics), maxSockets: 64 });
 const client = new KubeClient(rest, 'bosun-bench');
 const resource = bosunResource(kindInfo('Goal'));
-const informer = new Informer({ client, resource, namespace, log, observer: informerMetrics(metrics, 'goals'), resyncMs: Number(resync) * 1000 });
+const informer = new Informer({
+  client,
+  resource,
+  namespace,
+  log,
+  observer: informerMetrics(metrics, 'goals'),
+  resyncMs: Number(resync) * 1000,
+});
 
 type Goal = KubeObject & { status?: { observedGeneration?: number } };
 
@@ -38,12 +45,25 @@ const controller = new Controller({
       ...goal.status,
       observedGeneration: generation,
       phase: 'Pending',
-      conditions: [{ type: 'Ready', status: 'True', reason: 'Reconciled', message: '', lastTransitionTime: timestamp(), observedGeneration: generation }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Reconciled',
+          message: '',
+          lastTransitionTime: timestamp(),
+          observedGeneration: generation,
+        },
+      ],
     });
   },
 });
 const key = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
-informer.addHandlers({ onAdd: (o) => controller.enqueue(key(o)), onUpdate: (_o, n) => controller.enqueue(key(n)), onDelete: (o) => controller.enqueue(key(o)) });
+informer.addHandlers({
+  onAdd: (o) => controller.enqueue(key(o)),
+  onUpdate: (_o, n) => controller.enqueue(key(n)),
+  onDelete: (o) => controller.enqueue(key(o)),
+});
 const manager = new Manager({ log, metrics, healthAddr: `127.0.0.1:${port}` });
 manager.addInformer(informer);
 manager.addController(controller);

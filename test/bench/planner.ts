@@ -10,7 +10,14 @@ import { ToolRegistry } from '../../src/tools/registry.js';
 import { percentile } from './lib/stats.js';
 
 const actual: GoalActual = {
-  target: { kind: 'deployment', name: 'web', replicas: 4, revision: 7, containers: [{ name: 'web', image: 'nginx:1.27' }], available: 4 },
+  target: {
+    kind: 'deployment',
+    name: 'web',
+    replicas: 4,
+    revision: 7,
+    containers: [{ name: 'web', image: 'nginx:1.27' }],
+    available: 4,
+  },
   pods: [{ name: 'web-1', phase: 'Running', ready: false, restarts: 3, reason: 'CrashLoopBackOff', container: 'web' }],
 };
 
@@ -30,7 +37,15 @@ export function benchRulePlanner(iterations = 20_000): { p50Us: number; p99Us: n
   const times: number[] = [];
   const run = (spec: GoalSpec) => {
     const proposed = planGoal(spec, actual);
-    assessPlan({ proposed, registry, gate, policy: builtInPolicy, namespace: 'team', namespaceProtected: false, actual });
+    assessPlan({
+      proposed,
+      registry,
+      gate,
+      policy: builtInPolicy,
+      namespace: 'team',
+      namespaceProtected: false,
+      actual,
+    });
   };
   for (let i = 0; i < 2000; i++) run(intents[i % intents.length] as GoalSpec); // warm-up
   const started = performance.now();

@@ -14,7 +14,13 @@ import { freePort, until } from '../../hack/control-plane/wait.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { KubeRest } from '../../src/kube/rest.js';
 import { installBosun } from '../support/install.js';
-import { bosunSpec, controllerRuntimeSpec, startContender, type Contender, type ContenderSpec } from './lib/contender.js';
+import {
+  bosunSpec,
+  controllerRuntimeSpec,
+  startContender,
+  type Contender,
+  type ContenderSpec,
+} from './lib/contender.js';
 import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource } from './lib/goals.js';
 import { percentile, round } from './lib/stats.js';
 import { benchLlmPlanner } from './llm.js';
@@ -27,7 +33,11 @@ const sizes = (process.env.BOSUN_BENCH_SIZES ?? '1000,10000').split(',').map(Num
 
 function buildControllerRuntimePeer(): string {
   const src = join(here, 'controller-runtime');
-  const hash = createHash('sha256').update(readFileSync(join(src, 'go.sum'))).update(readFileSync(join(src, 'main.go'))).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(readFileSync(join(src, 'go.sum')))
+    .update(readFileSync(join(src, 'main.go')))
+    .digest('hex')
+    .slice(0, 12);
   const cache = process.env.BOSUN_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'bosun');
   const bin = join(cache, 'bench', `controller-runtime-${hash}`);
   if (!existsSync(bin)) {
@@ -88,16 +98,30 @@ async function coldStart(spec: ContenderSpec, admin: KubeClient, namespace: stri
 }
 
 /** Spec changes at `rate` per second for `seconds`; the time from each change to the status that observed it. */
-async function latency(admin: KubeClient, namespace: string, n: number, rate: number, seconds: number): Promise<{ p50: number; p99: number; missed: number }> {
+async function latency(
+  admin: KubeClient,
+  namespace: string,
+  n: number,
+  rate: number,
+  seconds: number,
+): Promise<{ p50: number; p99: number; missed: number }> {
   const { metadata } = await admin.listPage(goalResource, { namespace, limit: 1 });
   const observed = new Map<string, { generation: number; at: number }[]>();
   const abort = new AbortController();
-  const watching = admin.rest.watch(`/apis/bosun.dev/v1alpha1/namespaces/${namespace}/goals`, { resourceVersion: metadata.resourceVersion }, (ev) => {
-    const obj = ev.object as { metadata?: { name?: string }; status?: { observedGeneration?: number } };
-    const name = obj.metadata?.name;
-    const gen = obj.status?.observedGeneration;
-    if (name && gen !== undefined) observed.set(name, [...(observed.get(name) ?? []), { generation: gen, at: performance.now() }]);
-  }, abort.signal).catch(() => {});
+  const watching = admin.rest
+    .watch(
+      `/apis/bosun.dev/v1alpha1/namespaces/${namespace}/goals`,
+      { resourceVersion: metadata.resourceVersion },
+      (ev) => {
+        const obj = ev.object as { metadata?: { name?: string }; status?: { observedGeneration?: number } };
+        const name = obj.metadata?.name;
+        const gen = obj.status?.observedGeneration;
+        if (name && gen !== undefined)
+          observed.set(name, [...(observed.get(name) ?? []), { generation: gen, at: performance.now() }]);
+      },
+      abort.signal,
+    )
+    .catch(() => {});
   const changes: { name: string; sent: number; generation: number }[] = [];
   const total = rate * seconds;
   const start = performance.now();
@@ -109,9 +133,13 @@ async function latency(admin: KubeClient, namespace: string, n: number, rate: nu
     const name = `g-${i % n}`;
     const sent = performance.now();
     inflight.push(
-      admin.patch<{ metadata: { generation: number } }>(goalResource, namespace, name, { spec: { intent: { replicas: 2 + i } } }).then((res) => {
-        changes.push({ name, sent, generation: res.metadata.generation });
-      }),
+      admin
+        .patch<{ metadata: { generation: number } }>(goalResource, namespace, name, {
+          spec: { intent: { replicas: 2 + i } },
+        })
+        .then((res) => {
+          changes.push({ name, sent, generation: res.metadata.generation });
+        }),
     );
   }
   await Promise.all(inflight);
@@ -135,16 +163,34 @@ function auditWritesSince(auditLog: string, from: number, namespace: string): nu
     .split('\n')
     .slice(from)
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as { stage: string; verb: string; user: { username: string }; objectRef?: { namespace?: string } })
-    .filter((e) => e.stage === 'ResponseComplete' && writes.has(e.verb) && e.user.username === identities.operator.user && e.objectRef?.namespace === namespace).length;
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          stage: string;
+          verb: string;
+          user: { username: string };
+          objectRef?: { namespace?: string };
+        },
+    )
+    .filter(
+      (e) =>
+        e.stage === 'ResponseComplete' &&
+        writes.has(e.verb) &&
+        e.user.username === identities.operator.user &&
+        e.objectRef?.namespace === namespace,
+    ).length;
 }
 const auditLines = (auditLog: string) => readFileSync(auditLog, 'utf8').split('\n').length - 1;
 
 async function main() {
   const planner = benchRulePlanner();
-  say(`rule planner: p50 ${round(planner.p50Us)} µs, p99 ${round(planner.p99Us)} µs per plan (plan, check, score, hash, decide), ${round(planner.plansPerSecond)} plans/s`);
+  say(
+    `rule planner: p50 ${round(planner.p50Us)} µs, p99 ${round(planner.p99Us)} µs per plan (plan, check, score, hash, decide), ${round(planner.plansPerSecond)} plans/s`,
+  );
   const llm = await benchLlmPlanner();
-  say(`LLM planner overhead (model time excluded, local server): p50 ${round(llm.p50Ms, 2)} ms, p99 ${round(llm.p99Ms, 2)} ms per plan; prompt ≈ ${llm.promptTokensEstimate} tokens`);
+  say(
+    `LLM planner overhead (model time excluded, local server): p50 ${round(llm.p50Ms, 2)} ms, p99 ${round(llm.p99Ms, 2)} ms per plan; prompt ≈ ${llm.promptTokensEstimate} tokens`,
+  );
   const crBinary = buildControllerRuntimePeer();
   const dir = mkdtempSync(join(tmpdir(), 'bosun-bench-'));
   say('starting the local control plane');
@@ -168,9 +214,13 @@ async function main() {
       say(`ceiling: ${round(ceiling.perSecond)} status patches/s (bare client, 64 in flight)`);
 
       const bosun = await coldStart(bosunSpec(cp.info.kubeconfigs.operator), admin, ns.bosun, n);
-      say(`bosun: every Goal reconciled ${round(bosun.coldStartMs)} ms after start; ${round(bosun.reconcilesPerSecond)} reconciles/s; ${round(bosun.rssKbPerObject, 2)} KB RSS and ${round(bosun.heapKbPerObject, 2)} KB heap per cached object; ${round(bosun.requestsPerReconcile, 2)} API requests per reconcile`);
+      say(
+        `bosun: every Goal reconciled ${round(bosun.coldStartMs)} ms after start; ${round(bosun.reconcilesPerSecond)} reconciles/s; ${round(bosun.rssKbPerObject, 2)} KB RSS and ${round(bosun.heapKbPerObject, 2)} KB heap per cached object; ${round(bosun.requestsPerReconcile, 2)} API requests per reconcile`,
+      );
       const bosunLatency = await latency(admin, ns.bosun, n, 50, 10);
-      say(`bosun at 50 changes/s: p50 ${round(bosunLatency.p50)} ms, p99 ${round(bosunLatency.p99)} ms (missed ${bosunLatency.missed})`);
+      say(
+        `bosun at 50 changes/s: p50 ${round(bosunLatency.p50)} ms, p99 ${round(bosunLatency.p99)} ms (missed ${bosunLatency.missed})`,
+      );
       await bosun.contender.stop();
 
       // a no-op resync (and the cold start before it) over reconciled Goals
@@ -184,7 +234,9 @@ async function main() {
       say(`bosun no-op resync: ${noopWrites} writes over ${resyncReconciles} reconciles`);
 
       const cr = await coldStart(controllerRuntimeSpec(crBinary, cp.info.kubeconfigs.operator), admin, ns.cr, n);
-      say(`controller-runtime: every Goal reconciled ${round(cr.coldStartMs)} ms after start; ${round(cr.reconcilesPerSecond)} reconciles/s; ${round(cr.rssKbPerObject, 2)} KB RSS and ${round(cr.heapKbPerObject, 2)} KB heap per cached object; ${round(cr.requestsPerReconcile, 2)} API requests per reconcile`);
+      say(
+        `controller-runtime: every Goal reconciled ${round(cr.coldStartMs)} ms after start; ${round(cr.reconcilesPerSecond)} reconciles/s; ${round(cr.rssKbPerObject, 2)} KB RSS and ${round(cr.heapKbPerObject, 2)} KB heap per cached object; ${round(cr.requestsPerReconcile, 2)} API requests per reconcile`,
+      );
       const crLatency = await latency(admin, ns.cr, n, 50, 10);
       say(`controller-runtime at 50 changes/s: p50 ${round(crLatency.p50)} ms, p99 ${round(crLatency.p99)} ms`);
       await cr.contender.stop();
@@ -209,10 +261,22 @@ async function main() {
         api_requests_per_reconcile: round(bosun.requestsPerReconcile, 3),
         noop_resync_writes: noopWrites,
       };
-      say(`Bosun/ceiling ${bySize[n].ratio_vs_ceiling}, Bosun/controller-runtime ${bySize[n].ratio_vs_controller_runtime}`);
+      say(
+        `Bosun/ceiling ${bySize[n].ratio_vs_ceiling}, Bosun/controller-runtime ${bySize[n].ratio_vs_controller_runtime}`,
+      );
     }
     const largest = bySize[String(Math.max(...sizes))] ?? {};
-    console.log(JSON.stringify({ ...largest, rule_planner_p50_us: round(planner.p50Us), rule_planner_p99_us: round(planner.p99Us), llm_planner_overhead_p50_ms: round(llm.p50Ms, 2), llm_planner_overhead_p99_ms: round(llm.p99Ms, 2), llm_prompt_tokens_estimate: llm.promptTokensEstimate, by_size: bySize }));
+    console.log(
+      JSON.stringify({
+        ...largest,
+        rule_planner_p50_us: round(planner.p50Us),
+        rule_planner_p99_us: round(planner.p99Us),
+        llm_planner_overhead_p50_ms: round(llm.p50Ms, 2),
+        llm_planner_overhead_p99_ms: round(llm.p99Ms, 2),
+        llm_prompt_tokens_estimate: llm.promptTokensEstimate,
+        by_size: bySize,
+      }),
+    );
   } finally {
     await cp.stop();
     rmSync(dir, { recursive: true, force: true });

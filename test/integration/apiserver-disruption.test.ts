@@ -20,11 +20,27 @@ describe('API server disruption', () => {
   let cp: ControlPlane;
   let op: RunningOperator;
   let store: EtcdStateStore;
-  const k = (args: string[], input?: string) => kubectlOk(args, { kubeconfig: cp.info.kubeconfigs.admin, namespace: NS, input });
-  const apply = (name: string) => k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec: { intent: { type: 'restart', target: 'deployment/web' } } }));
+  const k = (args: string[], input?: string) =>
+    kubectlOk(args, { kubeconfig: cp.info.kubeconfigs.admin, namespace: NS, input });
+  const apply = (name: string) =>
+    k(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'Goal',
+        metadata: { name },
+        spec: { intent: { type: 'restart', target: 'deployment/web' } },
+      }),
+    );
   const phase = (name: string) => k(['get', 'goal', name, '-o', 'jsonpath={.status.phase}']);
   // the target does not exist: a reconciled Goal is Stalled (TargetNotFound)
-  const reconciled = (name: string) => until(`${name} reconciled`, async () => phase(name) === 'Stalled', 60_000, () => op.log());
+  const reconciled = (name: string) =>
+    until(
+      `${name} reconciled`,
+      async () => phase(name) === 'Stalled',
+      60_000,
+      () => op.log(),
+    );
 
   beforeAll(async () => {
     cp = await startControlPlane({ dir });
@@ -78,8 +94,15 @@ describe('API server disruption', () => {
     }
 
     await reconciled('created-while-away');
-    await until('the deletion observed (snapshot removed)', async () => (await store.getSnapshot({ kind: 'Goal', namespace: NS, name: 'removed' })) === undefined, 60_000, () => op.log());
-    expect(await op.metric('bosun_informer_watch_restarts_total', { resource: 'goals', reason: 'gone' })).toBeGreaterThan(gone);
+    await until(
+      'the deletion observed (snapshot removed)',
+      async () => (await store.getSnapshot({ kind: 'Goal', namespace: NS, name: 'removed' })) === undefined,
+      60_000,
+      () => op.log(),
+    );
+    expect(
+      await op.metric('bosun_informer_watch_restarts_total', { resource: 'goals', reason: 'gone' }),
+    ).toBeGreaterThan(gone);
     expect(await op.metric('bosun_informer_relists_total', { resource: 'goals' })).toBeGreaterThan(relists);
     expect(phase('kept')).toBe('Stalled');
   });

@@ -16,31 +16,120 @@ describe('approvals at admission', () => {
   const ns = useNamespace('admission');
   let op: RunningOperator;
   let unregister = () => {};
-  const goal = (name: string) => JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'json'], { namespace: ns() })) as { metadata: { annotations?: Record<string, string> }; status?: { phase?: string; approvalRef?: string } };
-  const phase = (name: string, want: string) => until(`${name} ${want}`, async () => goal(name).status?.phase === want, 60_000, () => op.log(30));
-  const ask = (name: string, replicas: number, extra: Record<string, unknown> = {}, annotations?: Record<string, string>) =>
-    kubectlOk(['apply', '-f', '-'], { as: 'alice', namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name, annotations }, spec: { intent: { type: 'scale', target: 'deployment/web', replicas }, ...extra } }) });
+  const goal = (name: string) =>
+    JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'json'], { namespace: ns() })) as {
+      metadata: { annotations?: Record<string, string> };
+      status?: { phase?: string; approvalRef?: string };
+    };
+  const phase = (name: string, want: string) =>
+    until(
+      `${name} ${want}`,
+      async () => goal(name).status?.phase === want,
+      60_000,
+      () => op.log(30),
+    );
+  const ask = (
+    name: string,
+    replicas: number,
+    extra: Record<string, unknown> = {},
+    annotations?: Record<string, string>,
+  ) =>
+    kubectlOk(['apply', '-f', '-'], {
+      as: 'alice',
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'Goal',
+        metadata: { name, annotations },
+        spec: { intent: { type: 'scale', target: 'deployment/web', replicas }, ...extra },
+      }),
+    });
   const approvalOf = async (name: string) => {
-    await until(`an Approval for ${name}`, async () => Boolean(goal(name).status?.approvalRef) && kubectl(['get', 'approval', goal(name).status?.approvalRef ?? 'x'], { namespace: ns() }).code === 0, 60_000, () => op.log(30));
+    await until(
+      `an Approval for ${name}`,
+      async () =>
+        Boolean(goal(name).status?.approvalRef) &&
+        kubectl(['get', 'approval', goal(name).status?.approvalRef ?? 'x'], { namespace: ns() }).code === 0,
+      60_000,
+      () => op.log(30),
+    );
     return goal(name).status?.approvalRef as string;
   };
   const addDecision = (as: 'alice' | 'bob' | 'mallory' | 'operator', approval: string, user: string) =>
-    kubectl(['patch', 'approval', approval, '--type=json', '-p', JSON.stringify([{ op: 'add', path: '/spec/decisions/-', value: { user, decision: 'approve', comment: 'ok' } }])], { as, namespace: ns() });
+    kubectl(
+      [
+        'patch',
+        'approval',
+        approval,
+        '--type=json',
+        '-p',
+        JSON.stringify([{ op: 'add', path: '/spec/decisions/-', value: { user, decision: 'approve', comment: 'ok' } }]),
+      ],
+      { as, namespace: ns() },
+    );
 
   beforeAll(async () => {
-    for (const [user, role] of [['alice', 'bosun-editor'], ['alice', 'bosun-approver'], ['bob', 'bosun-approver'], ['mallory', 'bosun-approver']]) {
-      kubectlOk(['create', 'rolebinding', `${user}-${role}`, `--clusterrole=${role}`, `--user=${user}`], { namespace: ns() });
+    for (const [user, role] of [
+      ['alice', 'bosun-editor'],
+      ['alice', 'bosun-approver'],
+      ['bob', 'bosun-approver'],
+      ['mallory', 'bosun-approver'],
+    ]) {
+      kubectlOk(['create', 'rolebinding', `${user}-${role}`, `--clusterrole=${role}`, `--user=${user}`], {
+        namespace: ns(),
+      });
     }
     // RBAC already keeps the operator from deciding; grant it here anyway, as a misconfigured cluster
     // might, to show that admission refuses it too
-    kubectlOk(['create', 'rolebinding', 'operator-approver', '--clusterrole=bosun-approver', `--user=${OPERATOR}`], { namespace: ns() });
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'default' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob', 'alice'] }, requiredApprovals: 1, approvalTTLSeconds: 600 } }) });
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'two' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob', 'carol'] }, requiredApprovals: 2, approvalTTLSeconds: 600 } }) });
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'quick' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob'] }, approvalTTLSeconds: 5 } }) });
+    kubectlOk(['create', 'rolebinding', 'operator-approver', '--clusterrole=bosun-approver', `--user=${OPERATOR}`], {
+      namespace: ns(),
+    });
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'RiskPolicy',
+        metadata: { name: 'default' },
+        spec: {
+          protectedNamespaces: [ns()],
+          approvers: { users: ['bob', 'alice'] },
+          requiredApprovals: 1,
+          approvalTTLSeconds: 600,
+        },
+      }),
+    });
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'RiskPolicy',
+        metadata: { name: 'two' },
+        spec: {
+          protectedNamespaces: [ns()],
+          approvers: { users: ['bob', 'carol'] },
+          requiredApprovals: 2,
+          approvalTTLSeconds: 600,
+        },
+      }),
+    });
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'RiskPolicy',
+        metadata: { name: 'quick' },
+        spec: { protectedNamespaces: [ns()], approvers: { users: ['bob'] }, approvalTTLSeconds: 5 },
+      }),
+    });
     await createDeployment(ns(), 'web', { replicas: 2 });
     const certs = makeWebhookCerts();
     const port = await freePort();
-    op = await startOperator({ cp: controlPlane(), identity: 'admission', namespace: ns(), args: ['--webhook-addr', `127.0.0.1:${port}`, '--webhook-cert-dir', certs.dir] });
+    op = await startOperator({
+      cp: controlPlane(),
+      identity: 'admission',
+      namespace: ns(),
+      args: ['--webhook-addr', `127.0.0.1:${port}`, '--webhook-cert-dir', certs.dir],
+    });
     unregister = registerWebhooks(ns(), port, certs.caBundle);
   });
   afterAll(async () => {
@@ -51,7 +140,10 @@ describe('approvals at admission', () => {
   it('stamps the requester from the API server, whatever was typed, and keeps it', async () => {
     ask('typed-requester', 3, {}, { 'bosun.dev/requester': 'bob' });
     expect(goal('typed-requester').metadata.annotations?.['bosun.dev/requester']).toBe('alice');
-    const res = kubectl(['annotate', 'goal', 'typed-requester', '--overwrite', 'bosun.dev/requester=bob'], { as: 'alice', namespace: ns() });
+    const res = kubectl(['annotate', 'goal', 'typed-requester', '--overwrite', 'bosun.dev/requester=bob'], {
+      as: 'alice',
+      namespace: ns(),
+    });
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/set by the API server when the Goal is created \(alice\) and cannot be changed/);
   });
@@ -60,22 +152,47 @@ describe('approvals at admission', () => {
     ask('scale-four', 4);
     const name = await approvalOf('scale-four');
     expect(kubectlBosun('bob', ['list', '-n', ns()]).stdout).toContain(name);
-    expect(kubectlBosun('bob', ['describe', name, '-n', ns()]).stdout).toMatch(/Requested by: alice[\s\S]*scale deployment\/web from 2 to 4 replicas[\s\S]*To undo: scale back to 2/);
+    expect(kubectlBosun('bob', ['describe', name, '-n', ns()]).stdout).toMatch(
+      /Requested by: alice[\s\S]*scale deployment\/web from 2 to 4 replicas[\s\S]*To undo: scale back to 2/,
+    );
     const res = kubectlBosun('bob', ['approve', name, '-n', ns(), '-m', 'capacity for the sale']);
     expect(res.stdout + res.stderr).toMatch(/approved .* as bob/);
     await phase('scale-four', 'Succeeded');
     expect(getDeployment(ns(), 'web').spec.replicas).toBe(4);
-    const approval = JSON.parse(kubectlOk(['get', 'approval', name, '-o', 'json'], { namespace: ns() })) as { spec: { decisions: { user: string; comment: string; decidedAt?: string }[] } };
-    expect(approval.spec.decisions).toEqual([expect.objectContaining({ user: 'bob', comment: 'capacity for the sale', decidedAt: expect.stringMatching(/^\d{4}-.*Z$/) })]);
+    const approval = JSON.parse(kubectlOk(['get', 'approval', name, '-o', 'json'], { namespace: ns() })) as {
+      spec: { decisions: { user: string; comment: string; decidedAt?: string }[] };
+    };
+    expect(approval.spec.decisions).toEqual([
+      expect.objectContaining({
+        user: 'bob',
+        comment: 'capacity for the sale',
+        decidedAt: expect.stringMatching(/^\d{4}-.*Z$/),
+      }),
+    ]);
     expect(kubectlOk(['describe', 'goal', 'scale-four'], { namespace: ns() })).toMatch(/approved by bob/);
-    expect(kubectlOk(['describe', 'approval', name], { namespace: ns() })).toMatch(/Normal\s+Approved\s+.*approved by bob/);
+    expect(kubectlOk(['describe', 'approval', name], { namespace: ns() })).toMatch(
+      /Normal\s+Approved\s+.*approved by bob/,
+    );
 
     // the Goal's action log, from Bosun's etcd
-    const table = kubectlBosun('alice', ['logs', 'scale-four', '-n', ns(), '--etcd-endpoints', controlPlane().bosunEtcdUrl]);
+    const table = kubectlBosun('alice', [
+      'logs',
+      'scale-four',
+      '-n',
+      ns(),
+      '--etcd-endpoints',
+      controlPlane().bosunEtcdUrl,
+    ]);
     expect(table.stdout).toMatch(/^TIME\s+ACTION\s+DETAIL/);
-    for (const action of ['Planned', 'ApprovalRequested', 'Approved', 'StepSucceeded', 'Succeeded']) expect(table.stdout).toMatch(new RegExp(`\\s${action}\\s`));
-    const json = kubectlBosun('alice', ['logs', 'scale-four', '-n', ns(), '-o', 'json'], { BOSUN_ETCD_ENDPOINTS: controlPlane().bosunEtcdUrl });
-    const records = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string; detail: { tool?: string } });
+    for (const action of ['Planned', 'ApprovalRequested', 'Approved', 'StepSucceeded', 'Succeeded'])
+      expect(table.stdout).toMatch(new RegExp(`\\s${action}\\s`));
+    const json = kubectlBosun('alice', ['logs', 'scale-four', '-n', ns(), '-o', 'json'], {
+      BOSUN_ETCD_ENDPOINTS: controlPlane().bosunEtcdUrl,
+    });
+    const records = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action: string; detail: { tool?: string } });
     expect(records.some((r) => r.action === 'ToolCall' && r.detail.tool === 'k8s.scale')).toBe(true);
   });
 
@@ -91,20 +208,42 @@ describe('approvals at admission', () => {
       expect(res.code).not.toBe(0);
       expect(res.stderr).toMatch(/mallory is not an approver of this Approval/);
     });
-    it('2. bob cannot write alice\'s name', () => {
+    it("2. bob cannot write alice's name", () => {
       const res = addDecision('bob', pending, 'alice');
       expect(res.code).not.toBe(0);
       expect(res.stderr).toMatch(/a decision must be your own: you are bob/);
     });
     it('3. a decision is final, and the required count cannot be lowered in the same edit', async () => {
       const approved = goal('scale-four').status?.approvalRef as string;
-      const change = kubectl(['patch', 'approval', approved, '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/spec/decisions/0/decision', value: 'deny' }])], { as: 'bob', namespace: ns() });
+      const change = kubectl(
+        [
+          'patch',
+          'approval',
+          approved,
+          '--type=json',
+          '-p',
+          JSON.stringify([{ op: 'replace', path: '/spec/decisions/0/decision', value: 'deny' }]),
+        ],
+        { as: 'bob', namespace: ns() },
+      );
       expect(change.code).not.toBe(0);
       expect(change.stderr).toMatch(/decisions are append-only/);
       ask('needs-two', 8, { riskPolicyRef: 'two' });
       const two = await approvalOf('needs-two');
       // bob approves and lowers the count from 2 to 1 in one edit, to get the plan through alone
-      const lower = kubectl(['patch', 'approval', two, '--type=merge', '-p', JSON.stringify({ spec: { requiredApprovals: 1, decisions: [{ user: 'bob', decision: 'approve', comment: '' }] } })], { as: 'bob', namespace: ns() });
+      const lower = kubectl(
+        [
+          'patch',
+          'approval',
+          two,
+          '--type=merge',
+          '-p',
+          JSON.stringify({
+            spec: { requiredApprovals: 1, decisions: [{ user: 'bob', decision: 'approve', comment: '' }] },
+          }),
+        ],
+        { as: 'bob', namespace: ns() },
+      );
       expect(lower.code).not.toBe(0);
       expect(lower.stderr).toMatch(/requiredApprovals is immutable/);
     });
@@ -137,7 +276,20 @@ describe('approvals at admission', () => {
   it('nobody but Bosun creates an Approval', () => {
     const res = kubectl(['create', '-f', '-'], {
       namespace: ns(),
-      input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Approval', metadata: { name: 'forged' }, spec: { subjectRef: { kind: 'Goal', name: 'held' }, planHash: 'a'.repeat(64), steps: [{ index: 0, tool: 'k8s.scale', summary: 's', risk: 'low' }], risk: 'low', approvers: { users: ['bob'] }, requiredApprovals: 1, expiresAt: '2030-01-01T00:00:00Z' } }),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'Approval',
+        metadata: { name: 'forged' },
+        spec: {
+          subjectRef: { kind: 'Goal', name: 'held' },
+          planHash: 'a'.repeat(64),
+          steps: [{ index: 0, tool: 'k8s.scale', summary: 's', risk: 'low' }],
+          risk: 'low',
+          approvers: { users: ['bob'] },
+          requiredApprovals: 1,
+          expiresAt: '2030-01-01T00:00:00Z',
+        },
+      }),
     });
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/Approvals are created by Bosun/);

@@ -10,34 +10,102 @@ import type { GoalJson } from './goal-controller.test.js';
 
 interface ApprovalJson {
   metadata: { name: string; ownerReferences?: { kind: string; name: string }[] };
-  spec: { planHash: string; requiredApprovals: number; approvers: { users: string[] }; runbook: string; steps: unknown[]; expiresAt: string };
+  spec: {
+    planHash: string;
+    requiredApprovals: number;
+    approvers: { users: string[] };
+    runbook: string;
+    steps: unknown[];
+    expiresAt: string;
+  };
   status?: { state?: string; approvals?: number; decidedBy?: string[] };
 }
 
 describe('approvals', () => {
   const ns = useNamespace('approvals');
   let op: RunningOperator;
-  const goal = (name: string) => JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'json'], { namespace: ns() })) as GoalJson & { status?: { approvalRef?: string } };
-  const approval = (name: string) => JSON.parse(kubectlOk(['get', 'approval', name, '-o', 'json'], { namespace: ns() })) as ApprovalJson;
-  const phase = (name: string, want: string) => until(`${name} ${want}`, async () => goal(name).status?.phase === want, 60_000, () => op.log(30));
+  const goal = (name: string) =>
+    JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'json'], { namespace: ns() })) as GoalJson & {
+      status?: { approvalRef?: string };
+    };
+  const approval = (name: string) =>
+    JSON.parse(kubectlOk(['get', 'approval', name, '-o', 'json'], { namespace: ns() })) as ApprovalJson;
+  const phase = (name: string, want: string) =>
+    until(
+      `${name} ${want}`,
+      async () => goal(name).status?.phase === want,
+      60_000,
+      () => op.log(30),
+    );
   const approvalOf = async (name: string) => {
-    await until(`an Approval for ${name}`, async () => Boolean(goal(name).status?.approvalRef) && kubectlOk(['get', 'approvals', '-o', 'name'], { namespace: ns() }).includes(goal(name).status?.approvalRef ?? '#'), 60_000, () => op.log(30));
+    await until(
+      `an Approval for ${name}`,
+      async () =>
+        Boolean(goal(name).status?.approvalRef) &&
+        kubectlOk(['get', 'approvals', '-o', 'name'], { namespace: ns() }).includes(
+          goal(name).status?.approvalRef ?? '#',
+        ),
+      60_000,
+      () => op.log(30),
+    );
     return goal(name).status?.approvalRef as string;
   };
   const ask = (name: string, replicas: number, as: 'alice' | 'admin' = 'alice') =>
-    kubectlOk(['apply', '-f', '-'], { as, namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec: { intent: { type: 'scale', target: 'deployment/web', replicas } } }) });
+    kubectlOk(['apply', '-f', '-'], {
+      as,
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'Goal',
+        metadata: { name },
+        spec: { intent: { type: 'scale', target: 'deployment/web', replicas } },
+      }),
+    });
   const decide = (name: string, decision: 'approve' | 'deny', comment: string) => {
     const res = kubectlBosun('bob', [decision, name, '-n', ns(), '-m', comment]);
     expect(res.code, res.stderr).toBe(0);
   };
 
   beforeAll(async () => {
-    kubectlOk(['create', 'rolebinding', 'alice-edits', '--clusterrole=bosun-editor', '--user=alice'], { namespace: ns() });
-    kubectlOk(['create', 'rolebinding', 'bob-approves', '--clusterrole=bosun-approver', '--user=bob'], { namespace: ns() });
+    kubectlOk(['create', 'rolebinding', 'alice-edits', '--clusterrole=bosun-editor', '--user=alice'], {
+      namespace: ns(),
+    });
+    kubectlOk(['create', 'rolebinding', 'bob-approves', '--clusterrole=bosun-approver', '--user=bob'], {
+      namespace: ns(),
+    });
     // everything in this namespace is protected: scaling is high risk and needs bob
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'default' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob'] }, requiredApprovals: 1, approvalTTLSeconds: 600 } }) });
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'quick' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob'] }, approvalTTLSeconds: 5, onExpiry: 'deny' } }) });
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'flexible' }, spec: { protectedNamespaces: [ns()], approvers: { users: ['bob'] } } }) });
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'RiskPolicy',
+        metadata: { name: 'default' },
+        spec: {
+          protectedNamespaces: [ns()],
+          approvers: { users: ['bob'] },
+          requiredApprovals: 1,
+          approvalTTLSeconds: 600,
+        },
+      }),
+    });
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'RiskPolicy',
+        metadata: { name: 'quick' },
+        spec: { protectedNamespaces: [ns()], approvers: { users: ['bob'] }, approvalTTLSeconds: 5, onExpiry: 'deny' },
+      }),
+    });
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'RiskPolicy',
+        metadata: { name: 'flexible' },
+        spec: { protectedNamespaces: [ns()], approvers: { users: ['bob'] } },
+      }),
+    });
     await createDeployment(ns(), 'web', { replicas: 2 });
     op = await startOperator({ cp: controlPlane(), identity: 'approvals', namespace: ns() });
   });
@@ -62,8 +130,12 @@ describe('approvals', () => {
     expect(getDeployment(ns(), 'web').spec.replicas).toBe(4);
     await until('the Approval status', async () => approval(name).status?.state === 'Approved', 30_000);
     expect(approval(name).status).toMatchObject({ approvals: 1, decidedBy: ['bob'] });
-    expect(kubectlOk(['describe', 'goal', 'scale-up'], { namespace: ns() })).toMatch(/Approved\s+.*approved by bob \(1\/1\)/);
-    expect(kubectlOk(['describe', 'approval', name], { namespace: ns() })).toMatch(/Normal\s+Approved\s+.*approved by bob/);
+    expect(kubectlOk(['describe', 'goal', 'scale-up'], { namespace: ns() })).toMatch(
+      /Approved\s+.*approved by bob \(1\/1\)/,
+    );
+    expect(kubectlOk(['describe', 'approval', name], { namespace: ns() })).toMatch(
+      /Normal\s+Approved\s+.*approved by bob/,
+    );
   });
 
   it('a denial ends the Goal Denied, and nothing runs', async () => {
@@ -78,10 +150,20 @@ describe('approvals', () => {
   });
 
   it('an expired Approval ends the Goal per policy, and nothing runs', async () => {
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name: 'too-late' }, spec: { intent: { type: 'scale', target: 'deployment/web', replicas: 6 }, riskPolicyRef: 'quick' } }) });
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'Goal',
+        metadata: { name: 'too-late' },
+        spec: { intent: { type: 'scale', target: 'deployment/web', replicas: 6 }, riskPolicyRef: 'quick' },
+      }),
+    });
     const name = await approvalOf('too-late');
     await phase('too-late', 'Denied');
-    expect(goal('too-late').status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ reason: 'ApprovalExpired' });
+    expect(goal('too-late').status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      reason: 'ApprovalExpired',
+    });
     expect(approval(name).status?.state).toBe('Expired');
     expect(getDeployment(ns(), 'web').spec.replicas).toBe(4);
   });
@@ -90,7 +172,12 @@ describe('approvals', () => {
     ask('change-me', 5);
     const first = await approvalOf('change-me');
     ask('change-me', 7); // a new spec, a new plan
-    await until('a second Approval', async () => (goal('change-me').status?.approvalRef ?? first) !== first, 60_000, () => op.log(30));
+    await until(
+      'a second Approval',
+      async () => (goal('change-me').status?.approvalRef ?? first) !== first,
+      60_000,
+      () => op.log(30),
+    );
     const second = goal('change-me').status?.approvalRef as string;
     await until('the first superseded', async () => approval(first).status?.state === 'Superseded', 30_000);
     decide(first, 'approve', 'for the old plan');
@@ -103,9 +190,19 @@ describe('approvals', () => {
   });
 
   it('changing a RiskPolicy re-evaluates the Goals waiting on it', async () => {
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name: 'policy-moves' }, spec: { intent: { type: 'scale', target: 'deployment/web', replicas: 3 }, riskPolicyRef: 'flexible' } }) });
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'Goal',
+        metadata: { name: 'policy-moves' },
+        spec: { intent: { type: 'scale', target: 'deployment/web', replicas: 3 }, riskPolicyRef: 'flexible' },
+      }),
+    });
     await approvalOf('policy-moves');
-    kubectlOk(['patch', 'riskpolicy', 'flexible', '--type=merge', '-p', '{"spec":{"levels":{"high":"auto"}}}'], { namespace: ns() });
+    kubectlOk(['patch', 'riskpolicy', 'flexible', '--type=merge', '-p', '{"spec":{"levels":{"high":"auto"}}}'], {
+      namespace: ns(),
+    });
     await phase('policy-moves', 'Succeeded');
     expect(goal('policy-moves').status?.decision).toMatch(/flexible sets spec\.levels\.high: auto/);
     expect(getDeployment(ns(), 'web').spec.replicas).toBe(3);

@@ -36,7 +36,9 @@ describe('local control plane', () => {
     expect(rs.items).toHaveLength(1);
     expect(rs.items[0]?.metadata.ownerReferences[0]).toMatchObject({ kind: 'Deployment', name: 'web' });
 
-    const pods = JSON.parse(kubectlOk(['get', 'pods', '-l', 'app=web', '-o', 'json'], { namespace: ns() })) as { items: Pod[] };
+    const pods = JSON.parse(kubectlOk(['get', 'pods', '-l', 'app=web', '-o', 'json'], { namespace: ns() })) as {
+      items: Pod[];
+    };
     expect(pods.items).toHaveLength(3);
     for (const pod of pods.items) {
       expect(pod.metadata.ownerReferences?.[0]?.kind).toBe('ReplicaSet');
@@ -54,14 +56,21 @@ describe('local control plane', () => {
     expect(history).toMatch(/^2\s/m);
   });
 
-  it.each(['admin', 'operator', 'alice', 'bob', 'mallory'] as const)('authenticates %s from its own kubeconfig', (name) => {
-    const who = JSON.parse(kubectlOk(['auth', 'whoami', '-o', 'json'], { as: name })) as { status: { userInfo: { username: string; groups: string[] } } };
-    expect(who.status.userInfo.username).toBe(identities[name].user);
-    for (const g of identities[name].groups) expect(who.status.userInfo.groups).toContain(g);
-  });
+  it.each(['admin', 'operator', 'alice', 'bob', 'mallory'] as const)(
+    'authenticates %s from its own kubeconfig',
+    (name) => {
+      const who = JSON.parse(kubectlOk(['auth', 'whoami', '-o', 'json'], { as: name })) as {
+        status: { userInfo: { username: string; groups: string[] } };
+      };
+      expect(who.status.userInfo.username).toBe(identities[name].user);
+      for (const g of identities[name].groups) expect(who.status.userInfo.groups).toContain(g);
+    },
+  );
 
   it('authorizes with RBAC: an ordinary user cannot create Goals until granted', () => {
-    expect(kubectl(['auth', 'can-i', 'create', 'goals.bosun.dev'], { as: 'mallory', namespace: ns() }).stdout.trim()).toBe('no');
+    expect(
+      kubectl(['auth', 'can-i', 'create', 'goals.bosun.dev'], { as: 'mallory', namespace: ns() }).stdout.trim(),
+    ).toBe('no');
     const res = kubectl(['get', 'goals'], { as: 'mallory', namespace: ns() });
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/User "mallory" cannot list resource "goals"/);
@@ -69,7 +78,9 @@ describe('local control plane', () => {
 
   it('writes an audit log that counts requests by user, verb and resource', () => {
     kubectl(['get', 'configmaps'], { as: 'alice', namespace: ns() });
-    const events = auditEvents((e) => e.user.username === 'alice' && e.objectRef?.resource === 'configmaps' && e.objectRef.namespace === ns());
+    const events = auditEvents(
+      (e) => e.user.username === 'alice' && e.objectRef?.resource === 'configmaps' && e.objectRef.namespace === ns(),
+    );
     expect(events.length).toBeGreaterThanOrEqual(1);
     expect(events[0]).toMatchObject({ verb: 'list', responseStatus: { code: 403 } });
   });

@@ -35,10 +35,15 @@ describe('status write conflicts', () => {
     rest?.close();
   });
 
-  it('retries after a conflict and keeps both writers\' changes', async () => {
+  it("retries after a conflict and keeps both writers' changes", async () => {
     kubectlOk(['apply', '-f', '-'], {
       namespace: ns(),
-      input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name: 'contested' }, spec: { intent: { type: 'scale', target: 'deployment/web', replicas: 2 } } }),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'Goal',
+        metadata: { name: 'contested' },
+        spec: { intent: { type: 'scale', target: 'deployment/web', replicas: 2 } },
+      }),
     });
     const key = `${ns()}/contested`;
     const rv = () => informer.getByKey(key)?.metadata.resourceVersion;
@@ -62,7 +67,17 @@ describe('status write conflicts', () => {
         if (!interfere) return;
         interfere = false;
         // another writer: a person changes the spec and a tool adds a label, between our read and our write
-        kubectlOk(['patch', 'goal', 'contested', '--type=merge', '-p', '{"metadata":{"labels":{"team":"payments"}},"spec":{"intent":{"replicas":5}}}'], { namespace: ns() });
+        kubectlOk(
+          [
+            'patch',
+            'goal',
+            'contested',
+            '--type=merge',
+            '-p',
+            '{"metadata":{"labels":{"team":"payments"}},"spec":{"intent":{"replicas":5}}}',
+          ],
+          { namespace: ns() },
+        );
       },
     });
 
@@ -76,7 +91,11 @@ describe('status write conflicts', () => {
     expect(hasCode(conflict, 'BOSUN_ERR_KUBE_CONFLICT')).toBe(true);
 
     // the controller retries (with backoff) once the cache has the other writer's change
-    await until('the cache catches up', async () => informer.getByKey(key)?.metadata.labels?.team === 'payments', 10_000);
+    await until(
+      'the cache catches up',
+      async () => informer.getByKey(key)?.metadata.labels?.team === 'payments',
+      10_000,
+    );
     await reconcile(key);
 
     const goal = JSON.parse(kubectlOk(['get', 'goal', 'contested', '-o', 'json'], { namespace: ns() })) as {

@@ -37,7 +37,10 @@ describe('control plane lifecycle', () => {
     const before = processesUsing(dir);
     // etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok, each under its supervisor
     for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']) {
-      expect(before.some((l) => l.includes(`/${name} `)), `${name} running`).toBe(true);
+      expect(
+        before.some((l) => l.includes(`/${name} `)),
+        `${name} running`,
+      ).toBe(true);
     }
 
     parent.kill('SIGKILL');

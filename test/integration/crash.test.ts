@@ -15,17 +15,41 @@ describe('crash safety', () => {
   const ns = useNamespace('crash');
 
   beforeAll(async () => {
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'default' }, spec: { levels: { medium: 'auto' }, approvers: { users: ['bob'] } } }) });
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'RiskPolicy',
+        metadata: { name: 'default' },
+        spec: { levels: { medium: 'auto' }, approvers: { users: ['bob'] } },
+      }),
+    });
     await Promise.all([...RESTARTS, ...DEPLOYS].map((n) => createDeployment(ns(), `app-${n}`)));
   });
 
   it('converges after many kills at random points, with no side effect twice', async () => {
     const goals = [
-      ...RESTARTS.map((n) => ({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name: `restart-${n}` }, spec: { intent: { type: 'restart', target: `deployment/app-${n}` } } })),
-      ...DEPLOYS.map((n) => ({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name: `deploy-${n}` }, spec: { intent: { type: 'deploy-image', target: `deployment/app-${n}`, image: 'nginx:1.28' } } })),
+      ...RESTARTS.map((n) => ({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'Goal',
+        metadata: { name: `restart-${n}` },
+        spec: { intent: { type: 'restart', target: `deployment/app-${n}` } },
+      })),
+      ...DEPLOYS.map((n) => ({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'Goal',
+        metadata: { name: `deploy-${n}` },
+        spec: { intent: { type: 'deploy-image', target: `deployment/app-${n}`, image: 'nginx:1.28' } },
+      })),
     ];
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: goals }) });
-    const phases = () => kubectlOk(['get', 'goals', '-o', 'jsonpath={range .items[*]}{.status.phase}{"\\n"}{end}'], { namespace: ns() }).split('\n').filter(Boolean);
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: goals }),
+    });
+    const phases = () =>
+      kubectlOk(['get', 'goals', '-o', 'jsonpath={range .items[*]}{.status.phase}{"\\n"}{end}'], { namespace: ns() })
+        .split('\n')
+        .filter(Boolean);
 
     let kills = 0;
     let runs = 0;
@@ -46,7 +70,10 @@ describe('crash safety', () => {
         kills += 1; // died before it was ready
         continue;
       }
-      const exited = await Promise.race([op.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 8000))]);
+      const exited = await Promise.race([
+        op.exited.then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 8000)),
+      ]);
       if (exited) kills += 1;
       else await op.stop();
     }

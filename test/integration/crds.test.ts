@@ -13,17 +13,22 @@ interface Crd {
 describe('CRDs', () => {
   const ns = useNamespace('crds');
 
-  it.each(kinds.map((k) => [k.kind, crdName(k)]))('%s CRD (%s) is Established with its names accepted', (kind, name) => {
-    const crd = JSON.parse(kubectlOk(['get', 'crd', name, '-o', 'json'])) as Crd;
-    const established = crd.status.conditions?.find((c) => c.type === 'Established');
-    expect(established?.status).toBe('True');
-    expect(crd.status.acceptedNames.kind).toBe(kind);
-    expect(crd.status.acceptedNames.categories).toContain('bosun');
-  });
+  it.each(kinds.map((k) => [k.kind, crdName(k)]))(
+    '%s CRD (%s) is Established with its names accepted',
+    (kind, name) => {
+      const crd = JSON.parse(kubectlOk(['get', 'crd', name, '-o', 'json'])) as Crd;
+      const established = crd.status.conditions?.find((c) => c.type === 'Established');
+      expect(established?.status).toBe('True');
+      expect(crd.status.acceptedNames.kind).toBe(kind);
+      expect(crd.status.acceptedNames.categories).toContain('bosun');
+    },
+  );
 
   it('accepts every sample in config/samples', () => {
     // approval.yaml is outside the kustomization (only Bosun creates Approvals where the webhook runs; it does not here)
-    const out = kubectlOk(['apply', '-k', join(repoRoot, 'config', 'samples')], { namespace: ns() }) + kubectlOk(['apply', '-f', join(repoRoot, 'config', 'samples', 'approval.yaml')], { namespace: ns() });
+    const out =
+      kubectlOk(['apply', '-k', join(repoRoot, 'config', 'samples')], { namespace: ns() }) +
+      kubectlOk(['apply', '-f', join(repoRoot, 'config', 'samples', 'approval.yaml')], { namespace: ns() });
     for (const k of kinds) expect(out).toMatch(new RegExp(`^${k.singular}\\.bosun\\.dev/\\S+ created$`, 'm'));
     // `kubectl get bosun` lists every kind through the category
     const all = kubectlOk(['get', 'bosun', '-o', 'name'], { namespace: ns() });

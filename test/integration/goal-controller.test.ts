@@ -19,19 +19,29 @@ export interface GoalJson {
     decision?: string;
     riskReasons?: string[];
     findings?: string[];
-    plan?: { steps: { tool: string; state?: string; risk: string; message?: string; when?: string; attempt?: number }[] };
+    plan?: {
+      steps: { tool: string; state?: string; risk: string; message?: string; when?: string; attempt?: number }[];
+    };
     conditions?: { type: string; status: string; reason: string; message: string; lastTransitionTime: string }[];
   };
 }
 
-const goalYaml = (name: string, spec: Record<string, unknown>) => JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec });
+const goalYaml = (name: string, spec: Record<string, unknown>) =>
+  JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec });
 
 describe('Goal controller', () => {
   const ns = useNamespace('goal');
   let op: RunningOperator;
   let store: EtcdStateStore;
-  const get = (name: string) => JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'json'], { namespace: ns() })) as GoalJson;
-  const waitFor = (what: string, check: () => boolean) => until(what, async () => check(), 60_000, () => op.log());
+  const get = (name: string) =>
+    JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'json'], { namespace: ns() })) as GoalJson;
+  const waitFor = (what: string, check: () => boolean) =>
+    until(
+      what,
+      async () => check(),
+      60_000,
+      () => op.log(),
+    );
   const condition = (name: string, type: string) => get(name).status?.conditions?.find((c) => c.type === type);
 
   beforeAll(async () => {
@@ -45,40 +55,100 @@ describe('Goal controller', () => {
   });
 
   it('runs a scale Goal to Succeeded: finalizer, plan, conditions, observedGeneration, Events, etcd snapshot', async () => {
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: goalYaml('scale-web', { intent: { type: 'scale', target: 'deployment/web', replicas: 3 } }) });
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: goalYaml('scale-web', { intent: { type: 'scale', target: 'deployment/web', replicas: 3 } }),
+    });
     await waitFor('Succeeded', () => get('scale-web').status?.phase === 'Succeeded');
     const goal = get('scale-web');
     expect(goal.metadata.finalizers).toContain('bosun.dev/cleanup');
-    expect(goal.status).toMatchObject({ observedGeneration: 1, risk: 'low', progress: '2/2', planHash: expect.stringMatching(/^[a-f0-9]{64}$/) });
-    expect(goal.status?.plan?.steps.map((s) => [s.tool, s.state])).toEqual([['k8s.scale', 'Succeeded'], ['k8s.wait-for-condition', 'Succeeded']]);
+    expect(goal.status).toMatchObject({
+      observedGeneration: 1,
+      risk: 'low',
+      progress: '2/2',
+      planHash: expect.stringMatching(/^[a-f0-9]{64}$/),
+    });
+    expect(goal.status?.plan?.steps.map((s) => [s.tool, s.state])).toEqual([
+      ['k8s.scale', 'Succeeded'],
+      ['k8s.wait-for-condition', 'Succeeded'],
+    ]);
     expect(condition('scale-web', 'Ready')).toMatchObject({ status: 'True', reason: 'Succeeded' });
     expect(condition('scale-web', 'Succeeded')).toMatchObject({ status: 'True' });
     expect(getDeployment(ns(), 'web').status.availableReplicas).toBe(3);
 
     const describe = kubectlOk(['describe', 'goal', 'scale-web'], { namespace: ns() });
-    for (const reason of ['Planned', 'StepSucceeded', 'Succeeded']) expect(describe).toMatch(new RegExp(`Normal\\s+${reason}\\s+.*bosun\\.dev/goal-controller`));
-    const snapshot = (await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'scale-web' })) as { uid: string; status: { phase: string } };
+    for (const reason of ['Planned', 'StepSucceeded', 'Succeeded'])
+      expect(describe).toMatch(new RegExp(`Normal\\s+${reason}\\s+.*bosun\\.dev/goal-controller`));
+    const snapshot = (await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'scale-web' })) as {
+      uid: string;
+      status: { phase: string };
+    };
     expect(snapshot).toMatchObject({ uid: goal.metadata.uid, status: { phase: 'Succeeded' } });
   });
 
   it('plans again when the spec changes, and the plan hash follows the plan', async () => {
     const before = get('scale-web');
-    kubectlOk(['patch', 'goal', 'scale-web', '--type=merge', '-p', '{"spec":{"intent":{"replicas":4}}}'], { namespace: ns() });
-    await waitFor('observedGeneration 2 and Succeeded', () => get('scale-web').status?.observedGeneration === 2 && get('scale-web').status?.phase === 'Succeeded');
+    kubectlOk(['patch', 'goal', 'scale-web', '--type=merge', '-p', '{"spec":{"intent":{"replicas":4}}}'], {
+      namespace: ns(),
+    });
+    await waitFor(
+      'observedGeneration 2 and Succeeded',
+      () => get('scale-web').status?.observedGeneration === 2 && get('scale-web').status?.phase === 'Succeeded',
+    );
     expect(get('scale-web').status?.planHash).not.toBe(before.status?.planHash);
     expect(getDeployment(ns(), 'web').spec.replicas).toBe(4);
   });
 
   it.each([
-    { name: 'scale-a-configmap', spec: { intent: { type: 'scale', target: 'configmap/settings', replicas: 2 } }, reason: 'UnsupportedTarget', says: /acts on a deployment, statefulset or replicaset/ },
-    { name: 'bad-image', spec: { intent: { type: 'deploy-image', target: 'deployment/web', image: 'NOT AN IMAGE' } }, reason: 'InvalidImage', says: /is not an image reference/ },
-    { name: 'broken-manifest', spec: { intent: { type: 'apply', manifest: 'apiVersion: v1\nkind: ConfigMap\n' } }, reason: 'InvalidManifest', says: /give it apiVersion, kind and metadata\.name/ },
-    { name: 'elsewhere', spec: { intent: { type: 'restart', target: 'deployment/web' }, targetNamespace: 'kube-system' }, reason: 'CrossNamespaceTarget', says: /create the Goal in namespace kube-system/ },
-    { name: 'no-such-target', spec: { intent: { type: 'restart', target: 'deployment/nope' } }, reason: 'TargetNotFound', says: /deployment\/nope does not exist/ },
+    {
+      name: 'scale-a-configmap',
+      spec: { intent: { type: 'scale', target: 'configmap/settings', replicas: 2 } },
+      reason: 'UnsupportedTarget',
+      says: /acts on a deployment, statefulset or replicaset/,
+    },
+    {
+      name: 'bad-image',
+      spec: { intent: { type: 'deploy-image', target: 'deployment/web', image: 'NOT AN IMAGE' } },
+      reason: 'InvalidImage',
+      says: /is not an image reference/,
+    },
+    {
+      name: 'broken-manifest',
+      spec: { intent: { type: 'apply', manifest: 'apiVersion: v1\nkind: ConfigMap\n' } },
+      reason: 'InvalidManifest',
+      says: /give it apiVersion, kind and metadata\.name/,
+    },
+    {
+      name: 'elsewhere',
+      spec: { intent: { type: 'restart', target: 'deployment/web' }, targetNamespace: 'kube-system' },
+      reason: 'CrossNamespaceTarget',
+      says: /create the Goal in namespace kube-system/,
+    },
+    {
+      name: 'no-such-target',
+      spec: { intent: { type: 'restart', target: 'deployment/nope' } },
+      reason: 'TargetNotFound',
+      says: /deployment\/nope does not exist/,
+    },
     { name: 'free-text', spec: { goal: 'make web faster' }, reason: 'NoPlanner', says: /need the LLM planner/ },
-    { name: 'unknown-tool', spec: { intent: { type: 'restart', target: 'deployment/web' }, tools: ['k8s.rollout-restart', 'k8s.teleport'] }, reason: 'UnknownTool', says: /k8s\.teleport/ },
-    { name: 'tool-not-allowed', spec: { intent: { type: 'restart', target: 'deployment/web' }, tools: ['k8s.get'] }, reason: 'ToolNotAllowed', says: /k8s\.rollout-restart is not in the Goal's spec\.tools/ },
-    { name: 'missing-policy', spec: { intent: { type: 'restart', target: 'deployment/web' }, riskPolicyRef: 'strict' }, reason: 'RiskPolicyNotFound', says: /RiskPolicy .*\/strict does not exist/ },
+    {
+      name: 'unknown-tool',
+      spec: { intent: { type: 'restart', target: 'deployment/web' }, tools: ['k8s.rollout-restart', 'k8s.teleport'] },
+      reason: 'UnknownTool',
+      says: /k8s\.teleport/,
+    },
+    {
+      name: 'tool-not-allowed',
+      spec: { intent: { type: 'restart', target: 'deployment/web' }, tools: ['k8s.get'] },
+      reason: 'ToolNotAllowed',
+      says: /k8s\.rollout-restart is not in the Goal's spec\.tools/,
+    },
+    {
+      name: 'missing-policy',
+      spec: { intent: { type: 'restart', target: 'deployment/web' }, riskPolicyRef: 'strict' },
+      reason: 'RiskPolicyNotFound',
+      says: /RiskPolicy .*\/strict does not exist/,
+    },
   ])('ends $name Stalled with reason $reason, and keeps running', async ({ name, spec, reason, says }) => {
     kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: goalYaml(name, spec) });
     await waitFor(`${name} Stalled`, () => get(name).status?.phase === 'Stalled');
@@ -86,13 +156,25 @@ describe('Goal controller', () => {
     expect(stalled).toMatchObject({ status: 'True', reason });
     expect(stalled?.message).toMatch(says);
     expect(condition(name, 'Ready')).toMatchObject({ status: 'False', reason });
-    await waitFor('the Warning Event', () => kubectlOk(['describe', 'goal', name], { namespace: ns() }).includes(reason));
+    await waitFor('the Warning Event', () =>
+      kubectlOk(['describe', 'goal', name], { namespace: ns() }).includes(reason),
+    );
     expect(op.proc.exitCode).toBeNull();
     expect((await fetch(`${op.healthUrl}/healthz`)).ok).toBe(true);
   });
 
   it('leaves Stalled when the spec is fixed', async () => {
-    kubectlOk(['patch', 'goal', 'scale-a-configmap', '--type=merge', '-p', '{"spec":{"intent":{"target":"deployment/web","replicas":2}}}'], { namespace: ns() });
+    kubectlOk(
+      [
+        'patch',
+        'goal',
+        'scale-a-configmap',
+        '--type=merge',
+        '-p',
+        '{"spec":{"intent":{"target":"deployment/web","replicas":2}}}',
+      ],
+      { namespace: ns() },
+    );
     await waitFor('Succeeded', () => get('scale-a-configmap').status?.phase === 'Succeeded');
     expect(get('scale-a-configmap').status?.conditions?.some((c) => c.type === 'Stalled')).toBe(false);
   });
@@ -103,7 +185,8 @@ describe('Goal controller', () => {
     expect(kubectl(['get', 'goal', 'bad-image'], { namespace: ns() }).code).not.toBe(0);
     expect(await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'bad-image' })).toBeUndefined();
     const actions: { action: string; uid?: string }[] = [];
-    for await (const line of store.exportActions({ kind: 'Goal', namespace: ns(), name: 'bad-image' })) actions.push(JSON.parse(line));
+    for await (const line of store.exportActions({ kind: 'Goal', namespace: ns(), name: 'bad-image' }))
+      actions.push(JSON.parse(line));
     expect(actions.map((a) => a.action)).toEqual(['InvalidImage', 'Deleted']);
     expect(actions.every((a) => a.uid === uid)).toBe(true);
   });

@@ -11,20 +11,43 @@ import { startOperator, type RunningOperator } from '../support/operator.js';
 import { createDeployment, getDeployment, replicaSets } from '../support/workloads.js';
 import type { GoalJson } from './goal-controller.test.js';
 
-const goalYaml = (name: string, spec: Record<string, unknown>) => JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec });
+const goalYaml = (name: string, spec: Record<string, unknown>) =>
+  JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec });
 
 describe('Goals end to end', () => {
   const ns = useNamespace('e2e');
   let op: RunningOperator;
-  const get = (name: string) => JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'json'], { namespace: ns() })) as GoalJson;
-  const apply = (name: string, spec: Record<string, unknown>) => kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: goalYaml(name, spec) });
-  const settled = (name: string, phase: string) => until(`${name} ${phase}`, async () => get(name).status?.phase === phase, 120_000, () => `${JSON.stringify(get(name).status, null, 1)}\n${op.log(30)}`);
+  const get = (name: string) =>
+    JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'json'], { namespace: ns() })) as GoalJson;
+  const apply = (name: string, spec: Record<string, unknown>) =>
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: goalYaml(name, spec) });
+  const settled = (name: string, phase: string) =>
+    until(
+      `${name} ${phase}`,
+      async () => get(name).status?.phase === phase,
+      120_000,
+      () => `${JSON.stringify(get(name).status, null, 1)}\n${op.log(30)}`,
+    );
   const ready = (name: string) => get(name).status?.conditions?.find((c) => c.type === 'Ready');
 
   beforeAll(async () => {
     // this namespace runs medium-risk plans (deploys, rollbacks) without approval; high risk still waits
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'default' }, spec: { levels: { medium: 'auto' }, approvers: { users: ['bob'] } } }) });
-    await Promise.all([createDeployment(ns(), 'api'), createDeployment(ns(), 'shop'), createDeployment(ns(), 'cart'), createDeployment(ns(), 'pay'), createDeployment(ns(), 'plan', { replicas: 2 })]);
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'RiskPolicy',
+        metadata: { name: 'default' },
+        spec: { levels: { medium: 'auto' }, approvers: { users: ['bob'] } },
+      }),
+    });
+    await Promise.all([
+      createDeployment(ns(), 'api'),
+      createDeployment(ns(), 'shop'),
+      createDeployment(ns(), 'cart'),
+      createDeployment(ns(), 'pay'),
+      createDeployment(ns(), 'plan', { replicas: 2 }),
+    ]);
     op = await startOperator({ cp: controlPlane(), identity: 'e2e', namespace: ns() });
   });
   afterAll(async () => {
@@ -52,7 +75,7 @@ describe('Goals end to end', () => {
     expect(steps.map((s) => s.state)).toEqual(['Succeeded', 'Succeeded', 'Skipped', 'Skipped']); // no rollback needed
   });
 
-  it('rollback: returns to the previous revision\'s pod template', async () => {
+  it("rollback: returns to the previous revision's pod template", async () => {
     kubectlOk(['set', 'image', 'deployment/cart', 'app=nginx:1.28'], { namespace: ns() });
     kubectlOk(['rollout', 'status', 'deployment/cart', '--timeout=60s'], { namespace: ns() });
     apply('rollback-cart', { intent: { type: 'rollback', target: 'deployment/cart' } });
@@ -64,7 +87,9 @@ describe('Goals end to end', () => {
 
   it('a deploy whose new pods never become ready is rolled back and ends Failed', async () => {
     kubectlOk(['patch', 'deployment', 'pay', '-p', '{"spec":{"progressDeadlineSeconds":10}}'], { namespace: ns() });
-    apply('deploy-broken', { intent: { type: 'deploy-image', target: 'deployment/pay', image: 'registry.bosun.test/never-ready:1' } });
+    apply('deploy-broken', {
+      intent: { type: 'deploy-image', target: 'deployment/pay', image: 'registry.bosun.test/never-ready:1' },
+    });
     await settled('deploy-broken', 'Failed');
     const status = get('deploy-broken').status;
     expect(status?.plan?.steps.map((s) => [s.tool, s.state])).toEqual([
@@ -89,14 +114,29 @@ describe('Goals end to end', () => {
     apply('plan-scale', { intent: { type: 'scale', target: 'deployment/plan', replicas: 7 }, mode: 'plan-only' });
     await settled('plan-scale', 'Planned');
     const status = get('plan-scale').status;
-    expect(status?.plan?.steps[0]).toMatchObject({ tool: 'k8s.scale', state: 'Succeeded', message: expect.stringMatching(/scaled deployment\/plan to 7 replicas \(server-side dry-run\)/) });
+    expect(status?.plan?.steps[0]).toMatchObject({
+      tool: 'k8s.scale',
+      state: 'Succeeded',
+      message: expect.stringMatching(/scaled deployment\/plan to 7 replicas \(server-side dry-run\)/),
+    });
     expect(ready('plan-scale')).toMatchObject({ status: 'True', reason: 'Planned' });
     const after = getDeployment(ns(), 'plan');
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     expect(after.spec.replicas).toBe(2);
     // every write the operator sent to workloads was a server-side dry-run
-    const writes = readFileSync(controlPlane().auditLog, 'utf8').split('\n').slice(mark).filter(Boolean).map((l) => JSON.parse(l) as AuditEvent & { requestURI: string })
-      .filter((e) => e.stage === 'ResponseComplete' && e.user.username === identities.operator.user && e.objectRef?.namespace === ns() && e.objectRef.apiGroup === 'apps' && ['create', 'update', 'patch', 'delete'].includes(e.verb));
+    const writes = readFileSync(controlPlane().auditLog, 'utf8')
+      .split('\n')
+      .slice(mark)
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as AuditEvent & { requestURI: string })
+      .filter(
+        (e) =>
+          e.stage === 'ResponseComplete' &&
+          e.user.username === identities.operator.user &&
+          e.objectRef?.namespace === ns() &&
+          e.objectRef.apiGroup === 'apps' &&
+          ['create', 'update', 'patch', 'delete'].includes(e.verb),
+      );
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.filter((e) => !e.requestURI.includes('dryRun=All'))).toEqual([]);
   });
@@ -120,17 +160,33 @@ describe('Goals end to end', () => {
   });
 
   it('denies per RiskPolicy, naming the rule', async () => {
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'strict' }, spec: { protectedNamespaces: [ns()], levels: { high: 'deny' }, approvers: { groups: ['sre'] } } }) });
-    apply('scale-denied', { intent: { type: 'scale', target: 'deployment/api', replicas: 3 }, riskPolicyRef: 'strict' });
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'RiskPolicy',
+        metadata: { name: 'strict' },
+        spec: { protectedNamespaces: [ns()], levels: { high: 'deny' }, approvers: { groups: ['sre'] } },
+      }),
+    });
+    apply('scale-denied', {
+      intent: { type: 'scale', target: 'deployment/api', replicas: 3 },
+      riskPolicyRef: 'strict',
+    });
     await settled('scale-denied', 'Denied');
-    expect(ready('scale-denied')?.message).toMatch(new RegExp(`denied: RiskPolicy ${ns()}/strict sets spec\\.levels\\.high: deny`));
-    expect(get('scale-denied').status?.riskReasons).toContain(`namespace ${ns()} is protected by the RiskPolicy (spec.protectedNamespaces)`);
+    expect(ready('scale-denied')?.message).toMatch(
+      new RegExp(`denied: RiskPolicy ${ns()}/strict sets spec\\.levels\\.high: deny`),
+    );
+    expect(get('scale-denied').status?.riskReasons).toContain(
+      `namespace ${ns()} is protected by the RiskPolicy (spec.protectedNamespaces)`,
+    );
     expect(getDeployment(ns(), 'api').spec.replicas).toBe(2);
   });
 
   it('a forbidden call is a clear step failure, not a crash', async () => {
     // the operator may not create Jobs (config/rbac): the API server says no
-    const manifest = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: one-off\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n';
+    const manifest =
+      'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: one-off\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n';
     apply('forbidden-job', { intent: { type: 'apply', manifest } });
     await settled('forbidden-job', 'Failed');
     expect(ready('forbidden-job')).toMatchObject({ reason: 'StepFailed' });

@@ -13,7 +13,13 @@ import { createLogger } from '../../src/telemetry/logger.js';
 import { controlPlane, kubectlOk, useNamespace } from '../support/cluster.js';
 import { startProxy, type FreezableProxy } from '../support/tcp-proxy.js';
 
-const goal = (name: string) => JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec: { intent: { type: 'restart', target: 'deployment/web' } } });
+const goal = (name: string) =>
+  JSON.stringify({
+    apiVersion: 'bosun.dev/v1alpha1',
+    kind: 'Goal',
+    metadata: { name },
+    spec: { intent: { type: 'restart', target: 'deployment/web' } },
+  });
 
 describe('informer stall detection', () => {
   const ns = useNamespace('stall');
@@ -26,7 +32,13 @@ describe('informer stall detection', () => {
     const server = new URL(controlPlane().server);
     proxy = await startProxy(server.hostname, Number(server.port));
     const kubeconfig = join(mkdtempSync(join(tmpdir(), 'bosun-stall-')), 'kubeconfig');
-    writeFileSync(kubeconfig, readFileSync(controlPlane().kubeconfigs.operator, 'utf8').replace(server.origin, `https://127.0.0.1:${proxy.port}`));
+    writeFileSync(
+      kubeconfig,
+      readFileSync(controlPlane().kubeconfigs.operator, 'utf8').replace(
+        server.origin,
+        `https://127.0.0.1:${proxy.port}`,
+      ),
+    );
     rest = KubeRest.load(kubeconfig);
     informer = new Informer({
       client: new KubeClient(rest, 'test'),
@@ -57,6 +69,10 @@ describe('informer stall detection', () => {
     expect(informer.get(ns(), 'while-silent')).toBeUndefined(); // it really could not see anything
     proxy.thaw();
 
-    await until('the informer sees "while-silent"', async () => informer.get(ns(), 'while-silent') !== undefined, 15_000);
+    await until(
+      'the informer sees "while-silent"',
+      async () => informer.get(ns(), 'while-silent') !== undefined,
+      15_000,
+    );
   });
 });

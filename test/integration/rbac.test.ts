@@ -30,14 +30,26 @@ describe('operator RBAC', () => {
 
   it('cannot decide on Approvals: it may create them and write their status, not their spec', () => {
     // can-i exits non-zero on "no"
-    expect(kubectl(['auth', 'can-i', 'patch', 'approvals.bosun.dev', '-n', 'default'], { as: 'operator' }).stdout.trim()).toBe('no');
-    expect(kubectl(['auth', 'can-i', 'create', 'approvals.bosun.dev', '-n', 'default'], { as: 'operator' }).stdout.trim()).toBe('yes');
-    expect(kubectl(['auth', 'can-i', 'patch', 'approvals.bosun.dev', '--subresource=status', '-n', 'default'], { as: 'operator' }).stdout.trim()).toBe('yes');
+    expect(
+      kubectl(['auth', 'can-i', 'patch', 'approvals.bosun.dev', '-n', 'default'], { as: 'operator' }).stdout.trim(),
+    ).toBe('no');
+    expect(
+      kubectl(['auth', 'can-i', 'create', 'approvals.bosun.dev', '-n', 'default'], { as: 'operator' }).stdout.trim(),
+    ).toBe('yes');
+    expect(
+      kubectl(['auth', 'can-i', 'patch', 'approvals.bosun.dev', '--subresource=status', '-n', 'default'], {
+        as: 'operator',
+      }).stdout.trim(),
+    ).toBe('yes');
   });
 
   it('an approver may decide on Approvals and nothing else', () => {
     // bound by the test through the shipped bosun-approver ClusterRole
-    const role = JSON.parse(kubectlOk(['get', 'clusterrole', 'bosun-approver', '-o', 'json'])) as { rules: { resources: string[]; verbs: string[] }[] };
-    expect(role.rules).toEqual([expect.objectContaining({ resources: ['approvals'], verbs: ['get', 'list', 'watch', 'update', 'patch'] })]);
+    const role = JSON.parse(kubectlOk(['get', 'clusterrole', 'bosun-approver', '-o', 'json'])) as {
+      rules: { resources: string[]; verbs: string[] }[];
+    };
+    expect(role.rules).toEqual([
+      expect.objectContaining({ resources: ['approvals'], verbs: ['get', 'list', 'watch', 'update', 'patch'] }),
+    ]);
   });
 });

@@ -16,7 +16,13 @@ function operatorWritesSince(from: number): AuditEvent[] {
     .slice(from)
     .filter(Boolean)
     .map((l) => JSON.parse(l) as AuditEvent)
-    .filter((e) => e.stage === 'ResponseComplete' && e.user.username === identities.operator.user && WRITES.has(e.verb) && e.objectRef?.resource !== 'leases');
+    .filter(
+      (e) =>
+        e.stage === 'ResponseComplete' &&
+        e.user.username === identities.operator.user &&
+        WRITES.has(e.verb) &&
+        e.objectRef?.resource !== 'leases',
+    );
 }
 const auditLines = () => readFileSync(controlPlane().auditLog, 'utf8').split('\n').length - 1;
 
@@ -25,12 +31,33 @@ describe('no-op resync', () => {
 
   it('makes zero write requests, for periodic resyncs and for a cold restart', async () => {
     const n = 25;
-    const goals = Array.from({ length: n }, (_, i) => ({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name: `g-${i}` }, spec: { intent: { type: 'restart', target: 'deployment/web' } } }));
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: goals }) });
-    let op = await startOperator({ cp: controlPlane(), identity: 'resync', namespace: ns(), args: ['--resync-seconds', '2'] });
+    const goals = Array.from({ length: n }, (_, i) => ({
+      apiVersion: 'bosun.dev/v1alpha1',
+      kind: 'Goal',
+      metadata: { name: `g-${i}` },
+      spec: { intent: { type: 'restart', target: 'deployment/web' } },
+    }));
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: goals }),
+    });
+    let op = await startOperator({
+      cp: controlPlane(),
+      identity: 'resync',
+      namespace: ns(),
+      args: ['--resync-seconds', '2'],
+    });
     // no target exists, so every Goal settles as Stalled (TargetNotFound): a status that must not be rewritten
-    const pending = () => kubectlOk(['get', 'goals', '-o', 'jsonpath={range .items[*]}{.status.phase}{"\\n"}{end}'], { namespace: ns() }).split('\n').filter((p) => p === 'Stalled').length;
-    await until('every Goal reconciled', async () => pending() === n, 60_000, () => op.log());
+    const pending = () =>
+      kubectlOk(['get', 'goals', '-o', 'jsonpath={range .items[*]}{.status.phase}{"\\n"}{end}'], { namespace: ns() })
+        .split('\n')
+        .filter((p) => p === 'Stalled').length;
+    await until(
+      'every Goal reconciled',
+      async () => pending() === n,
+      60_000,
+      () => op.log(),
+    );
     await new Promise((r) => setTimeout(r, 1000)); // let the last Events land
 
     // periodic resyncs: every object re-delivered, reconciled, and nothing written
@@ -45,7 +72,12 @@ describe('no-op resync', () => {
     await op.stop();
     const mark2 = auditLines();
     op = await startOperator({ cp: controlPlane(), identity: 'resync-2', namespace: ns() });
-    await until('the new process reconciled every Goal', async () => (await op.metric('bosun_reconcile_total', { controller: 'goal', result: 'success' })) >= n, 60_000, () => op.log());
+    await until(
+      'the new process reconciled every Goal',
+      async () => (await op.metric('bosun_reconcile_total', { controller: 'goal', result: 'success' })) >= n,
+      60_000,
+      () => op.log(),
+    );
     expect(operatorWritesSince(mark2)).toEqual([]);
     await op.stop();
   });

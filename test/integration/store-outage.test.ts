@@ -18,15 +18,30 @@ describe("Bosun's etcd outage", () => {
   let etcd: PrivateEtcd;
   let op: RunningOperator;
   let store: EtcdStateStore;
-  const status = (name: string) => JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'jsonpath={.status}'], { namespace: ns() }) || '{}') as Status;
+  const status = (name: string) =>
+    JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'jsonpath={.status}'], { namespace: ns() }) || '{}') as Status;
   const ready = (name: string) => status(name).conditions?.find((c) => c.type === 'Ready');
   const apply = (name: string) =>
-    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec: { intent: { type: 'restart', target: 'deployment/web' } } }) });
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'Goal',
+        metadata: { name },
+        spec: { intent: { type: 'restart', target: 'deployment/web' } },
+      }),
+    });
 
   beforeAll(async () => {
     etcd = await startPrivateEtcd();
     store = new EtcdStateStore({ endpoints: [etcd.url] });
-    op = await startOperator({ cp: controlPlane(), identity: 'outage', namespace: ns(), etcdUrl: etcd.url, args: ['--leader-elect=false'] });
+    op = await startOperator({
+      cp: controlPlane(),
+      identity: 'outage',
+      namespace: ns(),
+      etcdUrl: etcd.url,
+      args: ['--leader-elect=false'],
+    });
   });
   afterAll(async () => {
     await op?.stop();
@@ -37,11 +52,21 @@ describe("Bosun's etcd outage", () => {
   it('surfaces as StateStoreUnavailable, never a crash, and catches up afterwards', async () => {
     apply('before');
     // no target exists: a reconciled Goal is Stalled (TargetNotFound)
-    await until('before reconciled', async () => status('before').phase === 'Stalled', 30_000, () => op.log());
+    await until(
+      'before reconciled',
+      async () => status('before').phase === 'Stalled',
+      30_000,
+      () => op.log(),
+    );
 
     await etcd.component.stop();
     apply('during');
-    await until('the outage on the Goal', async () => ready('during')?.reason === 'StateStoreUnavailable', 60_000, () => op.log());
+    await until(
+      'the outage on the Goal',
+      async () => ready('during')?.reason === 'StateStoreUnavailable',
+      60_000,
+      () => op.log(),
+    );
     expect(ready('during')?.message).toMatch(/etcd is unreachable/);
     expect(kubectlOk(['describe', 'goal', 'during'], { namespace: ns() })).toMatch(/Warning\s+StateStoreUnavailable/);
     expect(op.proc.exitCode).toBeNull();
@@ -49,8 +74,17 @@ describe("Bosun's etcd outage", () => {
 
     etcd.component.start();
     await etcd.waitHealthy();
-    await until('during reconciled once etcd is back', async () => status('during').phase === 'Stalled' && ready('during')?.reason === 'TargetNotFound', 60_000, () => op.log());
-    expect(await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'during' })).toMatchObject({ status: { phase: 'Stalled' } });
-    expect(await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'before' })).toMatchObject({ status: { phase: 'Stalled' } });
+    await until(
+      'during reconciled once etcd is back',
+      async () => status('during').phase === 'Stalled' && ready('during')?.reason === 'TargetNotFound',
+      60_000,
+      () => op.log(),
+    );
+    expect(await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'during' })).toMatchObject({
+      status: { phase: 'Stalled' },
+    });
+    expect(await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'before' })).toMatchObject({
+      status: { phase: 'Stalled' },
+    });
   });
 });

@@ -25,7 +25,11 @@ describe('etcd state store', () => {
 
   beforeAll(async () => {
     etcd = await startPrivateEtcd();
-    store = new EtcdStateStore({ endpoints: [etcd.url], retryBudgetMs: 1500, observer: { op: (_op, result) => void (result === 'retry' && retries++) } });
+    store = new EtcdStateStore({
+      endpoints: [etcd.url],
+      retryBudgetMs: 1500,
+      observer: { op: (_op, result) => void (result === 'retry' && retries++) },
+    });
   });
   afterAll(async () => {
     await store?.close();
@@ -44,7 +48,12 @@ describe('etcd state store', () => {
 
   it('loses and duplicates nothing when etcd is killed and restarted under load', async () => {
     const uid = 'u-load';
-    const keys = Array.from({ length: 150 }, (_, i): JournalKey => ({ uid, planHash: 'b'.repeat(64), step: i, attempt: 1 }));
+    const keys = Array.from({ length: 150 }, (_, i): JournalKey => ({
+      uid,
+      planHash: 'b'.repeat(64),
+      step: i,
+      attempt: 1,
+    }));
     const results = new Map<number, { created: boolean; entry: JournalEntry }[]>();
     const appended = new Set<string>();
     let restarted = false;
@@ -59,7 +68,16 @@ describe('etcd state store', () => {
               results.set(key.step, [...(results.get(key.step) ?? []), r]);
               if (r.created) await untilDone(() => store.completeJournalEntry(key, 'succeeded', { by: writer }));
               const id = `load-${key.step}-${writer}`;
-              await untilDone(() => store.appendAction({ id, kind: 'Goal', namespace: 'ns', name: 'load', action: 'StepSucceeded', detail: { step: key.step } }));
+              await untilDone(() =>
+                store.appendAction({
+                  id,
+                  kind: 'Goal',
+                  namespace: 'ns',
+                  name: 'load',
+                  action: 'StepSucceeded',
+                  detail: { step: key.step },
+                }),
+              );
               appended.add(id);
             }),
           ),
@@ -88,13 +106,16 @@ describe('etcd state store', () => {
       expect(stored?.intent).toEqual(seen[0]?.entry.intent);
     }
     const actions: string[] = [];
-    for await (const line of store.exportActions({ kind: 'Goal', namespace: 'ns', name: 'load' })) actions.push((JSON.parse(line) as { id: string }).id);
+    for await (const line of store.exportActions({ kind: 'Goal', namespace: 'ns', name: 'load' }))
+      actions.push((JSON.parse(line) as { id: string }).id);
     expect(actions.sort()).toEqual([...appended].sort()); // every append once, retries included
   });
 
   it('fails with BOSUN_ERR_STORE_UNAVAILABLE once the retry budget is spent, and works again after', async () => {
     await etcd.component.stop();
-    const err = await store.putSnapshot({ kind: 'Goal', namespace: 'ns', name: 'x' }, { a: 1 }).catch((e: unknown) => e);
+    const err = await store
+      .putSnapshot({ kind: 'Goal', namespace: 'ns', name: 'x' }, { a: 1 })
+      .catch((e: unknown) => e);
     expect(hasCode(err, 'BOSUN_ERR_STORE_UNAVAILABLE')).toBe(true);
     etcd.component.start();
     await etcd.waitHealthy();

@@ -16,7 +16,10 @@ const valid: Record<KindName, Spec> = {
     ],
   },
   PipelineRun: { pipelineRef: { name: 'web' }, revision: '3f9c2ab', trigger: { type: 'manual' } },
-  Remediation: { issue: { source: 'alert', fingerprint: 'f1', summary: 'pod crash-looping' }, targetRef: { kind: 'Deployment', name: 'web' } },
+  Remediation: {
+    issue: { source: 'alert', fingerprint: 'f1', summary: 'pod crash-looping' },
+    targetRef: { kind: 'Deployment', name: 'web' },
+  },
   Approval: {
     subjectRef: { kind: 'Goal', name: 'scale-web' },
     planHash: 'a'.repeat(64),
@@ -27,7 +30,11 @@ const valid: Record<KindName, Spec> = {
     expiresAt: '2030-01-01T00:00:00Z',
   },
   RiskPolicy: { approvers: { users: ['bob'] } },
-  ModelProvider: { provider: 'openai', secretRef: { name: 'openai', key: 'api-key' }, models: { low: 'a', medium: 'b', high: 'c' } },
+  ModelProvider: {
+    provider: 'openai',
+    secretRef: { name: 'openai', key: 'api-key' },
+    models: { low: 'a', medium: 'b', high: 'c' },
+  },
 };
 
 let counter = 0;
@@ -46,43 +53,210 @@ interface CreateCase {
 
 const createCases: CreateCase[] = [
   // Goal
-  { kind: 'Goal', why: 'neither a typed intent nor goal text', spec: { mode: 'auto' }, says: [/spec: Invalid value/, /set exactly one of spec\.intent .* or spec\.goal/] },
-  { kind: 'Goal', why: 'both a typed intent and goal text', spec: merge(valid.Goal, { goal: 'make web fast' }), says: [/set exactly one of spec\.intent/] },
-  { kind: 'Goal', why: 'negative replicas', spec: { intent: { type: 'scale', target: 'deployment/web', replicas: -1 } }, says: [/spec\.intent\.replicas/, /greater than or equal to 0/] },
-  { kind: 'Goal', why: 'a scale intent without replicas', spec: { intent: { type: 'scale', target: 'deployment/web' } }, says: [/spec\.intent\.replicas: Required value: a scale intent needs intent\.replicas/] },
-  { kind: 'Goal', why: 'an unknown intent type', spec: { intent: { type: 'teleport', target: 'deployment/web' } }, says: [/spec\.intent\.type: Unsupported value: "teleport"/] },
-  { kind: 'Goal', why: 'a target that is not kind/name', spec: { intent: { type: 'restart', target: 'web' } }, says: [/spec\.intent\.target/, /should match/] },
-  { kind: 'Goal', why: 'an unknown mode', spec: merge(valid.Goal, { mode: 'yolo' }), says: [/spec\.mode: Unsupported value: "yolo"/] },
+  {
+    kind: 'Goal',
+    why: 'neither a typed intent nor goal text',
+    spec: { mode: 'auto' },
+    says: [/spec: Invalid value/, /set exactly one of spec\.intent .* or spec\.goal/],
+  },
+  {
+    kind: 'Goal',
+    why: 'both a typed intent and goal text',
+    spec: merge(valid.Goal, { goal: 'make web fast' }),
+    says: [/set exactly one of spec\.intent/],
+  },
+  {
+    kind: 'Goal',
+    why: 'negative replicas',
+    spec: { intent: { type: 'scale', target: 'deployment/web', replicas: -1 } },
+    says: [/spec\.intent\.replicas/, /greater than or equal to 0/],
+  },
+  {
+    kind: 'Goal',
+    why: 'a scale intent without replicas',
+    spec: { intent: { type: 'scale', target: 'deployment/web' } },
+    says: [/spec\.intent\.replicas: Required value: a scale intent needs intent\.replicas/],
+  },
+  {
+    kind: 'Goal',
+    why: 'an unknown intent type',
+    spec: { intent: { type: 'teleport', target: 'deployment/web' } },
+    says: [/spec\.intent\.type: Unsupported value: "teleport"/],
+  },
+  {
+    kind: 'Goal',
+    why: 'a target that is not kind/name',
+    spec: { intent: { type: 'restart', target: 'web' } },
+    says: [/spec\.intent\.target/, /should match/],
+  },
+  {
+    kind: 'Goal',
+    why: 'an unknown mode',
+    spec: merge(valid.Goal, { mode: 'yolo' }),
+    says: [/spec\.mode: Unsupported value: "yolo"/],
+  },
   // Pipeline
-  { kind: 'Pipeline', why: 'duplicate stage names', spec: merge(valid.Pipeline, { stages: [{ name: 'lint', agent: 'lint' }, { name: 'lint', agent: 'test' }] }), says: [/spec\.stages: Invalid value/, /stage names must be unique/] },
-  { kind: 'Pipeline', why: 'dependsOn names a missing stage', spec: merge(valid.Pipeline, { stages: [{ name: 'build', agent: 'build', dependsOn: ['compile'] }] }), says: [/spec\.stages/, /every dependsOn must name another stage/] },
-  { kind: 'Pipeline', why: 'no stages', spec: merge(valid.Pipeline, { stages: [] }), says: [/spec\.stages/, /should have at least 1 items/] },
-  { kind: 'Pipeline', why: 'a deploy stage without spec.deploy', spec: merge(valid.Pipeline, { stages: [{ name: 'deploy', agent: 'deploy' }] }), says: [/spec\.deploy: Required value: a deploy stage needs spec\.deploy/] },
-  { kind: 'Pipeline', why: 'an unknown stage agent', spec: merge(valid.Pipeline, { stages: [{ name: 'fuzz', agent: 'fuzz' }] }), says: [/spec\.stages\[0\]\.agent: Unsupported value: "fuzz"/] },
+  {
+    kind: 'Pipeline',
+    why: 'duplicate stage names',
+    spec: merge(valid.Pipeline, {
+      stages: [
+        { name: 'lint', agent: 'lint' },
+        { name: 'lint', agent: 'test' },
+      ],
+    }),
+    says: [/spec\.stages: Invalid value/, /stage names must be unique/],
+  },
+  {
+    kind: 'Pipeline',
+    why: 'dependsOn names a missing stage',
+    spec: merge(valid.Pipeline, { stages: [{ name: 'build', agent: 'build', dependsOn: ['compile'] }] }),
+    says: [/spec\.stages/, /every dependsOn must name another stage/],
+  },
+  {
+    kind: 'Pipeline',
+    why: 'no stages',
+    spec: merge(valid.Pipeline, { stages: [] }),
+    says: [/spec\.stages/, /should have at least 1 items/],
+  },
+  {
+    kind: 'Pipeline',
+    why: 'a deploy stage without spec.deploy',
+    spec: merge(valid.Pipeline, { stages: [{ name: 'deploy', agent: 'deploy' }] }),
+    says: [/spec\.deploy: Required value: a deploy stage needs spec\.deploy/],
+  },
+  {
+    kind: 'Pipeline',
+    why: 'an unknown stage agent',
+    spec: merge(valid.Pipeline, { stages: [{ name: 'fuzz', agent: 'fuzz' }] }),
+    says: [/spec\.stages\[0\]\.agent: Unsupported value: "fuzz"/],
+  },
   // PipelineRun
-  { kind: 'PipelineRun', why: 'a revision that is not a commit SHA', spec: merge(valid.PipelineRun, { revision: 'main' }), says: [/spec\.revision/, /should match/] },
-  { kind: 'PipelineRun', why: 'an unknown trigger', spec: merge(valid.PipelineRun, { trigger: { type: 'cron' } }), says: [/spec\.trigger\.type: Unsupported value: "cron"/] },
-  { kind: 'PipelineRun', why: 'no pipeline reference', spec: { revision: '3f9c2ab', trigger: { type: 'manual' } }, says: [/spec\.pipelineRef: Required value/] },
+  {
+    kind: 'PipelineRun',
+    why: 'a revision that is not a commit SHA',
+    spec: merge(valid.PipelineRun, { revision: 'main' }),
+    says: [/spec\.revision/, /should match/],
+  },
+  {
+    kind: 'PipelineRun',
+    why: 'an unknown trigger',
+    spec: merge(valid.PipelineRun, { trigger: { type: 'cron' } }),
+    says: [/spec\.trigger\.type: Unsupported value: "cron"/],
+  },
+  {
+    kind: 'PipelineRun',
+    why: 'no pipeline reference',
+    spec: { revision: '3f9c2ab', trigger: { type: 'manual' } },
+    says: [/spec\.pipelineRef: Required value/],
+  },
   // Remediation
-  { kind: 'Remediation', why: 'no target', spec: { issue: valid.Remediation.issue }, says: [/spec\.targetRef: Required value/] },
-  { kind: 'Remediation', why: 'an unknown issue source', spec: merge(valid.Remediation, { issue: { source: 'rumour', fingerprint: 'f', summary: 's' } }), says: [/spec\.issue\.source: Unsupported value: "rumour"/] },
-  { kind: 'Remediation', why: 'an unknown severity', spec: merge(valid.Remediation, { issue: { source: 'alert', fingerprint: 'f', summary: 's', severity: 'apocalyptic' } }), says: [/spec\.issue\.severity: Unsupported value/] },
+  {
+    kind: 'Remediation',
+    why: 'no target',
+    spec: { issue: valid.Remediation.issue },
+    says: [/spec\.targetRef: Required value/],
+  },
+  {
+    kind: 'Remediation',
+    why: 'an unknown issue source',
+    spec: merge(valid.Remediation, { issue: { source: 'rumour', fingerprint: 'f', summary: 's' } }),
+    says: [/spec\.issue\.source: Unsupported value: "rumour"/],
+  },
+  {
+    kind: 'Remediation',
+    why: 'an unknown severity',
+    spec: merge(valid.Remediation, {
+      issue: { source: 'alert', fingerprint: 'f', summary: 's', severity: 'apocalyptic' },
+    }),
+    says: [/spec\.issue\.severity: Unsupported value/],
+  },
   // Approval
-  { kind: 'Approval', why: 'an unknown risk level', spec: merge(valid.Approval, { risk: 'severe' }), says: [/spec\.risk: Unsupported value: "severe"/] },
-  { kind: 'Approval', why: 'zero required approvals', spec: merge(valid.Approval, { requiredApprovals: 0 }), says: [/spec\.requiredApprovals/, /greater than or equal to 1/] },
-  { kind: 'Approval', why: 'no approvers', spec: merge(valid.Approval, { approvers: { users: [], groups: [] } }), says: [/spec\.approvers/, /list at least one approver user or group/] },
-  { kind: 'Approval', why: 'a plan hash that is not sha256', spec: merge(valid.Approval, { planHash: 'abc' }), says: [/spec\.planHash/, /should match/] },
-  { kind: 'Approval', why: 'two decisions by one user', spec: merge(valid.Approval, { decisions: [{ user: 'bob', decision: 'approve' }, { user: 'bob', decision: 'approve' }] }), says: [/spec\.decisions: Invalid value/, /each approver decides once/] },
+  {
+    kind: 'Approval',
+    why: 'an unknown risk level',
+    spec: merge(valid.Approval, { risk: 'severe' }),
+    says: [/spec\.risk: Unsupported value: "severe"/],
+  },
+  {
+    kind: 'Approval',
+    why: 'zero required approvals',
+    spec: merge(valid.Approval, { requiredApprovals: 0 }),
+    says: [/spec\.requiredApprovals/, /greater than or equal to 1/],
+  },
+  {
+    kind: 'Approval',
+    why: 'no approvers',
+    spec: merge(valid.Approval, { approvers: { users: [], groups: [] } }),
+    says: [/spec\.approvers/, /list at least one approver user or group/],
+  },
+  {
+    kind: 'Approval',
+    why: 'a plan hash that is not sha256',
+    spec: merge(valid.Approval, { planHash: 'abc' }),
+    says: [/spec\.planHash/, /should match/],
+  },
+  {
+    kind: 'Approval',
+    why: 'two decisions by one user',
+    spec: merge(valid.Approval, {
+      decisions: [
+        { user: 'bob', decision: 'approve' },
+        { user: 'bob', decision: 'approve' },
+      ],
+    }),
+    says: [/spec\.decisions: Invalid value/, /each approver decides once/],
+  },
   // RiskPolicy
-  { kind: 'RiskPolicy', why: 'an unknown action', spec: { levels: { high: 'maybe' }, approvers: { users: ['bob'] } }, says: [/spec\.levels\.high: Unsupported value: "maybe"/] },
-  { kind: 'RiskPolicy', why: 'a tool both allowed and denied', spec: merge(valid.RiskPolicy, { tools: { allow: ['k8s.scale'], deny: ['k8s.scale'] } }), says: [/spec\.tools/, /a tool cannot be both allowed and denied/] },
-  { kind: 'RiskPolicy', why: 'approval required but no approvers', spec: { levels: { high: 'approve' } }, says: [/spec\.approvers: Required value/, /needs spec\.approvers/] },
-  { kind: 'RiskPolicy', why: 'a protected namespace that is not a DNS label', spec: merge(valid.RiskPolicy, { protectedNamespaces: ['Prod_1'] }), says: [/spec\.protectedNamespaces\[0\]/, /should match/] },
+  {
+    kind: 'RiskPolicy',
+    why: 'an unknown action',
+    spec: { levels: { high: 'maybe' }, approvers: { users: ['bob'] } },
+    says: [/spec\.levels\.high: Unsupported value: "maybe"/],
+  },
+  {
+    kind: 'RiskPolicy',
+    why: 'a tool both allowed and denied',
+    spec: merge(valid.RiskPolicy, { tools: { allow: ['k8s.scale'], deny: ['k8s.scale'] } }),
+    says: [/spec\.tools/, /a tool cannot be both allowed and denied/],
+  },
+  {
+    kind: 'RiskPolicy',
+    why: 'approval required but no approvers',
+    spec: { levels: { high: 'approve' } },
+    says: [/spec\.approvers: Required value/, /needs spec\.approvers/],
+  },
+  {
+    kind: 'RiskPolicy',
+    why: 'a protected namespace that is not a DNS label',
+    spec: merge(valid.RiskPolicy, { protectedNamespaces: ['Prod_1'] }),
+    says: [/spec\.protectedNamespaces\[0\]/, /should match/],
+  },
   // ModelProvider
-  { kind: 'ModelProvider', why: 'openai without an API key secret', spec: { provider: 'openai', models: valid.ModelProvider.models }, says: [/spec\.secretRef: Required value/, /need spec\.secretRef/] },
-  { kind: 'ModelProvider', why: 'an unknown provider', spec: merge(valid.ModelProvider, { provider: 'oracle' }), says: [/spec\.provider: Unsupported value: "oracle"/] },
-  { kind: 'ModelProvider', why: 'a model tier missing', spec: merge(valid.ModelProvider, { models: { low: 'a', medium: 'b' } }), says: [/spec\.models\.high: Required value/] },
-  { kind: 'ModelProvider', why: 'a zero timeout', spec: merge(valid.ModelProvider, { timeoutSeconds: 0 }), says: [/spec\.timeoutSeconds/, /greater than or equal to 1/] },
+  {
+    kind: 'ModelProvider',
+    why: 'openai without an API key secret',
+    spec: { provider: 'openai', models: valid.ModelProvider.models },
+    says: [/spec\.secretRef: Required value/, /need spec\.secretRef/],
+  },
+  {
+    kind: 'ModelProvider',
+    why: 'an unknown provider',
+    spec: merge(valid.ModelProvider, { provider: 'oracle' }),
+    says: [/spec\.provider: Unsupported value: "oracle"/],
+  },
+  {
+    kind: 'ModelProvider',
+    why: 'a model tier missing',
+    spec: merge(valid.ModelProvider, { models: { low: 'a', medium: 'b' } }),
+    says: [/spec\.models\.high: Required value/],
+  },
+  {
+    kind: 'ModelProvider',
+    why: 'a zero timeout',
+    spec: merge(valid.ModelProvider, { timeoutSeconds: 0 }),
+    says: [/spec\.timeoutSeconds/, /greater than or equal to 1/],
+  },
 ];
 
 interface UpdateCase {
@@ -95,10 +269,30 @@ interface UpdateCase {
 }
 
 const updateCases: UpdateCase[] = [
-  { kind: 'Approval', why: 'changing the plan hash', patch: { planHash: 'b'.repeat(64) }, says: [/spec\.planHash: Invalid value/, /planHash is immutable/] },
-  { kind: 'Approval', why: 'lowering the required count', patch: { requiredApprovals: 1 }, says: [/spec\.requiredApprovals/, /requiredApprovals is immutable/] },
-  { kind: 'Approval', why: 'adding an approver', patch: { approvers: { users: ['bob', 'mallory'], groups: ['sre'] } }, says: [/spec\.approvers/, /approvers are immutable/] },
-  { kind: 'Approval', why: 'extending the expiry', patch: { expiresAt: '2031-01-01T00:00:00Z' }, says: [/spec\.expiresAt/, /expiresAt is immutable/] },
+  {
+    kind: 'Approval',
+    why: 'changing the plan hash',
+    patch: { planHash: 'b'.repeat(64) },
+    says: [/spec\.planHash: Invalid value/, /planHash is immutable/],
+  },
+  {
+    kind: 'Approval',
+    why: 'lowering the required count',
+    patch: { requiredApprovals: 1 },
+    says: [/spec\.requiredApprovals/, /requiredApprovals is immutable/],
+  },
+  {
+    kind: 'Approval',
+    why: 'adding an approver',
+    patch: { approvers: { users: ['bob', 'mallory'], groups: ['sre'] } },
+    says: [/spec\.approvers/, /approvers are immutable/],
+  },
+  {
+    kind: 'Approval',
+    why: 'extending the expiry',
+    patch: { expiresAt: '2031-01-01T00:00:00Z' },
+    says: [/spec\.expiresAt/, /expiresAt is immutable/],
+  },
   {
     kind: 'Approval',
     why: 'changing a decision already made',
@@ -113,7 +307,12 @@ const updateCases: UpdateCase[] = [
     patch: { decisions: [] },
     says: [/spec\.decisions/, /decisions are append-only/],
   },
-  { kind: 'PipelineRun', why: 'changing the revision of a run', patch: { revision: '0000000' }, says: [/spec: Invalid value/, /spec is immutable/] },
+  {
+    kind: 'PipelineRun',
+    why: 'changing the revision of a run',
+    patch: { revision: '0000000' },
+    says: [/spec: Invalid value/, /spec is immutable/],
+  },
 ];
 
 describe('admission rejects invalid objects with a message naming the field', () => {
@@ -134,8 +333,11 @@ describe('admission rejects invalid objects with a message naming the field', ()
     const name = (JSON.parse(body) as { metadata: { name: string } }).metadata.name;
     const resource = `${c.kind.toLowerCase()}/${name}`;
     kubectlOk(['create', '-f', '-'], { namespace: ns(), input: body });
-    if (c.before) kubectlOk(['patch', resource, '--type=merge', '-p', JSON.stringify({ spec: c.before })], { namespace: ns() });
-    const res = kubectl(['patch', resource, '--type=merge', '-p', JSON.stringify({ spec: c.patch })], { namespace: ns() });
+    if (c.before)
+      kubectlOk(['patch', resource, '--type=merge', '-p', JSON.stringify({ spec: c.before })], { namespace: ns() });
+    const res = kubectl(['patch', resource, '--type=merge', '-p', JSON.stringify({ spec: c.patch })], {
+      namespace: ns(),
+    });
     expect(res.code, res.stdout).not.toBe(0);
     for (const pattern of c.says) expect(res.stderr).toMatch(pattern);
   });

@@ -28,10 +28,25 @@ describe('dependency rule', () => {
   });
 
   it.each([
-    { why: 'a lower layer importing a higher one (api -> kube)', from: 'src/api/a.ts', to: 'src/kube/b.ts', rule: 'layer-api' },
+    {
+      why: 'a lower layer importing a higher one (api -> kube)',
+      from: 'src/api/a.ts',
+      to: 'src/kube/b.ts',
+      rule: 'layer-api',
+    },
     { why: 'llm talking to the cluster (llm -> kube)', from: 'src/llm/a.ts', to: 'src/kube/b.ts', rule: 'layer-llm' },
-    { why: 'anything importing a controller (executor -> controllers)', from: 'src/executor/a.ts', to: 'src/controllers/goal/b.ts', rule: 'layer-executor' },
-    { why: 'anything importing the CLI (controllers -> cli)', from: 'src/controllers/a.ts', to: 'src/cli/b.ts', rule: 'nothing-imports-entry-points' },
+    {
+      why: 'anything importing a controller (executor -> controllers)',
+      from: 'src/executor/a.ts',
+      to: 'src/controllers/goal/b.ts',
+      rule: 'layer-executor',
+    },
+    {
+      why: 'anything importing the CLI (controllers -> cli)',
+      from: 'src/controllers/a.ts',
+      to: 'src/cli/b.ts',
+      rule: 'nothing-imports-entry-points',
+    },
   ])('fails on $why', ({ from, to, rule }) => {
     rmSync(join(fixture, 'src'), { recursive: true, force: true });
     write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } }));

@@ -15,7 +15,10 @@ export interface KubectlResult {
 }
 
 /** Runs kubectl as `as` (default admin; or with `kubeconfig`, against another control plane); never throws, so tests can assert on rejections. */
-export function kubectl(args: string[], opts: { as?: IdentityName; input?: string; namespace?: string; kubeconfig?: string } = {}): KubectlResult {
+export function kubectl(
+  args: string[],
+  opts: { as?: IdentityName; input?: string; namespace?: string; kubeconfig?: string } = {},
+): KubectlResult {
   const kubeconfig = opts.kubeconfig ?? controlPlane().kubeconfigs[opts.as ?? 'admin'];
   const ns = opts.namespace ? ['-n', opts.namespace] : [];
   const res = spawnSync('kubectl', ['--kubeconfig', kubeconfig, ...ns, ...args], {

@@ -33,7 +33,10 @@ function body(provider: Provider, reply: { plan: unknown } | { text: string }, m
         type: 'message',
         role: 'assistant',
         model,
-        content: plan !== undefined ? [{ type: 'tool_use', id: 'toolu_fake', name: 'submit_plan', input: plan }] : [{ type: 'text', text }],
+        content:
+          plan !== undefined
+            ? [{ type: 'tool_use', id: 'toolu_fake', name: 'submit_plan', input: plan }]
+            : [{ type: 'text', text }],
         stop_reason: plan !== undefined ? 'tool_use' : 'end_turn',
         stop_sequence: null,
         usage: { input_tokens: usage.input, output_tokens: usage.output },
@@ -48,18 +51,36 @@ function body(provider: Provider, reply: { plan: unknown } | { text: string }, m
           {
             index: 0,
             finish_reason: plan !== undefined ? 'tool_calls' : 'stop',
-            message: plan !== undefined
-              ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_fake', type: 'function', function: { name: 'submit_plan', arguments: JSON.stringify(plan) } }] }
-              : { role: 'assistant', content: text },
+            message:
+              plan !== undefined
+                ? {
+                    role: 'assistant',
+                    content: null,
+                    tool_calls: [
+                      {
+                        id: 'call_fake',
+                        type: 'function',
+                        function: { name: 'submit_plan', arguments: JSON.stringify(plan) },
+                      },
+                    ],
+                  }
+                : { role: 'assistant', content: text },
           },
         ],
-        usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
+        usage: {
+          prompt_tokens: usage.input,
+          completion_tokens: usage.output,
+          total_tokens: usage.input + usage.output,
+        },
       };
     case 'ollama':
       return {
         model,
         created_at: new Date().toISOString(),
-        message: plan !== undefined ? { role: 'assistant', content: '', tool_calls: [{ function: { name: 'submit_plan', arguments: plan } }] } : { role: 'assistant', content: text },
+        message:
+          plan !== undefined
+            ? { role: 'assistant', content: '', tool_calls: [{ function: { name: 'submit_plan', arguments: plan } }] }
+            : { role: 'assistant', content: text },
         done: true,
         done_reason: 'stop',
         total_duration: 1,
@@ -72,7 +93,11 @@ function body(provider: Provider, reply: { plan: unknown } | { text: string }, m
   }
 }
 
-const PATHS: Record<Provider, string> = { anthropic: '/v1/messages', openai: '/v1/chat/completions', ollama: '/api/chat' };
+const PATHS: Record<Provider, string> = {
+  anthropic: '/v1/messages',
+  openai: '/v1/chat/completions',
+  ollama: '/api/chat',
+};
 
 export async function startFakeProvider(provider: Provider, script: Reply[] = []): Promise<FakeProvider> {
   const requests: unknown[] = [];
@@ -87,13 +112,24 @@ export async function startFakeProvider(provider: Provider, script: Reply[] = []
       const request = JSON.parse(text) as { model?: string };
       requests.push(request);
       const answer = (reply: Reply | undefined): void => {
-        if (!reply) return void res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":{"message":"the fake has no reply left"}}');
+        if (!reply)
+          return void res
+            .writeHead(500, { 'Content-Type': 'application/json' })
+            .end('{"error":{"message":"the fake has no reply left"}}');
         if ('delayMs' in reply) return void setTimeout(() => answer(reply.then), reply.delayMs);
         if ('status' in reply) {
-          res.writeHead(reply.status, { 'Content-Type': 'application/json', 'retry-after-ms': '10', 'retry-after': '0' });
-          return void res.end(JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: `fake ${reply.status}` } }));
+          res.writeHead(reply.status, {
+            'Content-Type': 'application/json',
+            'retry-after-ms': '10',
+            'retry-after': '0',
+          });
+          return void res.end(
+            JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: `fake ${reply.status}` } }),
+          );
         }
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body(provider, reply, request.model ?? 'fake')));
+        res
+          .writeHead(200, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify(body(provider, reply, request.model ?? 'fake')));
       };
       answer(script.shift());
     });

@@ -45,17 +45,30 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const logPath = join(mkdtempSync(join(tmpdir(), 'bosun-operator-')), `${o.identity}.log`);
   const out = openSync(logPath, 'a');
   const args = [
-    '--import', 'tsx', join(repoRoot, 'src/cli/bosun.ts'), 'run',
-    '--kubeconfig', o.cp.kubeconfigs.operator,
-    '--etcd-endpoints', o.etcdUrl ?? o.cp.bosunEtcdUrl,
-    '--health-addr', `127.0.0.1:${port}`,
-    '--identity', o.identity,
-    '--lease-name', o.leaseName ?? `bosun-${o.namespace ?? 'all'}`,
-    '--log-level', 'debug',
+    '--import',
+    'tsx',
+    join(repoRoot, 'src/cli/bosun.ts'),
+    'run',
+    '--kubeconfig',
+    o.cp.kubeconfigs.operator,
+    '--etcd-endpoints',
+    o.etcdUrl ?? o.cp.bosunEtcdUrl,
+    '--health-addr',
+    `127.0.0.1:${port}`,
+    '--identity',
+    o.identity,
+    '--lease-name',
+    o.leaseName ?? `bosun-${o.namespace ?? 'all'}`,
+    '--log-level',
+    'debug',
     ...(o.namespace ? ['--namespace', o.namespace] : []),
     ...(o.args ?? []),
   ];
-  const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', out, out], env: { ...process.env, ...o.env } });
+  const proc = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, ...o.env },
+  });
   closeSync(out);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const healthUrl = `http://127.0.0.1:${port}`;
@@ -87,10 +100,26 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     throw new Error(`operator ${o.identity} exited (${code}) before it was ready:\n${op.log()}`);
   });
   died.catch(() => {});
-  await Promise.race([until(`operator ${o.identity} /readyz`, async () => (await fetch(`${healthUrl}/readyz`)).ok, 60_000, () => op.log()), died]);
+  await Promise.race([
+    until(
+      `operator ${o.identity} /readyz`,
+      async () => (await fetch(`${healthUrl}/readyz`)).ok,
+      60_000,
+      () => op.log(),
+    ),
+    died,
+  ]);
   const electing = !(o.args ?? []).includes('--leader-elect=false');
   if (o.waitForLeader ?? electing) {
-    await Promise.race([until(`operator ${o.identity} to lead`, async () => (await op.metric('bosun_leader')) === 1, 60_000, () => op.log()), died]);
+    await Promise.race([
+      until(
+        `operator ${o.identity} to lead`,
+        async () => (await op.metric('bosun_leader')) === 1,
+        60_000,
+        () => op.log(),
+      ),
+      died,
+    ]);
   }
   return op;
 }

@@ -10,7 +10,12 @@ export function kubectlBosun(as: IdentityName, args: string[], env: Record<strin
   const res = spawnSync('kubectl', ['bosun', ...args], {
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, ...env, KUBECONFIG: controlPlane().kubeconfigs[as], PATH: `${join(repoRoot, 'bin')}:${process.env.PATH ?? ''}` },
+    env: {
+      ...process.env,
+      ...env,
+      KUBECONFIG: controlPlane().kubeconfigs[as],
+      PATH: `${join(repoRoot, 'bin')}:${process.env.PATH ?? ''}`,
+    },
   });
   return { code: res.status ?? -1, stdout: res.stdout ?? '', stderr: res.stderr ?? '' };
 }

@@ -21,9 +21,22 @@ export async function startPrivateEtcd(): Promise<PrivateEtcd> {
   if (!bin) throw new Error('BOSUN_BIN_DIR is not set: run the tests with hack/test.sh');
   const dir = mkdtempSync(join(tmpdir(), 'bosun-etcd-'));
   const [client, peer] = [await freePort(), await freePort()];
-  const component = etcdComponent('private-etcd', join(bin, 'etcd'), join(dir, 'data'), client, peer, join(dir, 'etcd.log'));
+  const component = etcdComponent(
+    'private-etcd',
+    join(bin, 'etcd'),
+    join(dir, 'data'),
+    client,
+    peer,
+    join(dir, 'etcd.log'),
+  );
   const url = `http://127.0.0.1:${client}`;
-  const waitHealthy = () => until('private etcd /health', async () => (await fetch(`${url}/health`)).ok, 30_000, () => component.tail());
+  const waitHealthy = () =>
+    until(
+      'private etcd /health',
+      async () => (await fetch(`${url}/health`)).ok,
+      30_000,
+      () => component.tail(),
+    );
   component.start();
   await waitHealthy();
   return {

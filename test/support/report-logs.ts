@@ -18,7 +18,8 @@ beforeEach(({ onTestFailed }) => {
       }
       console.error(`\n----- ${name}: last ${TAIL} lines of ${path}\n${tail}`);
     }
-    for (const op of running) console.error(`\n----- operator ${op.identity}: last ${TAIL} lines of ${op.logPath}\n${op.log(TAIL)}`);
+    for (const op of running)
+      console.error(`\n----- operator ${op.identity}: last ${TAIL} lines of ${op.logPath}\n${op.log(TAIL)}`);
   });
 });
 

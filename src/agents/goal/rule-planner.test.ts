@@ -7,20 +7,59 @@ import { PlanningError } from '../agent.js';
 import type { GoalActual } from './actual.js';
 import { planGoal } from './rule-planner.js';
 
-const web: GoalActual = { target: { kind: 'deployment', name: 'web', replicas: 2, revision: 3, containers: [{ name: 'web', image: 'nginx:1.27' }], available: 2 } };
+const web: GoalActual = {
+  target: {
+    kind: 'deployment',
+    name: 'web',
+    replicas: 2,
+    revision: 3,
+    containers: [{ name: 'web', image: 'nginx:1.27' }],
+    available: 2,
+  },
+};
 const spec = (intent: unknown) => GoalSpec.parse({ intent });
 const tools = (p: ExecutionPlan) => p.steps.map((s) => `${s.when === 'on-failure' ? '!' : ''}${s.tool}`);
 const registry = new ToolRegistry(kubernetesTools());
 
 describe('rule planner', () => {
   it.each([
-    { why: 'scale', intent: { type: 'scale', target: 'deployment/web', replicas: 5 }, want: ['k8s.scale', 'k8s.wait-for-condition'], risk: 'low' },
-    { why: 'restart', intent: { type: 'restart', target: 'deployment/web' }, want: ['k8s.rollout-restart', 'k8s.wait-for-condition'], risk: 'low' },
-    { why: 'rollback to the previous revision', intent: { type: 'rollback', target: 'deployment/web' }, want: ['k8s.rollout-undo', 'k8s.wait-for-condition'], risk: 'medium' },
-    { why: 'deploy an image with a health check and an automatic rollback', intent: { type: 'deploy-image', target: 'deployment/web', image: 'nginx:1.28' }, want: ['k8s.set-image', 'k8s.wait-for-condition', '!k8s.rollout-undo', '!k8s.wait-for-condition'], risk: 'medium' },
-    { why: 'apply a manifest', intent: { type: 'apply', manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' }, want: ['k8s.apply'], risk: 'medium' },
+    {
+      why: 'scale',
+      intent: { type: 'scale', target: 'deployment/web', replicas: 5 },
+      want: ['k8s.scale', 'k8s.wait-for-condition'],
+      risk: 'low',
+    },
+    {
+      why: 'restart',
+      intent: { type: 'restart', target: 'deployment/web' },
+      want: ['k8s.rollout-restart', 'k8s.wait-for-condition'],
+      risk: 'low',
+    },
+    {
+      why: 'rollback to the previous revision',
+      intent: { type: 'rollback', target: 'deployment/web' },
+      want: ['k8s.rollout-undo', 'k8s.wait-for-condition'],
+      risk: 'medium',
+    },
+    {
+      why: 'deploy an image with a health check and an automatic rollback',
+      intent: { type: 'deploy-image', target: 'deployment/web', image: 'nginx:1.28' },
+      want: ['k8s.set-image', 'k8s.wait-for-condition', '!k8s.rollout-undo', '!k8s.wait-for-condition'],
+      risk: 'medium',
+    },
+    {
+      why: 'apply a manifest',
+      intent: { type: 'apply', manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' },
+      want: ['k8s.apply'],
+      risk: 'medium',
+    },
     { why: 'delete', intent: { type: 'delete', target: 'deployment/web' }, want: ['k8s.delete'], risk: 'high' },
-    { why: 'diagnose (read-only)', intent: { type: 'diagnose', target: 'deployment/web' }, want: ['k8s.describe', 'k8s.events', 'k8s.list'], risk: 'none' },
+    {
+      why: 'diagnose (read-only)',
+      intent: { type: 'diagnose', target: 'deployment/web' },
+      want: ['k8s.describe', 'k8s.events', 'k8s.list'],
+      risk: 'none',
+    },
   ])('$why', ({ intent, want, risk }) => {
     const p = planGoal(spec(intent), web);
     expect(tools(p)).toEqual(want);
@@ -38,8 +77,17 @@ describe('rule planner', () => {
   });
 
   it('reads the logs of failing pods when diagnosing', () => {
-    const p = planGoal(spec({ type: 'diagnose', target: 'deployment/web' }), { ...web, pods: [{ name: 'web-1', phase: 'Running', ready: false, restarts: 4, reason: 'CrashLoopBackOff', container: 'web' }, { name: 'web-2', phase: 'Running', ready: true, restarts: 0 }] });
-    expect(p.steps.at(-1)).toMatchObject({ tool: 'k8s.logs', params: { pod: 'web-1', container: 'web', previous: true } });
+    const p = planGoal(spec({ type: 'diagnose', target: 'deployment/web' }), {
+      ...web,
+      pods: [
+        { name: 'web-1', phase: 'Running', ready: false, restarts: 4, reason: 'CrashLoopBackOff', container: 'web' },
+        { name: 'web-2', phase: 'Running', ready: true, restarts: 0 },
+      ],
+    });
+    expect(p.steps.at(-1)).toMatchObject({
+      tool: 'k8s.logs',
+      params: { pod: 'web-1', container: 'web', previous: true },
+    });
   });
 
   it.each([
@@ -50,9 +98,24 @@ describe('rule planner', () => {
   });
 
   it.each([
-    { why: 'free text without a model', s: GoalSpec.parse({ goal: 'make web faster' }), actual: web, reason: 'NoPlanner' },
-    { why: 'a missing target', s: spec({ type: 'restart', target: 'deployment/gone' }), actual: { target: null }, reason: 'TargetNotFound' },
-    { why: 'no revision to roll back to', s: spec({ type: 'rollback', target: 'deployment/web' }), actual: { target: { ...web.target!, revision: 1 } }, reason: 'NoPreviousRevision' },
+    {
+      why: 'free text without a model',
+      s: GoalSpec.parse({ goal: 'make web faster' }),
+      actual: web,
+      reason: 'NoPlanner',
+    },
+    {
+      why: 'a missing target',
+      s: spec({ type: 'restart', target: 'deployment/gone' }),
+      actual: { target: null },
+      reason: 'TargetNotFound',
+    },
+    {
+      why: 'no revision to roll back to',
+      s: spec({ type: 'rollback', target: 'deployment/web' }),
+      actual: { target: { ...web.target!, revision: 1 } },
+      reason: 'NoPreviousRevision',
+    },
   ])('stalls on $why', ({ s, actual, reason }) => {
     expect(() => planGoal(s, actual as GoalActual)).toThrow(PlanningError);
     try {

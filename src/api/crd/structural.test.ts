@@ -40,20 +40,39 @@ describe('toStructural', () => {
     },
     {
       why: 'recurses into array items and nested properties',
-      input: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer', maximum: 9007199254740991 } }, additionalProperties: false } },
+      input: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { n: { type: 'integer', maximum: 9007199254740991 } },
+          additionalProperties: false,
+        },
+      },
       want: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' } } } },
     },
     {
       why: 'passes CEL rules and list-map markers through',
-      input: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-validations': [{ rule: 'true', message: 'm' }] },
-      want: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-validations': [{ rule: 'true', message: 'm' }] },
+      input: {
+        type: 'array',
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-validations': [{ rule: 'true', message: 'm' }],
+      },
+      want: {
+        type: 'array',
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-validations': [{ rule: 'true', message: 'm' }],
+      },
     },
   ])('$why', ({ input, want }) => {
     expect(toStructural(input)).toEqual(want);
   });
 
   it.each([
-    { why: 'a union of shapes', input: { type: 'object', properties: { a: { oneOf: [{ type: 'string' }, { type: 'integer' }] } } }, at: '$.a' },
+    {
+      why: 'a union of shapes',
+      input: { type: 'object', properties: { a: { oneOf: [{ type: 'string' }, { type: 'integer' }] } } },
+      at: '$.a',
+    },
     { why: 'anyOf (zod unions)', input: { anyOf: [{ type: 'string' }] }, at: '$' },
     { why: 'a reference (recursive schema)', input: { type: 'object', properties: { a: { $ref: '#/x' } } }, at: '$.a' },
   ])('rejects $why, naming where', ({ input, at }) => {

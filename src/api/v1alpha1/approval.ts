@@ -20,7 +20,12 @@ export const ApprovalStep = z.object({
 
 export const ApprovalSpec = z.object({
   subjectRef: ObjectRef.meta(immutable('subjectRef')).describe('The Goal or Remediation whose plan this approves'),
-  requester: z.string().max(253).optional().meta(immutable('requester')).describe('Who asked for the subject (stamped at admission); cannot approve it'),
+  requester: z
+    .string()
+    .max(253)
+    .optional()
+    .meta(immutable('requester'))
+    .describe('Who asked for the subject (stamped at admission); cannot approve it'),
   planHash: z
     .string()
     .regex(/^[a-f0-9]{64}$/, 'must be a sha256 hex digest')
@@ -44,7 +49,11 @@ export const ApprovalSpec = z.object({
     .meta(
       cel(
         { rule: 'self.all(d, self.exists_one(e, e.user == d.user))', message: 'each approver decides once' },
-        { rule: 'size(self) >= size(oldSelf) && oldSelf.all(d, d in self)', message: 'decisions are append-only: an existing decision cannot be changed or removed', reason: 'FieldValueForbidden' },
+        {
+          rule: 'size(self) >= size(oldSelf) && oldSelf.all(d, d in self)',
+          message: 'decisions are append-only: an existing decision cannot be changed or removed',
+          reason: 'FieldValueForbidden',
+        },
       ),
     ),
 });

@@ -17,7 +17,9 @@ export const cel = (...rules: CelRule[]) => ({ 'x-kubernetes-validations': rules
 export const immutable = (field: string) =>
   cel({ rule: 'self == oldSelf', message: `${field} is immutable; create a new object instead` });
 
-export const RiskLevel = z.enum(['none', 'low', 'medium', 'high', 'critical']).describe('none < low < medium < high < critical');
+export const RiskLevel = z
+  .enum(['none', 'low', 'medium', 'high', 'critical'])
+  .describe('none < low < medium < high < critical');
 export type RiskLevel = z.infer<typeof RiskLevel>;
 
 export const Timestamp = z.iso.datetime({ offset: true }).describe('RFC 3339 time');
@@ -100,17 +102,23 @@ export const Budget = z
   })
   .describe('Limits on plan size and LLM spend');
 
-export const Mode = z.enum(['plan-only', 'auto']).describe('plan-only shows the plan and changes nothing; auto runs what policy allows');
-export const Planner = z.enum(['rules', 'llm']).describe('rules: deterministic playbooks; llm: a model proposes the plan');
+export const Mode = z
+  .enum(['plan-only', 'auto'])
+  .describe('plan-only shows the plan and changes nothing; auto runs what policy allows');
+export const Planner = z
+  .enum(['rules', 'llm'])
+  .describe('rules: deterministic playbooks; llm: a model proposes the plan');
 
 export const StepState = z.enum(['Pending', 'Running', 'Succeeded', 'Failed', 'Skipped', 'RolledBack']);
 
-export const StepWhen = z.enum(['always', 'on-failure']).describe('on-failure: runs only after an earlier step failed (a rollback)');
+export const StepWhen = z
+  .enum(['always', 'on-failure'])
+  .describe('on-failure: runs only after an earlier step failed (a rollback)');
 
 export const PlanStep = z.object({
   tool: z.string().min(1).max(63),
   when: StepWhen.default('always'),
-  params: z.record(z.string(), z.unknown()).default({}).describe('Tool parameters, validated by the tool\'s own schema'),
+  params: z.record(z.string(), z.unknown()).default({}).describe("Tool parameters, validated by the tool's own schema"),
   description: z.string().max(1024).default(''),
   reasoning: z.string().max(2048).optional(),
   risk: RiskLevel,
@@ -126,12 +134,16 @@ export type PlanStep = z.infer<typeof PlanStep>;
 
 export const Plan = z
   .object({
-    hash: z.string().regex(/^[a-f0-9]{64}$/).optional().describe('sha256 of the canonical plan'),
+    hash: z
+      .string()
+      .regex(/^[a-f0-9]{64}$/)
+      .optional()
+      .describe('sha256 of the canonical plan'),
     risk: RiskLevel,
     reasoning: z.string().max(4096).default(''),
     steps: z.array(PlanStep).max(50),
   })
-  .describe('The plan in brief; the full plan and results are kept in Bosun\'s etcd');
+  .describe("The plan in brief; the full plan and results are kept in Bosun's etcd");
 
 export const Cost = z.object({
   tokens: z.int().min(0).default(0),

@@ -1,7 +1,19 @@
 // Goal: an intent that should become true, typed or in free text.
 import { z } from 'zod';
 import { resourceSchema } from './meta.js';
-import { Budget, Label, Mode, Plan, Planner, RiskLevel, TargetRef, Timestamp, cel, statusBase, Cost } from './common.js';
+import {
+  Budget,
+  Label,
+  Mode,
+  Plan,
+  Planner,
+  RiskLevel,
+  TargetRef,
+  Timestamp,
+  cel,
+  statusBase,
+  Cost,
+} from './common.js';
 
 /** Who asked for a Goal: stamped by the admission webhook from the API server's userInfo. */
 export const REQUESTER_ANNOTATION = 'bosun.dev/requester';
@@ -25,12 +37,40 @@ export const GoalIntent = z
   })
   .meta(
     cel(
-      { rule: "self.type == 'apply' || has(self.target)", message: 'intent.target is required (kind/name, for example deployment/web) for every type but apply', fieldPath: '.target', reason: 'FieldValueRequired' },
-      { rule: "self.type != 'scale' || has(self.replicas)", message: 'a scale intent needs intent.replicas', fieldPath: '.replicas', reason: 'FieldValueRequired' },
-      { rule: "self.type != 'deploy-image' || has(self.image)", message: 'a deploy-image intent needs intent.image', fieldPath: '.image', reason: 'FieldValueRequired' },
-      { rule: "self.type != 'apply' || has(self.manifest)", message: 'an apply intent needs intent.manifest', fieldPath: '.manifest', reason: 'FieldValueRequired' },
-      { rule: "!has(self.replicas) || self.type == 'scale'", message: 'intent.replicas is only for scale intents', fieldPath: '.replicas' },
-      { rule: "!has(self.image) || self.type == 'deploy-image'", message: 'intent.image is only for deploy-image intents', fieldPath: '.image' },
+      {
+        rule: "self.type == 'apply' || has(self.target)",
+        message: 'intent.target is required (kind/name, for example deployment/web) for every type but apply',
+        fieldPath: '.target',
+        reason: 'FieldValueRequired',
+      },
+      {
+        rule: "self.type != 'scale' || has(self.replicas)",
+        message: 'a scale intent needs intent.replicas',
+        fieldPath: '.replicas',
+        reason: 'FieldValueRequired',
+      },
+      {
+        rule: "self.type != 'deploy-image' || has(self.image)",
+        message: 'a deploy-image intent needs intent.image',
+        fieldPath: '.image',
+        reason: 'FieldValueRequired',
+      },
+      {
+        rule: "self.type != 'apply' || has(self.manifest)",
+        message: 'an apply intent needs intent.manifest',
+        fieldPath: '.manifest',
+        reason: 'FieldValueRequired',
+      },
+      {
+        rule: "!has(self.replicas) || self.type == 'scale'",
+        message: 'intent.replicas is only for scale intents',
+        fieldPath: '.replicas',
+      },
+      {
+        rule: "!has(self.image) || self.type == 'deploy-image'",
+        message: 'intent.image is only for deploy-image intents',
+        fieldPath: '.image',
+      },
     ),
   );
 export type GoalIntent = z.infer<typeof GoalIntent>;
@@ -39,14 +79,23 @@ export const GoalSpec = z
   .object({
     intent: GoalIntent.optional(),
     goal: z.string().min(1).max(4096).optional().describe('Free-text intent, for the LLM planner'),
-    targetNamespace: Label.optional().describe('Namespace the Goal acts in (default: the Goal\'s own)'),
+    targetNamespace: Label.optional().describe("Namespace the Goal acts in (default: the Goal's own)"),
     mode: Mode.default('auto'),
     planner: Planner.default('rules'),
     allowChanges: z.boolean().default(true).describe('When false, mutating tools run as server-side dry-runs'),
-    tools: z.array(z.string().min(1).max(63)).max(64).optional().describe('Allowlist of tool names; default: every tool policy allows'),
+    tools: z
+      .array(z.string().min(1).max(63))
+      .max(64)
+      .optional()
+      .describe('Allowlist of tool names; default: every tool policy allows'),
     budget: Budget.optional(),
-    modelTier: z.enum(['low', 'medium', 'high']).optional().describe('planner llm: the model tier to use, instead of the one the router picks'),
-    riskPolicyRef: Label.optional().describe('RiskPolicy in this namespace (default: "default", then the cluster default)'),
+    modelTier: z
+      .enum(['low', 'medium', 'high'])
+      .optional()
+      .describe('planner llm: the model tier to use, instead of the one the router picks'),
+    riskPolicyRef: Label.optional().describe(
+      'RiskPolicy in this namespace (default: "default", then the cluster default)',
+    ),
   })
   .meta(
     cel({
@@ -56,7 +105,17 @@ export const GoalSpec = z
   );
 export type GoalSpec = z.infer<typeof GoalSpec>;
 
-export const GoalPhase = z.enum(['Pending', 'Planning', 'Planned', 'AwaitingApproval', 'Executing', 'Succeeded', 'Failed', 'Denied', 'Stalled']);
+export const GoalPhase = z.enum([
+  'Pending',
+  'Planning',
+  'Planned',
+  'AwaitingApproval',
+  'Executing',
+  'Succeeded',
+  'Failed',
+  'Denied',
+  'Stalled',
+]);
 export type GoalPhase = z.infer<typeof GoalPhase>;
 
 export const GoalStatus = z.object({
@@ -65,12 +124,19 @@ export const GoalStatus = z.object({
   risk: RiskLevel.optional(),
   progress: z.string().max(32).optional().describe('Steps done / steps planned'),
   plan: Plan.optional(),
-  planHash: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+  planHash: z
+    .string()
+    .regex(/^[a-f0-9]{64}$/)
+    .optional(),
   approvalRef: Label.optional().describe('The Approval this Goal waits for'),
   findings: z.array(z.string().max(1024)).max(20).optional().describe('What diagnosis found'),
-  riskReasons: z.array(z.string().max(512)).max(20).optional().describe('The risk rules that raised the plan\'s risk'),
+  riskReasons: z.array(z.string().max(512)).max(20).optional().describe("The risk rules that raised the plan's risk"),
   decision: z.string().max(1024).optional().describe('What policy decided, and by which rule'),
-  policyVersion: z.string().max(512).optional().describe('The RiskPolicy (name@resourceVersion) the decision was made with'),
+  policyVersion: z
+    .string()
+    .max(512)
+    .optional()
+    .describe('The RiskPolicy (name@resourceVersion) the decision was made with'),
   cost: Cost.optional(),
   startedAt: Timestamp.optional(),
   completedAt: Timestamp.optional(),

@@ -9,7 +9,11 @@ const Model = z.string().min(1).max(253);
 export const ModelProviderSpec = z
   .object({
     provider: ProviderName,
-    baseURL: z.url().max(2048).optional().describe('Default: the provider\'s public endpoint (ollama: http://127.0.0.1:11434)'),
+    baseURL: z
+      .url()
+      .max(2048)
+      .optional()
+      .describe("Default: the provider's public endpoint (ollama: http://127.0.0.1:11434)"),
     secretRef: SecretKeyRef.optional().describe('The Secret key holding the API key'),
     models: z.object({ low: Model, medium: Model, high: Model }).describe('Model per task complexity tier'),
     rateLimits: z

@@ -11,7 +11,7 @@ export const PipelineRunSpec = z
       event: z.string().max(64).optional().describe('webhook: the event that started the run, for example push'),
     }),
   })
-  .meta(immutable('a PipelineRun\'s spec'));
+  .meta(immutable("a PipelineRun's spec"));
 export type PipelineRunSpec = z.infer<typeof PipelineRunSpec>;
 
 export const StageState = z.enum(['Pending', 'Running', 'Succeeded', 'Failed', 'Skipped', 'Cancelled']);
@@ -27,7 +27,12 @@ export const StageStatus = z.object({
     .object({
       testsFailed: z.int().min(0).optional(),
       vulnerabilities: z
-        .object({ critical: z.int().min(0).default(0), high: z.int().min(0).default(0), medium: z.int().min(0).default(0), low: z.int().min(0).default(0) })
+        .object({
+          critical: z.int().min(0).default(0),
+          high: z.int().min(0).default(0),
+          medium: z.int().min(0).default(0),
+          low: z.int().min(0).default(0),
+        })
         .optional(),
     })
     .optional(),

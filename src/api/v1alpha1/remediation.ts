@@ -18,20 +18,37 @@ export const RemediationSpec = z.object({
 });
 export type RemediationSpec = z.infer<typeof RemediationSpec>;
 
-export const RemediationPhase = z.enum(['Pending', 'Diagnosing', 'AwaitingApproval', 'Healing', 'Verifying', 'Healed', 'Failed', 'Escalated', 'Stalled']);
+export const RemediationPhase = z.enum([
+  'Pending',
+  'Diagnosing',
+  'AwaitingApproval',
+  'Healing',
+  'Verifying',
+  'Healed',
+  'Failed',
+  'Escalated',
+  'Stalled',
+]);
 
 export const RemediationStatus = z.object({
   ...statusBase,
   phase: RemediationPhase.optional(),
   diagnosis: z
     .object({
-      evidence: z.array(z.object({ source: z.string().max(253), summary: z.string().max(2048) })).max(20).default([]),
+      evidence: z
+        .array(z.object({ source: z.string().max(253), summary: z.string().max(2048) }))
+        .max(20)
+        .default([]),
       hypothesis: z.string().max(4096).optional(),
     })
     .optional(),
   plan: Plan.optional(),
   verification: z
-    .object({ result: z.enum(['Pending', 'Passed', 'Failed']), message: z.string().max(2048).optional(), checkedAt: Timestamp.optional() })
+    .object({
+      result: z.enum(['Pending', 'Passed', 'Failed']),
+      message: z.string().max(2048).optional(),
+      checkedAt: Timestamp.optional(),
+    })
     .optional(),
   ticket: z.object({ url: z.url().max(2048) }).optional(),
 });

@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { Approvers, Label, RiskLevel, cel, statusBase } from './common.js';
 
-export const Action = z.enum(['auto', 'approve', 'deny']).describe('auto: run; approve: wait for an Approval; deny: refuse');
+export const Action = z
+  .enum(['auto', 'approve', 'deny'])
+  .describe('auto: run; approve: wait for an Approval; deny: refuse');
 
 export const RiskPolicySpec = z
   .object({
@@ -25,11 +27,23 @@ export const RiskPolicySpec = z
         deny: z.array(z.string().min(1).max(63)).max(64).default([]),
       })
       .default({ deny: [] })
-      .meta(cel({ rule: '!has(self.allow) || !self.allow.exists(t, t in self.deny)', message: 'a tool cannot be both allowed and denied' })),
+      .meta(
+        cel({
+          rule: '!has(self.allow) || !self.allow.exists(t, t in self.deny)',
+          message: 'a tool cannot be both allowed and denied',
+        }),
+      ),
     protectedNamespaces: z.array(Label).max(64).default(['kube-system']),
     llmStepRiskFloor: RiskLevel.default('medium').describe('Lowest risk a model-proposed step is given'),
-    llmFallback: z.enum(['none', 'rules']).default('none').describe('When the model cannot be reached, plan typed intents with the rule planner instead'),
-    redact: z.array(z.enum(['email', 'ipv4'])).max(2).default([]).describe('Also redact these from what the model is shown (credentials and Secret values always are)'),
+    llmFallback: z
+      .enum(['none', 'rules'])
+      .default('none')
+      .describe('When the model cannot be reached, plan typed intents with the rule planner instead'),
+    redact: z
+      .array(z.enum(['email', 'ipv4']))
+      .max(2)
+      .default([])
+      .describe('Also redact these from what the model is shown (credentials and Secret values always are)'),
     budgets: z
       .object({
         maxStepsPerPlan: z.int().min(1).max(50).default(20),

@@ -9,7 +9,11 @@ import { API_VERSION, kinds } from './kinds.js';
 const dir = join(import.meta.dirname, '..', '..', '..', 'config', 'samples');
 const docs = readdirSync(dir)
   .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-  .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => [f, d.toJS() as { apiVersion: string; kind: string; spec: unknown }] as const))
+  .flatMap((f) =>
+    parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map(
+      (d) => [f, d.toJS() as { apiVersion: string; kind: string; spec: unknown }] as const,
+    ),
+  )
   .filter(([, d]) => d.apiVersion === API_VERSION);
 
 describe('samples', () => {

@@ -13,23 +13,43 @@ const base = ApprovalSpec.parse({
 });
 const before = new Date('2026-01-01T00:30:00Z');
 const after = new Date('2026-01-01T01:00:01Z');
-const d = (user: string, decision: 'approve' | 'deny', comment = '') => ({ user, decision, comment, decidedAt: '2026-01-01T00:10:00Z' });
+const d = (user: string, decision: 'approve' | 'deny', comment = '') => ({
+  user,
+  decision,
+  comment,
+  decidedAt: '2026-01-01T00:10:00Z',
+});
 
 describe('judge', () => {
   it.each([
     { why: 'no decisions yet', decisions: [], now: before, want: 'Pending' },
     { why: 'not enough approvals', decisions: [d('bob', 'approve')], now: before, want: 'Pending' },
     { why: 'enough approvals', decisions: [d('bob', 'approve'), d('carol', 'approve')], now: before, want: 'Approved' },
-    { why: 'one denial outweighs approvals', decisions: [d('bob', 'approve'), d('carol', 'deny', 'not on a Friday')], now: before, want: 'Denied' },
+    {
+      why: 'one denial outweighs approvals',
+      decisions: [d('bob', 'approve'), d('carol', 'deny', 'not on a Friday')],
+      now: before,
+      want: 'Denied',
+    },
     { why: 'past the expiry without enough approvals', decisions: [d('bob', 'approve')], now: after, want: 'Expired' },
-    { why: 'approved in time stays approved after the expiry', decisions: [d('bob', 'approve'), d('carol', 'approve')], now: after, want: 'Approved' },
+    {
+      why: 'approved in time stays approved after the expiry',
+      decisions: [d('bob', 'approve'), d('carol', 'approve')],
+      now: after,
+      want: 'Approved',
+    },
   ])('$why → $want', ({ decisions, now, want }) => {
     expect(judge({ ...base, decisions }, now).state).toBe(want);
   });
 
   it('says who decided', () => {
-    expect(judge({ ...base, decisions: [d('carol', 'deny', 'not on a Friday')] }, before).message).toBe('denied by carol: not on a Friday');
-    expect(judge({ ...base, decisions: [d('bob', 'approve'), d('carol', 'approve')] }, before).status).toMatchObject({ approvals: 2, decidedBy: ['bob', 'carol'] });
+    expect(judge({ ...base, decisions: [d('carol', 'deny', 'not on a Friday')] }, before).message).toBe(
+      'denied by carol: not on a Friday',
+    );
+    expect(judge({ ...base, decisions: [d('bob', 'approve'), d('carol', 'approve')] }, before).status).toMatchObject({
+      approvals: 2,
+      decidedBy: ['bob', 'carol'],
+    });
   });
 });
 

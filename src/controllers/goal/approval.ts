@@ -10,18 +10,26 @@ import type { EffectivePolicy } from '../../policy/decision.js';
 
 /** Deterministic: one Approval per Goal and plan, so a repeat create is a no-op. */
 export const approvalName = (goalName: string, planHash: string) => {
-  const base = goalName.length > 240 ? `${goalName.slice(0, 230)}-${createHash('sha256').update(goalName).digest('hex').slice(0, 8)}` : goalName;
+  const base =
+    goalName.length > 240
+      ? `${goalName.slice(0, 230)}-${createHash('sha256').update(goalName).digest('hex').slice(0, 8)}`
+      : goalName;
   return `${base}-${planHash.slice(0, 10)}`;
 };
 
 export function runbook(goal: Goal): string {
   const steps = goal.status?.plan?.steps ?? [];
-  const lines = steps.map((s, i) => `${i + 1}. ${s.when === 'on-failure' ? '(only if an earlier step fails) ' : ''}${s.description} [${s.risk}]`);
+  const lines = steps.map(
+    (s, i) =>
+      `${i + 1}. ${s.when === 'on-failure' ? '(only if an earlier step fails) ' : ''}${s.description} [${s.risk}]`,
+  );
   const undo = steps.map((s) => /Undo: (.*)$/.exec(s.reasoning ?? '')?.[1]).filter(Boolean);
   return [
     `Goal ${goal.metadata.namespace}/${goal.metadata.name} will run these steps in ${goal.metadata.namespace}:`,
     ...lines,
-    undo.length ? `To undo: ${undo.join(' ')}` : 'To undo: run a Goal that restores the previous state (for example a rollback).',
+    undo.length
+      ? `To undo: ${undo.join(' ')}`
+      : 'To undo: run a Goal that restores the previous state (for example a rollback).',
   ].join('\n');
 }
 
@@ -36,13 +44,33 @@ export function approvalFor(goal: Goal, policy: EffectivePolicy, now: Date): Kub
       name: approvalName(goal.metadata.name, planHash),
       namespace: goal.metadata.namespace,
       labels: { 'bosun.dev/goal': goal.metadata.name.slice(0, 63) },
-      ownerReferences: [{ apiVersion: API_VERSION, kind: 'Goal', name: goal.metadata.name, uid: goal.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: API_VERSION,
+          kind: 'Goal',
+          name: goal.metadata.name,
+          uid: goal.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec: {
-      subjectRef: { apiVersion: API_VERSION, kind: 'Goal', name: goal.metadata.name, namespace: goal.metadata.namespace, uid: goal.metadata.uid },
+      subjectRef: {
+        apiVersion: API_VERSION,
+        kind: 'Goal',
+        name: goal.metadata.name,
+        namespace: goal.metadata.namespace,
+        uid: goal.metadata.uid,
+      },
       ...(requester && { requester }),
       planHash,
-      steps: (status.plan?.steps ?? []).map((s, index) => ({ index, tool: s.tool, summary: s.description.slice(0, 512), risk: s.risk })),
+      steps: (status.plan?.steps ?? []).map((s, index) => ({
+        index,
+        tool: s.tool,
+        summary: s.description.slice(0, 512),
+        risk: s.risk,
+      })),
       risk: status.risk ?? 'none',
       reasons: [...(status.riskReasons ?? []), status.decision ?? ''].filter(Boolean).slice(0, 20),
       runbook: runbook(goal),
@@ -65,7 +93,12 @@ export interface Verdict {
 export function judge(spec: ApprovalSpec, now: Date): Verdict {
   const denial = spec.decisions.find((d) => d.decision === 'deny');
   const approvals = spec.decisions.filter((d) => d.decision === 'approve');
-  const decidedAt = (who: typeof spec.decisions) => who.map((d) => d.decidedAt).filter((t): t is string => !!t).sort().at(-1);
+  const decidedAt = (who: typeof spec.decisions) =>
+    who
+      .map((d) => d.decidedAt)
+      .filter((t): t is string => !!t)
+      .sort()
+      .at(-1);
   if (denial) {
     return {
       state: 'Denied',
@@ -76,7 +109,12 @@ export function judge(spec: ApprovalSpec, now: Date): Verdict {
   if (approvals.length >= spec.requiredApprovals) {
     return {
       state: 'Approved',
-      status: { state: 'Approved', approvals: approvals.length, decidedBy: approvals.map((d) => d.user), decidedAt: decidedAt(approvals) },
+      status: {
+        state: 'Approved',
+        approvals: approvals.length,
+        decidedBy: approvals.map((d) => d.user),
+        decidedAt: decidedAt(approvals),
+      },
       message: `approved by ${approvals.map((d) => d.user).join(', ')} (${approvals.length}/${spec.requiredApprovals})`,
     };
   }

@@ -50,7 +50,13 @@ export function approvalHandler(deps: Deps) {
     await client.patchStatus(approvalResource, approval, next);
     if (status.state !== approval.status?.state) {
       const type = status.state === 'Approved' || status.state === 'Pending' ? 'Normal' : 'Warning';
-      await events.event({ ...approval, apiVersion: API_VERSION, kind: 'Approval' }, type, status.state ?? 'Pending', note, 'Decide');
+      await events.event(
+        { ...approval, apiVersion: API_VERSION, kind: 'Approval' },
+        type,
+        status.state ?? 'Pending',
+        note,
+        'Decide',
+      );
     }
   }
 
@@ -65,17 +71,32 @@ export function approvalHandler(deps: Deps) {
     for (const old of deps.approvals.byOwner(goal.metadata.uid ?? '') as ApprovalObject[]) {
       const spec = ApprovalSpec.safeParse(old.spec);
       if (spec.success && spec.data.planHash !== planHash && old.status?.state !== 'Superseded') {
-        await record(old, { state: 'Superseded' }, `the Goal's plan changed (now ${planHash.slice(0, 12)}); this Approval no longer applies`);
+        await record(
+          old,
+          { state: 'Superseded' },
+          `the Goal's plan changed (now ${planHash.slice(0, 12)}); this Approval no longer applies`,
+        );
       }
     }
 
-    const policy = loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace) ?? builtInPolicy;
+    const policy =
+      loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace) ?? builtInPolicy;
     const approval = deps.approvals.get(namespace, name) as ApprovalObject | undefined;
     if (!approval) {
       const { users, groups } = policy.spec.approvers;
       if (!users.length && !groups.length) {
         const message = `held for approval, but ${policy.source} lists no approvers: add spec.approvers to a RiskPolicy`;
-        return { next: { ...prev, conditions: setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message }, now, gen) } };
+        return {
+          next: {
+            ...prev,
+            conditions: setCondition(
+              prev.conditions,
+              { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message },
+              now,
+              gen,
+            ),
+          },
+        };
       }
       try {
         await client.create(approvalResource, approvalFor(goal, policy, now));
@@ -83,9 +104,22 @@ export function approvalHandler(deps: Deps) {
         if (!hasCode(err, 'BOSUN_ERR_KUBE_CONFLICT')) throw err; // already there: the cache has not seen it yet
       }
       const who = [...users.map((u) => `user ${u}`), ...groups.map((g) => `group ${g}`)].join(', ');
-      const message = waiting(name, prev, `${policy.spec.requiredApprovals} approval(s) from ${who}; approve with: kubectl bosun approve ${name} -n ${namespace}`);
+      const message = waiting(
+        name,
+        prev,
+        `${policy.spec.requiredApprovals} approval(s) from ${who}; approve with: kubectl bosun approve ${name} -n ${namespace}`,
+      );
       return {
-        next: { ...prev, approvalRef: name, conditions: setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message }, now, gen) },
+        next: {
+          ...prev,
+          approvalRef: name,
+          conditions: setCondition(
+            prev.conditions,
+            { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message },
+            now,
+            gen,
+          ),
+        },
       };
     }
 
@@ -95,24 +129,80 @@ export function approvalHandler(deps: Deps) {
     const base: GoalStatus = { ...prev, approvalRef: name };
     switch (verdict.state) {
       case 'Pending': {
-        const conditions = setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message: waiting(name, prev, verdict.message) }, now, gen);
-        return { next: { ...base, conditions }, requeueAfter: Math.max(1000, Date.parse(spec.expiresAt) - now.getTime()) };
+        const conditions = setCondition(
+          prev.conditions,
+          {
+            type: ConditionType.Approved,
+            status: 'False',
+            reason: GoalReason.ApprovalRequired,
+            message: waiting(name, prev, verdict.message),
+          },
+          now,
+          gen,
+        );
+        return {
+          next: { ...base, conditions },
+          requeueAfter: Math.max(1000, Date.parse(spec.expiresAt) - now.getTime()),
+        };
       }
       case 'Approved': {
-        let conditions = setCondition(prev.conditions, { type: ConditionType.Approved, status: 'True', reason: GoalReason.Approved, message: `Approval ${name} ${verdict.message}` }, now, gen);
-        conditions = markRunning(conditions, `approved; step 1/${prev.plan?.steps.length ?? 0}: ${prev.plan?.steps[0]?.description ?? ''}`, now, gen);
+        let conditions = setCondition(
+          prev.conditions,
+          {
+            type: ConditionType.Approved,
+            status: 'True',
+            reason: GoalReason.Approved,
+            message: `Approval ${name} ${verdict.message}`,
+          },
+          now,
+          gen,
+        );
+        conditions = markRunning(
+          conditions,
+          `approved; step 1/${prev.plan?.steps.length ?? 0}: ${prev.plan?.steps[0]?.description ?? ''}`,
+          now,
+          gen,
+        );
         return { next: { ...base, phase: 'Executing', startedAt: timestamp(now), conditions } };
       }
       case 'Denied': {
-        let conditions = setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalDenied, message: `Approval ${name} ${verdict.message}` }, now, gen);
-        conditions = markFailed(conditions, GoalReason.ApprovalDenied, `Approval ${name} ${verdict.message}; nothing was run`, now, gen);
+        let conditions = setCondition(
+          prev.conditions,
+          {
+            type: ConditionType.Approved,
+            status: 'False',
+            reason: GoalReason.ApprovalDenied,
+            message: `Approval ${name} ${verdict.message}`,
+          },
+          now,
+          gen,
+        );
+        conditions = markFailed(
+          conditions,
+          GoalReason.ApprovalDenied,
+          `Approval ${name} ${verdict.message}; nothing was run`,
+          now,
+          gen,
+        );
         return { next: { ...base, phase: 'Denied', completedAt: timestamp(now), conditions } };
       }
       case 'Expired': {
         const message = `Approval ${name} ${verdict.message}; nothing was run (RiskPolicy onExpiry: ${policy.spec.onExpiry})`;
-        let conditions = setCondition(prev.conditions, { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalExpired, message }, now, gen);
+        let conditions = setCondition(
+          prev.conditions,
+          { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalExpired, message },
+          now,
+          gen,
+        );
         conditions = markFailed(conditions, GoalReason.ApprovalExpired, message, now, gen);
-        return { next: { ...base, phase: policy.spec.onExpiry === 'fail' ? 'Failed' : 'Denied', completedAt: timestamp(now), conditions } };
+        return {
+          next: {
+            ...base,
+            phase: policy.spec.onExpiry === 'fail' ? 'Failed' : 'Denied',
+            completedAt: timestamp(now),
+            conditions,
+          },
+        };
       }
     }
   }

@@ -11,11 +11,19 @@ const READS: { tool: string; params: Record<string, unknown>; source: string }[]
   { tool: 'k8s.list', params: { kind: 'pod' }, source: 'k8s.list pods' },
 ];
 
-export async function gatherEvidence(registry: ToolRegistry, client: KubeClient, namespace: string): Promise<Evidence[]> {
+export async function gatherEvidence(
+  registry: ToolRegistry,
+  client: KubeClient,
+  namespace: string,
+): Promise<Evidence[]> {
   const out: Evidence[] = [];
   for (const read of READS) {
     try {
-      const r = await registry.invoke(read, { denylist: [], allowChanges: false }, { client, namespace, idempotencyKey: `evidence/${read.source}`, stepStartedAt: new Date().toISOString() });
+      const r = await registry.invoke(
+        read,
+        { denylist: [], allowChanges: false },
+        { client, namespace, idempotencyKey: `evidence/${read.source}`, stepStartedAt: new Date().toISOString() },
+      );
       out.push({ source: read.source, text: `${r.summary}\n${JSON.stringify(r.data ?? {})}`.slice(0, 8000) });
     } catch (err) {
       out.push({ source: read.source, text: `could not read: ${errorMessage(err)}` });

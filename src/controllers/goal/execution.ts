@@ -28,30 +28,56 @@ export function nextStep(steps: readonly PlanStep[]): Next {
 }
 
 /** The step after an outcome, and how long to wait before looking again (undefined: go on at once). */
-export function applyOutcome(step: PlanStep, outcome: StepOutcome, now: Date): { step: PlanStep; requeueAfterMs?: number } {
+export function applyOutcome(
+  step: PlanStep,
+  outcome: StepOutcome,
+  now: Date,
+): { step: PlanStep; requeueAfterMs?: number } {
   const attempt = Math.max(1, step.attempt ?? 0);
   const at = timestamp(now);
   const startedAt = step.startedAt ?? timestamp(new Date(outcome.startedAt));
   const { retryAt: _r, ...base } = step;
   switch (outcome.kind) {
     case 'succeeded':
-      return { step: { ...base, state: 'Succeeded', attempt, startedAt, finishedAt: at, message: outcome.summary.slice(0, 2000) } };
+      return {
+        step: {
+          ...base,
+          state: 'Succeeded',
+          attempt,
+          startedAt,
+          finishedAt: at,
+          message: outcome.summary.slice(0, 2000),
+        },
+      };
     case 'pending':
-      return { step: { ...base, state: 'Running', attempt, startedAt, message: outcome.summary.slice(0, 2000) }, requeueAfterMs: outcome.requeueAfterMs };
+      return {
+        step: { ...base, state: 'Running', attempt, startedAt, message: outcome.summary.slice(0, 2000) },
+        requeueAfterMs: outcome.requeueAfterMs,
+      };
     case 'failed':
       if (outcome.retryable && attempt < MAX_ATTEMPTS) {
         const backoffMs = 1000 * 2 ** (attempt - 1);
         return {
-          step: { ...base, state: 'Pending', attempt: attempt + 1, startedAt, retryAt: timestamp(new Date(now.getTime() + backoffMs)), message: `attempt ${attempt} failed, retrying: ${outcome.message}`.slice(0, 2000) },
+          step: {
+            ...base,
+            state: 'Pending',
+            attempt: attempt + 1,
+            startedAt,
+            retryAt: timestamp(new Date(now.getTime() + backoffMs)),
+            message: `attempt ${attempt} failed, retrying: ${outcome.message}`.slice(0, 2000),
+          },
           requeueAfterMs: backoffMs,
         };
       }
-      return { step: { ...base, state: 'Failed', attempt, startedAt, finishedAt: at, message: outcome.message.slice(0, 2000) } };
+      return {
+        step: { ...base, state: 'Failed', attempt, startedAt, finishedAt: at, message: outcome.message.slice(0, 2000) },
+      };
   }
 }
 
 /** Steps left waiting when the Goal ends are marked skipped, so the status reads as a finished story. */
-export const skipRest = (steps: readonly PlanStep[]): PlanStep[] => steps.map((s) => (s.state === 'Pending' ? { ...s, state: 'Skipped' } : s));
+export const skipRest = (steps: readonly PlanStep[]): PlanStep[] =>
+  steps.map((s) => (s.state === 'Pending' ? { ...s, state: 'Skipped' } : s));
 
 export const progress = (steps: readonly PlanStep[]) => {
   const main = steps.filter((s) => s.when !== 'on-failure');

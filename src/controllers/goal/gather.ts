@@ -14,7 +14,11 @@ import { resolveTarget } from '../../tools/kubernetes/target.js';
 export const PROTECTED_LABEL = 'bosun.dev/protected';
 
 interface WorkloadObject extends KubeObject {
-  spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> }; template?: { spec?: { containers?: { name: string; image: string }[] } } };
+  spec?: {
+    replicas?: number;
+    selector?: { matchLabels?: Record<string, string> };
+    template?: { spec?: { containers?: { name: string; image: string }[] } };
+  };
   status?: { availableReplicas?: number };
 }
 
@@ -22,7 +26,12 @@ interface PodObject extends KubeObject {
   status?: {
     phase?: string;
     conditions?: { type: string; status: string }[];
-    containerStatuses?: { name: string; ready: boolean; restartCount: number; state?: { waiting?: { reason?: string }; terminated?: { reason?: string } } }[];
+    containerStatuses?: {
+      name: string;
+      ready: boolean;
+      restartCount: number;
+      state?: { waiting?: { reason?: string }; terminated?: { reason?: string } };
+    }[];
   };
 }
 
@@ -42,8 +51,12 @@ export async function gatherActual(client: KubeClient, namespace: string, spec: 
     available: obj.status?.availableReplicas ?? 0,
   };
   if (spec.intent?.type !== 'diagnose') return { target: workload };
-  const selector = Object.entries(obj.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-  const { items } = selector ? await client.list<PodObject>(core.pods, { namespace, labelSelector: selector }) : { items: [] };
+  const selector = Object.entries(obj.spec?.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const { items } = selector
+    ? await client.list<PodObject>(core.pods, { namespace, labelSelector: selector })
+    : { items: [] };
   return { target: workload, pods: items.map(podState) };
 }
 
@@ -72,11 +85,26 @@ export interface PolicyCache {
  * namespace, else "default" in the operator's namespace, else the built-in one.
  * Returns undefined when an explicitly named policy does not exist.
  */
-export function loadPolicy(policies: PolicyCache, namespace: string, ref: string | undefined, operatorNamespace: string): EffectivePolicy | undefined {
-  const candidates: [string, string][] = ref ? [[namespace, ref]] : [[namespace, 'default'], [operatorNamespace, 'default']];
+export function loadPolicy(
+  policies: PolicyCache,
+  namespace: string,
+  ref: string | undefined,
+  operatorNamespace: string,
+): EffectivePolicy | undefined {
+  const candidates: [string, string][] = ref
+    ? [[namespace, ref]]
+    : [
+        [namespace, 'default'],
+        [operatorNamespace, 'default'],
+      ];
   for (const [ns, name] of candidates) {
     const obj = policies.get(ns, name) as (KubeObject & { spec?: unknown }) | undefined;
-    if (obj) return { source: `RiskPolicy ${ns}/${name}`, spec: RiskPolicySpec.parse(obj.spec ?? {}), version: `${ns}/${name}@${obj.metadata.resourceVersion ?? ''}` };
+    if (obj)
+      return {
+        source: `RiskPolicy ${ns}/${name}`,
+        spec: RiskPolicySpec.parse(obj.spec ?? {}),
+        version: `${ns}/${name}@${obj.metadata.resourceVersion ?? ''}`,
+      };
   }
   return ref ? undefined : builtInPolicy;
 }

@@ -32,7 +32,13 @@ const modelProviders = bosunResource(kindInfo('ModelProvider'));
 
 const LlmPlanRecord = z.object({
   plan: ExecutionPlan,
-  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), provider: z.string(), model: z.string(), usd: z.number() }),
+  usage: z.object({
+    inputTokens: z.number(),
+    outputTokens: z.number(),
+    provider: z.string(),
+    model: z.string(),
+    usd: z.number(),
+  }),
   redacted: z.record(z.string(), z.number()),
 });
 
@@ -43,20 +49,35 @@ export interface LlmUsage extends Usage {
 }
 
 /** `redacted`: what kinds of values were removed from the prompt, and how many (never the values) */
-export type LlmOutcome = { plan: ExecutionPlan; usage: LlmUsage; redacted: Record<string, number> } | { stall: Stall; usage?: LlmUsage; answers?: unknown[] };
+export type LlmOutcome =
+  | { plan: ExecutionPlan; usage: LlmUsage; redacted: Record<string, number> }
+  | { stall: Stall; usage?: LlmUsage; answers?: unknown[] };
 
 async function findProvider(client: KubeClient, namespace: string, operatorNamespace: string) {
   for (const ns of [namespace, operatorNamespace]) {
-    const obj = await client.tryGet<KubeObject & { spec?: unknown; status?: Record<string, unknown> }>(modelProviders, ns, 'default');
+    const obj = await client.tryGet<KubeObject & { spec?: unknown; status?: Record<string, unknown> }>(
+      modelProviders,
+      ns,
+      'default',
+    );
     if (obj) return { namespace: ns, object: obj, spec: ModelProviderSpec.parse(obj.spec ?? {}) };
   }
   return undefined;
 }
 
 /** ModelProvider status: reachable and the last error, as the last call found them. */
-async function reportReachability(client: KubeClient, object: KubeObject & { status?: Record<string, unknown> }, error: string | undefined): Promise<void> {
+async function reportReachability(
+  client: KubeClient,
+  object: KubeObject & { status?: Record<string, unknown> },
+  error: string | undefined,
+): Promise<void> {
   const { lastError: _e, ...rest } = object.status ?? {};
-  const status = { ...rest, reachable: error === undefined, ...(error && { lastError: error.slice(0, 2000) }), lastCheckedAt: timestamp() };
+  const status = {
+    ...rest,
+    reachable: error === undefined,
+    ...(error && { lastError: error.slice(0, 2000) }),
+    lastCheckedAt: timestamp(),
+  };
   try {
     await client.patchStatus(modelProviders, object, status);
   } catch {
@@ -89,47 +110,105 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
   const { client, goal, policy, registry, gate } = input;
   const namespace = goal.metadata.namespace ?? '';
   const provider = await findProvider(client, namespace, input.operatorNamespace);
-  if (!provider) return { stall: { reason: GoalReason.NoModelProvider, message: `no ModelProvider named default in ${namespace} or ${input.operatorNamespace}: create one, or use a typed spec.intent` } };
+  if (!provider)
+    return {
+      stall: {
+        reason: GoalReason.NoModelProvider,
+        message: `no ModelProvider named default in ${namespace} or ${input.operatorNamespace}: create one, or use a typed spec.intent`,
+      },
+    };
 
   // the budget is checked before the call, never after
   const used = goal.status?.cost?.tokens ?? 0;
   const limit = Math.min(goal.spec.budget?.maxTokens ?? Infinity, policy.spec.budgets?.maxTokensPerGoal ?? Infinity);
-  if (used >= limit) return { stall: { reason: GoalReason.BudgetExceeded, message: `the Goal has used ${used} of its ${limit} LLM tokens: raise spec.budget.maxTokens (within the RiskPolicy's budgets) to plan again` } };
+  if (used >= limit)
+    return {
+      stall: {
+        reason: GoalReason.BudgetExceeded,
+        message: `the Goal has used ${used} of its ${limit} LLM tokens: raise spec.budget.maxTokens (within the RiskPolicy's budgets) to plan again`,
+      },
+    };
   const spent = goal.status?.cost?.usd ?? 0;
-  const costLimit = Math.min(goal.spec.budget?.maxCostUSD ?? Infinity, policy.spec.budgets?.maxCostPerGoalUSD ?? Infinity);
-  if (spent >= costLimit) return { stall: { reason: GoalReason.BudgetExceeded, message: `the Goal has spent $${spent.toFixed(4)} of its $${costLimit} on the model: raise spec.budget.maxCostUSD (within the RiskPolicy's budgets) to plan again` } };
+  const costLimit = Math.min(
+    goal.spec.budget?.maxCostUSD ?? Infinity,
+    policy.spec.budgets?.maxCostPerGoalUSD ?? Infinity,
+  );
+  if (spent >= costLimit)
+    return {
+      stall: {
+        reason: GoalReason.BudgetExceeded,
+        message: `the Goal has spent $${spent.toFixed(4)} of its $${costLimit} on the model: raise spec.budget.maxCostUSD (within the RiskPolicy's budgets) to plan again`,
+      },
+    };
   const today = `llm-tokens/${namespace}/${input.now.toISOString().slice(0, 10)}`;
   const dailyLimit = policy.spec.budgets?.maxTokensPerNamespacePerDay;
   if (dailyLimit !== undefined) {
     const usedToday = await input.store.getUsage(today);
     if (usedToday >= dailyLimit) {
-      return { stall: { reason: GoalReason.BudgetExceeded, message: `namespace ${namespace} has used ${usedToday} of its ${dailyLimit} LLM tokens today (${policy.source} spec.budgets.maxTokensPerNamespacePerDay): plan again tomorrow, or raise the budget` } };
+      return {
+        stall: {
+          reason: GoalReason.BudgetExceeded,
+          message: `namespace ${namespace} has used ${usedToday} of its ${dailyLimit} LLM tokens today (${policy.source} spec.budgets.maxTokensPerNamespacePerDay): plan again tomorrow, or raise the budget`,
+        },
+      };
     }
   }
   const count = (u: Usage) => input.store.addUsage(today, u.inputTokens + u.outputTokens);
 
-  const redactor = new Redactor([...CREDENTIAL_PATTERNS, ...policy.spec.redact.map((k) => OPTIONAL_PATTERNS[k] as Pattern)]);
+  const redactor = new Redactor([
+    ...CREDENTIAL_PATTERNS,
+    ...policy.spec.redact.map((k) => OPTIONAL_PATTERNS[k] as Pattern),
+  ]);
   let apiKey: string | undefined;
   if (provider.spec.secretRef) {
     try {
-      const secret = await client.get<KubeObject & { data?: Record<string, string> }>(core.secrets, provider.namespace, provider.spec.secretRef.name);
+      const secret = await client.get<KubeObject & { data?: Record<string, string> }>(
+        core.secrets,
+        provider.namespace,
+        provider.spec.secretRef.name,
+      );
       apiKey = Buffer.from(secret.data?.[provider.spec.secretRef.key] ?? '', 'base64').toString('utf8') || undefined;
     } catch (err) {
       if (!hasCode(err, 'BOSUN_ERR_KUBE_NOT_FOUND') && !hasCode(err, 'BOSUN_ERR_KUBE_FORBIDDEN')) throw err;
-      return { stall: { reason: GoalReason.NoModelProvider, message: `cannot read the API key of ModelProvider ${provider.namespace}/default (Secret ${provider.spec.secretRef.name}): ${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}` } };
+      return {
+        stall: {
+          reason: GoalReason.NoModelProvider,
+          message: `cannot read the API key of ModelProvider ${provider.namespace}/default (Secret ${provider.spec.secretRef.name}): ${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}`,
+        },
+      };
     }
     if (apiKey) redactor.addSecret(apiKey);
   }
 
-  const tier = routeTier({ kind: 'Goal', typed: Boolean(goal.spec.intent), targets: 1, mode: goal.spec.mode, override: goal.spec.modelTier });
+  const tier = routeTier({
+    kind: 'Goal',
+    typed: Boolean(goal.spec.intent),
+    targets: 1,
+    mode: goal.spec.mode,
+    override: goal.spec.modelTier,
+  });
   const model = provider.spec.models[tier];
   const tools = registry
     .list()
     .filter((t) => (!gate.allowlist || gate.allowlist.includes(t.name)) && !gate.denylist.includes(t.name))
-    .map((t) => ({ name: t.name, description: t.description, params: z.toJSONSchema(t.params as z.ZodType, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown> }));
+    .map((t) => ({
+      name: t.name,
+      description: t.description,
+      params: z.toJSONSchema(t.params as z.ZodType, {
+        target: 'draft-7',
+        io: 'input',
+        unrepresentable: 'any',
+      }) as Record<string, unknown>,
+    }));
   const report = { counts: {} as Record<string, number> };
-  const evidence = (await input.evidence()).map((e) => ({ source: e.source, text: redactor.redact(e.text, report).text }));
-  const limiter = limiterFor(`${provider.spec.provider}:${provider.spec.baseURL ?? 'default'}`, provider.spec.rateLimits?.requestsPerMinute ?? 60);
+  const evidence = (await input.evidence()).map((e) => ({
+    source: e.source,
+    text: redactor.redact(e.text, report).text,
+  }));
+  const limiter = limiterFor(
+    `${provider.spec.provider}:${provider.spec.baseURL ?? 'default'}`,
+    provider.spec.rateLimits?.requestsPerMinute ?? 60,
+  );
   const base = clientFor(provider.spec, apiKey);
   const rateLimited: ModelClient = {
     provider: base.provider,
@@ -140,11 +219,21 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
   };
 
   // a plan already made for this spec and this evidence is not asked for again (a requeue, a restart)
-  const cacheRef = { kind: 'LlmPlan', namespace, name: `${goal.metadata.name}.${createHash('sha256').update(JSON.stringify([goal.metadata.uid, goal.spec, evidence])).digest('hex').slice(0, 24)}` };
+  const cacheRef = {
+    kind: 'LlmPlan',
+    namespace,
+    name: `${goal.metadata.name}.${createHash('sha256')
+      .update(JSON.stringify([goal.metadata.uid, goal.spec, evidence]))
+      .digest('hex')
+      .slice(0, 24)}`,
+  };
   const cached = LlmPlanRecord.safeParse(await input.store.getSnapshot(cacheRef));
-  if (cached.success) return { ...cached.data, usage: { ...cached.data.usage, inputTokens: 0, outputTokens: 0, usd: 0 } };
+  if (cached.success)
+    return { ...cached.data, usage: { ...cached.data.usage, inputTokens: 0, outputTokens: 0, usd: 0 } };
   const price = (u: Usage) =>
-    ((provider.spec.pricing?.inputPerMillionTokensUSD ?? 0) * u.inputTokens + (provider.spec.pricing?.outputPerMillionTokensUSD ?? 0) * u.outputTokens) / 1e6;
+    ((provider.spec.pricing?.inputPerMillionTokensUSD ?? 0) * u.inputTokens +
+      (provider.spec.pricing?.outputPerMillionTokensUSD ?? 0) * u.outputTokens) /
+    1e6;
   try {
     const result = await proposePlan({
       client: rateLimited,
@@ -169,8 +258,20 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     await reportReachability(client, provider.object, undefined);
     // what the model wrote for people goes through the same redaction before any status, Event or record
     const clean = (t: string) => redactor.redact(t).text;
-    const plan = { ...result.plan, reasoning: clean(result.plan.reasoning), steps: result.plan.steps.map((st) => ({ ...st, description: clean(st.description), ...(st.reasoning !== undefined && { reasoning: clean(st.reasoning) }) })) };
-    const outcome = { plan, usage: { ...result.usage, provider: provider.spec.provider, model, usd: price(result.usage) }, redacted: report.counts };
+    const plan = {
+      ...result.plan,
+      reasoning: clean(result.plan.reasoning),
+      steps: result.plan.steps.map((st) => ({
+        ...st,
+        description: clean(st.description),
+        ...(st.reasoning !== undefined && { reasoning: clean(st.reasoning) }),
+      })),
+    };
+    const outcome = {
+      plan,
+      usage: { ...result.usage, provider: provider.spec.provider, model, usd: price(result.usage) },
+      redacted: report.counts,
+    };
     await input.store.putSnapshot(cacheRef, outcome);
     return outcome;
   } catch (err) {
@@ -178,9 +279,21 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
       await count(err.usage);
       await reportReachability(client, provider.object, undefined);
       const usage = { ...err.usage, provider: provider.spec.provider, model, usd: price(err.usage) };
-      return { stall: { reason: GoalReason.InvalidPlan, message: `${err.message.replace(/^BOSUN_ERR_\w+: /, '')}: rephrase spec.goal, or use a typed spec.intent` }, usage, answers: err.answers.map((a) => redactor.redact(JSON.stringify(a)).text) };
+      return {
+        stall: {
+          reason: GoalReason.InvalidPlan,
+          message: `${err.message.replace(/^BOSUN_ERR_\w+: /, '')}: rephrase spec.goal, or use a typed spec.intent`,
+        },
+        usage,
+        answers: err.answers.map((a) => redactor.redact(JSON.stringify(a)).text),
+      };
     }
     await reportReachability(client, provider.object, redactor.redact(errorMessage(err)).text);
-    return { stall: { reason: GoalReason.ProviderUnavailable, message: `the model could not be reached (${provider.spec.provider} ${model}): ${redactor.redact(errorMessage(err)).text.slice(0, 300)}; retried on the next resync` } };
+    return {
+      stall: {
+        reason: GoalReason.ProviderUnavailable,
+        message: `the model could not be reached (${provider.spec.provider} ${model}): ${redactor.redact(errorMessage(err)).text.slice(0, 300)}; retried on the next resync`,
+      },
+    };
   }
 }

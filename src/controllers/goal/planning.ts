@@ -47,7 +47,14 @@ function podsTouched(step: ExecutionPlan['steps'][number], actual: GoalActual): 
 }
 
 const objectsTouched = (step: ExecutionPlan['steps'][number]) =>
-  step.tool === 'k8s.apply' ? Math.max(1, String(step.params.manifest ?? '').split(/^---$/m).filter((d) => d.trim()).length) : 1;
+  step.tool === 'k8s.apply'
+    ? Math.max(
+        1,
+        String(step.params.manifest ?? '')
+          .split(/^---$/m)
+          .filter((d) => d.trim()).length,
+      )
+    : 1;
 
 export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: Stall } {
   const { proposed, registry, gate, policy, namespace } = input;
@@ -58,7 +65,13 @@ export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: S
     try {
       tool = registry.check(s, gate).tool;
     } catch (err) {
-      if (err instanceof BosunError) return { stall: { reason: (REASON_BY_CODE[err.code] ?? 'InvalidPlan') as Stall['reason'], message: `step ${i + 1}: ${err.message.replace(/^BOSUN_ERR_\w+: /, '')}` } };
+      if (err instanceof BosunError)
+        return {
+          stall: {
+            reason: (REASON_BY_CODE[err.code] ?? 'InvalidPlan') as Stall['reason'],
+            message: `step ${i + 1}: ${err.message.replace(/^BOSUN_ERR_\w+: /, '')}`,
+          },
+        };
       throw err;
     }
     const verdict = scoreStep({
@@ -75,9 +88,20 @@ export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: S
     });
     const risk = verdict.risk;
     for (const r of verdict.reasons) reasons.add(r);
-    steps.push({ tool: s.tool, when: s.when, params: s.params, description: s.description, reasoning: s.reasoning, risk, state: 'Pending', attempt: 0 });
+    steps.push({
+      tool: s.tool,
+      when: s.when,
+      params: s.params,
+      description: s.description,
+      reasoning: s.reasoning,
+      risk,
+      state: 'Pending',
+      attempt: 0,
+    });
   }
   const risk = planRisk(steps);
   const decision = decide({ risk, steps }, policy);
-  return { plan: { hash: planHash(steps), steps, risk, reasoning: proposed.reasoning, reasons: [...reasons], decision } };
+  return {
+    plan: { hash: planHash(steps), steps, risk, reasoning: proposed.reasoning, reasons: [...reasons], decision },
+  };
 }

@@ -68,7 +68,8 @@ const splitKey = (key: string) => {
 };
 
 /** Deterministic, so a retried append of the same record is a no-op. */
-const actionId = (...parts: (string | number | undefined)[]) => createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 24);
+const actionId = (...parts: (string | number | undefined)[]) =>
+  createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 24);
 
 const gateFor = (goal: Goal, policy: EffectivePolicy): Gate => ({
   allowlist: goal.spec.tools,
@@ -85,11 +86,25 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     const prev = goal.status ?? {};
     const policy = loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace);
     if (!policy) {
-      return stalledStatus(goal, { reason: GoalReason.RiskPolicyNotFound, message: `RiskPolicy ${namespace}/${goal.spec.riskPolicyRef} does not exist: create it, or remove spec.riskPolicyRef` }, now);
+      return stalledStatus(
+        goal,
+        {
+          reason: GoalReason.RiskPolicyNotFound,
+          message: `RiskPolicy ${namespace}/${goal.spec.riskPolicyRef} does not exist: create it, or remove spec.riskPolicyRef`,
+        },
+        now,
+      );
     }
     const unknown = (goal.spec.tools ?? []).filter((t) => !tools.some((x) => x.name === t));
     if (unknown.length) {
-      return stalledStatus(goal, { reason: GoalReason.UnknownTool, message: `spec.tools names ${unknown.join(', ')}, which is not a tool: use ${tools.map((t) => t.name).join(', ')}` }, now);
+      return stalledStatus(
+        goal,
+        {
+          reason: GoalReason.UnknownTool,
+          message: `spec.tools names ${unknown.join(', ')}, which is not a tool: use ${tools.map((t) => t.name).join(', ')}`,
+        },
+        now,
+      );
     }
     const actual = await gatherActual(client, namespace, goal.spec);
     const registry = new ToolRegistry(tools);
@@ -98,41 +113,104 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     let proposed: ExecutionPlan | undefined;
     let cost = prev.cost;
     if (fromModel) {
-      const outcome = await planWithModel({ client, goal, policy, registry, gate, operatorNamespace: deps.operatorNamespace, evidence: () => gatherEvidence(registry, client, namespace), store, now });
+      const outcome = await planWithModel({
+        client,
+        goal,
+        policy,
+        registry,
+        gate,
+        operatorNamespace: deps.operatorNamespace,
+        evidence: () => gatherEvidence(registry, client, namespace),
+        store,
+        now,
+      });
       if (outcome.usage) {
-        cost = { tokens: (cost?.tokens ?? 0) + outcome.usage.inputTokens + outcome.usage.outputTokens, usd: (cost?.usd ?? 0) + outcome.usage.usd };
+        cost = {
+          tokens: (cost?.tokens ?? 0) + outcome.usage.inputTokens + outcome.usage.outputTokens,
+          usd: (cost?.usd ?? 0) + outcome.usage.usd,
+        };
         deps.onLlmUsage?.(outcome.usage, namespace);
       }
-      const fallBack = 'stall' in outcome && outcome.stall.reason === GoalReason.ProviderUnavailable && policy.spec.llmFallback === 'rules' && goal.spec.intent;
+      const fallBack =
+        'stall' in outcome &&
+        outcome.stall.reason === GoalReason.ProviderUnavailable &&
+        policy.spec.llmFallback === 'rules' &&
+        goal.spec.intent;
       if (fallBack) {
         fromModel = false; // the policy allows the rule planner when the model is down
       } else if ('stall' in outcome) {
         if (outcome.answers) {
           const uid = goal.metadata.uid ?? '';
-          await store.appendAction({ kind: 'Goal', namespace, name: goal.metadata.name, uid, id: actionId(uid, goal.metadata.generation, 'model-answers'), action: 'ModelAnswersRejected', detail: { answers: outcome.answers, usage: outcome.usage } });
+          await store.appendAction({
+            kind: 'Goal',
+            namespace,
+            name: goal.metadata.name,
+            uid,
+            id: actionId(uid, goal.metadata.generation, 'model-answers'),
+            action: 'ModelAnswersRejected',
+            detail: { answers: outcome.answers, usage: outcome.usage },
+          });
         }
         return { ...stalledStatus(goal, outcome.stall, now), ...(cost && { cost }) };
       } else {
         proposed = outcome.plan;
         deps.crashpoint?.('after-model');
         const uid = goal.metadata.uid ?? '';
-        await store.appendAction({ kind: 'Goal', namespace, name: goal.metadata.name, uid, id: actionId(uid, goal.metadata.generation, 'model-call'), action: 'ModelCall', detail: { provider: outcome.usage.provider, model: outcome.usage.model, inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens, usd: outcome.usage.usd, redacted: outcome.redacted } });
+        await store.appendAction({
+          kind: 'Goal',
+          namespace,
+          name: goal.metadata.name,
+          uid,
+          id: actionId(uid, goal.metadata.generation, 'model-call'),
+          action: 'ModelCall',
+          detail: {
+            provider: outcome.usage.provider,
+            model: outcome.usage.model,
+            inputTokens: outcome.usage.inputTokens,
+            outputTokens: outcome.usage.outputTokens,
+            usd: outcome.usage.usd,
+            redacted: outcome.redacted,
+          },
+        });
       }
     }
     if (!fromModel) {
       try {
         proposed = await deps.agent.plan({ namespace }, goal.spec, actual);
-        if (goal.spec.planner === 'llm') proposed = { ...proposed, reasoning: `the model could not be reached, so the rule planner planned (RiskPolicy llmFallback: rules): ${proposed.reasoning}` };
+        if (goal.spec.planner === 'llm')
+          proposed = {
+            ...proposed,
+            reasoning: `the model could not be reached, so the rule planner planned (RiskPolicy llmFallback: rules): ${proposed.reasoning}`,
+          };
       } catch (err) {
-        if (err instanceof PlanningError) return stalledStatus(goal, { reason: err.reason as Stall['reason'], message: err.message.replace(/^BOSUN_ERR_\w+: /, '') }, now);
+        if (err instanceof PlanningError)
+          return stalledStatus(
+            goal,
+            { reason: err.reason as Stall['reason'], message: err.message.replace(/^BOSUN_ERR_\w+: /, '') },
+            now,
+          );
         throw err;
       }
     }
     if (!proposed) throw new TypeError('planning ended without a plan or a stall'); // a bug, not an outcome
-    const assessed = assessPlan({ proposed, registry, gate, policy, namespace, namespaceProtected: await namespaceIsProtected(client, namespace), actual, fromModel });
+    const assessed = assessPlan({
+      proposed,
+      registry,
+      gate,
+      policy,
+      namespace,
+      namespaceProtected: await namespaceIsProtected(client, namespace),
+      actual,
+      fromModel,
+    });
     if ('stall' in assessed) return stalledStatus(goal, assessed.stall, now);
     // a changed spec makes a new plan only when the plan, or what policy makes of it, differs
-    if (prev.plan && prev.planHash === assessed.plan.hash && prev.phase !== 'Stalled' && prev.decision === assessed.plan.decision.rule) {
+    if (
+      prev.plan &&
+      prev.planHash === assessed.plan.hash &&
+      prev.phase !== 'Stalled' &&
+      prev.decision === assessed.plan.decision.rule
+    ) {
       return { ...prev, observedGeneration: goal.metadata.generation, policyVersion: policy.version };
     }
     const planned = afterPlanning(prev, assessed.plan, goal.spec, now, goal.metadata.generation, policy.version);
@@ -152,16 +230,27 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
 
     const namespace = goal.metadata.namespace ?? '';
     const uid = goal.metadata.uid ?? '';
-    const policy = loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace) ?? builtInPolicy;
+    const policy =
+      loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace) ?? builtInPolicy;
     const hash = `${prev.planHash ?? ''}${planOnly ? '-dryrun' : ''}`;
     const attempt = Math.max(1, step.attempt ?? 0);
     const ref = { kind: 'Goal', namespace, name: goal.metadata.name };
     const registry = new ToolRegistry(tools, async (call) => {
-      await store.appendAction({ ...ref, uid, id: actionId(uid, hash, next.index, attempt, call.outcome), action: 'ToolCall', detail: { step: next.index + 1, attempt, ...call } });
+      await store.appendAction({
+        ...ref,
+        uid,
+        id: actionId(uid, hash, next.index, attempt, call.outcome),
+        action: 'ToolCall',
+        detail: { step: next.index + 1, attempt, ...call },
+      });
     });
     let outcome: StepOutcome;
     if (planOnly && step.tool === 'k8s.wait-for-condition') {
-      outcome = { kind: 'succeeded', summary: 'not run in plan-only mode: nothing changed, so there is nothing to wait for', startedAt: now.toISOString() };
+      outcome = {
+        kind: 'succeeded',
+        summary: 'not run in plan-only mode: nothing changed, so there is nothing to wait for',
+        startedAt: now.toISOString(),
+      };
     } else {
       outcome = await runStep(
         { store, registry, fence: deps.fence, crashpoint: deps.crashpoint },
@@ -171,20 +260,36 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     const applied = applyOutcome(step, outcome, now);
     const updated = steps.map((s, i) => (i === next.index ? applied.step : s));
     const after = nextStep(updated);
-    const findings = goal.spec.intent?.type === 'diagnose' && outcome.kind === 'succeeded' ? [...(prev.findings ?? []), ...findingsFrom(step.tool, outcome)] : undefined;
-    return { next: afterStep(prev, updated, 'done' in after ? after.done : undefined, planOnly, now, gen, findings), requeueAfter: applied.requeueAfterMs };
+    const findings =
+      goal.spec.intent?.type === 'diagnose' && outcome.kind === 'succeeded'
+        ? [...(prev.findings ?? []), ...findingsFrom(step.tool, outcome)]
+        : undefined;
+    return {
+      next: afterStep(prev, updated, 'done' in after ? after.done : undefined, planOnly, now, gen, findings),
+      requeueAfter: applied.requeueAfterMs,
+    };
   }
 
   /** Stalls that only a new spec can clear: asking the model again would only spend tokens. */
   const stalledForGood = (status: GoalStatus) =>
-    status.phase === 'Stalled' && [GoalReason.InvalidPlan, GoalReason.BudgetExceeded].some((r) => status.conditions?.some((c) => c.type === 'Stalled' && c.reason === r));
+    status.phase === 'Stalled' &&
+    [GoalReason.InvalidPlan, GoalReason.BudgetExceeded].some((r) =>
+      status.conditions?.some((c) => c.type === 'Stalled' && c.reason === r),
+    );
 
   /** A Goal waiting for approval is judged again when its RiskPolicy changes. */
   const policyChangedWhileWaiting = (goal: Goal) =>
     goal.status?.phase === 'AwaitingApproval' &&
-    (loadPolicy(deps.policies, goal.metadata.namespace ?? '', goal.spec.riskPolicyRef, deps.operatorNamespace)?.version ?? 'missing') !== goal.status.policyVersion;
+    (loadPolicy(deps.policies, goal.metadata.namespace ?? '', goal.spec.riskPolicyRef, deps.operatorNamespace)
+      ?.version ?? 'missing') !== goal.status.policyVersion;
 
-  const approvals = approvalHandler({ client, events, approvals: deps.approvals, policies: deps.policies, operatorNamespace: deps.operatorNamespace });
+  const approvals = approvalHandler({
+    client,
+    events,
+    approvals: deps.approvals,
+    policies: deps.policies,
+    operatorNamespace: deps.operatorNamespace,
+  });
 
   return async (key): Promise<Result | void> => {
     // gather
@@ -216,13 +321,21 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     const prev: GoalStatus = goal.status ?? {};
     const stall: Stall | undefined = parsed.success
       ? validateGoal(goal.spec, namespace)
-      : { reason: GoalReason.InvalidObject, message: `the object does not match the Goal schema (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}): fix the spec` };
+      : {
+          reason: GoalReason.InvalidObject,
+          message: `the object does not match the Goal schema (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}): fix the spec`,
+        };
     let next: GoalStatus = prev;
     let requeueAfter: number | undefined;
     let storeError: unknown;
     try {
       if (stall) next = stalledStatus(goal, stall, now);
-      else if (prev.observedGeneration !== goal.metadata.generation || (!prev.plan && !stalledForGood(prev)) || policyChangedWhileWaiting(goal)) next = await plan(goal, now);
+      else if (
+        prev.observedGeneration !== goal.metadata.generation ||
+        (!prev.plan && !stalledForGood(prev)) ||
+        policyChangedWhileWaiting(goal)
+      )
+        next = await plan(goal, now);
       else if (prev.phase === 'Executing') ({ next, requeueAfter } = await execute(goal, now));
       else if (prev.phase === 'AwaitingApproval') ({ next, requeueAfter } = await approvals.await(goal, now));
     } catch (err) {
@@ -237,7 +350,13 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       try {
         await store.putSnapshot(ref, { uid, generation: goal.metadata.generation, spec: goal.spec, status: next });
         for (const a of said) {
-          await store.appendAction({ ...ref, uid, id: actionId(uid, goal.metadata.generation, next.planHash, a.reason, a.note), action: a.reason, detail: { type: a.type, note: a.note, phase: next.phase } });
+          await store.appendAction({
+            ...ref,
+            uid,
+            id: actionId(uid, goal.metadata.generation, next.planHash, a.reason, a.note),
+            action: a.reason,
+            detail: { type: a.type, note: a.note, phase: next.phase },
+          });
         }
       } catch (err) {
         if (!hasCode(err, 'BOSUN_ERR_STORE_UNAVAILABLE')) throw err;
@@ -247,7 +366,10 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     if (storeError) {
       // nothing moves while the journal cannot be written; the outage is on the status
       next = storeUnavailableStatus(prev, now);
-      log.warn({ namespace, name, err: errorMessage(storeError) }, "Bosun's etcd is unreachable; status shows it and the Goal is retried");
+      log.warn(
+        { namespace, name, err: errorMessage(storeError) },
+        "Bosun's etcd is unreachable; status shows it and the Goal is retried",
+      );
     }
     if (!deepEqual(next, prev)) {
       deps.crashpoint?.('before-status');
@@ -263,7 +385,9 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
 function findingsFrom(tool: string, outcome: Extract<StepOutcome, { kind: 'succeeded' }>): string[] {
   const lines = [`${tool}: ${outcome.summary}`];
   const data = outcome.data ?? {};
-  const events = Array.isArray(data.events) ? (data.events as string[]).filter((e) => e.startsWith('Warning')).slice(-3) : [];
+  const events = Array.isArray(data.events)
+    ? (data.events as string[]).filter((e) => e.startsWith('Warning')).slice(-3)
+    : [];
   const logs = Array.isArray(data.lines) ? (data.lines as string[]).slice(-3).map((l) => `log: ${l}`) : [];
   return [...lines, ...events, ...logs].map((l) => l.slice(0, 1000));
 }

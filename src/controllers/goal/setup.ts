@@ -47,9 +47,24 @@ export function setupGoalController(opts: GoalControllerOptions) {
     resyncMs: opts.resyncMs,
   });
   // RiskPolicies are read from a cache: every step checks the deny list without an API call
-  const policies = new Informer({ client, resource: riskPolicyResource, log, observer: informerMetrics(opts.metrics, riskPolicyResource.plural), resyncMs: 0 });
-  const approvals = new Informer({ client, resource: approvalResource, namespace: opts.namespace, log, observer: informerMetrics(opts.metrics, approvalResource.plural), resyncMs: 0 });
-  const events = new KubeEventRecorder(client, 'bosun.dev/goal-controller', opts.instance, (err) => log.warn({ err: errorMessage(err) }, 'could not record an Event'));
+  const policies = new Informer({
+    client,
+    resource: riskPolicyResource,
+    log,
+    observer: informerMetrics(opts.metrics, riskPolicyResource.plural),
+    resyncMs: 0,
+  });
+  const approvals = new Informer({
+    client,
+    resource: approvalResource,
+    namespace: opts.namespace,
+    log,
+    observer: informerMetrics(opts.metrics, approvalResource.plural),
+    resyncMs: 0,
+  });
+  const events = new KubeEventRecorder(client, 'bosun.dev/goal-controller', opts.instance, (err) =>
+    log.warn({ err: errorMessage(err) }, 'could not record an Event'),
+  );
   const controller = new Controller({
     name: GOAL_CONTROLLER,
     workers: opts.workers,
@@ -68,8 +83,14 @@ export function setupGoalController(opts: GoalControllerOptions) {
       operatorNamespace: opts.operatorNamespace,
       fence: () => opts.manager.isLeader,
       onLlmUsage: (u, namespace) => {
-        opts.metrics.llmTokens.inc({ provider: u.provider, model: u.model, namespace, direction: 'input' }, u.inputTokens);
-        opts.metrics.llmTokens.inc({ provider: u.provider, model: u.model, namespace, direction: 'output' }, u.outputTokens);
+        opts.metrics.llmTokens.inc(
+          { provider: u.provider, model: u.model, namespace, direction: 'input' },
+          u.inputTokens,
+        );
+        opts.metrics.llmTokens.inc(
+          { provider: u.provider, model: u.model, namespace, direction: 'output' },
+          u.outputTokens,
+        );
         opts.metrics.llmCost.inc({ provider: u.provider, model: u.model, namespace }, u.usd);
       },
       crashpoint: opts.crashpoint,
@@ -83,7 +104,8 @@ export function setupGoalController(opts: GoalControllerOptions) {
   // a RiskPolicy that appears or changes is looked at again by the Goals it may govern
   const requeueGoals = (policy: KubeObject) => {
     const ns = policy.metadata.namespace ?? '';
-    for (const goal of ns === opts.operatorNamespace ? informer.list() : informer.byNamespace(ns)) controller.enqueue(keyOf(goal));
+    for (const goal of ns === opts.operatorNamespace ? informer.list() : informer.byNamespace(ns))
+      controller.enqueue(keyOf(goal));
   };
   policies.addHandlers({ onAdd: requeueGoals, onUpdate: (_old, p) => requeueGoals(p), onDelete: requeueGoals });
   // a decision on an Approval wakes the Goal that owns it

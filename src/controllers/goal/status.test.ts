@@ -30,7 +30,7 @@ describe('stalledStatus', () => {
 });
 
 describe('storeUnavailableStatus', () => {
-  it('reports the outage without advancing observedGeneration or moving Ready\'s transition time', () => {
+  it("reports the outage without advancing observedGeneration or moving Ready's transition time", () => {
     const stalled = stalledStatus(goal(), { reason: 'UnsupportedTarget', message: 'm' }, t0);
     const down = storeUnavailableStatus({ ...stalled }, t1);
     expect(down.observedGeneration).toBe(1);

@@ -10,8 +10,18 @@ import type { Stall } from './validate.js';
 export function stalledStatus(goal: Goal, stall: Stall, now: Date): GoalStatus {
   const prev: GoalStatus = goal.status ?? {};
   const generation = goal.metadata.generation;
-  let conditions = setCondition(prev.conditions, { type: ConditionType.Stalled, status: 'True', reason: stall.reason, message: stall.message }, now, generation);
-  conditions = setCondition(conditions, { type: ConditionType.Ready, status: 'False', reason: stall.reason, message: stall.message }, now, generation);
+  let conditions = setCondition(
+    prev.conditions,
+    { type: ConditionType.Stalled, status: 'True', reason: stall.reason, message: stall.message },
+    now,
+    generation,
+  );
+  conditions = setCondition(
+    conditions,
+    { type: ConditionType.Ready, status: 'False', reason: stall.reason, message: stall.message },
+    now,
+    generation,
+  );
   conditions = removeCondition(conditions, ConditionType.Reconciling);
   return { ...prev, phase: 'Stalled', conditions, observedGeneration: generation };
 }
@@ -20,11 +30,17 @@ export function stalledStatus(goal: Goal, stall: Stall, now: Date): GoalStatus {
 export function storeUnavailableStatus(prev: GoalStatus, now: Date): GoalStatus {
   return {
     ...prev,
-    conditions: setCondition(prev.conditions, {
-      type: ConditionType.Ready,
-      status: 'False',
-      reason: GoalReason.StateStoreUnavailable,
-      message: "Bosun's etcd is unreachable; the Goal is retried with backoff and nothing is lost. Check the bosun-etcd endpoints.",
-    }, now, prev.observedGeneration),
+    conditions: setCondition(
+      prev.conditions,
+      {
+        type: ConditionType.Ready,
+        status: 'False',
+        reason: GoalReason.StateStoreUnavailable,
+        message:
+          "Bosun's etcd is unreachable; the Goal is retried with backoff and nothing is lost. Check the bosun-etcd endpoints.",
+      },
+      now,
+      prev.observedGeneration,
+    ),
   };
 }

@@ -22,7 +22,8 @@ export const supportedKinds: Record<IntentType, string[] | undefined> = {
 };
 
 // docker reference grammar, simplified: [registry[:port]/]path[:tag][@digest]
-const imageRef = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const imageRef =
+  /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 const list = (xs: string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} or ${xs.at(-1)}` : (xs[0] ?? ''));
 
@@ -50,7 +51,10 @@ export function validateGoal(spec: GoalSpec, namespace: string): Stall | undefin
     }
   }
   if (intent.type === 'deploy-image' && intent.image && !imageRef.test(intent.image)) {
-    return { reason: GoalReason.InvalidImage, message: `spec.intent.image "${intent.image}" is not an image reference (for example registry.example.com/web:1.4.2)` };
+    return {
+      reason: GoalReason.InvalidImage,
+      message: `spec.intent.image "${intent.image}" is not an image reference (for example registry.example.com/web:1.4.2)`,
+    };
   }
   if (intent.type === 'apply' && intent.manifest) return validateManifest(intent.manifest);
   return undefined;
@@ -61,16 +65,31 @@ function validateManifest(manifest: string): Stall | undefined {
   const objects: unknown[] = [];
   for (const [i, doc] of docs.entries()) {
     if (doc.errors.length) {
-      return { reason: GoalReason.InvalidManifest, message: `spec.intent.manifest document ${i + 1} is not valid YAML (${doc.errors[0]?.message.split('\n')[0]}): fix the YAML` };
+      return {
+        reason: GoalReason.InvalidManifest,
+        message: `spec.intent.manifest document ${i + 1} is not valid YAML (${doc.errors[0]?.message.split('\n')[0]}): fix the YAML`,
+      };
     }
     const value = doc.toJS() as unknown;
     if (value !== null) objects.push(value);
   }
-  if (!objects.length) return { reason: GoalReason.InvalidManifest, message: 'spec.intent.manifest holds no object: add the manifest to apply' };
+  if (!objects.length)
+    return {
+      reason: GoalReason.InvalidManifest,
+      message: 'spec.intent.manifest holds no object: add the manifest to apply',
+    };
   for (const [i, o] of objects.entries()) {
     const obj = o as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
-    if (typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || typeof obj.metadata?.name !== 'string') {
-      return { reason: GoalReason.InvalidManifest, message: `spec.intent.manifest object ${i + 1} is incomplete: give it apiVersion, kind and metadata.name` };
+    if (
+      typeof obj !== 'object' ||
+      typeof obj.apiVersion !== 'string' ||
+      typeof obj.kind !== 'string' ||
+      typeof obj.metadata?.name !== 'string'
+    ) {
+      return {
+        reason: GoalReason.InvalidManifest,
+        message: `spec.intent.manifest object ${i + 1} is incomplete: give it apiVersion, kind and metadata.name`,
+      };
     }
   }
   return undefined;

@@ -5,4 +5,18 @@ import { waitForCondition } from './wait.js';
 import { apply, del, patch, rolloutRestart, rolloutUndo, scale, setImage } from './write.js';
 
 export const kubernetesTools = (): AnyTool[] =>
-  [get, list, describe, logs, events, apply, patch, scale, rolloutRestart, rolloutUndo, setImage, del, waitForCondition] as unknown as AnyTool[];
+  [
+    get,
+    list,
+    describe,
+    logs,
+    events,
+    apply,
+    patch,
+    scale,
+    rolloutRestart,
+    rolloutUndo,
+    setImage,
+    del,
+    waitForCondition,
+  ] as unknown as AnyTool[];

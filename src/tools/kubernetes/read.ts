@@ -18,27 +18,39 @@ interface CoreEvent {
 
 async function eventsFor(ctx: ToolContext, name?: string, uid?: string): Promise<string[]> {
   const selector = uid ? `involvedObject.uid=${uid}` : name ? `involvedObject.name=${name}` : undefined;
-  const { items } = await ctx.client.list<CoreEvent & KubeObject>(core.coreEvents, { namespace: ctx.namespace, fieldSelector: selector });
+  const { items } = await ctx.client.list<CoreEvent & KubeObject>(core.coreEvents, {
+    namespace: ctx.namespace,
+    fieldSelector: selector,
+  });
   // the newest 20 (the API lists by name, not by time)
-  const when = (e: CoreEvent & KubeObject) => e.lastTimestamp ?? (e as { eventTime?: string }).eventTime ?? e.metadata.creationTimestamp ?? '';
-  return [...items].sort((a, b) => when(a).localeCompare(when(b))).slice(-20).map((e) => `${e.type ?? ''} ${e.reason ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}: ${e.message ?? ''}${e.count && e.count > 1 ? ` (x${e.count})` : ''}`.trim());
+  const when = (e: CoreEvent & KubeObject) =>
+    e.lastTimestamp ?? (e as { eventTime?: string }).eventTime ?? e.metadata.creationTimestamp ?? '';
+  return [...items]
+    .sort((a, b) => when(a).localeCompare(when(b)))
+    .slice(-20)
+    .map((e) =>
+      `${e.type ?? ''} ${e.reason ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}: ${e.message ?? ''}${e.count && e.count > 1 ? ` (x${e.count})` : ''}`.trim(),
+    );
 }
 
 export const get = defineTool({
   name: 'k8s.get',
-  description: 'Read one object (kind/name) in the Goal\'s namespace',
+  description: "Read one object (kind/name) in the Goal's namespace",
   params: z.object({ target: TargetParam }),
   ...read,
   async execute(ctx, { target }) {
     const { resource, name } = resolveTarget(target);
     const obj = await ctx.client.get<KubeObject & { status?: unknown; spec?: unknown }>(resource, ctx.namespace, name);
-    return { summary: `read ${target} (resourceVersion ${obj.metadata.resourceVersion})`, data: { spec: obj.spec, status: obj.status } };
+    return {
+      summary: `read ${target} (resourceVersion ${obj.metadata.resourceVersion})`,
+      data: { spec: obj.spec, status: obj.status },
+    };
   },
 });
 
 export const list = defineTool({
   name: 'k8s.list',
-  description: 'List objects of a kind in the Goal\'s namespace, optionally by label selector',
+  description: "List objects of a kind in the Goal's namespace, optionally by label selector",
   params: z.object({ kind: z.string().min(1), labelSelector: z.string().max(512).optional() }),
   ...read,
   async execute(ctx, { kind, labelSelector }) {
@@ -62,19 +74,31 @@ export const describe = defineTool({
 
 export const logs = defineTool({
   name: 'k8s.logs',
-  description: 'Read the tail of a pod\'s container log (optionally the previous container\'s)',
-  params: z.object({ pod: z.string().min(1), container: z.string().optional(), tailLines: z.int().min(1).max(1000).default(100), previous: z.boolean().default(false) }),
+  description: "Read the tail of a pod's container log (optionally the previous container's)",
+  params: z.object({
+    pod: z.string().min(1),
+    container: z.string().optional(),
+    tailLines: z.int().min(1).max(1000).default(100),
+    previous: z.boolean().default(false),
+  }),
   ...read,
   async execute(ctx, { pod, container, tailLines, previous }) {
-    const text = await ctx.client.getText(`${resourcePath(core.pods, { namespace: ctx.namespace, name: pod })}/log`, { container, tailLines, previous });
+    const text = await ctx.client.getText(`${resourcePath(core.pods, { namespace: ctx.namespace, name: pod })}/log`, {
+      container,
+      tailLines,
+      previous,
+    });
     const lines = text.split('\n').filter(Boolean);
-    return { summary: `${lines.length} log line(s) from pod/${pod}${previous ? ' (previous container)' : ''}`, data: { lines } };
+    return {
+      summary: `${lines.length} log line(s) from pod/${pod}${previous ? ' (previous container)' : ''}`,
+      data: { lines },
+    };
   },
 });
 
 export const events = defineTool({
   name: 'k8s.events',
-  description: 'Recent Events in the Goal\'s namespace, optionally for one object',
+  description: "Recent Events in the Goal's namespace, optionally for one object",
   params: z.object({ target: TargetParam.optional() }),
   ...read,
   async execute(ctx, { target }) {

@@ -16,8 +16,21 @@ const byKind: Record<string, Resource> = {
 
 // kubectl's short names and plurals
 const aliases: Record<string, string> = {
-  deploy: 'deployment', deployments: 'deployment', sts: 'statefulset', statefulsets: 'statefulset', ds: 'daemonset', daemonsets: 'daemonset',
-  rs: 'replicaset', replicasets: 'replicaset', po: 'pod', pods: 'pod', svc: 'service', services: 'service', cm: 'configmap', configmaps: 'configmap', jobs: 'job',
+  deploy: 'deployment',
+  deployments: 'deployment',
+  sts: 'statefulset',
+  statefulsets: 'statefulset',
+  ds: 'daemonset',
+  daemonsets: 'daemonset',
+  rs: 'replicaset',
+  replicasets: 'replicaset',
+  po: 'pod',
+  pods: 'pod',
+  svc: 'service',
+  services: 'service',
+  cm: 'configmap',
+  configmaps: 'configmap',
+  jobs: 'job',
 };
 
 /** deploy, Deployments, deployment → deployment */
@@ -31,11 +44,17 @@ export function parseTarget(target: string): { kind: string; name: string } {
 
 export const supportedKinds = Object.keys(byKind);
 
-export const TargetParam = z.string().regex(/^[a-zA-Z]+\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be kind/name, for example deployment/web');
+export const TargetParam = z
+  .string()
+  .regex(/^[a-zA-Z]+\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be kind/name, for example deployment/web');
 
 export function resolveKind(kind: string): Resource {
   const r = byKind[canonicalKind(kind)];
-  if (!r) throw new BosunError('BOSUN_ERR_TOOL_PARAMS', `kind ${kind} is not supported; supported: ${supportedKinds.join(', ')}`);
+  if (!r)
+    throw new BosunError(
+      'BOSUN_ERR_TOOL_PARAMS',
+      `kind ${kind} is not supported; supported: ${supportedKinds.join(', ')}`,
+    );
   return r;
 }
 
@@ -48,6 +67,7 @@ export function resolveTarget(target: string): { resource: Resource; name: strin
 export function resolveManifestKind(apiVersion: string, kind: string): Resource {
   const r = resolveKind(kind);
   const expected = r.group ? `${r.group}/${r.version}` : r.version;
-  if (apiVersion !== expected) throw new BosunError('BOSUN_ERR_TOOL_PARAMS', `${kind} must use apiVersion ${expected}, not ${apiVersion}`);
+  if (apiVersion !== expected)
+    throw new BosunError('BOSUN_ERR_TOOL_PARAMS', `${kind} must use apiVersion ${expected}, not ${apiVersion}`);
   return r;
 }

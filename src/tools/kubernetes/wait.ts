@@ -26,9 +26,14 @@ export function rolloutState(w: Workload): { done: boolean; failed?: string; pro
   const progress = `${s.updatedReplicas ?? 0}/${want} updated, ${s.availableReplicas ?? 0}/${want} available`;
   // until the controller has seen the latest spec, its status (conditions included) speaks of an older rollout
   const observed = (s.observedGeneration ?? 0) >= (w.metadata.generation ?? 0);
-  if (!observed) return { done: false, progress: `${progress}; waiting for the controller to observe generation ${w.metadata.generation}` };
+  if (!observed)
+    return {
+      done: false,
+      progress: `${progress}; waiting for the controller to observe generation ${w.metadata.generation}`,
+    };
   const stuck = s.conditions?.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
-  if (stuck) return { done: false, failed: `rollout exceeded its progress deadline: ${stuck.message ?? ''}`.trim(), progress };
+  if (stuck)
+    return { done: false, failed: `rollout exceeded its progress deadline: ${stuck.message ?? ''}`.trim(), progress };
   const done =
     (s.updatedReplicas ?? 0) === want &&
     (s.replicas ?? 0) === want &&
@@ -40,7 +45,11 @@ export function rolloutState(w: Workload): { done: boolean; failed?: string; pro
 export const waitForCondition = defineTool({
   name: 'k8s.wait-for-condition',
   description: 'Wait until a workload has rolled out (every replica updated and available), up to a timeout',
-  params: z.object({ target: TargetParam, condition: z.enum(['RolledOut']).default('RolledOut'), timeoutSeconds: z.int().min(1).max(3600).default(120) }),
+  params: z.object({
+    target: TargetParam,
+    condition: z.enum(['RolledOut']).default('RolledOut'),
+    timeoutSeconds: z.int().min(1).max(3600).default(120),
+  }),
   risk: 'none',
   effect: 'read',
   reversible: true,
@@ -51,7 +60,11 @@ export const waitForCondition = defineTool({
     if (state.failed) throw new BosunError('BOSUN_ERR_TOOL_FAILED', `${target}: ${state.failed}`);
     if (state.done) return { summary: `${target} rolled out (${state.progress})` };
     const waited = (Date.now() - Date.parse(ctx.stepStartedAt)) / 1000;
-    if (waited > timeoutSeconds) throw new BosunError('BOSUN_ERR_TOOL_FAILED', `${target} did not roll out within ${timeoutSeconds} s (${state.progress})`);
+    if (waited > timeoutSeconds)
+      throw new BosunError(
+        'BOSUN_ERR_TOOL_FAILED',
+        `${target} did not roll out within ${timeoutSeconds} s (${state.progress})`,
+      );
     return { summary: `waiting for ${target} (${state.progress})`, done: false, requeueAfterMs: 1000 };
   },
 });

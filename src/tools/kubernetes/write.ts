@@ -13,20 +13,29 @@ const dry = (d: boolean) => (d ? ' (server-side dry-run)' : '');
 
 export const apply = defineTool({
   name: 'k8s.apply',
-  description: 'Server-side apply a YAML manifest into the Goal\'s namespace',
+  description: "Server-side apply a YAML manifest into the Goal's namespace",
   params: z.object({ manifest: z.string().min(1).max(65536) }),
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
   async execute(ctx, { manifest }) {
-    const objects = parseAllDocuments(manifest).map((d) => d.toJS() as KubeObject | null).filter((o): o is KubeObject => o !== null);
+    const objects = parseAllDocuments(manifest)
+      .map((d) => d.toJS() as KubeObject | null)
+      .filter((o): o is KubeObject => o !== null);
     const applied: string[] = [];
     for (const obj of objects) {
       const resource = resolveManifestKind(String(obj.apiVersion), String(obj.kind));
       if (obj.metadata.namespace && obj.metadata.namespace !== ctx.namespace) {
-        throw new BosunError('BOSUN_ERR_TOOL_PARAMS', `manifest object ${obj.kind}/${obj.metadata.name} names namespace ${obj.metadata.namespace}; a Goal applies only into ${ctx.namespace}`);
+        throw new BosunError(
+          'BOSUN_ERR_TOOL_PARAMS',
+          `manifest object ${obj.kind}/${obj.metadata.name} names namespace ${obj.metadata.namespace}; a Goal applies only into ${ctx.namespace}`,
+        );
       }
-      await ctx.client.apply(resource, { ...obj, metadata: { ...obj.metadata, namespace: ctx.namespace } }, { force: true, dryRun: ctx.dryRun });
+      await ctx.client.apply(
+        resource,
+        { ...obj, metadata: { ...obj.metadata, namespace: ctx.namespace } },
+        { force: true, dryRun: ctx.dryRun },
+      );
       applied.push(`${String(obj.kind).toLowerCase()}/${obj.metadata.name}`);
     }
     return { summary: `applied ${applied.join(', ')}${dry(ctx.dryRun)}`, data: { applied } };
@@ -73,7 +82,13 @@ export const rolloutRestart = defineTool({
   async execute(ctx, { target }) {
     const { resource, name } = resolveTarget(target);
     // the annotation value is the step's first start time: a re-run after a crash sets the same value, so no second rollout
-    await ctx.client.patch(resource, ctx.namespace, name, { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: ctx.stepStartedAt } } } } }, { dryRun: ctx.dryRun });
+    await ctx.client.patch(
+      resource,
+      ctx.namespace,
+      name,
+      { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: ctx.stepStartedAt } } } } },
+      { dryRun: ctx.dryRun },
+    );
     return { summary: `restarted ${target} (${RESTARTED_AT}=${ctx.stepStartedAt})${dry(ctx.dryRun)}` };
   },
 });
@@ -87,13 +102,21 @@ export const setImage = defineTool({
   reversible: true,
   async execute(ctx, { target, container, image }) {
     const { resource, name } = resolveTarget(target);
-    await ctx.client.patch(resource, ctx.namespace, name, { spec: { template: { spec: { containers: [{ name: container, image }] } } } }, { dryRun: ctx.dryRun, strategic: true });
+    await ctx.client.patch(
+      resource,
+      ctx.namespace,
+      name,
+      { spec: { template: { spec: { containers: [{ name: container, image }] } } } },
+      { dryRun: ctx.dryRun, strategic: true },
+    );
     return { summary: `set ${target} container ${container} to ${image}${dry(ctx.dryRun)}` };
   },
 });
 
 interface ReplicaSet extends KubeObject {
-  spec: { template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: unknown } };
+  spec: {
+    template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: unknown };
+  };
 }
 
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -108,17 +131,29 @@ export const rolloutUndo = defineTool({
   reversible: true,
   async execute(ctx, { target, toRevision }) {
     const { resource, name } = resolveTarget(target);
-    if (resource !== core.deployments) throw new BosunError('BOSUN_ERR_TOOL_PARAMS', `k8s.rollout-undo works on deployments, not ${target}`);
-    const deployment = await ctx.client.get<KubeObject & { spec: { selector: { matchLabels?: Record<string, string> } } }>(resource, ctx.namespace, name);
-    const selector = Object.entries(deployment.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-    const { items } = await ctx.client.list<ReplicaSet>(core.replicasets, { namespace: ctx.namespace, labelSelector: selector });
+    if (resource !== core.deployments)
+      throw new BosunError('BOSUN_ERR_TOOL_PARAMS', `k8s.rollout-undo works on deployments, not ${target}`);
+    const deployment = await ctx.client.get<
+      KubeObject & { spec: { selector: { matchLabels?: Record<string, string> } } }
+    >(resource, ctx.namespace, name);
+    const selector = Object.entries(deployment.spec.selector.matchLabels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    const { items } = await ctx.client.list<ReplicaSet>(core.replicasets, {
+      namespace: ctx.namespace,
+      labelSelector: selector,
+    });
     const owned = items.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === deployment.metadata.uid));
     // a ReplicaSet brought back keeps its old revision numbers in revision-history: a re-run finds it too
     const rs = owned.find((r) => {
       const a = r.metadata.annotations ?? {};
       return a[REVISION] === String(toRevision) || (a[HISTORY] ?? '').split(',').includes(String(toRevision));
     });
-    if (!rs) throw new BosunError('BOSUN_ERR_TOOL_FAILED', `${target} has no revision ${toRevision} any more (revisions: ${owned.map((r) => r.metadata.annotations?.[REVISION]).join(', ')})`);
+    if (!rs)
+      throw new BosunError(
+        'BOSUN_ERR_TOOL_FAILED',
+        `${target} has no revision ${toRevision} any more (revisions: ${owned.map((r) => r.metadata.annotations?.[REVISION]).join(', ')})`,
+      );
     const { ['pod-template-hash']: _hash, ...labels } = rs.spec.template.metadata?.labels ?? {};
     const template = { ...rs.spec.template, metadata: { ...rs.spec.template.metadata, labels } };
     await ctx.client.patch(resource, ctx.namespace, name, { spec: { template } }, { dryRun: ctx.dryRun });
@@ -129,7 +164,10 @@ export const rolloutUndo = defineTool({
 export const del = defineTool({
   name: 'k8s.delete',
   description: 'Delete an object (propagation Background, Foreground or Orphan)',
-  params: z.object({ target: TargetParam, propagationPolicy: z.enum(['Background', 'Foreground', 'Orphan']).default('Background') }),
+  params: z.object({
+    target: TargetParam,
+    propagationPolicy: z.enum(['Background', 'Foreground', 'Orphan']).default('Background'),
+  }),
   risk: 'high',
   effect: 'destroy',
   reversible: false,

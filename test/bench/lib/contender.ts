@@ -25,7 +25,12 @@ export interface Contender {
   stop(): Promise<void>;
 }
 
-export function startContender(spec: ContenderSpec, namespace: string, port: number, log: (line: string) => void): Contender {
+export function startContender(
+  spec: ContenderSpec,
+  namespace: string,
+  port: number,
+  log: (line: string) => void,
+): Contender {
   const proc = spawn(spec.command, spec.args(namespace, port), { stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];
   const keep = (b: Buffer) => {
@@ -52,9 +57,23 @@ export const bosunSpec = (kubeconfig: string, resyncSeconds = 0, workers = 16): 
   name: 'bosun',
   command: process.execPath,
   // --expose-gc: the process collects garbage before memory is read (see minimal-operator.ts)
-  args: (ns, port) => ['--expose-gc', '--import', 'tsx', new URL('../minimal-operator.ts', import.meta.url).pathname, kubeconfig, ns, String(port), String(workers), String(resyncSeconds)],
+  args: (ns, port) => [
+    '--expose-gc',
+    '--import',
+    'tsx',
+    new URL('../minimal-operator.ts', import.meta.url).pathname,
+    kubeconfig,
+    ns,
+    String(port),
+    String(workers),
+    String(resyncSeconds),
+  ],
   patches: (m) => sumMetric(m, 'bosun_kube_requests_total', { verb: 'patch', code: '200' }),
-  requests: (m) => ['get', 'list', 'create', 'update', 'patch', 'delete', 'apply'].reduce((s, verb) => s + sumMetric(m, 'bosun_kube_requests_total', { verb }), 0),
+  requests: (m) =>
+    ['get', 'list', 'create', 'update', 'patch', 'delete', 'apply'].reduce(
+      (s, verb) => s + sumMetric(m, 'bosun_kube_requests_total', { verb }),
+      0,
+    ),
   reconciles: (m) => sumMetric(m, 'bosun_reconcile_total'),
   heapBytes: (m) => sumMetric(m, 'nodejs_heap_size_used_bytes'),
 });
@@ -62,9 +81,22 @@ export const bosunSpec = (kubeconfig: string, resyncSeconds = 0, workers = 16): 
 export const controllerRuntimeSpec = (binary: string, kubeconfig: string, workers = 16): ContenderSpec => ({
   name: 'controller-runtime',
   command: binary,
-  args: (ns, port) => ['--kubeconfig', kubeconfig, '--namespace', ns, '--workers', String(workers), '--metrics-addr', `127.0.0.1:${port}`],
+  args: (ns, port) => [
+    '--kubeconfig',
+    kubeconfig,
+    '--namespace',
+    ns,
+    '--workers',
+    String(workers),
+    '--metrics-addr',
+    `127.0.0.1:${port}`,
+  ],
   patches: (m) => sumMetric(m, 'rest_client_requests_total', { method: 'PATCH', code: '200' }),
-  requests: (m) => ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].reduce((s, method) => s + sumMetric(m, 'rest_client_requests_total', { method }), 0),
+  requests: (m) =>
+    ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].reduce(
+      (s, method) => s + sumMetric(m, 'rest_client_requests_total', { method }),
+      0,
+    ),
   reconciles: (m) => sumMetric(m, 'controller_runtime_reconcile_total'),
   heapBytes: (m) => sumMetric(m, 'go_memstats_heap_alloc_bytes'),
 });

@@ -14,24 +14,40 @@ export async function createNamespace(client: KubeClient, name: string): Promise
 }
 
 export async function createGoals(client: KubeClient, namespace: string, n: number): Promise<void> {
-  await pool(Array.from({ length: n }, (_, i) => i), 64, async (i) => {
-    await client.create(goalResource, {
-      apiVersion: API_VERSION,
-      kind: 'Goal',
-      metadata: { name: `g-${i}`, namespace },
-      spec: { intent: { type: 'scale', target: 'deployment/web', replicas: 1 } },
-    });
-  });
+  await pool(
+    Array.from({ length: n }, (_, i) => i),
+    64,
+    async (i) => {
+      await client.create(goalResource, {
+        apiVersion: API_VERSION,
+        kind: 'Goal',
+        metadata: { name: `g-${i}`, namespace },
+        spec: { intent: { type: 'scale', target: 'deployment/web', replicas: 1 } },
+      });
+    },
+  );
 }
 
 export const minimalStatus = (goal: KubeObject) => ({
   observedGeneration: goal.metadata.generation,
   phase: 'Pending',
-  conditions: [{ type: 'Ready', status: 'True', reason: 'Reconciled', message: '', lastTransitionTime: timestamp(), observedGeneration: goal.metadata.generation }],
+  conditions: [
+    {
+      type: 'Ready',
+      status: 'True',
+      reason: 'Reconciled',
+      message: '',
+      lastTransitionTime: timestamp(),
+      observedGeneration: goal.metadata.generation,
+    },
+  ],
 });
 
 /** The physical limit: one resourceVersion-guarded status patch per Goal, 64 in flight, no informer, no queue. */
-export async function ceilingPatchesPerSecond(client: KubeClient, namespace: string): Promise<{ patches: number; perSecond: number }> {
+export async function ceilingPatchesPerSecond(
+  client: KubeClient,
+  namespace: string,
+): Promise<{ patches: number; perSecond: number }> {
   const { items } = await client.list(goalResource, { namespace });
   const started = performance.now();
   await pool(items, 64, async (goal) => {
