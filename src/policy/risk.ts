@@ -3,33 +3,10 @@
 // saying why. The step's risk is the result of the whole chain; a plan's risk
 // is the highest step risk.
 import type { RiskLevel } from '../api/v1alpha1/common.js';
+import type { RiskRule, RiskVerdict, StepRiskInput } from './risk-rule.js';
 import { atLeast, maxRisk, raise, rank } from './risk-level.js';
 
-export type Effect = 'read' | 'mutate' | 'destroy';
-
-export interface StepRiskInput {
-  tool: string;
-  /** the tool's own base risk */
-  baseRisk: RiskLevel;
-  effect: Effect;
-  reversible: boolean;
-  namespace: string;
-  /** namespaces the RiskPolicy protects, and whether the namespace carries bosun.dev/protected=true */
-  protectedNamespaces: readonly string[];
-  namespaceLabelProtected: boolean;
-  /** objects the step touches, and pods added or removed (replica delta) */
-  objectsTouched: number;
-  replicaDelta: number;
-  /** the step was proposed by a model: policy sets a floor */
-  llmFloor?: RiskLevel;
-}
-
-export interface RiskVerdict {
-  risk: RiskLevel;
-  reasons: string[];
-}
-
-export type RiskRule = (input: StepRiskInput, current: RiskLevel) => { risk: RiskLevel; reason?: string };
+export type { Effect, RiskRule, RiskVerdict, RuleOutcome, StepRiskInput } from './risk-rule.js';
 
 export const baseRisk: RiskRule = (i) => ({
   risk: i.baseRisk,
@@ -91,6 +68,7 @@ export function scoreStep(input: StepRiskInput, chain: readonly RiskRule[] = def
     if (rank(out.risk) > rank(risk) || (out.risk === risk && out.reason && rule === baseRisk)) {
       risk = maxRisk(risk, out.risk);
       if (out.reason) reasons.push(out.reason);
+      if (out.reasons) reasons.push(...out.reasons);
     }
   }
   return { risk, reasons };
