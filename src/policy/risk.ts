@@ -3,6 +3,7 @@
 // saying why. The step's risk is the result of the whole chain; a plan's risk
 // is the highest step risk.
 import type { RiskLevel } from '../api/v1alpha1/common.js';
+import { contentRisk } from './content-risk.js';
 import type { RiskRule, RiskVerdict, StepRiskInput } from './risk-rule.js';
 import { atLeast, maxRisk, raise, rank } from './risk-level.js';
 
@@ -53,6 +54,7 @@ export const llmFloor: RiskRule = (i, r) =>
 export const defaultChain: readonly RiskRule[] = [
   baseRisk,
   effectRisk,
+  contentRisk,
   protectedNamespace,
   blastRadius,
   reversibility,
