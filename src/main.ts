@@ -5,6 +5,7 @@ import { BosunError, errorMessage } from './api/errors.js';
 import { setupGoalController } from './controllers/goal/setup.js';
 import { parseFailpoints } from './executor/failpoints.js';
 import { KubeClient } from './kube/client.js';
+import { ExecutorCredentials } from './kube/executor-credentials.js';
 import { KubeRest } from './kube/rest.js';
 import { Manager } from './runtime/manager.js';
 import { requestMetrics } from './runtime/observers.js';
@@ -58,6 +59,11 @@ export const RunConfig = z.object({
     .optional()
     .describe('serve the admission webhook here (HTTPS)'),
   webhookCertDir: z.string().optional().describe('folder with tls.crt and tls.key for the admission webhook'),
+  executorServiceAccount: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a ServiceAccount name')
+    .default('bosun-executor')
+    .describe('the ServiceAccount, in each target namespace, whose short-lived tokens every write of a plan uses'),
   operatorUser: z
     .string()
     .optional()
@@ -74,11 +80,12 @@ export interface Operator {
 }
 
 export async function startOperator(config: RunConfig, opts: { log?: Logger } = {}): Promise<Operator> {
+  const masker = new SecretMasker();
   const log =
     opts.log ??
     createLogger({
       level: config.logLevel,
-      masker: new SecretMasker(),
+      masker,
       base: { app: 'bosun', instance: config.identity },
     });
   const metrics = createMetrics();
@@ -87,6 +94,12 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     userAgent: `bosun/${config.identity}`,
   });
   const client = new KubeClient(rest, 'bosun');
+  // every write of a plan goes through a short-lived token of the target namespace's executor
+  const executors = new ExecutorCredentials({
+    client: client.as('bosun-executor-credentials'),
+    serviceAccount: config.executorServiceAccount,
+    onToken: (token) => masker.add(token),
+  });
   const store = new EtcdStateStore({
     endpoints: config.etcdEndpoints,
     observer: {
@@ -127,6 +140,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     resyncMs: config.resyncSeconds * 1000,
     operatorNamespace: config.operatorNamespace,
     crashpoint: parseFailpoints(process.env.BOSUN_FAILPOINTS),
+    executors,
   });
   if (config.webhookAddr) {
     if (!config.webhookCertDir)
@@ -143,6 +157,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     manager.onStop(() => webhook.close());
   }
   manager.onStop(() => store.close());
+  manager.onStop(async () => executors.close());
   manager.onStop(async () => rest.close());
   await manager.start();
   log.info({ namespace: config.namespace ?? '(all)', leaderElect: config.leaderElect }, 'bosun operator started');

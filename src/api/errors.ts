@@ -21,6 +21,11 @@ export const errorCodes = {
   BOSUN_ERR_TOOL_DENIED: "A plan names a tool the RiskPolicy's spec.tools.deny lists.",
   BOSUN_ERR_TOOL_PARAMS: "A step's parameters do not match the tool's schema; the message names the parameter.",
   BOSUN_ERR_TOOL_FAILED: 'A tool ran and failed; the message says why (forbidden, not found, timed out, …).',
+  BOSUN_ERR_TARGET_OUTSIDE_NAMESPACE:
+    "A step would act outside the Goal's namespace (another namespace, or a cluster-scoped kind).",
+  BOSUN_ERR_KIND_UNKNOWN: 'A manifest names a kind the API server does not serve.',
+  BOSUN_ERR_NO_EXECUTOR:
+    'The target namespace has no executor ServiceAccount (bosun-executor): its admin creates and binds it.',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

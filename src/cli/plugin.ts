@@ -13,11 +13,12 @@ interface Approval {
     risk: string;
     reasons?: string[];
     runbook?: string;
-    steps: { index: number; tool: string; summary: string; risk: string }[];
+    steps: { index: number; tool: string; summary: string; risk: string; diff?: string[] }[];
     approvers: { users: string[]; groups: string[] };
     requiredApprovals: number;
     expiresAt: string;
-    requester?: string;
+    requester?: { username: string; groups?: string[] };
+    authority?: string;
     decisions: { user: string; decision: string; comment?: string; decidedAt?: string }[];
   };
   status?: { state?: string; approvals?: number };
@@ -75,10 +76,14 @@ function describe(name: string, namespace?: string): string {
   return [
     `Approval ${a.metadata.namespace}/${a.metadata.name} for Goal ${a.spec.subjectRef.name}: ${a.status?.state ?? 'Pending'}`,
     `Risk: ${a.spec.risk}${a.spec.reasons?.length ? ` (${a.spec.reasons.join('; ')})` : ''}`,
-    `Requested by: ${a.spec.requester ?? 'unknown'}`,
+    `Requested by: ${a.spec.requester?.username ?? 'unknown'}`,
+    ...(a.spec.authority ? [`Authority: ${a.spec.authority}`] : []),
     `Approvers: users ${a.spec.approvers.users.join(', ') || '-'}; groups ${a.spec.approvers.groups.join(', ') || '-'}; ${a.spec.requiredApprovals} required; expires ${a.spec.expiresAt}`,
     'Plan:',
-    ...a.spec.steps.map((s) => `  ${s.index + 1}. ${s.summary} [${s.tool}, ${s.risk}]`),
+    ...a.spec.steps.flatMap((s) => [
+      `  ${s.index + 1}. ${s.summary} [${s.tool}, ${s.risk}]`,
+      ...(s.diff ?? []).map((d) => `       ${d}`),
+    ]),
     'Runbook:',
     ...(a.spec.runbook ?? '').split('\n').map((l) => `  ${l}`),
     'Decisions:',

@@ -37,6 +37,8 @@ const setup = (fence = true) => {
     step: { tool: 'k8s.scale', params: { replicas: 3 } },
     gate: { denylist: [], allowChanges: true },
     client: {} as StepRequest['client'],
+    reader: {} as StepRequest['reader'],
+    mapper: { resolve: () => Promise.reject(new Error('no discovery in unit tests')) },
     namespace: 'ns',
   };
   return { store, deps, req };

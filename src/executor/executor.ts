@@ -26,7 +26,11 @@ export interface StepRequest {
   attempt: number;
   step: Pick<ExecutionStep, 'tool' | 'params'>;
   gate: Gate;
+  /** writes (the executor identity for mutating tools) */
   client: ToolContext['client'];
+  /** reads, as Bosun */
+  reader: ToolContext['reader'];
+  mapper: ToolContext['mapper'];
   namespace: string;
 }
 
@@ -69,6 +73,8 @@ export async function runStep(deps: ExecutorDeps, req: StepRequest): Promise<Ste
   try {
     result = await deps.registry.invoke(req.step, req.gate, {
       client: req.client,
+      reader: req.reader,
+      mapper: req.mapper,
       namespace: req.namespace,
       idempotencyKey: journalKey(key),
       stepStartedAt: entry.createdAt,

@@ -31,6 +31,14 @@ export const core = {
   jobs: { group: 'batch', version: 'v1', plural: 'jobs', kind: 'Job', namespaced: true },
   coreEvents: { group: '', version: 'v1', plural: 'events', kind: 'Event', namespaced: true },
   secrets: { group: '', version: 'v1', plural: 'secrets', kind: 'Secret', namespaced: true },
+  serviceaccounts: { group: '', version: 'v1', plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
+  subjectaccessreviews: {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    plural: 'subjectaccessreviews',
+    kind: 'SubjectAccessReview',
+    namespaced: false,
+  },
 } as const satisfies Record<string, Resource>;
 
 export const apiVersionOf = (r: Pick<Resource, 'group' | 'version'>) =>

@@ -63,6 +63,24 @@ export class KubeRest {
     return new KubeRest(kc, opts);
   }
 
+  /**
+   * The same API server (address and CA), authenticated only by `token`: no
+   * client certificate or other credential of this client goes along, so the
+   * API server sees the token's identity and nothing else.
+   */
+  withBearerToken(token: string, userAgent?: string): KubeRest {
+    const cluster = this.kc.getCurrentCluster();
+    if (!cluster) throw new BosunError('BOSUN_ERR_CONFIG', 'the kubeconfig has no current cluster');
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [cluster],
+      users: [{ name: 'bearer', token }],
+      contexts: [{ name: 'bearer', cluster: cluster.name, user: 'bearer' }],
+      currentContext: 'bearer',
+    });
+    return new KubeRest(kc, { ...this.opts, userAgent: userAgent ?? this.opts.userAgent, maxSockets: 4 });
+  }
+
   get currentUser(): string | undefined {
     return this.kc.getCurrentUser()?.name;
   }

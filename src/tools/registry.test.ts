@@ -41,6 +41,8 @@ const boom = defineTool({
 
 const ctx = {
   client: {} as KubeClient,
+  reader: {} as KubeClient,
+  mapper: { resolve: () => Promise.reject(new Error('no discovery in unit tests')) },
   namespace: 'ns',
   idempotencyKey: 'k',
   stepStartedAt: '2026-01-01T00:00:00Z',

@@ -3,6 +3,8 @@
 // list, validates parameters (naming the bad one), turns mutating calls into
 // server-side dry-runs when changes are not allowed, and records each call.
 import { BosunError, errorMessage, type ErrorCode } from '../api/errors.js';
+import type { AccessAttributes } from '../kube/access.js';
+import type { KindMapper } from '../kube/discovery.js';
 import type { AnyTool, Tool, ToolContext, ToolResult } from './tool.js';
 
 export interface Gate {
@@ -75,6 +77,26 @@ export class ToolRegistry {
       throw new BosunError('BOSUN_ERR_TOOL_PARAMS', `${step.tool}: parameter ${where}: ${issue?.message ?? 'invalid'}`);
     }
     return { tool, params: parsed.data as Record<string, unknown> };
+  }
+
+  /** Every request a mutating step will make, as RBAC sees it (none for read-only tools). */
+  async access(step: Step, ctx: { namespace: string; mapper: KindMapper }): Promise<AccessAttributes[]> {
+    const tool = this.tools.get(step.tool) as Tool<unknown> | undefined;
+    if (!tool || tool.effect === 'read' || !tool.access) return [];
+    return tool.access(tool.params.parse(step.params), ctx);
+  }
+
+  /** What a step will write, for the risk rules that read content (never throws on bad params). */
+  content(step: Step): unknown[] {
+    const tool = this.tools.get(step.tool) as Tool<unknown> | undefined;
+    const parsed = tool?.params.safeParse(step.params);
+    return tool?.content && parsed?.success ? tool.content(parsed.data) : [];
+  }
+
+  /** A mutating step as a server-side dry-run, not recorded: what it would change, before anyone approves it. */
+  async preview(step: Step, gate: Gate, ctx: Omit<ToolContext, 'dryRun'>): Promise<ToolResult> {
+    const { tool, params } = this.check(step, gate);
+    return (tool as Tool<unknown>).execute({ ...ctx, dryRun: true }, params);
   }
 
   async invoke(step: Step, gate: Gate, ctx: Omit<ToolContext, 'dryRun'>): Promise<ToolResult> {

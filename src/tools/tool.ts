@@ -2,11 +2,18 @@
 // registry validates parameters and gates every call.
 import type { z } from 'zod';
 import type { RiskLevel } from '../api/v1alpha1/common.js';
+import type { AccessAttributes } from '../kube/access.js';
 import type { KubeClient } from '../kube/client.js';
+import type { KindMapper } from '../kube/discovery.js';
 import type { Effect } from '../policy/risk.js';
 
 export interface ToolContext {
+  /** writes: the executor ServiceAccount's short-lived identity for mutating tools; Bosun's own for reads */
   client: KubeClient;
+  /** reads, as Bosun's own identity (it may read what the executor may not) */
+  reader: KubeClient;
+  /** apiVersion + kind → resource, from the API server's discovery */
+  mapper: KindMapper;
   /** the namespace the Goal acts in */
   namespace: string;
   /** mutating calls become server-side dry-runs */
@@ -17,9 +24,21 @@ export interface ToolContext {
   stepStartedAt: string;
 }
 
+/** One object a mutating call changes: as it is, and as the API server says it will be. */
+export interface Change {
+  /** undefined: the object does not exist yet */
+  before?: unknown;
+  /** undefined: the object is deleted */
+  after?: unknown;
+  /** Bosun may not read the object as it is (a Secret): only the new state is known */
+  beforeUnreadable?: boolean;
+}
+
 export interface ToolResult {
   summary: string;
   data?: Record<string, unknown>;
+  /** with ctx.dryRun: the objects the call would change (for the plan's diff) */
+  changes?: Change[];
   /** false: not finished yet (wait-for-condition); call again after requeueAfterMs */
   done?: boolean;
   requeueAfterMs?: number;
@@ -33,6 +52,14 @@ export interface Tool<P = Record<string, unknown>> {
   effect: Effect;
   reversible: boolean;
   execute(ctx: ToolContext, params: P): Promise<ToolResult>;
+  /**
+   * Mutating tools: every request the call makes, as RBAC sees it, so that a
+   * SubjectAccessReview can ask whether the requester may make it. Throws
+   * BOSUN_ERR_TARGET_OUTSIDE_NAMESPACE for anything outside `namespace`.
+   */
+  access?(params: P, ctx: { namespace: string; mapper: KindMapper }): Promise<AccessAttributes[]>;
+  /** What the call will write (manifest objects, a patch body), for the risk rules that read content. */
+  content?(params: P): unknown[];
 }
 
 /** Keeps the params type of each tool while the registry holds them all. */

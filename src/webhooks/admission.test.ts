@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { reviewApproval, reviewGoal, type AdmissionRequest } from './admission.js';
+import { reviewApproval, reviewRequested, type AdmissionRequest } from './admission.js';
 
 const OPERATOR = 'system:serviceaccount:bosun-system:bosun';
 const now = new Date('2026-01-01T00:30:00Z');
 const spec = (decisions: unknown[] = []) => ({
   subjectRef: { kind: 'Goal', name: 'g' },
-  requester: 'alice',
+  requester: { username: 'alice', groups: ['developers'] },
   planHash: 'a'.repeat(64),
   steps: [{ index: 0, tool: 'k8s.scale', summary: 's', risk: 'high' }],
   risk: 'high',
@@ -73,11 +73,14 @@ describe('reviewApproval', () => {
   it.each([
     { why: 'a listed user, as themselves', req: update('bob', [], [approve('bob')]) },
     { why: 'a member of a listed group', req: update('carol', ['sre'], [approve('carol')]) },
-  ])('allows $why, stamping the time of the decision', ({ req }) => {
+  ])('allows $why, stamping the time and groups of the decision from the API server', ({ req }) => {
     const r = reviewApproval(req, { operatorUser: OPERATOR, now });
     expect(r).toEqual({
       allowed: true,
-      patch: [{ op: 'add', path: '/spec/decisions/0/decidedAt', value: '2026-01-01T00:30:00Z' }],
+      patch: [
+        { op: 'add', path: '/spec/decisions/0/decidedAt', value: '2026-01-01T00:30:00Z' },
+        { op: 'add', path: '/spec/decisions/0/groups', value: req.userInfo.groups },
+      ],
     });
   });
 
@@ -89,43 +92,60 @@ describe('reviewApproval', () => {
   });
 });
 
-describe('reviewGoal', () => {
-  const goal = (annotations?: Record<string, string>) => ({ metadata: { name: 'g', annotations } });
-  it('stamps the requester from userInfo, over whatever was typed', () => {
-    expect(
-      reviewGoal({
-        uid: 'u',
-        operation: 'CREATE',
-        userInfo: { username: 'alice' },
-        kind: { kind: 'Goal' },
-        object: goal({ 'bosun.dev/requester': 'bob' }),
-      }),
-    ).toEqual({
+describe('reviewRequested', () => {
+  const obj = (requester?: unknown) => ({ metadata: { name: 'g' }, spec: { mode: 'auto', requester } });
+  const req = (
+    kind: string,
+    operation: 'CREATE' | 'UPDATE',
+    username: string,
+    object: ReturnType<typeof obj>,
+    oldObject?: ReturnType<typeof obj>,
+  ): AdmissionRequest => ({
+    uid: 'u',
+    operation,
+    userInfo: { username, uid: `${username}-uid`, groups: ['developers'] },
+    kind: { kind },
+    object,
+    oldObject,
+  });
+  const alice = { username: 'alice', uid: 'alice-uid', groups: ['developers'] };
+  const trigger = { username: 'system:serviceaccount:ci:pusher', groups: [] };
+
+  it.each(['Goal', 'Remediation', 'PipelineRun'])('stamps a %s with userInfo, over whatever was typed', (kind) => {
+    for (const typed of [undefined, { username: 'bob', groups: ['sre'] }, 'garbage']) {
+      expect(reviewRequested(req(kind, 'CREATE', 'alice', obj(typed)), OPERATOR)).toEqual({
+        allowed: true,
+        patch: [{ op: 'add', path: '/spec/requester', value: alice }],
+      });
+    }
+  });
+
+  it.each([
+    { why: 'a change of user', object: obj({ ...alice, username: 'bob' }), allowed: false },
+    { why: 'an added group', object: obj({ ...alice, groups: ['developers', 'system:masters'] }), allowed: false },
+    { why: 'a changed uid', object: obj({ ...alice, uid: 'other' }), allowed: false },
+    { why: 'garbage', object: obj('root'), allowed: false },
+    { why: 'the same requester', object: obj(alice), allowed: true },
+  ])('on update: $why → allowed $allowed', ({ object, allowed }) => {
+    const r = reviewRequested(req('Goal', 'UPDATE', 'alice', object, obj(alice)), OPERATOR);
+    expect(r.allowed).toBe(allowed);
+    if (!r.allowed) expect(r.message).toMatch(/spec.requester is set by the API server/);
+  });
+
+  it('gives the requester back to an update that leaves it out (kubectl apply, GitOps)', () => {
+    expect(reviewRequested(req('Goal', 'UPDATE', 'bob', obj(), obj(alice)), OPERATOR)).toEqual({
       allowed: true,
-      patch: [{ op: 'add', path: '/metadata/annotations/bosun.dev~1requester', value: 'alice' }],
-    });
-    expect(
-      reviewGoal({
-        uid: 'u',
-        operation: 'CREATE',
-        userInfo: { username: 'alice' },
-        kind: { kind: 'Goal' },
-        object: goal(),
-      }),
-    ).toEqual({
-      allowed: true,
-      patch: [{ op: 'add', path: '/metadata/annotations', value: { 'bosun.dev/requester': 'alice' } }],
+      patch: [{ op: 'add', path: '/spec/requester', value: alice }],
     });
   });
-  it('refuses a change of the requester', () => {
-    const r = reviewGoal({
-      uid: 'u',
-      operation: 'UPDATE',
-      userInfo: { username: 'alice' },
-      kind: { kind: 'Goal' },
-      object: goal({ 'bosun.dev/requester': 'bob' }),
-      oldObject: goal({ 'bosun.dev/requester': 'alice' }),
-    });
-    expect(r.allowed).toBe(false);
+
+  it.each([
+    { why: "the trigger's identity is kept", typed: trigger, allowed: true },
+    { why: 'no identity is refused', typed: undefined, allowed: false },
+    { why: "Bosun's own identity is refused", typed: { username: OPERATOR, groups: [] }, allowed: false },
+    { why: 'garbage is refused', typed: { user: 'x' }, allowed: false },
+  ])('objects Bosun creates for a trigger: $why', ({ typed, allowed }) => {
+    const r = reviewRequested(req('PipelineRun', 'CREATE', OPERATOR, obj(typed)), OPERATOR);
+    expect(r).toEqual(allowed ? { allowed: true } : expect.objectContaining({ allowed: false }));
   });
 });

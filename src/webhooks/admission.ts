@@ -1,16 +1,21 @@
 // Admission decisions, pure: who may decide on an Approval (and as whom, and
-// when), and the requester stamped on a Goal from the API server's userInfo.
-// The identity always comes from the API server's request, never from a field
-// a person typed.
+// when), and the requester stamped on Goals, Remediations and PipelineRuns from
+// the API server's userInfo. The identity always comes from the API server's
+// request, never from a field a person typed.
 import { ApprovalSpec, type ApprovalStatus } from '../api/v1alpha1/approval.js';
-import { timestamp } from '../api/v1alpha1/common.js';
-import { REQUESTER_ANNOTATION } from '../api/v1alpha1/goal.js';
+import { Requester, timestamp } from '../api/v1alpha1/common.js';
 import type { KubeObject } from '../api/v1alpha1/meta.js';
+
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups?: string[];
+}
 
 export interface AdmissionRequest {
   uid: string;
   operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
-  userInfo: { username: string; groups?: string[] };
+  userInfo: UserInfo;
   kind: { kind: string };
   object?: KubeObject & { spec?: unknown; status?: unknown };
   oldObject?: KubeObject & { spec?: unknown; status?: unknown };
@@ -26,24 +31,52 @@ export type Review = { allowed: true; patch?: JsonPatchOp[] } | { allowed: false
 
 const allow: Review = { allowed: true };
 const deny = (message: string): Review => ({ allowed: false, message });
-const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** Goals: stamp the requester at creation; keep it from changing afterwards. */
-export function reviewGoal(req: AdmissionRequest): Review {
+/** The kinds whose objects carry spec.requester. */
+export const REQUESTED_KINDS: readonly string[] = ['Goal', 'Remediation', 'PipelineRun'];
+
+const requesterOf = (o: AdmissionRequest['object']) => {
+  const r = (o?.spec as { requester?: unknown } | undefined)?.requester;
+  return r === undefined ? undefined : Requester.safeParse(r);
+};
+
+const sameRequester = (a: Requester, b: Requester) =>
+  a.username === b.username && a.uid === b.uid && JSON.stringify(a.groups) === JSON.stringify(b.groups);
+
+/**
+ * Goals, Remediations, PipelineRuns: spec.requester is the API server's userInfo
+ * of whoever creates the object, whatever was typed. Bosun itself creates them
+ * only for a trigger (an alert, a push), with that trigger's configured identity,
+ * never its own. Afterwards the requester cannot change: an update that leaves
+ * it out gets it back (so `kubectl apply` and GitOps tools need not know it);
+ * an update that sets another one is refused.
+ */
+export function reviewRequested(req: AdmissionRequest, operatorUser: string): Review {
+  const kind = req.kind.kind;
   if (req.operation === 'CREATE') {
-    const annotations = req.object?.metadata.annotations;
-    const patch: JsonPatchOp[] = annotations
-      ? [{ op: 'add', path: `/metadata/annotations/${escape(REQUESTER_ANNOTATION)}`, value: req.userInfo.username }]
-      : [{ op: 'add', path: '/metadata/annotations', value: { [REQUESTER_ANNOTATION]: req.userInfo.username } }];
-    return { allowed: true, patch };
+    if (req.userInfo.username === operatorUser) {
+      const typed = requesterOf(req.object);
+      if (!typed?.success)
+        return deny(`Bosun creates a ${kind} only for a trigger, with the trigger's identity in spec.requester`);
+      if (typed.data.username === operatorUser)
+        return deny(`a ${kind} Bosun creates carries its trigger's identity, never Bosun's own (${operatorUser})`);
+      return allow;
+    }
+    const { username, uid, groups } = req.userInfo;
+    const value: Requester = { username, ...(uid && { uid }), groups: groups ?? [] };
+    return { allowed: true, patch: [{ op: 'add', path: '/spec/requester', value }] };
   }
-  if (req.operation === 'UPDATE') {
-    const before = req.oldObject?.metadata.annotations?.[REQUESTER_ANNOTATION];
-    const after = req.object?.metadata.annotations?.[REQUESTER_ANNOTATION];
-    if (before !== after)
-      return deny(
-        `${REQUESTER_ANNOTATION} is set by the API server when the Goal is created (${before ?? 'unset'}) and cannot be changed`,
-      );
+  if (req.operation !== 'UPDATE') return allow;
+  const before = requesterOf(req.oldObject);
+  if (!before?.success) return allow; // created before stamping existed: nothing to keep
+  const after = requesterOf(req.object);
+  if (after === undefined)
+    return { allowed: true, patch: [{ op: 'add', path: '/spec/requester', value: before.data }] };
+  if (!after.success || !sameRequester(after.data, before.data)) {
+    return deny(
+      `spec.requester is set by the API server when the ${kind} is created (${before.data.username}) ` +
+        'and cannot be changed: leave it out, or as it is',
+    );
   }
   return allow;
 }
@@ -80,7 +113,7 @@ export function reviewApproval(req: AdmissionRequest, rules: ApprovalRules): Rev
     return deny(
       `${user} is not an approver of this Approval (users: ${users.join(', ') || 'none'}; groups: ${groups.join(', ') || 'none'})`,
     );
-  if (next.data.requester && next.data.requester === user)
+  if (next.data.requester && next.data.requester.username === user)
     return deny(`${user} asked for this Goal and cannot approve it: another approver must decide (four eyes)`);
   const state = (req.oldObject?.status as ApprovalStatus | undefined)?.state;
   if (state === 'Superseded')
@@ -89,11 +122,13 @@ export function reviewApproval(req: AdmissionRequest, rules: ApprovalRules): Rev
     );
   if (rules.now.getTime() >= Date.parse(next.data.expiresAt) || state === 'Expired')
     return deny(`this Approval expired at ${next.data.expiresAt}; it takes no more decisions`);
-  // the time of the decision is the API server's, not the approver's
+  // the time and the groups of the decision are the API server's, not the approver's
+  const at = `/spec/decisions/${next.data.decisions.length - 1}`;
   return {
     allowed: true,
     patch: [
-      { op: 'add', path: `/spec/decisions/${next.data.decisions.length - 1}/decidedAt`, value: timestamp(rules.now) },
+      { op: 'add', path: `${at}/decidedAt`, value: timestamp(rules.now) },
+      { op: 'add', path: `${at}/groups`, value: req.userInfo.groups ?? [] },
     ],
   };
 }

@@ -6,7 +6,7 @@ import https from 'node:https';
 import { join } from 'node:path';
 import { errorMessage } from '../api/errors.js';
 import type { Logger } from '../telemetry/logger.js';
-import { reviewApproval, reviewGoal, type AdmissionRequest, type Review } from './admission.js';
+import { reviewApproval, reviewRequested, REQUESTED_KINDS, type AdmissionRequest, type Review } from './admission.js';
 
 export interface AdmissionServerOptions {
   /** host:port */
@@ -24,7 +24,7 @@ export interface AdmissionServer {
 }
 
 function review(req: AdmissionRequest, opts: AdmissionServerOptions): Review {
-  if (req.kind.kind === 'Goal') return reviewGoal(req);
+  if (REQUESTED_KINDS.includes(req.kind.kind)) return reviewRequested(req, opts.operatorUser);
   if (req.kind.kind === 'Approval')
     return reviewApproval(req, { operatorUser: opts.operatorUser, now: (opts.now ?? (() => new Date()))() });
   return { allowed: true };

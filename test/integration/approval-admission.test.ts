@@ -19,6 +19,7 @@ describe('approvals at admission', () => {
   const goal = (name: string) =>
     JSON.parse(kubectlOk(['get', 'goal', name, '-o', 'json'], { namespace: ns() })) as {
       metadata: { annotations?: Record<string, string> };
+      spec: { requester?: unknown };
       status?: { phase?: string; approvalRef?: string };
     };
   const phase = (name: string, want: string) =>
@@ -74,6 +75,8 @@ describe('approvals at admission', () => {
       ['alice', 'bosun-approver'],
       ['bob', 'bosun-approver'],
       ['mallory', 'bosun-approver'],
+      // bob may scale deployments himself: alice's plans run on his authority once he approves
+      ['bob', 'edit'],
     ]) {
       kubectlOk(['create', 'rolebinding', `${user}-${role}`, `--clusterrole=${role}`, `--user=${user}`], {
         namespace: ns(),
@@ -138,14 +141,19 @@ describe('approvals at admission', () => {
   });
 
   it('stamps the requester from the API server, whatever was typed, and keeps it', async () => {
-    ask('typed-requester', 3, {}, { 'bosun.dev/requester': 'bob' });
-    expect(goal('typed-requester').metadata.annotations?.['bosun.dev/requester']).toBe('alice');
-    const res = kubectl(['annotate', 'goal', 'typed-requester', '--overwrite', 'bosun.dev/requester=bob'], {
-      as: 'alice',
-      namespace: ns(),
-    });
-    expect(res.code).not.toBe(0);
-    expect(res.stderr).toMatch(/set by the API server when the Goal is created \(alice\) and cannot be changed/);
+    ask('typed-requester', 3, { requester: { username: 'bob', groups: ['system:masters'] } });
+    expect(goal('typed-requester').spec.requester).toEqual({ username: 'alice', groups: ['developers'] });
+    for (const as of ['alice', 'admin'] as const) {
+      const res = kubectl(
+        ['patch', 'goal', 'typed-requester', '--type=merge', '-p', '{"spec":{"requester":{"username":"bob"}}}'],
+        { as, namespace: ns() },
+      );
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toMatch(/set by the API server when the Goal is created \(alice\) and cannot be changed/);
+    }
+    // an apply that leaves it out (as GitOps tools do) keeps it
+    ask('typed-requester', 3);
+    expect(goal('typed-requester').spec.requester).toEqual({ username: 'alice', groups: ['developers'] });
   });
 
   it('happy path: bob approves with kubectl bosun, the Goal runs, and both objects say who, when and why', async () => {
@@ -153,7 +161,7 @@ describe('approvals at admission', () => {
     const name = await approvalOf('scale-four');
     expect(kubectlBosun('bob', ['list', '-n', ns()]).stdout).toContain(name);
     expect(kubectlBosun('bob', ['describe', name, '-n', ns()]).stdout).toMatch(
-      /Requested by: alice[\s\S]*scale deployment\/web from 2 to 4 replicas[\s\S]*To undo: scale back to 2/,
+      /Requested by: alice[\s\S]*alice may not patch deployments\/scale.apps web in .*; this plan runs on the approvers' authority[\s\S]*scale deployment\/web from 2 to 4 replicas[\s\S]*spec.replicas: 2 → 4[\s\S]*To undo: scale back to 2/,
     );
     const res = kubectlBosun('bob', ['approve', name, '-n', ns(), '-m', 'capacity for the sale']);
     expect(res.stdout + res.stderr).toMatch(/approved .* as bob/);

@@ -7,6 +7,8 @@ import { until } from '../../hack/control-plane/wait.js';
 import { hasCode } from '../../src/api/errors.js';
 import { GoalAgent } from '../../src/agents/goal/agent.js';
 import { goalReconciler, goalResource } from '../../src/controllers/goal/reconciler.js';
+import { DiscoveryMapper } from '../../src/kube/discovery.js';
+import { ExecutorCredentials } from '../../src/kube/executor-credentials.js';
 import { KubeClient } from '../../src/kube/client.js';
 import type { EventRecorder } from '../../src/kube/events.js';
 import { KubeRest } from '../../src/kube/rest.js';
@@ -51,9 +53,12 @@ describe('status write conflicts', () => {
 
     let interfere = false;
     const events: EventRecorder = { event: async () => {} };
+    const client = new KubeClient(rest, 'bosun-goal-controller');
     const reconcile = goalReconciler({
       cache: informer,
-      client: new KubeClient(rest, 'bosun-goal-controller'),
+      client,
+      executors: new ExecutorCredentials({ client }),
+      mapper: new DiscoveryMapper(client),
       store,
       events,
       log,

@@ -14,7 +14,8 @@ function cruise(cwd: string) {
   return spawnSync(depcruise, ['src', '--config', config], { cwd, encoding: 'utf8' });
 }
 
-describe('dependency rule', () => {
+// each case spawns dependency-cruiser over a whole tree: seconds on a busy 2-core machine
+describe('dependency rule', { timeout: 60_000 }, () => {
   const fixture = mkdtempSync(join(tmpdir(), 'bosun-depcruise-'));
   afterAll(() => rmSync(fixture, { recursive: true, force: true }));
   const write = (path: string, text: string) => {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { IdentityName } from '../../hack/control-plane/identities.js';
+import { admitNamespace } from './webhook.js';
 
 export const controlPlane = () => inject('controlPlane');
 
@@ -36,14 +37,43 @@ export function kubectlOk(args: string[], opts: Parameters<typeof kubectl>[1] = 
   return res.stdout;
 }
 
-/** A fresh namespace for this test file, deleted (without waiting) afterwards. */
-export function useNamespace(prefix: string): () => string {
+export interface NamespaceOptions {
+  /** create the executor ServiceAccount bosun-executor, bound to the bosun-executor ClusterRole (default true) */
+  executor?: boolean;
+  /** register Bosun's admission webhook (served by this test process) for the namespace (default true) */
+  webhook?: boolean;
+}
+
+/** The executor ServiceAccount a namespace admin creates, bound to `clusterRole`. */
+export function createExecutor(namespace: string, clusterRole = 'bosun-executor'): void {
+  kubectlOk(['create', 'serviceaccount', 'bosun-executor', '-n', namespace]);
+  kubectlOk([
+    'create',
+    'rolebinding',
+    'bosun-executor',
+    '-n',
+    namespace,
+    `--clusterrole=${clusterRole}`,
+    `--serviceaccount=${namespace}:bosun-executor`,
+  ]);
+}
+
+/**
+ * A fresh namespace for this test file, set up as a namespace admin would for
+ * Bosun (its executor ServiceAccount, and the admission webhook that stamps
+ * requesters), deleted (without waiting) afterwards.
+ */
+export function useNamespace(prefix: string, opts: NamespaceOptions = {}): () => string {
   let name = '';
-  beforeAll(() => {
+  let unregister = () => {};
+  beforeAll(async () => {
     name = `${prefix}-${randomBytes(3).toString('hex')}`;
     kubectlOk(['create', 'namespace', name]);
+    if (opts.executor ?? true) createExecutor(name);
+    if (opts.webhook ?? true) unregister = await admitNamespace(name);
   });
   afterAll(() => {
+    unregister();
     if (name) kubectl(['delete', 'namespace', name, '--wait=false']);
   });
   return () => name;
@@ -54,6 +84,11 @@ export interface AuditEvent {
   user: { username: string; groups?: string[] };
   objectRef?: { resource?: string; namespace?: string; name?: string; apiGroup?: string; subresource?: string };
   responseStatus?: { code?: number };
+  /** at audit level Request or RequestResponse */
+  requestObject?: unknown;
+  /** at audit level RequestResponse */
+  responseObject?: unknown;
+  userAgent?: string;
   stage: string;
   requestReceivedTimestamp: string;
 }

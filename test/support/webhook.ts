@@ -4,7 +4,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeWebhookCerts as make, webhookConfigs } from '../../hack/webhook.js';
+import { startAdmissionServer } from '../../src/webhooks/server.js';
+import { createLogger } from '../../src/telemetry/logger.js';
 import { kubectl, kubectlOk } from './cluster.js';
+
+/** Bosun's own identity on the local control plane. */
+export const OPERATOR_USER = 'system:serviceaccount:bosun-system:bosun';
 
 export function makeWebhookCerts(): { dir: string; caBundle: string } {
   const dir = mkdtempSync(join(tmpdir(), 'bosun-webhook-certs-'));
@@ -20,4 +25,31 @@ export function registerWebhooks(namespace: string, port: number, caBundle: stri
   return () => {
     for (const n of names) kubectl(['delete', n, '--ignore-not-found']);
   };
+}
+
+let shared: Promise<{ port: number; caBundle: string }> | undefined;
+
+/**
+ * Bosun's admission webhook served by this test process (the same code the
+ * operator serves), so that requesters are stamped in every test namespace even
+ * while a test kills and restarts its operators.
+ */
+function sharedAdmission(): Promise<{ port: number; caBundle: string }> {
+  shared ??= (async () => {
+    const { dir, caBundle } = makeWebhookCerts();
+    const server = await startAdmissionServer({
+      addr: '127.0.0.1:0',
+      certDir: dir,
+      operatorUser: OPERATOR_USER,
+      log: createLogger({ level: 'warn' }),
+    });
+    return { port: server.port, caBundle };
+  })();
+  return shared;
+}
+
+/** Registers the in-process webhook for `namespace`; returns a function that removes it. */
+export async function admitNamespace(namespace: string): Promise<() => void> {
+  const { port, caBundle } = await sharedAdmission();
+  return registerWebhooks(namespace, port, caBundle);
 }

@@ -1,13 +1,18 @@
 // Approval: created by Bosun when policy requires a human; approvers append
 // their decision. Everything but the decisions is fixed at creation.
 import { z } from 'zod';
-import { Approvers, ObjectRef, RiskLevel, Timestamp, cel, immutable, statusBase } from './common.js';
+import { Approvers, ObjectRef, Requester, RiskLevel, Timestamp, cel, immutable, statusBase } from './common.js';
 
 export const Decision = z.object({
   user: z.string().min(1).max(253).describe('The deciding user; admission checks it is the authenticated user'),
   decision: z.enum(['approve', 'deny']),
   comment: z.string().max(1024).default(''),
   decidedAt: Timestamp.optional(),
+  groups: z
+    .array(z.string().min(1).max(253))
+    .max(64)
+    .optional()
+    .describe("The decider's groups, stamped at admission from the API server (never typed)"),
 });
 export type Decision = z.infer<typeof Decision>;
 
@@ -16,16 +21,24 @@ export const ApprovalStep = z.object({
   tool: z.string().min(1).max(63),
   summary: z.string().max(512),
   risk: RiskLevel,
+  diff: z
+    .array(z.string().max(512))
+    .max(21)
+    .optional()
+    .describe('What the step will change (old → new), from a server-side dry-run; Secret values never shown'),
 });
 
 export const ApprovalSpec = z.object({
   subjectRef: ObjectRef.meta(immutable('subjectRef')).describe('The Goal or Remediation whose plan this approves'),
-  requester: z
-    .string()
-    .max(253)
-    .optional()
+  requester: Requester.optional()
     .meta(immutable('requester'))
     .describe('Who asked for the subject (stamped at admission); cannot approve it'),
+  authority: z
+    .string()
+    .max(2048)
+    .optional()
+    .meta(immutable('authority'))
+    .describe("Whose Kubernetes rights the plan runs on: the requester's, or (when they lack them) the approvers'"),
   planHash: z
     .string()
     .regex(/^[a-f0-9]{64}$/, 'must be a sha256 hex digest')

@@ -86,6 +86,32 @@ export const SecretKeyRef = z
   .object({ name: Name, key: z.string().min(1).max(253) })
   .describe('A key in a Secret in the same namespace');
 
+/**
+ * Who asked for a Goal, Remediation or PipelineRun, as the API server
+ * authenticated them (its userInfo), or the identity configured for the
+ * trigger that made the object. Stamped by Bosun's admission webhook at
+ * creation; nobody, Bosun included, can change it afterwards.
+ */
+export const Requester = z
+  .object({
+    username: z.string().min(1).max(253),
+    uid: z.string().max(253).optional(),
+    groups: z.array(z.string().min(1).max(253)).max(64).default([]),
+  })
+  .describe('Who asked for this, from the API server (stamped at admission; immutable)');
+export type Requester = z.infer<typeof Requester>;
+
+/** spec.requester: stamped at admission, never changed afterwards (the webhook refuses it; CEL backs it up). */
+export const requesterField = Requester.optional().meta(
+  cel({ rule: 'self == oldSelf', message: 'spec.requester is set at admission and cannot be changed' }),
+);
+
+/** A spec that carries spec.requester: once set, it cannot be removed. */
+export const keepsRequester = {
+  rule: '!has(oldSelf.requester) || has(self.requester)',
+  message: 'spec.requester is set at admission and cannot be removed',
+} as const;
+
 export const Approvers = z
   .object({
     users: z.array(z.string().min(1).max(253)).max(32).default([]),
@@ -129,6 +155,13 @@ export const PlanStep = z.object({
   startedAt: Timestamp.optional(),
   finishedAt: Timestamp.optional(),
   message: z.string().max(2048).optional(),
+  diff: z
+    .array(z.string().max(512))
+    .max(21)
+    .optional()
+    .describe(
+      'What the step will change (old → new), from a server-side dry-run at planning; Secret values never shown',
+    ),
 });
 export type PlanStep = z.infer<typeof PlanStep>;
 

@@ -13,10 +13,9 @@ import {
   cel,
   statusBase,
   Cost,
+  keepsRequester,
+  requesterField,
 } from './common.js';
-
-/** Who asked for a Goal: stamped by the admission webhook from the API server's userInfo. */
-export const REQUESTER_ANNOTATION = 'bosun.dev/requester';
 
 export const IntentType = z.enum(['scale', 'restart', 'rollback', 'deploy-image', 'apply', 'delete', 'diagnose']);
 export type IntentType = z.infer<typeof IntentType>;
@@ -96,12 +95,16 @@ export const GoalSpec = z
     riskPolicyRef: Label.optional().describe(
       'RiskPolicy in this namespace (default: "default", then the cluster default)',
     ),
+    requester: requesterField,
   })
   .meta(
-    cel({
-      rule: 'has(self.intent) != has(self.goal)',
-      message: 'set exactly one of spec.intent (a typed intent) or spec.goal (free text)',
-    }),
+    cel(
+      {
+        rule: 'has(self.intent) != has(self.goal)',
+        message: 'set exactly one of spec.intent (a typed intent) or spec.goal (free text)',
+      },
+      keepsRequester,
+    ),
   );
 export type GoalSpec = z.infer<typeof GoalSpec>;
 
@@ -131,6 +134,13 @@ export const GoalStatus = z.object({
   approvalRef: Label.optional().describe('The Approval this Goal waits for'),
   findings: z.array(z.string().max(1024)).max(20).optional().describe('What diagnosis found'),
   riskReasons: z.array(z.string().max(512)).max(20).optional().describe("The risk rules that raised the plan's risk"),
+  authority: z
+    .string()
+    .max(1024)
+    .optional()
+    .describe(
+      "Whose Kubernetes rights the plan runs on: the requester's, or the approvers' when the requester lacks them",
+    ),
   decision: z.string().max(1024).optional().describe('What policy decided, and by which rule'),
   policyVersion: z
     .string()

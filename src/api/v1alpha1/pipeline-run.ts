@@ -1,6 +1,6 @@
 // PipelineRun: one run of a Pipeline at one revision.
 import { z } from 'zod';
-import { Label, LocalRef, Timestamp, immutable, statusBase } from './common.js';
+import { Label, LocalRef, Timestamp, immutable, requesterField, statusBase } from './common.js';
 
 export const PipelineRunSpec = z
   .object({
@@ -10,6 +10,7 @@ export const PipelineRunSpec = z
       type: z.enum(['webhook', 'manual']),
       event: z.string().max(64).optional().describe('webhook: the event that started the run, for example push'),
     }),
+    requester: requesterField,
   })
   .meta(immutable("a PipelineRun's spec"));
 export type PipelineRunSpec = z.infer<typeof PipelineRunSpec>;

@@ -43,5 +43,11 @@ export const GoalReason = {
   BudgetExceeded: 'BudgetExceeded',
   NoModelProvider: 'NoModelProvider',
   ProviderUnavailable: 'ProviderUnavailable',
+  NoRequester: 'NoRequester',
+  RequesterForbidden: 'RequesterForbidden',
+  NoExecutor: 'NoExecutor',
+  ExecutorForbidden: 'ExecutorForbidden',
+  TargetOutsideNamespace: 'TargetOutsideNamespace',
+  DryRunRejected: 'DryRunRejected',
 } as const;
 export type GoalReason = (typeof GoalReason)[keyof typeof GoalReason];

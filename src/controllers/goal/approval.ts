@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { timestamp } from '../../api/v1alpha1/common.js';
 import type { ApprovalSpec, ApprovalState, ApprovalStatus } from '../../api/v1alpha1/approval.js';
-import { REQUESTER_ANNOTATION, type Goal } from '../../api/v1alpha1/goal.js';
+import type { Goal } from '../../api/v1alpha1/goal.js';
 import { API_VERSION } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
@@ -36,7 +36,7 @@ export function runbook(goal: Goal): string {
 export function approvalFor(goal: Goal, policy: EffectivePolicy, now: Date): KubeObject & { spec: ApprovalSpec } {
   const status = goal.status ?? {};
   const planHash = status.planHash ?? '';
-  const requester = goal.metadata.annotations?.[REQUESTER_ANNOTATION];
+  const requester = goal.spec.requester;
   return {
     apiVersion: API_VERSION,
     kind: 'Approval',
@@ -64,12 +64,14 @@ export function approvalFor(goal: Goal, policy: EffectivePolicy, now: Date): Kub
         uid: goal.metadata.uid,
       },
       ...(requester && { requester }),
+      ...(status.authority && { authority: status.authority }),
       planHash,
       steps: (status.plan?.steps ?? []).map((s, index) => ({
         index,
         tool: s.tool,
         summary: s.description.slice(0, 512),
         risk: s.risk,
+        ...(s.diff?.length && { diff: s.diff }),
       })),
       risk: status.risk ?? 'none',
       reasons: [...(status.riskReasons ?? []), status.decision ?? ''].filter(Boolean).slice(0, 20),

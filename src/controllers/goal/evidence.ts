@@ -1,9 +1,9 @@
 // Read-only evidence for the model, gathered with the read tools: recent
 // Events, the workloads and their state. It goes into the prompt as data.
 import { errorMessage } from '../../api/errors.js';
-import type { KubeClient } from '../../kube/client.js';
 import type { Evidence } from '../../llm/prompt.js';
 import type { ToolRegistry } from '../../tools/registry.js';
+import type { ToolContext } from '../../tools/tool.js';
 
 const READS: { tool: string; params: Record<string, unknown>; source: string }[] = [
   { tool: 'k8s.events', params: {}, source: 'k8s.events (namespace)' },
@@ -13,7 +13,7 @@ const READS: { tool: string; params: Record<string, unknown>; source: string }[]
 
 export async function gatherEvidence(
   registry: ToolRegistry,
-  client: KubeClient,
+  clients: Pick<ToolContext, 'client' | 'reader' | 'mapper'>,
   namespace: string,
 ): Promise<Evidence[]> {
   const out: Evidence[] = [];
@@ -22,7 +22,7 @@ export async function gatherEvidence(
       const r = await registry.invoke(
         read,
         { denylist: [], allowChanges: false },
-        { client, namespace, idempotencyKey: `evidence/${read.source}`, stepStartedAt: new Date().toISOString() },
+        { ...clients, namespace, idempotencyKey: `evidence/${read.source}`, stepStartedAt: new Date().toISOString() },
       );
       out.push({ source: read.source, text: `${r.summary}\n${JSON.stringify(r.data ?? {})}`.slice(0, 8000) });
     } catch (err) {

@@ -85,6 +85,7 @@ export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: S
       objectsTouched: objectsTouched(s),
       replicaDelta: podsTouched(s, input.actual),
       llmFloor: input.fromModel ? policy.spec.llmStepRiskFloor : undefined,
+      content: registry.content(s),
     });
     const risk = verdict.risk;
     for (const r of verdict.reasons) reasons.add(r);

@@ -36,6 +36,10 @@ import { afterPlanning, afterStep, announcements } from './phases.js';
 import { assessPlan } from './planning.js';
 import { stalledStatus, storeUnavailableStatus } from './status.js';
 import { validateGoal, type Stall } from './validate.js';
+import { preflight } from './preflight.js';
+import { writerFor } from './writer.js';
+import type { ExecutorCredentials } from '../../kube/executor-credentials.js';
+import type { KindMapper } from '../../kube/discovery.js';
 
 export const goalResource = bosunResource(kindInfo('Goal'));
 
@@ -60,6 +64,10 @@ export interface GoalReconcilerDeps {
   afterGather?: (key: string) => Promise<void>;
   /** LLM tokens and cost, for metrics */
   onLlmUsage?: (usage: LlmUsage, namespace: string) => void;
+  /** short-lived executor identities: every write of a plan goes through one */
+  executors: ExecutorCredentials;
+  /** apiVersion + kind → resource (API discovery) */
+  mapper: KindMapper;
 }
 
 const splitKey = (key: string) => {
@@ -120,7 +128,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
         registry,
         gate,
         operatorNamespace: deps.operatorNamespace,
-        evidence: () => gatherEvidence(registry, client, namespace),
+        evidence: () => gatherEvidence(registry, { client, reader: client, mapper: deps.mapper }, namespace),
         store,
         now,
       });
@@ -213,8 +221,31 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     ) {
       return { ...prev, observedGeneration: goal.metadata.generation, policyVersion: policy.version };
     }
-    const planned = afterPlanning(prev, assessed.plan, goal.spec, now, goal.metadata.generation, policy.version);
-    return cost ? { ...planned, cost } : planned;
+    let decided = assessed.plan;
+    let authority: string | undefined;
+    if (decided.decision.action !== 'deny') {
+      const pre = await preflight({
+        plan: decided,
+        registry,
+        gate,
+        policy,
+        namespace,
+        requester: goal.spec.requester,
+        reader: client,
+        mapper: deps.mapper,
+        executors: deps.executors,
+        fieldManager: client.fieldManager,
+        now,
+      });
+      if ('stall' in pre) return { ...stalledStatus(goal, pre.stall, now), ...(cost && { cost }) };
+      decided = { ...decided, steps: pre.steps };
+      authority =
+        pre.authority.on === 'approvers'
+          ? pre.authority.message
+          : `runs on the rights of its requester, ${goal.spec.requester?.username ?? '?'}`;
+    }
+    const planned = afterPlanning(prev, decided, goal.spec, now, goal.metadata.generation, policy.version);
+    return { ...planned, authority, ...(cost && { cost }) };
   }
 
   async function execute(goal: Goal, now: Date): Promise<{ next: GoalStatus; requeueAfter?: number }> {
@@ -244,6 +275,12 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
         detail: { step: next.index + 1, attempt, ...call },
       });
     });
+    let writer = client;
+    if (registry.get(step.tool)?.effect !== 'read') {
+      const w = await writerFor(writerDeps, goal, step, registry);
+      if ('stall' in w) return { next: stalledStatus(goal, w.stall, now) };
+      writer = w.client;
+    }
     let outcome: StepOutcome;
     if (planOnly && step.tool === 'k8s.wait-for-condition') {
       outcome = {
@@ -254,7 +291,18 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     } else {
       outcome = await runStep(
         { store, registry, fence: deps.fence, crashpoint: deps.crashpoint },
-        { uid, planHash: hash, index: next.index, attempt, step, gate: gateFor(goal, policy), client, namespace },
+        {
+          uid,
+          planHash: hash,
+          index: next.index,
+          attempt,
+          step,
+          gate: gateFor(goal, policy),
+          client: writer,
+          reader: client,
+          mapper: deps.mapper,
+          namespace,
+        },
       );
     }
     const applied = applyOutcome(step, outcome, now);
@@ -282,6 +330,14 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     goal.status?.phase === 'AwaitingApproval' &&
     (loadPolicy(deps.policies, goal.metadata.namespace ?? '', goal.spec.riskPolicyRef, deps.operatorNamespace)
       ?.version ?? 'missing') !== goal.status.policyVersion;
+
+  const writerDeps = {
+    reader: client,
+    mapper: deps.mapper,
+    executors: deps.executors,
+    approvals: deps.approvals,
+    fieldManager: client.fieldManager,
+  };
 
   const approvals = approvalHandler({
     client,

@@ -3,7 +3,9 @@ import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import { GoalAgent } from '../../agents/goal/agent.js';
 import type { Crashpoint } from '../../executor/failpoints.js';
 import type { KubeClient } from '../../kube/client.js';
+import { DiscoveryMapper } from '../../kube/discovery.js';
 import { KubeEventRecorder } from '../../kube/events.js';
+import type { ExecutorCredentials } from '../../kube/executor-credentials.js';
 import { Controller } from '../../runtime/controller.js';
 import { Informer } from '../../runtime/informer.js';
 import type { Manager } from '../../runtime/manager.js';
@@ -31,6 +33,8 @@ export interface GoalControllerOptions {
   /** where the cluster-wide default RiskPolicy lives */
   operatorNamespace: string;
   crashpoint?: Crashpoint;
+  /** short-lived executor identities, shared by every controller */
+  executors: ExecutorCredentials;
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
@@ -94,6 +98,8 @@ export function setupGoalController(opts: GoalControllerOptions) {
         opts.metrics.llmCost.inc({ provider: u.provider, model: u.model, namespace }, u.usd);
       },
       crashpoint: opts.crashpoint,
+      executors: opts.executors,
+      mapper: new DiscoveryMapper(client),
     }),
   });
   informer.addHandlers({

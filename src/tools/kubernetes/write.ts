@@ -5,40 +5,120 @@ import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { BosunError, hasCode } from '../../api/errors.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
-import { core } from '../../kube/resources.js';
-import { defineTool } from '../tool.js';
-import { resolveManifestKind, resolveTarget, TargetParam } from './target.js';
+import type { AccessAttributes } from '../../kube/access.js';
+import type { KindMapper } from '../../kube/discovery.js';
+import { core, type Resource } from '../../kube/resources.js';
+import { defineTool, type Change, type ToolContext } from '../tool.js';
+import { resolveTarget, TargetParam } from './target.js';
 
 const dry = (d: boolean) => (d ? ' (server-side dry-run)' : '');
 
+/** What one mutating call needs, as RBAC sees it. */
+const need = (verb: AccessAttributes['verb'], r: Resource, namespace: string, name: string, sub?: string) => ({
+  verb,
+  group: r.group,
+  resource: r.plural,
+  namespace,
+  name,
+  ...(sub && { subresource: sub }),
+});
+
+/** With ctx.dryRun, the object before the call (read as Bosun) beside the API server's answer. */
+async function written<T>(
+  ctx: ToolContext,
+  read: () => Promise<unknown>,
+  write: () => Promise<T>,
+): Promise<{ result: T; changes?: Change[] }> {
+  if (!ctx.dryRun) return { result: await write() };
+  let before: unknown;
+  let unreadable = false;
+  try {
+    before = await read();
+  } catch (err) {
+    if (!hasCode(err, 'BOSUN_ERR_KUBE_FORBIDDEN')) throw err;
+    unreadable = true; // Secrets: Bosun may write them through the executor but never reads them
+  }
+  const result = await write();
+  return { result, changes: [{ before, after: result, ...(unreadable && { beforeUnreadable: true }) }] };
+}
+
+/** The objects of an apply manifest, each checked to be namespaced and in the Goal's namespace. */
+export async function manifestObjects(
+  manifest: string,
+  ctx: { namespace: string; mapper: KindMapper },
+): Promise<{ object: KubeObject; resource: Resource }[]> {
+  const out: { object: KubeObject; resource: Resource }[] = [];
+  for (const [i, doc] of parseAllDocuments(manifest).entries()) {
+    if (doc.errors.length) {
+      throw new BosunError('BOSUN_ERR_TOOL_PARAMS', `manifest document ${i + 1} is not valid YAML`);
+    }
+    const obj = doc.toJS() as Partial<KubeObject> | null;
+    if (obj === null) continue;
+    if (typeof obj?.apiVersion !== 'string' || typeof obj.kind !== 'string' || typeof obj.metadata?.name !== 'string') {
+      throw new BosunError(
+        'BOSUN_ERR_TOOL_PARAMS',
+        `manifest object ${i + 1} needs apiVersion, kind and metadata.name`,
+      );
+    }
+    const what = `${obj.kind}/${obj.metadata.name}`;
+    const resource = await ctx.mapper.resolve(obj.apiVersion, obj.kind);
+    if (!resource.namespaced) {
+      throw new BosunError(
+        'BOSUN_ERR_TARGET_OUTSIDE_NAMESPACE',
+        `manifest object ${what} is cluster-scoped; a Goal acts only inside its namespace (${ctx.namespace})`,
+      );
+    }
+    const ns = obj.metadata.namespace;
+    if (ns !== undefined && ns !== ctx.namespace) {
+      throw new BosunError(
+        'BOSUN_ERR_TARGET_OUTSIDE_NAMESPACE',
+        `manifest object ${what} names namespace ${String(ns)}; a Goal acts only inside its namespace (${ctx.namespace})`,
+      );
+    }
+    out.push({ object: { ...obj, metadata: { ...obj.metadata, namespace: ctx.namespace } } as KubeObject, resource });
+  }
+  return out;
+}
+
+/** The manifest's objects as written, for the content risk rules (never throws). */
+function manifestContent(manifest: string): unknown[] {
+  try {
+    return parseAllDocuments(manifest)
+      .map((d) => (d.errors.length ? null : (d.toJS() as unknown)))
+      .filter((o) => o !== null);
+  } catch {
+    return [];
+  }
+}
+
 export const apply = defineTool({
   name: 'k8s.apply',
-  description: "Server-side apply a YAML manifest into the Goal's namespace",
+  description: "Server-side apply a YAML manifest into the Goal's namespace (namespaced kinds only)",
   params: z.object({ manifest: z.string().min(1).max(65536) }),
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
+  async access({ manifest }, ctx) {
+    const objects = await manifestObjects(manifest, ctx);
+    return objects.flatMap(({ object, resource }) => [
+      need('create', resource, ctx.namespace, object.metadata.name),
+      need('patch', resource, ctx.namespace, object.metadata.name),
+    ]);
+  },
+  content: ({ manifest }) => manifestContent(manifest),
   async execute(ctx, { manifest }) {
-    const objects = parseAllDocuments(manifest)
-      .map((d) => d.toJS() as KubeObject | null)
-      .filter((o): o is KubeObject => o !== null);
     const applied: string[] = [];
-    for (const obj of objects) {
-      const resource = resolveManifestKind(String(obj.apiVersion), String(obj.kind));
-      if (obj.metadata.namespace && obj.metadata.namespace !== ctx.namespace) {
-        throw new BosunError(
-          'BOSUN_ERR_TOOL_PARAMS',
-          `manifest object ${obj.kind}/${obj.metadata.name} names namespace ${obj.metadata.namespace}; a Goal applies only into ${ctx.namespace}`,
-        );
-      }
-      await ctx.client.apply(
-        resource,
-        { ...obj, metadata: { ...obj.metadata, namespace: ctx.namespace } },
-        { force: true, dryRun: ctx.dryRun },
+    const changes: Change[] = [];
+    for (const { object, resource } of await manifestObjects(manifest, ctx)) {
+      const w = await written(
+        ctx,
+        () => ctx.reader.tryGet(resource, ctx.namespace, object.metadata.name),
+        () => ctx.client.apply(resource, object, { force: true, dryRun: ctx.dryRun }),
       );
-      applied.push(`${String(obj.kind).toLowerCase()}/${obj.metadata.name}`);
+      changes.push(...(w.changes ?? []));
+      applied.push(`${String(object.kind).toLowerCase()}/${object.metadata.name}`);
     }
-    return { summary: `applied ${applied.join(', ')}${dry(ctx.dryRun)}`, data: { applied } };
+    return { summary: `applied ${applied.join(', ')}${dry(ctx.dryRun)}`, data: { applied }, changes };
   },
 });
 
@@ -49,28 +129,71 @@ export const patch = defineTool({
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
+  async access({ target }, ctx) {
+    const { resource, name } = resolveTarget(target);
+    return [need('patch', resource, ctx.namespace, name)];
+  },
+  content({ target, patch: body }) {
+    const { resource, name } = resolveTarget(target);
+    return [{ ...body, kind: resource.kind, metadata: { ...(body.metadata as object | undefined), name } }];
+  },
   async execute(ctx, { target, patch: body }) {
     const { resource, name } = resolveTarget(target);
-    await ctx.client.patch(resource, ctx.namespace, name, body, { dryRun: ctx.dryRun });
-    return { summary: `patched ${target}${dry(ctx.dryRun)}` };
+    const w = await written(
+      ctx,
+      () => ctx.reader.get(resource, ctx.namespace, name),
+      () => ctx.client.patch(resource, ctx.namespace, name, body, { dryRun: ctx.dryRun }),
+    );
+    return { summary: `patched ${target}${dry(ctx.dryRun)}`, changes: w.changes };
   },
 });
 
+/** The scale subresource as it is now, read as Bosun (for the dry-run's diff). */
+const scaleOf = async (ctx: ToolContext, resource: Resource, name: string) => {
+  const w = await ctx.reader.get<KubeObject & { spec?: { replicas?: number } }>(resource, ctx.namespace, name);
+  return { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: w.metadata, spec: { replicas: w.spec?.replicas } };
+};
+
 export const scale = defineTool({
   name: 'k8s.scale',
-  description: 'Set the replica count of a Deployment, StatefulSet or ReplicaSet',
+  description: 'Set the replica count of a Deployment, StatefulSet or ReplicaSet (its scale subresource)',
   params: z.object({ target: TargetParam, replicas: z.int().min(0).max(10000) }),
   risk: 'low',
   effect: 'mutate',
   reversible: true,
+  async access({ target }, ctx) {
+    const { resource, name } = resolveTarget(target);
+    return [need('patch', resource, ctx.namespace, name, 'scale')];
+  },
   async execute(ctx, { target, replicas }) {
     const { resource, name } = resolveTarget(target);
-    await ctx.client.patch(resource, ctx.namespace, name, { spec: { replicas } }, { dryRun: ctx.dryRun });
-    return { summary: `scaled ${target} to ${replicas} replicas${dry(ctx.dryRun)}`, data: { replicas } };
+    const w = await written(
+      ctx,
+      () => scaleOf(ctx, resource, name),
+      () =>
+        ctx.client.patch(
+          resource,
+          ctx.namespace,
+          name,
+          { spec: { replicas } },
+          { subresource: 'scale', dryRun: ctx.dryRun },
+        ),
+    );
+    return {
+      summary: `scaled ${target} to ${replicas} replicas${dry(ctx.dryRun)}`,
+      data: { replicas },
+      changes: w.changes,
+    };
   },
 });
 
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+
+/** Mutating tools that patch the target workload itself. */
+const patchesTarget = async <P extends { target: string }>(params: P, ctx: { namespace: string }) => {
+  const { resource, name } = resolveTarget(params.target);
+  return [need('patch', resource, ctx.namespace, name)];
+};
 
 export const rolloutRestart = defineTool({
   name: 'k8s.rollout-restart',
@@ -79,17 +202,20 @@ export const rolloutRestart = defineTool({
   risk: 'low',
   effect: 'mutate',
   reversible: true,
+  access: patchesTarget,
   async execute(ctx, { target }) {
     const { resource, name } = resolveTarget(target);
-    // the annotation value is the step's first start time: a re-run after a crash sets the same value, so no second rollout
-    await ctx.client.patch(
-      resource,
-      ctx.namespace,
-      name,
-      { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: ctx.stepStartedAt } } } } },
-      { dryRun: ctx.dryRun },
+    // the annotation value is the step's first start time: a re-run sets the same value, so no second rollout
+    const body = { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: ctx.stepStartedAt } } } } };
+    const w = await written(
+      ctx,
+      () => ctx.reader.get(resource, ctx.namespace, name),
+      () => ctx.client.patch(resource, ctx.namespace, name, body, { dryRun: ctx.dryRun }),
     );
-    return { summary: `restarted ${target} (${RESTARTED_AT}=${ctx.stepStartedAt})${dry(ctx.dryRun)}` };
+    return {
+      summary: `restarted ${target} (${RESTARTED_AT}=${ctx.stepStartedAt})${dry(ctx.dryRun)}`,
+      changes: w.changes,
+    };
   },
 });
 
@@ -100,16 +226,16 @@ export const setImage = defineTool({
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
+  access: patchesTarget,
   async execute(ctx, { target, container, image }) {
     const { resource, name } = resolveTarget(target);
-    await ctx.client.patch(
-      resource,
-      ctx.namespace,
-      name,
-      { spec: { template: { spec: { containers: [{ name: container, image }] } } } },
-      { dryRun: ctx.dryRun, strategic: true },
+    const body = { spec: { template: { spec: { containers: [{ name: container, image }] } } } };
+    const w = await written(
+      ctx,
+      () => ctx.reader.get(resource, ctx.namespace, name),
+      () => ctx.client.patch(resource, ctx.namespace, name, body, { dryRun: ctx.dryRun, strategic: true }),
     );
-    return { summary: `set ${target} container ${container} to ${image}${dry(ctx.dryRun)}` };
+    return { summary: `set ${target} container ${container} to ${image}${dry(ctx.dryRun)}`, changes: w.changes };
   },
 });
 
@@ -129,17 +255,18 @@ export const rolloutUndo = defineTool({
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
+  access: patchesTarget,
   async execute(ctx, { target, toRevision }) {
     const { resource, name } = resolveTarget(target);
     if (resource !== core.deployments)
       throw new BosunError('BOSUN_ERR_TOOL_PARAMS', `k8s.rollout-undo works on deployments, not ${target}`);
-    const deployment = await ctx.client.get<
+    const deployment = await ctx.reader.get<
       KubeObject & { spec: { selector: { matchLabels?: Record<string, string> } } }
     >(resource, ctx.namespace, name);
     const selector = Object.entries(deployment.spec.selector.matchLabels ?? {})
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
-    const { items } = await ctx.client.list<ReplicaSet>(core.replicasets, {
+    const { items } = await ctx.reader.list<ReplicaSet>(core.replicasets, {
       namespace: ctx.namespace,
       labelSelector: selector,
     });
@@ -149,15 +276,25 @@ export const rolloutUndo = defineTool({
       const a = r.metadata.annotations ?? {};
       return a[REVISION] === String(toRevision) || (a[HISTORY] ?? '').split(',').includes(String(toRevision));
     });
-    if (!rs)
+    if (!rs) {
+      const revisions = owned.map((r) => r.metadata.annotations?.[REVISION]).join(', ');
       throw new BosunError(
         'BOSUN_ERR_TOOL_FAILED',
-        `${target} has no revision ${toRevision} any more (revisions: ${owned.map((r) => r.metadata.annotations?.[REVISION]).join(', ')})`,
+        `${target} has no revision ${toRevision} any more (revisions: ${revisions})`,
       );
+    }
     const { ['pod-template-hash']: _hash, ...labels } = rs.spec.template.metadata?.labels ?? {};
     const template = { ...rs.spec.template, metadata: { ...rs.spec.template.metadata, labels } };
-    await ctx.client.patch(resource, ctx.namespace, name, { spec: { template } }, { dryRun: ctx.dryRun });
-    return { summary: `rolled ${target} back to revision ${toRevision}${dry(ctx.dryRun)}`, data: { toRevision } };
+    const w = await written(
+      ctx,
+      async () => deployment,
+      () => ctx.client.patch(resource, ctx.namespace, name, { spec: { template } }, { dryRun: ctx.dryRun }),
+    );
+    return {
+      summary: `rolled ${target} back to revision ${toRevision}${dry(ctx.dryRun)}`,
+      data: { toRevision },
+      changes: w.changes,
+    };
   },
 });
 
@@ -171,14 +308,20 @@ export const del = defineTool({
   risk: 'high',
   effect: 'destroy',
   reversible: false,
+  async access({ target }, ctx) {
+    const { resource, name } = resolveTarget(target);
+    return [need('delete', resource, ctx.namespace, name)];
+  },
   async execute(ctx, { target, propagationPolicy }) {
     const { resource, name } = resolveTarget(target);
+    let changes: Change[] | undefined;
     try {
+      if (ctx.dryRun) changes = [{ before: await ctx.reader.get(resource, ctx.namespace, name) }];
       await ctx.client.delete(resource, ctx.namespace, name, { propagationPolicy, dryRun: ctx.dryRun });
     } catch (err) {
       if (!hasCode(err, 'BOSUN_ERR_KUBE_NOT_FOUND')) throw err;
       return { summary: `${target} was already gone` }; // a re-run after the delete landed
     }
-    return { summary: `deleted ${target}${dry(ctx.dryRun)}` };
+    return { summary: `deleted ${target}${dry(ctx.dryRun)}`, changes };
   },
 });

@@ -1,0 +1,63 @@
+// Right before a mutating step runs: whose rights carry it (asked of the API
+// server again, since RBAC may have changed since planning), and the
+// short-lived executor identity it writes as.
+import { errorMessage, hasCode } from '../../api/errors.js';
+import { ApprovalSpec } from '../../api/v1alpha1/approval.js';
+import type { PlanStep } from '../../api/v1alpha1/common.js';
+import type { Goal } from '../../api/v1alpha1/goal.js';
+import { ConditionType, GoalReason } from '../../api/v1alpha1/reasons.js';
+import type { KubeClient } from '../../kube/client.js';
+import type { KindMapper } from '../../kube/discovery.js';
+import { executorSetupHint, type ExecutorCredentials } from '../../kube/executor-credentials.js';
+import type { ToolRegistry } from '../../tools/registry.js';
+import type { ApprovalCache } from './approvals.js';
+import { noRequester, stepAuthority, type Approved } from './authority.js';
+import type { Stall } from './validate.js';
+
+export interface WriterDeps {
+  /** Bosun's own client: reads and SubjectAccessReviews */
+  reader: KubeClient;
+  mapper: KindMapper;
+  executors: ExecutorCredentials;
+  approvals: ApprovalCache;
+  fieldManager: string;
+}
+
+/** The approvers whose decisions carried the Goal's current plan, with the groups the API server stamped. */
+export function approvedBy(goal: Goal, approvals: ApprovalCache): Approved | undefined {
+  const status = goal.status ?? {};
+  const approved = status.conditions?.find((c) => c.type === ConditionType.Approved)?.status === 'True';
+  if (!approved || !status.approvalRef) return undefined;
+  const obj = approvals.get(goal.metadata.namespace, status.approvalRef) as { spec?: unknown } | undefined;
+  const spec = ApprovalSpec.safeParse(obj?.spec);
+  if (!spec.success || spec.data.planHash !== status.planHash) return undefined;
+  const deciders = spec.data.decisions
+    .filter((d) => d.decision === 'approve')
+    .map((d) => ({ username: d.user, groups: d.groups ?? [] }));
+  return { deciders, required: spec.data.requiredApprovals };
+}
+
+export async function writerFor(
+  deps: WriterDeps,
+  goal: Goal,
+  step: PlanStep,
+  registry: ToolRegistry,
+): Promise<{ client: KubeClient } | { stall: Stall }> {
+  const namespace = goal.metadata.namespace ?? '';
+  const requester = goal.spec.requester;
+  if (!requester) return { stall: noRequester('Goal') };
+  const needs = await registry.access(step, { namespace, mapper: deps.mapper });
+  const authority = await stepAuthority(deps.reader, {
+    requester,
+    needs,
+    approved: approvedBy(goal, deps.approvals),
+  });
+  if ('stall' in authority) return authority;
+  try {
+    return { client: await deps.executors.clientFor(namespace, deps.fieldManager) };
+  } catch (err) {
+    if (!hasCode(err, 'BOSUN_ERR_NO_EXECUTOR')) throw err;
+    const message = `${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}: ${executorSetupHint(namespace)}`;
+    return { stall: { reason: GoalReason.NoExecutor, message } };
+  }
+}

@@ -1,0 +1,165 @@
+// Nobody does through Bosun what they could not do themselves. alice may only
+// ask for Goals (bosun-editor): every kind of change she asks for stalls with
+// RequesterForbidden and Bosun writes nothing; the same Goals, held for
+// approval, run once bob (who may make those changes) approves, and the
+// Approval said so, with the dry-run's field-level diff, before he decided.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlPlane, kubectlOk, useNamespace, auditEvents } from '../support/cluster.js';
+import { applyGoal, approveAs, condition, getApproval, waitPhase, type GoalView } from '../support/goals.js';
+import { startOperator, type RunningOperator } from '../support/operator.js';
+import { OPERATOR_USER } from '../support/webhook.js';
+import { createDeployment, getDeployment, waitRolledOut } from '../support/workloads.js';
+
+const configMap = (name: string, data: Record<string, string>) =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+
+/** One of each kind of change a Goal can ask for, on deployment/web (revision 2) and deployment/old. */
+const asks: { name: string; intent: Record<string, unknown>; denied: RegExp }[] = [
+  {
+    name: 'scale',
+    intent: { type: 'scale', target: 'deployment/web', replicas: 3 },
+    denied: /patch deployments\/scale/,
+  },
+  { name: 'restart', intent: { type: 'restart', target: 'deployment/web' }, denied: /patch deployments.apps web/ },
+  { name: 'rollback', intent: { type: 'rollback', target: 'deployment/web' }, denied: /patch deployments.apps web/ },
+  {
+    name: 'set-image',
+    intent: { type: 'deploy-image', target: 'deployment/web', image: 'nginx:1.29' },
+    denied: /patch deployments.apps web/,
+  },
+  {
+    name: 'create',
+    intent: { type: 'apply', manifest: configMap('settings', { mode: 'fast' }) },
+    denied: /create configmaps settings/,
+  },
+  { name: 'delete', intent: { type: 'delete', target: 'deployment/old' }, denied: /delete deployments.apps old/ },
+];
+
+describe('requester authority', () => {
+  const ns = useNamespace('authority');
+  let op: RunningOperator;
+  const more = () => op.log(30);
+
+  beforeAll(async () => {
+    kubectlOk(['create', 'rolebinding', 'alice-editor', '--clusterrole=bosun-editor', '--user=alice'], {
+      namespace: ns(),
+    });
+    kubectlOk(['create', 'rolebinding', 'bob-approver', '--clusterrole=bosun-approver', '--user=bob'], {
+      namespace: ns(),
+    });
+    kubectlOk(['create', 'rolebinding', 'bob-edit', '--clusterrole=edit', '--user=bob'], { namespace: ns() });
+    for (const [name, levels] of [
+      ['everything-auto', { none: 'auto', low: 'auto', medium: 'auto', high: 'auto', critical: 'deny' }],
+      ['everything-held', { none: 'auto', low: 'approve', medium: 'approve', high: 'approve', critical: 'deny' }],
+    ] as const) {
+      kubectlOk(['apply', '-f', '-'], {
+        namespace: ns(),
+        input: JSON.stringify({
+          apiVersion: 'bosun.dev/v1alpha1',
+          kind: 'RiskPolicy',
+          metadata: { name },
+          spec: { levels, approvers: { users: ['bob'] }, requiredApprovals: 1, approvalTTLSeconds: 600 },
+        }),
+      });
+    }
+    await createDeployment(ns(), 'web', { replicas: 2, image: 'nginx:1.27' });
+    kubectlOk(['set', 'image', 'deployment/web', 'app=nginx:1.28'], { namespace: ns() });
+    await waitRolledOut(ns(), 'web');
+    await createDeployment(ns(), 'old', { replicas: 1 });
+    op = await startOperator({ cp: controlPlane(), identity: 'authority', namespace: ns() });
+  });
+  afterAll(async () => {
+    await op?.stop();
+  });
+
+  it('alice cannot get Bosun to create, scale, restart, roll back, set an image on or delete anything', async () => {
+    const webBefore = getDeployment(ns(), 'web').metadata.resourceVersion;
+    for (const a of asks)
+      applyGoal(ns(), `alice-${a.name}`, { intent: a.intent, riskPolicyRef: 'everything-auto' }, 'alice');
+    for (const a of asks) {
+      const g = await waitPhase(ns(), `alice-${a.name}`, 'Stalled', more);
+      const stalled = condition(g, 'Stalled');
+      expect(stalled?.reason, a.name).toBe('RequesterForbidden');
+      expect(stalled?.message, a.name).toMatch(/^alice may not /);
+      expect(stalled?.message, a.name).toMatch(a.denied);
+      expect(stalled?.message, a.name).toMatch(/grant it \(kubectl create role/);
+      expect(g.spec.requester?.username).toBe('alice');
+    }
+    // the audit log: not one write by Bosun or its executor outside Bosun's own objects, not even a dry-run
+    const executor = `system:serviceaccount:${ns()}:bosun-executor`;
+    const writes = auditEvents(
+      (e) =>
+        e.objectRef?.namespace === ns() &&
+        [OPERATOR_USER, executor].includes(e.user.username) &&
+        ['create', 'update', 'patch', 'delete'].includes(e.verb) &&
+        e.objectRef.apiGroup !== 'bosun.dev' &&
+        e.objectRef.resource !== 'events',
+    );
+    expect(writes.map((e) => `${e.user.username} ${e.verb} ${e.objectRef?.resource}`)).toEqual([]);
+    expect(getDeployment(ns(), 'web').metadata.resourceVersion).toBe(webBefore);
+    expect(kubectlOk(['get', 'deployment', 'old', '-o', 'name'], { namespace: ns() }).trim()).toBe(
+      'deployment.apps/old',
+    );
+  });
+
+  it("the same Goals run on bob's authority once he approves, and the Approval said so beforehand", async () => {
+    const held = (a: (typeof asks)[number]) => `held-${a.name}`;
+    // one at a time: each changes deployment/web
+    for (const a of asks) {
+      applyGoal(ns(), held(a), { intent: a.intent, riskPolicyRef: 'everything-held' }, 'alice');
+      const g: GoalView = await waitPhase(ns(), held(a), 'AwaitingApproval', more);
+      expect(g.status?.authority, a.name).toMatch(/^alice may not .*; this plan runs on the approvers' authority$/);
+      const approval = getApproval(ns(), g.status?.approvalRef ?? '');
+      expect(approval.spec.authority, a.name).toBe(g.status?.authority);
+      expect(approval.spec.requester?.username).toBe('alice');
+      if (a.name === 'set-image') {
+        expect(approval.spec.steps[0]?.diff).toContain(
+          'spec.template.spec.containers[app].image: nginx:1.28 → nginx:1.29',
+        );
+      }
+      if (a.name === 'create') expect(approval.spec.steps[0]?.diff?.[0]).toMatch(/created configmap\/settings/);
+      if (a.name === 'scale') expect(approval.spec.steps[0]?.diff).toContain('spec.replicas: 2 → 3');
+      expect(approveAs(ns(), approval.metadata.name, 'bob').code, a.name).toBe(0);
+      await waitPhase(ns(), held(a), 'Succeeded', more);
+    }
+    expect(getDeployment(ns(), 'web').spec.template.spec.containers[0]?.image).toBe('nginx:1.29');
+    expect(kubectlOk(['get', 'configmap', 'settings', '-o', 'jsonpath={.data.mode}'], { namespace: ns() })).toBe(
+      'fast',
+    );
+    expect(kubectlOk(['get', 'deployment', '--ignore-not-found', 'old'], { namespace: ns() }).trim()).toBe('');
+    // every write was the executor's, with a short-lived token; none was Bosun's own
+    const writes = auditEvents(
+      (e) =>
+        e.objectRef?.namespace === ns() &&
+        ['create', 'update', 'patch', 'delete'].includes(e.verb) &&
+        ['deployments', 'configmaps'].includes(e.objectRef.resource ?? '') &&
+        e.user.username.startsWith('system:serviceaccount:'),
+    );
+    expect(new Set(writes.map((e) => e.user.username))).toEqual(
+      new Set([`system:serviceaccount:${ns()}:bosun-executor`]),
+    );
+  });
+
+  it('a plan held for approval that no listed approver may carry stalls, naming what is missing', async () => {
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'RiskPolicy',
+        metadata: { name: 'weak-approvers' },
+        spec: { levels: { low: 'approve', medium: 'approve' }, approvers: { users: ['mallory'] } },
+      }),
+    });
+    applyGoal(
+      ns(),
+      'nobody-may',
+      { intent: { type: 'scale', target: 'deployment/web', replicas: 4 }, riskPolicyRef: 'weak-approvers' },
+      'alice',
+    );
+    const g = await waitPhase(ns(), 'nobody-may', 'Stalled', more);
+    expect(condition(g, 'Stalled')).toMatchObject({
+      reason: 'RequesterForbidden',
+      message: expect.stringMatching(/alice may not patch deployments\/scale.*too few of the approvers may either/),
+    });
+  });
+});
