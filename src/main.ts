@@ -74,11 +74,13 @@ export interface Operator {
 }
 
 export async function startOperator(config: RunConfig, opts: { log?: Logger } = {}): Promise<Operator> {
+  // the one masker: every Secret value Bosun reads is added to it, and the log never shows it
+  const masker = new SecretMasker();
   const log =
     opts.log ??
     createLogger({
       level: config.logLevel,
-      masker: new SecretMasker(),
+      masker,
       base: { app: 'bosun', instance: config.identity },
     });
   const metrics = createMetrics();
@@ -120,6 +122,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     client,
     store,
     log,
+    secrets: masker,
     metrics,
     instance: config.identity,
     namespace: config.namespace,

@@ -25,6 +25,7 @@ import { limiterFor } from '../../llm/rate-limit.js';
 import { routeTier } from '../../llm/router.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
 import type { StateStore } from '../../store/state-store.js';
+import type { SecretSink } from '../../telemetry/logger.js';
 import type { Gate, ToolRegistry } from '../../tools/registry.js';
 import type { Stall } from './validate.js';
 
@@ -103,6 +104,8 @@ export interface LlmPlanInput {
   evidence: () => Promise<Evidence[]>;
   /** where per-namespace daily usage is counted */
   store: Pick<StateStore, 'addUsage' | 'getUsage' | 'getSnapshot' | 'putSnapshot'>;
+  /** the API key is added here as soon as it is read, before any use (the log masks it) */
+  secrets: SecretSink;
   now: Date;
 }
 
@@ -177,7 +180,10 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
         },
       };
     }
-    if (apiKey) redactor.addSecret(apiKey);
+    if (apiKey) {
+      input.secrets.add(apiKey);
+      redactor.addSecret(apiKey);
+    }
   }
 
   const tier = routeTier({

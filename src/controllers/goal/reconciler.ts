@@ -24,7 +24,7 @@ import { builtInPolicy, type EffectivePolicy } from '../../policy/decision.js';
 import type { Reconcile, Result } from '../../runtime/controller.js';
 import { hasFinalizer, isDeleting, withFinalizer, withoutFinalizer } from '../../runtime/finalizers.js';
 import type { StateStore } from '../../store/state-store.js';
-import type { Logger } from '../../telemetry/logger.js';
+import type { Logger, SecretSink } from '../../telemetry/logger.js';
 import { ToolRegistry, type Gate } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
 import { approvalHandler, type ApprovalCache } from './approvals.js';
@@ -45,6 +45,8 @@ export interface GoalReconcilerDeps {
   store: StateStore;
   events: EventRecorder;
   log: Logger;
+  /** every Secret value read while reconciling is added here before it is used (the log masks it) */
+  secrets: SecretSink;
   now: () => Date;
   agent: Agent<Goal['spec'], GoalActual>;
   /** RiskPolicies, from the informer cache */
@@ -122,6 +124,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
         operatorNamespace: deps.operatorNamespace,
         evidence: () => gatherEvidence(registry, client, namespace),
         store,
+        secrets: deps.secrets,
         now,
       });
       if (outcome.usage) {
