@@ -80,6 +80,7 @@ export interface Operator {
 }
 
 export async function startOperator(config: RunConfig, opts: { log?: Logger } = {}): Promise<Operator> {
+  // the one masker: every Secret value and token Bosun reads is added to it, and the log never shows it
   const masker = new SecretMasker();
   const log =
     opts.log ??
@@ -133,6 +134,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     client,
     store,
     log,
+    secrets: masker,
     metrics,
     instance: config.identity,
     namespace: config.namespace,

@@ -2,6 +2,7 @@
 import { errorMessage } from '../api/errors.js';
 import { startOperator } from '../main.js';
 import { loadRunConfig, runUsage } from './config.js';
+import { installCrashHandlers } from './crash.js';
 
 async function run(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -17,12 +18,8 @@ async function run(argv: string[]): Promise<void> {
   }
   const operator = await startOperator(config);
   const { log } = operator;
-  process.on('unhandledRejection', (err) =>
-    log.error({ err: errorMessage(err) }, 'unhandled rejection (a bug); continuing'),
-  );
-  process.on('uncaughtException', (err) =>
-    log.error({ err: errorMessage(err), stack: err.stack }, 'uncaught exception (a bug); continuing'),
-  );
+  // a bug leaves the operator in an unknown state: log it and exit, so that the Deployment restarts it
+  installCrashHandlers(process, log, (code) => process.exit(code));
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

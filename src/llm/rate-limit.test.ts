@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter, TokenRateLimiter, estimateTokens } from './rate-limit.js';
 
 describe('RateLimiter', () => {
   it('lets a burst of perMinute through, then spaces calls evenly', async () => {
@@ -13,5 +13,49 @@ describe('RateLimiter', () => {
     for (let i = 0; i < 62; i++) waits.push(await limiter.take());
     expect(waits.slice(0, 60).every((w) => w === 0)).toBe(true);
     expect(waits.slice(60)).toEqual([1000, 1000]);
+  });
+});
+
+describe('TokenRateLimiter', () => {
+  const clock = () => {
+    const c = { t: 0, now: () => c.t };
+    return c;
+  };
+
+  it('lets calls through while the minute has tokens, then says how long to wait instead of sleeping', () => {
+    const c = clock();
+    const limiter = new TokenRateLimiter(1000, c.now);
+    expect(limiter.tryTake(600)).toBe(0);
+    expect(limiter.tryTake(400)).toBe(0);
+    expect(limiter.tryTake(300)).toBe(18_000); // 300 of 1000 tokens a minute come back in 18 s
+    c.t += 17_000;
+    expect(limiter.tryTake(300)).toBe(1_000); // nothing was taken by the refused call
+    c.t += 1_000;
+    expect(limiter.tryTake(300)).toBe(0);
+  });
+
+  it('corrects the estimate by the usage the provider reports', () => {
+    const c = clock();
+    const limiter = new TokenRateLimiter(1000, c.now);
+    expect(limiter.tryTake(100)).toBe(0);
+    limiter.settle(100, 900); // the answer (and its repairs) used far more than the prompt's estimate
+    expect(limiter.tryTake(100)).toBe(0);
+    expect(limiter.tryTake(100)).toBe(6_000);
+    limiter.settle(100, 0); // a call that used nothing gives its tokens back
+    expect(limiter.tryTake(100)).toBe(0);
+  });
+
+  it('lets a prompt larger than a whole minute go once the bucket is full, not never', () => {
+    const c = clock();
+    const limiter = new TokenRateLimiter(1000, c.now);
+    expect(limiter.tryTake(500)).toBe(0);
+    expect(limiter.tryTake(5000)).toBe(30_000);
+    c.t += 30_000;
+    expect(limiter.tryTake(5000)).toBe(0);
+    expect(limiter.tryTake(1)).toBe(240_060); // 4001 tokens short: the debt is paid before the next
+  });
+
+  it('estimates tokens as ceil(chars / 4)', () => {
+    expect([estimateTokens(''), estimateTokens('abcd'), estimateTokens('abcde')]).toEqual([0, 1, 2]);
   });
 });

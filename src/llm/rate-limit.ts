@@ -1,5 +1,8 @@
-// A per-provider request rate limit (ModelProvider spec.rateLimits): a token
-// bucket refilled continuously; a call waits for a token instead of failing.
+// Per-provider rate limits (ModelProvider spec.rateLimits), as token buckets
+// refilled continuously. Requests per minute: a call waits for its turn (at
+// most a few seconds at sane limits). Tokens per minute: a call that does not
+// fit is not made; the caller is told how long to wait, and requeues instead of
+// sleeping inside a reconcile.
 export class RateLimiter {
   private tokens: number;
   private last: number;
@@ -26,7 +29,59 @@ export class RateLimiter {
   }
 }
 
+/** ceil(chars / 4): close enough to every provider's tokenizer for English and JSON, and cheap. */
+export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
+
+export class TokenRateLimiter {
+  private available: number;
+  private last: number;
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.available = perMinute;
+    this.last = now();
+  }
+
+  private refill(): void {
+    const t = this.now();
+    this.available = Math.min(this.perMinute, this.available + (Math.max(0, t - this.last) / 60_000) * this.perMinute);
+    this.last = t;
+  }
+
+  /**
+   * Takes `estimate` tokens if the minute has room for them: returns 0. Otherwise takes nothing and
+   * returns how long to wait (ms) before trying again. A prompt larger than a whole minute's tokens
+   * goes once the bucket is full, rather than never.
+   */
+  tryTake(estimate: number): number {
+    this.refill();
+    const need = Math.min(estimate, this.perMinute);
+    if (this.available >= need) {
+      this.available -= estimate;
+      return 0;
+    }
+    return Math.ceil(((need - this.available) / this.perMinute) * 60_000 - 1e-6); // - 1e-6: float dust
+  }
+
+  /** After the call: what the provider reported replaces the estimate (more used: the next call waits longer). */
+  settle(estimate: number, used: number): void {
+    this.refill();
+    this.available = Math.min(this.perMinute, this.available + estimate - used);
+  }
+}
+
 const limiters = new Map<string, RateLimiter>();
+const tokenLimiters = new Map<string, TokenRateLimiter>();
+
+/** One token limiter per provider endpoint and limit, shared by every Goal in the process. */
+export function tokenLimiterFor(key: string, perMinute: number): TokenRateLimiter {
+  const k = `${key}#${perMinute}`;
+  let l = tokenLimiters.get(k);
+  if (!l) tokenLimiters.set(k, (l = new TokenRateLimiter(perMinute)));
+  return l;
+}
 
 /** One limiter per provider endpoint and limit, shared by every Goal in the process. */
 export function limiterFor(key: string, perMinute: number): RateLimiter {

@@ -106,6 +106,13 @@ export class EtcdStateStore implements StateStore {
     });
   }
 
+  deleteSnapshots(prefix: ResourceKey): Promise<number> {
+    return this.run('deleteSnapshots', async () => {
+      const res = await this.client.delete().prefix(snapshotKey(prefix)).exec();
+      return Number(res.deleted);
+    });
+  }
+
   createJournalEntry(key: JournalKey, intent: unknown): Promise<{ created: boolean; entry: JournalEntry }> {
     const k = journalKey(key);
     const entry: JournalEntry = {

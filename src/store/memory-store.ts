@@ -36,6 +36,12 @@ export class MemoryStateStore implements StateStore {
     this.check();
     this.data.delete(snapshotKey(ref));
   }
+  async deleteSnapshots(prefix: ResourceKey) {
+    this.check();
+    const doomed = [...this.data.keys()].filter((k) => k.startsWith(snapshotKey(prefix)));
+    for (const k of doomed) this.data.delete(k);
+    return doomed.length;
+  }
   async createJournalEntry(key: JournalKey, intent: unknown) {
     this.check();
     const k = journalKey(key);

@@ -50,6 +50,8 @@ export interface StateStore {
   putSnapshot(ref: ResourceKey, snapshot: unknown): Promise<void>;
   getSnapshot(ref: ResourceKey): Promise<unknown>;
   deleteSnapshot(ref: ResourceKey): Promise<void>;
+  /** Deletes every snapshot of `prefix.kind` in `prefix.namespace` whose name starts with `prefix.name`. */
+  deleteSnapshots(prefix: ResourceKey): Promise<number>;
 
   /**
    * Records the intent of a step before its side effect. Idempotent: a second

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, SecretMasker } from './logger.js';
+import { createLogger, SecretMasker, type SecretSink } from './logger.js';
 
 function capture() {
   const lines: string[] = [];
@@ -39,5 +39,24 @@ describe('createLogger', () => {
     const masker = new SecretMasker();
     masker.add('abc');
     expect(masker.mask('abc')).toBe('abc');
+  });
+
+  it('never writes a value added through the SecretSink, however it is logged', () => {
+    const { lines, destination } = capture();
+    const masker = new SecretMasker();
+    const log = createLogger({ destination, masker });
+    const secret = 'sk-ant-0123456789abcdef';
+    const sink: SecretSink = masker; // what the controllers are given
+    sink.add(secret);
+    log.info(`key ${secret}`);
+    log.info('key %s and %o', secret, { nested: [{ deep: `Bearer ${secret}` }] });
+    log.warn({ err: new Error(`401 for ${secret}`), headers: { 'x-api-key': secret } }, 'call failed');
+    log.child({ controller: 'goal' }).error(new Error(`${secret} rejected`));
+    log.fatal({ reason: secret }, 'crash');
+    expect(lines).toHaveLength(5);
+    for (const line of lines) {
+      expect(line).not.toContain(secret);
+      expect(line).not.toContain('0123456789abcdef');
+    }
   });
 });

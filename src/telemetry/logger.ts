@@ -20,8 +20,16 @@ const REDACT_PATHS = [
 
 const MASK = '[REDACTED]';
 
+/**
+ * Where a secret value goes once Bosun has read it (an API key from a Secret, a short-lived token):
+ * from then on it never appears in a log line. Register before use, never after.
+ */
+export interface SecretSink {
+  add(value: string): void;
+}
+
 /** Values that must never appear in a log line; shared with redaction elsewhere. */
-export class SecretMasker {
+export class SecretMasker implements SecretSink {
   private readonly secrets = new Set<string>();
 
   /** Registers a secret value (short values are ignored: they would mask ordinary words). */

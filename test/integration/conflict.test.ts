@@ -14,7 +14,7 @@ import type { EventRecorder } from '../../src/kube/events.js';
 import { KubeRest } from '../../src/kube/rest.js';
 import { Informer } from '../../src/runtime/informer.js';
 import { EtcdStateStore } from '../../src/store/etcd-store.js';
-import { createLogger } from '../../src/telemetry/logger.js';
+import { createLogger, SecretMasker } from '../../src/telemetry/logger.js';
 import { controlPlane, kubectlOk, useNamespace } from '../support/cluster.js';
 
 describe('status write conflicts', () => {
@@ -62,6 +62,7 @@ describe('status write conflicts', () => {
       store,
       events,
       log,
+      secrets: new SecretMasker(),
       now: () => new Date(),
       agent: new GoalAgent(),
       policies: { get: () => undefined },

@@ -525,6 +525,80 @@ describe('LLM planner: the namespace budget per day', () => {
   });
 });
 
+describe('LLM planner: the namespace cost budget per day', () => {
+  const ns = useNamespace('llm-daily-cost');
+  let fake: FakeProvider;
+  let op: RunningOperator;
+
+  beforeAll(async () => {
+    fake = await startFakeProvider('ollama', [{ plan: scalePlan(3) }, { plan: scalePlan(4) }, { plan: scalePlan(5) }]);
+    // each fake answer is 120 tokens in and 80 out: $0.00156 at these prices
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'ModelProvider',
+        metadata: { name: 'default' },
+        spec: {
+          provider: 'ollama',
+          baseURL: fake.baseURL,
+          models: { low: 'a', medium: 'b', high: 'c' },
+          pricing: { inputPerMillionTokensUSD: 3, outputPerMillionTokensUSD: 15 },
+        },
+      }),
+    });
+    // the first two calls fit under $0.002 (checked before each call), the third does not
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'RiskPolicy',
+        metadata: { name: 'default' },
+        spec: {
+          levels: { medium: 'auto' },
+          approvers: { users: ['bob'] },
+          budgets: { maxCostPerNamespacePerDayUSD: 0.002 },
+        },
+      }),
+    });
+    await createDeployment(ns(), 'web', { replicas: 2 });
+    op = await startOperator({ cp: controlPlane(), identity: 'llm-daily-cost', namespace: ns() });
+  });
+  afterAll(async () => {
+    await op?.stop();
+    await fake?.close();
+  });
+
+  it('stops the namespace for the day once its money is spent, before calling the model', async () => {
+    const run = async (name: string, want: string) => {
+      kubectlOk(['apply', '-f', '-'], {
+        namespace: ns(),
+        input: JSON.stringify({
+          apiVersion: 'bosun.dev/v1alpha1',
+          kind: 'Goal',
+          metadata: { name },
+          spec: { goal: 'set web capacity', planner: 'llm' },
+        }),
+      });
+      await until(
+        `${name} ${want}`,
+        async () => kubectlOk(['get', 'goal', name, '-o', 'jsonpath={.status.phase}'], { namespace: ns() }) === want,
+        60_000,
+        () => op.log(30),
+      );
+    };
+    await run('first', 'Succeeded');
+    await run('second', 'Succeeded');
+    await run('third', 'Stalled');
+    expect(
+      kubectlOk(['get', 'goal', 'third', '-o', 'jsonpath={.status.conditions[?(@.type=="Stalled")].message}'], {
+        namespace: ns(),
+      }),
+    ).toMatch(/has spent \$0\.0031 of its \$0\.002 on the model today .*maxCostPerNamespacePerDayUSD/);
+    expect(fake.requests).toHaveLength(2);
+  });
+});
+
 describe('LLM planner: a plan already made is not asked for again', () => {
   const ns = useNamespace('llm-cache');
   let fake: FakeProvider;

@@ -50,6 +50,11 @@ export const RiskPolicySpec = z
         maxTokensPerGoal: z.int().min(0).optional(),
         maxTokensPerNamespacePerDay: z.int().min(0).optional(),
         maxCostPerGoalUSD: z.number().min(0).optional(),
+        maxCostPerNamespacePerDayUSD: z
+          .number()
+          .min(0)
+          .optional()
+          .describe("What the model may cost a namespace per day (UTC), counted in Bosun's etcd"),
       })
       .optional(),
   })

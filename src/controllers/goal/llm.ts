@@ -2,7 +2,6 @@
 // tier, the budget (checked before the call), read-only evidence (redacted),
 // the Goal's allowed tools with their JSON Schemas, and the registry's checks
 // on whatever comes back.
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { errorMessage, hasCode } from '../../api/errors.js';
 import { timestamp } from '../../api/v1alpha1/common.js';
@@ -19,13 +18,16 @@ import type { ModelClient, Usage } from '../../llm/model.js';
 import { ollamaClient } from '../../llm/ollama.js';
 import { openaiClient } from '../../llm/openai.js';
 import { InvalidPlanError, proposePlan } from '../../llm/planner.js';
-import type { Evidence } from '../../llm/prompt.js';
+import { systemPrompt, userPrompt, type Evidence } from '../../llm/prompt.js';
 import { CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS, Redactor, type Pattern } from '../../llm/redact.js';
-import { limiterFor } from '../../llm/rate-limit.js';
+import { estimateTokens, limiterFor, tokenLimiterFor } from '../../llm/rate-limit.js';
 import { routeTier } from '../../llm/router.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
 import type { StateStore } from '../../store/state-store.js';
+import type { SecretSink } from '../../telemetry/logger.js';
 import type { Gate, ToolRegistry } from '../../tools/registry.js';
+import { budgetStall, dailyCounters, toMicroUSD } from './llm-budget.js';
+import { planCacheKey, planCacheRef } from './llm-cache.js';
 import type { Stall } from './validate.js';
 
 const modelProviders = bosunResource(kindInfo('ModelProvider'));
@@ -48,10 +50,14 @@ export interface LlmUsage extends Usage {
   usd: number;
 }
 
-/** `redacted`: what kinds of values were removed from the prompt, and how many (never the values) */
+/**
+ * `redacted`: what kinds of values were removed from the prompt, and how many (never the values).
+ * `waitMs`: the provider's tokens per minute have no room now; ask again after that long (requeue, not sleep).
+ */
 export type LlmOutcome =
   | { plan: ExecutionPlan; usage: LlmUsage; redacted: Record<string, number> }
-  | { stall: Stall; usage?: LlmUsage; answers?: unknown[] };
+  | { stall: Stall; usage?: LlmUsage; answers?: unknown[] }
+  | { waitMs: number; why: string };
 
 async function findProvider(client: KubeClient, namespace: string, operatorNamespace: string) {
   for (const ns of [namespace, operatorNamespace]) {
@@ -101,9 +107,13 @@ export interface LlmPlanInput {
   operatorNamespace: string;
   /** gathers read-only evidence; called only once the provider and the budgets allow a call */
   evidence: () => Promise<Evidence[]>;
-  /** where per-namespace daily usage is counted */
+  /** where per-namespace daily usage is counted, and the plans made are kept */
   store: Pick<StateStore, 'addUsage' | 'getUsage' | 'getSnapshot' | 'putSnapshot'>;
+  /** the API key is added here as soon as it is read, before any use (the log masks it) */
+  secrets: SecretSink;
   now: Date;
+  /** test seam: the model client for a provider (default: its official SDK) */
+  connect?: (spec: ModelProviderSpec, apiKey: string | undefined) => ModelClient;
 }
 
 export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
@@ -118,42 +128,55 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
       },
     };
 
-  // the budget is checked before the call, never after
-  const used = goal.status?.cost?.tokens ?? 0;
-  const limit = Math.min(goal.spec.budget?.maxTokens ?? Infinity, policy.spec.budgets?.maxTokensPerGoal ?? Infinity);
-  if (used >= limit)
-    return {
-      stall: {
-        reason: GoalReason.BudgetExceeded,
-        message: `the Goal has used ${used} of its ${limit} LLM tokens: raise spec.budget.maxTokens (within the RiskPolicy's budgets) to plan again`,
-      },
-    };
-  const spent = goal.status?.cost?.usd ?? 0;
-  const costLimit = Math.min(
-    goal.spec.budget?.maxCostUSD ?? Infinity,
-    policy.spec.budgets?.maxCostPerGoalUSD ?? Infinity,
+  const tier = routeTier({
+    kind: 'Goal',
+    typed: Boolean(goal.spec.intent),
+    targets: 1,
+    mode: goal.spec.mode,
+    override: goal.spec.modelTier,
+  });
+  const model = provider.spec.models[tier];
+  const tools = registry
+    .list()
+    .filter((t) => (!gate.allowlist || gate.allowlist.includes(t.name)) && !gate.denylist.includes(t.name))
+    .map((t) => ({
+      name: t.name,
+      description: t.description,
+      params: z.toJSONSchema(t.params as z.ZodType, {
+        target: 'draft-7',
+        io: 'input',
+        unrepresentable: 'any',
+      }) as Record<string, unknown>,
+    }));
+
+  // a plan already made for this Goal, spec, model, tool set and policy is not asked for again (a requeue, a
+  // restart, evidence that changed meanwhile): it is reused before any budget, Secret or evidence is read
+  const cacheRef = planCacheRef(
+    namespace,
+    goal.metadata.uid ?? '',
+    planCacheKey({
+      uid: goal.metadata.uid ?? '',
+      spec: goal.spec,
+      provider: provider.spec.provider,
+      model,
+      tools: tools.map((t) => t.name),
+      policyVersion: policy.version,
+    }),
   );
-  if (spent >= costLimit)
-    return {
-      stall: {
-        reason: GoalReason.BudgetExceeded,
-        message: `the Goal has spent $${spent.toFixed(4)} of its $${costLimit} on the model: raise spec.budget.maxCostUSD (within the RiskPolicy's budgets) to plan again`,
-      },
-    };
-  const today = `llm-tokens/${namespace}/${input.now.toISOString().slice(0, 10)}`;
-  const dailyLimit = policy.spec.budgets?.maxTokensPerNamespacePerDay;
-  if (dailyLimit !== undefined) {
-    const usedToday = await input.store.getUsage(today);
-    if (usedToday >= dailyLimit) {
-      return {
-        stall: {
-          reason: GoalReason.BudgetExceeded,
-          message: `namespace ${namespace} has used ${usedToday} of its ${dailyLimit} LLM tokens today (${policy.source} spec.budgets.maxTokensPerNamespacePerDay): plan again tomorrow, or raise the budget`,
-        },
-      };
-    }
-  }
-  const count = (u: Usage) => input.store.addUsage(today, u.inputTokens + u.outputTokens);
+  const cached = LlmPlanRecord.safeParse(await input.store.getSnapshot(cacheRef));
+  if (cached.success)
+    return { ...cached.data, usage: { ...cached.data.usage, inputTokens: 0, outputTokens: 0, usd: 0 } };
+
+  // the budgets are checked before the call, never after
+  const counters = dailyCounters(namespace, input.now);
+  const daily = policy.spec.budgets;
+  const over = budgetStall(goal, policy, {
+    namespaceTokensToday:
+      daily?.maxTokensPerNamespacePerDay !== undefined ? await input.store.getUsage(counters.tokens) : undefined,
+    namespaceMicroUSDToday:
+      daily?.maxCostPerNamespacePerDayUSD !== undefined ? await input.store.getUsage(counters.microUSD) : undefined,
+  });
+  if (over) return { stall: over };
 
   const redactor = new Redactor([
     ...CREDENTIAL_PATTERNS,
@@ -177,39 +200,37 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
         },
       };
     }
-    if (apiKey) redactor.addSecret(apiKey);
+    if (apiKey) {
+      input.secrets.add(apiKey);
+      redactor.addSecret(apiKey);
+    }
   }
 
-  const tier = routeTier({
-    kind: 'Goal',
-    typed: Boolean(goal.spec.intent),
-    targets: 1,
-    mode: goal.spec.mode,
-    override: goal.spec.modelTier,
-  });
-  const model = provider.spec.models[tier];
-  const tools = registry
-    .list()
-    .filter((t) => (!gate.allowlist || gate.allowlist.includes(t.name)) && !gate.denylist.includes(t.name))
-    .map((t) => ({
-      name: t.name,
-      description: t.description,
-      params: z.toJSONSchema(t.params as z.ZodType, {
-        target: 'draft-7',
-        io: 'input',
-        unrepresentable: 'any',
-      }) as Record<string, unknown>,
-    }));
   const report = { counts: {} as Record<string, number> };
   const evidence = (await input.evidence()).map((e) => ({
     source: e.source,
     text: redactor.redact(e.text, report).text,
   }));
-  const limiter = limiterFor(
-    `${provider.spec.provider}:${provider.spec.baseURL ?? 'default'}`,
-    provider.spec.rateLimits?.requestsPerMinute ?? 60,
-  );
-  const base = clientFor(provider.spec, apiKey);
+  const goalText = redactor.redact(goal.spec.goal ?? JSON.stringify(goal.spec.intent), report).text;
+  const maxSteps = Math.min(goal.spec.budget?.maxSteps ?? 20, policy.spec.budgets?.maxStepsPerPlan ?? 20);
+  const endpoint = `${provider.spec.provider}:${provider.spec.baseURL ?? 'default'}`;
+
+  // tokens per minute: a call that does not fit now is not made; the reconciler requeues after the wait
+  const perMinute = provider.spec.rateLimits?.tokensPerMinute;
+  const tokenLimiter = perMinute === undefined ? undefined : tokenLimiterFor(endpoint, perMinute);
+  const estimate = estimateTokens(systemPrompt(tools, maxSteps) + userPrompt(goalText, namespace, evidence));
+  const waitMs = tokenLimiter?.tryTake(estimate) ?? 0;
+  if (waitMs > 0)
+    return {
+      waitMs,
+      why:
+        `ModelProvider ${provider.namespace}/default allows ${perMinute} tokens a minute ` +
+        `and this call needs about ${estimate}: waiting for the minute to have room`,
+    };
+  const settle = (u: Usage) => tokenLimiter?.settle(estimate, u.inputTokens + u.outputTokens);
+
+  const limiter = limiterFor(endpoint, provider.spec.rateLimits?.requestsPerMinute ?? 60);
+  const base = (input.connect ?? clientFor)(provider.spec, apiKey);
   const rateLimited: ModelClient = {
     provider: base.provider,
     propose: async (call) => {
@@ -218,31 +239,25 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     },
   };
 
-  // a plan already made for this spec and this evidence is not asked for again (a requeue, a restart)
-  const cacheRef = {
-    kind: 'LlmPlan',
-    namespace,
-    name: `${goal.metadata.name}.${createHash('sha256')
-      .update(JSON.stringify([goal.metadata.uid, goal.spec, evidence]))
-      .digest('hex')
-      .slice(0, 24)}`,
-  };
-  const cached = LlmPlanRecord.safeParse(await input.store.getSnapshot(cacheRef));
-  if (cached.success)
-    return { ...cached.data, usage: { ...cached.data.usage, inputTokens: 0, outputTokens: 0, usd: 0 } };
   const price = (u: Usage) =>
     ((provider.spec.pricing?.inputPerMillionTokensUSD ?? 0) * u.inputTokens +
       (provider.spec.pricing?.outputPerMillionTokensUSD ?? 0) * u.outputTokens) /
     1e6;
+  const count = async (u: Usage) => {
+    settle(u);
+    await input.store.addUsage(counters.tokens, u.inputTokens + u.outputTokens);
+    const micro = toMicroUSD(price(u));
+    if (micro > 0) await input.store.addUsage(counters.microUSD, micro);
+  };
   try {
     const result = await proposePlan({
       client: rateLimited,
       model,
-      goal: redactor.redact(goal.spec.goal ?? JSON.stringify(goal.spec.intent), report).text,
+      goal: goalText,
       namespace,
       evidence,
       tools,
-      maxSteps: Math.min(goal.spec.budget?.maxSteps ?? 20, policy.spec.budgets?.maxStepsPerPlan ?? 20),
+      maxSteps,
       check: (plan) => {
         for (const [i, s] of plan.steps.entries()) {
           try {

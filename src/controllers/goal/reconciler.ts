@@ -24,12 +24,13 @@ import { builtInPolicy, type EffectivePolicy } from '../../policy/decision.js';
 import type { Reconcile, Result } from '../../runtime/controller.js';
 import { hasFinalizer, isDeleting, withFinalizer, withoutFinalizer } from '../../runtime/finalizers.js';
 import type { StateStore } from '../../store/state-store.js';
-import type { Logger } from '../../telemetry/logger.js';
+import type { Logger, SecretSink } from '../../telemetry/logger.js';
 import { ToolRegistry, type Gate } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
 import { approvalHandler, type ApprovalCache } from './approvals.js';
 import { gatherEvidence } from './evidence.js';
 import { planWithModel, type LlmUsage } from './llm.js';
+import { forgetPlans } from './llm-cache.js';
 import { applyOutcome, nextStep } from './execution.js';
 import { gatherActual, loadPolicy, namespaceIsProtected, type PolicyCache } from './gather.js';
 import { afterPlanning, afterStep, announcements } from './phases.js';
@@ -49,6 +50,8 @@ export interface GoalReconcilerDeps {
   store: StateStore;
   events: EventRecorder;
   log: Logger;
+  /** every Secret value read while reconciling is added here before it is used (the log masks it) */
+  secrets: SecretSink;
   now: () => Date;
   agent: Agent<Goal['spec'], GoalActual>;
   /** RiskPolicies, from the informer cache */
@@ -89,7 +92,8 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
   const { client, store, events, log } = deps;
   const tools: AnyTool[] = deps.agent.tools();
 
-  async function plan(goal: Goal, now: Date): Promise<GoalStatus> {
+  /** A new status, or how long to wait before planning can go on (the provider's tokens per minute). */
+  async function plan(goal: Goal, now: Date): Promise<GoalStatus | { waitMs: number }> {
     const namespace = goal.metadata.namespace ?? '';
     const prev = goal.status ?? {};
     const policy = loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace);
@@ -130,8 +134,13 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
         operatorNamespace: deps.operatorNamespace,
         evidence: () => gatherEvidence(registry, { client, reader: client, mapper: deps.mapper }, namespace),
         store,
+        secrets: deps.secrets,
         now,
       });
+      if ('waitMs' in outcome) {
+        log.debug({ namespace, name: goal.metadata.name, waitMs: outcome.waitMs }, outcome.why);
+        return { waitMs: outcome.waitMs };
+      }
       if (outcome.usage) {
         cost = {
           tokens: (cost?.tokens ?? 0) + outcome.usage.inputTokens + outcome.usage.outputTokens,
@@ -362,6 +371,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     if (isDeleting(goal)) {
       if (!hasFinalizer(goal)) return;
       await store.deleteSnapshot(ref);
+      await forgetPlans(store, namespace, uid); // the model's plans go with the Goal
       await store.appendAction({ ...ref, uid, id: actionId(uid, 'deleted'), action: 'Deleted', detail: {} });
       await client.setFinalizers(goalResource, goal, withoutFinalizer(goal));
       return;
@@ -390,9 +400,12 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
         prev.observedGeneration !== goal.metadata.generation ||
         (!prev.plan && !stalledForGood(prev)) ||
         policyChangedWhileWaiting(goal)
-      )
-        next = await plan(goal, now);
-      else if (prev.phase === 'Executing') ({ next, requeueAfter } = await execute(goal, now));
+      ) {
+        // waiting for the provider's tokens per minute: the status is left as it is meanwhile
+        const planned = await plan(goal, now);
+        if ('waitMs' in planned) requeueAfter = planned.waitMs;
+        else next = planned;
+      } else if (prev.phase === 'Executing') ({ next, requeueAfter } = await execute(goal, now));
       else if (prev.phase === 'AwaitingApproval') ({ next, requeueAfter } = await approvals.await(goal, now));
     } catch (err) {
       if (!hasCode(err, 'BOSUN_ERR_STORE_UNAVAILABLE')) throw err;

@@ -12,7 +12,7 @@ import type { Manager } from '../../runtime/manager.js';
 import { informerMetrics } from '../../runtime/observers.js';
 import type { StateStore } from '../../store/state-store.js';
 import { errorMessage } from '../../api/errors.js';
-import type { Logger } from '../../telemetry/logger.js';
+import type { Logger, SecretSink } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
 import { approvalResource } from './approvals.js';
 import { riskPolicyResource } from './gather.js';
@@ -25,6 +25,8 @@ export interface GoalControllerOptions {
   client: KubeClient;
   store: StateStore;
   log: Logger;
+  /** every Secret value the controller reads is added here first, so that no log line shows it */
+  secrets: SecretSink;
   metrics: Metrics;
   instance: string;
   namespace?: string;
@@ -80,6 +82,7 @@ export function setupGoalController(opts: GoalControllerOptions) {
       store: opts.store,
       events,
       log,
+      secrets: opts.secrets,
       now: () => new Date(),
       agent: new GoalAgent(),
       policies,
