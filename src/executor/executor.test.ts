@@ -116,6 +116,17 @@ describe('runStep', () => {
     expect((await store.listJournal('u')).map((e) => e.state)).toEqual(['succeeded', 'succeeded']);
   });
 
+  it('retries a step whose answer was lost after its tool ran, with the same start time', async () => {
+    behaviour = 'ok';
+    const { deps, req } = setup();
+    const lossy = { ...deps, crashpoint: parseFailpoints('lost-answer=1', () => 0) };
+    expect(await runStep(lossy, req)).toMatchObject({ kind: 'failed', retryable: true });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await runStep(lossy, { ...req, attempt: 2 })).toMatchObject({ kind: 'succeeded' });
+    expect(calls).toBe(2);
+    expect(seen[1]).toEqual(seen[0]);
+  });
+
   it('keeps a waiting step open', async () => {
     behaviour = 'pending';
     const { deps, req, store } = setup();
@@ -153,6 +164,7 @@ describe('failpoints', () => {
     cp('after-intent');
     cp('after-tool');
     expect(kills).toBe(1);
+    expect(() => parseFailpoints('lost-answer=1', () => 0.5)('lost-answer')).toThrow(/BOSUN_ERR_KUBE_UNAVAILABLE/);
     parseFailpoints(undefined)('after-intent');
   });
 });

@@ -81,6 +81,7 @@ export async function runStep(deps: ExecutorDeps, req: StepRequest): Promise<Ste
       idempotencyKey: id,
       stepStartedAt: first.startedAt,
     });
+    if (req.attempt === 1) deps.crashpoint?.('lost-answer');
   } catch (err) {
     const code = err instanceof BosunError ? err.code : undefined;
     const cause = err instanceof BosunError && err.cause instanceof BosunError ? err.cause.code : undefined;
