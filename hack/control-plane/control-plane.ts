@@ -53,6 +53,13 @@ const auditPolicy = `apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: [RequestReceived]
 rules:
+  # writes to Deployments with the object the server answered: its metadata.generation
+  # tells whether a write changed the spec (the crash test counts effective changes per step)
+  - level: RequestResponse
+    verbs: [create, update, patch, delete]
+    resources:
+      - group: apps
+        resources: [deployments, deployments/scale]
   # who did what, to what: enough to count requests by user, verb and resource
   - level: Metadata
 `;
