@@ -56,6 +56,10 @@ export interface AuditEvent {
   responseStatus?: { code?: number };
   stage: string;
   requestReceivedTimestamp: string;
+  requestURI?: string;
+  userAgent?: string;
+  /** the object answered, for requests audited at RequestResponse (writes to Deployments) */
+  responseObject?: { kind?: string; metadata?: { generation?: number } };
 }
 
 /** Audit events (ResponseComplete stage) from the API server's JSON-lines audit log. */
