@@ -53,6 +53,21 @@ const auditPolicy = `apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: [RequestReceived]
 rules:
+  # writes to Deployments with the object the server answered: its metadata.generation
+  # tells whether a write changed the spec (the crash test counts effective changes per step)
+  - level: RequestResponse
+    verbs: [create, update, patch, delete]
+    resources:
+      - group: apps
+        resources: [deployments, deployments/scale]
+  # TokenRequests for Bosun's executor: the lifetime asked for and the token issued, so a test
+  # can prove each token is short-lived and search every sink for it (a local cluster only:
+  # a production audit policy keeps tokens out of its log)
+  - level: RequestResponse
+    verbs: [create]
+    resources:
+      - group: ''
+        resources: [serviceaccounts/token]
   # who did what, to what: enough to count requests by user, verb and resource
   - level: Metadata
 `;

@@ -3,11 +3,15 @@ import { z } from 'zod';
 import { BosunError } from '../api/errors.js';
 import { MemoryStateStore } from '../store/memory-store.js';
 import { ToolRegistry } from '../tools/registry.js';
-import { defineTool, type AnyTool } from '../tools/tool.js';
+import type { KubeClient } from '../kube/client.js';
+import { defineTool, type AnyTool, type ToolContext } from '../tools/tool.js';
 import { runStep, type StepRequest } from './executor.js';
 import { parseFailpoints } from './failpoints.js';
 
 let calls = 0;
+/** what each call's tool was given */
+let seen: Pick<ToolContext, 'idempotencyKey' | 'stepStartedAt'>[] = [];
+let agents: string[] = [];
 let behaviour: 'ok' | 'pending' | 'unavailable' | 'forbidden' = 'ok';
 const tool = defineTool({
   name: 'k8s.scale',
@@ -16,8 +20,10 @@ const tool = defineTool({
   risk: 'low',
   effect: 'mutate',
   reversible: true,
-  async execute(_ctx, p) {
+  async execute(ctx, p) {
     calls++;
+    seen.push({ idempotencyKey: ctx.idempotencyKey, stepStartedAt: ctx.stepStartedAt });
+    agents.push(ctx.client.userAgent);
     if (behaviour === 'pending') return { summary: 'waiting', done: false, requeueAfterMs: 500 };
     if (behaviour === 'unavailable') throw new BosunError('BOSUN_ERR_KUBE_UNAVAILABLE', 'connection refused');
     if (behaviour === 'forbidden') throw new BosunError('BOSUN_ERR_KUBE_FORBIDDEN', 'cannot patch deployments');
@@ -25,8 +31,14 @@ const tool = defineTool({
   },
 });
 
+/** Just enough of a client: a User-Agent, and another client with a new one. */
+const fakeClient = (userAgent: string): KubeClient =>
+  ({ userAgent, withUserAgent: (ua: string) => fakeClient(ua) }) as unknown as KubeClient;
+
 const setup = (fence = true) => {
   calls = 0;
+  seen = [];
+  agents = [];
   const store = new MemoryStateStore();
   const deps = { store, registry: new ToolRegistry([tool] as unknown as AnyTool[]), fence: () => fence };
   const req: StepRequest = {
@@ -36,7 +48,7 @@ const setup = (fence = true) => {
     attempt: 1,
     step: { tool: 'k8s.scale', params: { replicas: 3 } },
     gate: { denylist: [], allowChanges: true },
-    client: {} as StepRequest['client'],
+    client: fakeClient('bosun/op-1'),
     reader: {} as StepRequest['reader'],
     mapper: { resolve: () => Promise.reject(new Error('no discovery in unit tests')) },
     namespace: 'ns',
@@ -64,6 +76,57 @@ describe('runStep', () => {
     const out = await runStep(deps, req);
     expect(out).toMatchObject({ kind: 'succeeded', startedAt: entry.createdAt });
     expect(calls).toBe(1);
+  });
+
+  it("gives every attempt of a step the first attempt's start time and key, and tags its requests", async () => {
+    behaviour = 'unavailable';
+    const { deps, req } = setup();
+    expect(await runStep(deps, req)).toMatchObject({ kind: 'failed', retryable: true });
+    await new Promise((r) => setTimeout(r, 5)); // a later attempt starts later
+    behaviour = 'ok';
+    expect(await runStep(deps, { ...req, attempt: 2 })).toMatchObject({ kind: 'succeeded' });
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toEqual(seen[0]);
+    expect(seen[0]?.idempotencyKey).toBe('u/h/0');
+    expect(agents).toEqual(['bosun/op-1 step=u/h/0', 'bosun/op-1 step=u/h/0']);
+    // another step has its own
+    await runStep(deps, { ...req, index: 1 });
+    expect(seen[2]?.idempotencyKey).toBe('u/h/1');
+  });
+
+  it('keeps the start time and key across a crash between intent and result, and across attempts after it', async () => {
+    behaviour = 'ok';
+    const { deps, req, store } = setup();
+    const crash = new Error('SIGKILL');
+    const dying = {
+      ...deps,
+      crashpoint: (name: string) => {
+        if (name === 'after-tool') throw crash;
+      },
+    };
+    // attempt 1: the tool runs, the process dies before the result is journalled
+    await expect(runStep(dying, req)).rejects.toBe(crash);
+    await new Promise((r) => setTimeout(r, 5));
+    // a new process (same store): attempt 1 again, then (a lost status write, say) attempt 2
+    expect(await runStep(deps, req)).toMatchObject({ kind: 'succeeded' });
+    expect(await runStep(deps, { ...req, attempt: 2, client: fakeClient('bosun/op-2') })).toMatchObject({
+      kind: 'succeeded',
+    });
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen.map((s) => JSON.stringify(s))).size).toBe(1);
+    expect(agents).toEqual(['bosun/op-1 step=u/h/0', 'bosun/op-1 step=u/h/0', 'bosun/op-2 step=u/h/0']);
+    expect((await store.listJournal('u')).map((e) => e.state)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('retries a step whose answer was lost after its tool ran, with the same start time', async () => {
+    behaviour = 'ok';
+    const { deps, req } = setup();
+    const lossy = { ...deps, crashpoint: parseFailpoints('lost-answer=1', () => 0) };
+    expect(await runStep(lossy, req)).toMatchObject({ kind: 'failed', retryable: true });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await runStep(lossy, { ...req, attempt: 2 })).toMatchObject({ kind: 'succeeded' });
+    expect(calls).toBe(2);
+    expect(seen[1]).toEqual(seen[0]);
   });
 
   it('keeps a waiting step open', async () => {
@@ -103,6 +166,7 @@ describe('failpoints', () => {
     cp('after-intent');
     cp('after-tool');
     expect(kills).toBe(1);
+    expect(() => parseFailpoints('lost-answer=1', () => 0.5)('lost-answer')).toThrow(/BOSUN_ERR_KUBE_UNAVAILABLE/);
     parseFailpoints(undefined)('after-intent');
   });
 });

@@ -2,11 +2,16 @@
 // (keyed by resource UID, plan hash, step and attempt) before the side effect,
 // result recorded after. A step whose result is recorded is never run again;
 // a step with only an intent (a crash in between) is run again, which the
-// tools make harmless (each is idempotent for its step).
+// tools make harmless (each is idempotent for its step). What a tool is given
+// to make it so (start time, idempotency key) comes from a record written once
+// per step, at its first attempt: a retry or a restart gets the same values, so
+// a rollout restart whose first PATCH landed sets the same annotation again.
+// Every request the tool makes carries the step in its User-Agent, for the
+// API server's audit log.
 import { BosunError, errorMessage, type ErrorCode } from '../api/errors.js';
 import type { ExecutionStep } from '../api/v1alpha1/plan.js';
 import type { StateStore, JournalKey } from '../store/state-store.js';
-import { journalKey } from '../store/state-store.js';
+import { stepId } from '../store/state-store.js';
 import type { Gate, ToolRegistry } from '../tools/registry.js';
 import type { ToolContext } from '../tools/tool.js';
 import type { Crashpoint } from './failpoints.js';
@@ -49,6 +54,7 @@ const recorded = (
 
 export async function runStep(deps: ExecutorDeps, req: StepRequest): Promise<StepOutcome> {
   const key: JournalKey = { uid: req.uid, planHash: req.planHash, step: req.index, attempt: req.attempt };
+  const stepKey = { uid: req.uid, planHash: req.planHash, step: req.index };
   const existing = await deps.store.getJournalEntry(key);
   if (existing?.state === 'succeeded') {
     const r = recorded(existing.result);
@@ -65,20 +71,23 @@ export async function runStep(deps: ExecutorDeps, req: StepRequest): Promise<Ste
     };
   }
   if (!deps.fence()) throw new BosunError('BOSUN_ERR_NOT_LEADER', 'not the leader any more: no step may start');
-  const entry =
-    existing ?? (await deps.store.createJournalEntry(key, { tool: req.step.tool, params: req.step.params })).entry;
+  const intent = { tool: req.step.tool, params: req.step.params };
+  const first = await deps.store.openStep(stepKey, intent);
+  const entry = existing ?? (await deps.store.createJournalEntry(key, intent)).entry;
   deps.crashpoint?.('after-intent');
 
+  const id = stepId(stepKey);
   let result;
   try {
     result = await deps.registry.invoke(req.step, req.gate, {
-      client: req.client,
+      client: req.client.withUserAgent(`${req.client.userAgent} step=${id}`),
       reader: req.reader,
       mapper: req.mapper,
       namespace: req.namespace,
-      idempotencyKey: journalKey(key),
-      stepStartedAt: entry.createdAt,
+      idempotencyKey: id,
+      stepStartedAt: first.startedAt,
     });
+    if (req.attempt === 1) deps.crashpoint?.('lost-answer');
   } catch (err) {
     const code = err instanceof BosunError ? err.code : undefined;
     const cause = err instanceof BosunError && err.cause instanceof BosunError ? err.cause.code : undefined;

@@ -5,9 +5,20 @@
 // after-tool: the tool ran, its result is not journalled; before-status: the
 // result is journalled, the Goal's status not yet written; after-model: a
 // model's plan is recorded, the Goal's status not yet written.
+// lost-answer does not kill: the tool of a step's first attempt ran, and its
+// answer is lost as if the connection had timed out (a retryable error), so
+// the step is tried again although its requests landed.
 // Unset in production: every failpoint is then a no-op.
-export type Failpoint = 'after-intent' | 'after-tool' | 'before-status' | 'after-model';
+import { BosunError } from '../api/errors.js';
+
+export type Failpoint = 'after-intent' | 'after-tool' | 'before-status' | 'after-model' | 'lost-answer';
 export type Crashpoint = (name: Failpoint) => void;
+
+/** Failpoints that throw this instead of killing the process. */
+const THROWN: Partial<Record<Failpoint, () => Error>> = {
+  'lost-answer': () =>
+    new BosunError('BOSUN_ERR_KUBE_UNAVAILABLE', 'failpoint lost-answer: the tool ran, and its answer timed out'),
+};
 
 export function parseFailpoints(
   spec: string | undefined,
@@ -22,6 +33,9 @@ export function parseFailpoints(
   if (!odds.size) return () => {};
   return (name) => {
     const p = odds.get(name) ?? 0;
-    if (p > 0 && random() < p) kill();
+    if (!(p > 0 && random() < p)) return;
+    const thrown = THROWN[name];
+    if (thrown) throw thrown();
+    kill();
   };
 }

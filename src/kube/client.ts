@@ -5,7 +5,7 @@ import type { KubeObject } from '../api/v1alpha1/meta.js';
 import { hasCode } from '../api/errors.js';
 import { mergePatch } from './merge-patch.js';
 import { resourcePath, type Resource } from './resources.js';
-import type { KubeRest } from './rest.js';
+import type { KubeRequest, KubeRest } from './rest.js';
 
 export interface ListResult<T = KubeObject> {
   items: T[];
@@ -28,15 +28,26 @@ export class KubeClient {
     readonly rest: KubeRest,
     /** field manager for every write this client makes: one per controller */
     readonly fieldManager: string,
+    /** the User-Agent of every request this client makes (default: the connection's) */
+    readonly userAgent: string = rest.userAgent,
   ) {}
 
   /** The same connection, writing under another controller's field manager. */
   as(fieldManager: string): KubeClient {
-    return new KubeClient(this.rest, fieldManager);
+    return new KubeClient(this.rest, fieldManager, this.userAgent);
+  }
+
+  /** The same connection, every request carrying this User-Agent (the audit log can then tell who asked). */
+  withUserAgent(userAgent: string): KubeClient {
+    return new KubeClient(this.rest, this.fieldManager, userAgent);
+  }
+
+  private request<T>(req: KubeRequest): Promise<T> {
+    return this.rest.request<T>({ ...req, userAgent: this.userAgent });
   }
 
   get<T = KubeObject>(r: Resource, namespace: string | undefined, name: string): Promise<T> {
-    return this.rest.request<T>({ verb: 'get', method: 'GET', path: resourcePath(r, { namespace, name }) });
+    return this.request<T>({ verb: 'get', method: 'GET', path: resourcePath(r, { namespace, name }) });
   }
 
   async tryGet<T = KubeObject>(r: Resource, namespace: string | undefined, name: string): Promise<T | undefined> {
@@ -53,7 +64,7 @@ export class KubeClient {
     r: Resource,
     opts: ListOptions & { continue?: string; resourceVersion?: string } = {},
   ): Promise<ListResult<T>> {
-    return this.rest.request<ListResult<T>>({
+    return this.request<ListResult<T>>({
       verb: 'list',
       method: 'GET',
       path: resourcePath(r, { namespace: opts.namespace }),
@@ -81,7 +92,7 @@ export class KubeClient {
   }
 
   create<T = KubeObject>(r: Resource, obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<T> {
-    return this.rest.request<T>({
+    return this.request<T>({
       verb: 'create',
       method: 'POST',
       path: resourcePath(r, { namespace: obj.metadata.namespace }),
@@ -96,7 +107,7 @@ export class KubeClient {
     obj: KubeObject,
     opts: { force?: boolean; dryRun?: boolean; subresource?: string } = {},
   ): Promise<T> {
-    return this.rest.request<T>({
+    return this.request<T>({
       verb: 'apply',
       method: 'PATCH',
       path: resourcePath(r, {
@@ -127,7 +138,7 @@ export class KubeClient {
           },
         }
       : patch;
-    return this.rest.request<T>({
+    return this.request<T>({
       verb: 'patch',
       method: 'PATCH',
       path: resourcePath(r, { namespace, name, subresource: opts.subresource }),
@@ -139,7 +150,7 @@ export class KubeClient {
 
   /** Raw text from a GET (pod logs). */
   getText(path: string, query: Record<string, string | number | boolean | undefined>): Promise<string> {
-    return this.rest.requestText({ verb: 'get', method: 'GET', path, query });
+    return this.rest.requestText({ verb: 'get', method: 'GET', path, query, userAgent: this.userAgent });
   }
 
   /**
@@ -182,7 +193,7 @@ export class KubeClient {
     name: string,
     opts: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; dryRun?: boolean } = {},
   ): Promise<void> {
-    await this.rest.request({
+    await this.request({
       verb: 'delete',
       method: 'DELETE',
       path: resourcePath(r, { namespace, name }),

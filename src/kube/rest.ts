@@ -21,6 +21,8 @@ export interface KubeRequest {
   body?: unknown;
   contentType?: string;
   timeoutMs?: number;
+  /** this request's User-Agent, in place of the connection's */
+  userAgent?: string;
 }
 
 export interface WatchEvent {
@@ -81,6 +83,11 @@ export class KubeRest {
     return new KubeRest(kc, { ...this.opts, userAgent: userAgent ?? this.opts.userAgent, maxSockets: 4 });
   }
 
+  /** The User-Agent of every request that names none. */
+  get userAgent(): string {
+    return this.opts.userAgent ?? 'bosun';
+  }
+
   get currentUser(): string | undefined {
     return this.kc.getCurrentUser()?.name;
   }
@@ -112,7 +119,7 @@ export class KubeRest {
     const headers: Record<string, string> = {
       ...(base.headers as Record<string, string> | undefined),
       Accept: 'application/json',
-      'User-Agent': this.opts.userAgent ?? 'bosun',
+      'User-Agent': req.userAgent ?? this.userAgent,
     };
     if (body !== undefined) {
       headers['Content-Type'] = req.contentType ?? 'application/json';

@@ -10,15 +10,18 @@ import {
   ActionRecord,
   JournalEntry,
   KEY_PREFIX,
+  StepRecord,
   actionPrefix,
   journalKey,
   journalPrefix,
   newActionId,
   snapshotKey,
+  stepRecordKey,
   usageKey,
   type JournalKey,
   type ResourceKey,
   type StateStore,
+  type StepKey,
   type StoreWatch,
 } from './state-store.js';
 
@@ -110,6 +113,22 @@ export class EtcdStateStore implements StateStore {
     return this.run('deleteSnapshots', async () => {
       const res = await this.client.delete().prefix(snapshotKey(prefix)).exec();
       return Number(res.deleted);
+    });
+  }
+
+  openStep(key: StepKey, intent: unknown): Promise<StepRecord> {
+    const k = stepRecordKey(key);
+    const record: StepRecord = { key: k, writer: randomUUID(), intent, startedAt: new Date().toISOString() };
+    return this.run('openStep', async () => {
+      const res = await this.client
+        .if(k, 'Create', '==', 0)
+        .then(this.client.put(k).value(JSON.stringify(record)))
+        .else(this.client.get(k))
+        .commit();
+      if (res.succeeded) return record;
+      const kv = res.responses[0]?.response_range?.kvs[0];
+      if (!kv) throw new BosunError('BOSUN_ERR_STORE_CORRUPT', `${k}: transaction failed but the key is missing`);
+      return StepRecord.parse(parse(k, kv.value.toString()));
     });
   }
 

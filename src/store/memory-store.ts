@@ -6,11 +6,14 @@ import {
   journalPrefix,
   newActionId,
   snapshotKey,
+  stepRecordKey,
   usageKey,
   type JournalEntry,
   type JournalKey,
   type ResourceKey,
   type StateStore,
+  type StepKey,
+  type StepRecord,
   type StoreWatch,
 } from './state-store.js';
 
@@ -41,6 +44,15 @@ export class MemoryStateStore implements StateStore {
     const doomed = [...this.data.keys()].filter((k) => k.startsWith(snapshotKey(prefix)));
     for (const k of doomed) this.data.delete(k);
     return doomed.length;
+  }
+  async openStep(key: StepKey, intent: unknown) {
+    this.check();
+    const k = stepRecordKey(key);
+    const prior = this.data.get(k);
+    if (prior) return JSON.parse(prior) as StepRecord;
+    const record: StepRecord = { key: k, writer: String(this.data.size), intent, startedAt: new Date().toISOString() };
+    this.data.set(k, JSON.stringify(record));
+    return record;
   }
   async createJournalEntry(key: JournalKey, intent: unknown) {
     this.check();

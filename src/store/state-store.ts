@@ -1,6 +1,7 @@
 // What Bosun keeps in its own etcd (never the cluster's): the full status of
-// each resource (plans can outgrow a CR), the step journal (intent → result,
-// keyed by idempotency key), and an append-only action log.
+// each resource (plans can outgrow a CR), the step journal (a record per step,
+// written once at its first attempt, and intent → result per attempt), and an
+// append-only action log.
 import { z } from 'zod';
 
 export const KEY_PREFIX = '/bosun/v1';
@@ -17,6 +18,20 @@ export interface JournalKey {
   step: number;
   attempt: number;
 }
+
+/** One step of a plan, whatever the attempt. */
+export type StepKey = Omit<JournalKey, 'attempt'>;
+
+/** Written once, at a step's first attempt; every later attempt, after a restart too, reads it back. */
+export const StepRecord = z.object({
+  key: z.string(),
+  /** the create call that wrote the record (as JournalEntry.writer) */
+  writer: z.string(),
+  intent: z.unknown(),
+  /** when the step was first started: the start time every attempt gives its tool */
+  startedAt: z.string(),
+});
+export type StepRecord = z.infer<typeof StepRecord>;
 
 export const JournalEntry = z.object({
   key: z.string(),
@@ -54,7 +69,12 @@ export interface StateStore {
   deleteSnapshots(prefix: ResourceKey): Promise<number>;
 
   /**
-   * Records the intent of a step before its side effect. Idempotent: a second
+   * Records a step at its first attempt. Idempotent: every later call (another
+   * attempt, another process) changes nothing and returns the first record.
+   */
+  openStep(key: StepKey, intent: unknown): Promise<StepRecord>;
+  /**
+   * Records the intent of a step's attempt before its side effect. Idempotent: a second
    * create of the same key changes nothing and returns the first entry.
    */
   createJournalEntry(key: JournalKey, intent: unknown): Promise<{ created: boolean; entry: JournalEntry }>;
@@ -81,6 +101,10 @@ export const usageKey = (counter: string) => `${KEY_PREFIX}/usage/${counter}`;
 export const snapshotKey = (r: ResourceKey) => `${KEY_PREFIX}/snapshots/${r.kind}/${r.namespace}/${r.name}`;
 export const journalKey = (k: JournalKey) =>
   `${KEY_PREFIX}/journal/${k.uid}/${k.planHash}/${String(k.step).padStart(3, '0')}/${String(k.attempt).padStart(3, '0')}`;
+export const stepRecordKey = (k: StepKey) =>
+  `${KEY_PREFIX}/steps/${k.uid}/${k.planHash}/${String(k.step).padStart(3, '0')}`;
+/** Names a step for its tools and in the API server's audit log: the same for every attempt. */
+export const stepId = (k: StepKey) => `${k.uid}/${k.planHash}/${k.step}`;
 export const journalPrefix = (uid: string) => `${KEY_PREFIX}/journal/${uid}/`;
 export const actionPrefix = (f: Partial<ResourceKey> = {}) => {
   let p = `${KEY_PREFIX}/actions/`;

@@ -18,9 +18,9 @@ export interface ToolContext {
   namespace: string;
   /** mutating calls become server-side dry-runs */
   dryRun: boolean;
-  /** stable across retries of one step: identical on a re-run after a crash */
+  /** names the step (resource UID, plan hash, index): the same for every attempt and after a restart */
   idempotencyKey: string;
-  /** when the step was first started (from the journal): stable across retries */
+  /** when the step's first attempt started (from the journal): the same for every attempt and after a restart */
   stepStartedAt: string;
 }
 

@@ -46,6 +46,14 @@ describe('etcd state store', () => {
     expect(await store.completeJournalEntry(key, 'failed', { late: true })).toEqual(done); // the first result wins
   });
 
+  it('a step is recorded once: later opens, of any attempt, return the first record', async () => {
+    const key = { uid: 'u-1', planHash: 'a'.repeat(64), step: 1 };
+    const first = await store.openStep(key, { tool: 'k8s.rollout-restart' });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await store.openStep(key, { tool: 'k8s.rollout-restart', attempt: 2 })).toEqual(first);
+    expect((await store.openStep({ ...key, step: 2 }, {})).startedAt).not.toBe(first.startedAt);
+  });
+
   it('loses and duplicates nothing when etcd is killed and restarted under load', async () => {
     const uid = 'u-load';
     const keys = Array.from({ length: 150 }, (_, i): JournalKey => ({

@@ -86,11 +86,17 @@ export interface AuditEvent {
   responseStatus?: { code?: number };
   /** at audit level Request or RequestResponse */
   requestObject?: unknown;
-  /** at audit level RequestResponse */
-  responseObject?: unknown;
-  userAgent?: string;
   stage: string;
   requestReceivedTimestamp: string;
+  requestURI?: string;
+  userAgent?: string;
+  /** the object answered, for requests audited at RequestResponse (writes to Deployments, TokenRequests) */
+  responseObject?: {
+    kind?: string;
+    metadata?: { generation?: number };
+    spec?: { replicas?: number };
+    status?: { token?: string };
+  };
 }
 
 /** Audit events (ResponseComplete stage) from the API server's JSON-lines audit log. */

@@ -1,7 +1,8 @@
 // Local HTTP servers that speak each provider's real wire format (Anthropic
 // Messages with tool use, OpenAI Chat Completions with tools, Ollama /api/chat
 // with tools), so the official SDKs can be driven without leaving loopback.
-// Each answers from a script and keeps every request body it received.
+// Each answers from a script (then, once the script is empty, from `respond`)
+// and keeps every request body it received.
 import { createServer, type Server } from 'node:http';
 
 export type Reply =
@@ -18,6 +19,8 @@ export interface FakeProvider {
   baseURL: string;
   requests: unknown[];
   script: Reply[];
+  /** answers a request when the script is empty: the same plan however often it is asked, say */
+  respond?: (request: unknown) => Reply | undefined;
   close(): Promise<void>;
 }
 
@@ -101,6 +104,7 @@ const PATHS: Record<Provider, string> = {
 
 export async function startFakeProvider(provider: Provider, script: Reply[] = []): Promise<FakeProvider> {
   const requests: unknown[] = [];
+  const self: { fake?: FakeProvider } = {};
   const server: Server = createServer((req, res) => {
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString()));
@@ -131,13 +135,13 @@ export async function startFakeProvider(provider: Provider, script: Reply[] = []
           .writeHead(200, { 'Content-Type': 'application/json' })
           .end(JSON.stringify(body(provider, reply, request.model ?? 'fake')));
       };
-      answer(script.shift());
+      answer(script.shift() ?? self.fake?.respond?.(request));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const address = server.address();
   const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return {
+  const fake: FakeProvider = {
     provider,
     baseURL: provider === 'openai' ? `${origin}/v1` : origin,
     requests,
@@ -148,4 +152,6 @@ export async function startFakeProvider(provider: Provider, script: Reply[] = []
         server.close(() => r());
       }),
   };
+  self.fake = fake;
+  return fake;
 }
