@@ -82,8 +82,10 @@ export class ToolRegistry {
   /** Every request a mutating step will make, as RBAC sees it (none for read-only tools). */
   async access(step: Step, ctx: { namespace: string; mapper: KindMapper }): Promise<AccessAttributes[]> {
     const tool = this.tools.get(step.tool) as Tool<unknown> | undefined;
-    if (!tool || tool.effect === 'read' || !tool.access) return [];
-    return tool.access(tool.params.parse(step.params), ctx);
+    const parsed = tool?.params.safeParse(step.params);
+    // an unknown tool or bad params needs nothing: check() rejects the step with the reason
+    if (!tool || tool.effect === 'read' || !tool.access || !parsed?.success) return [];
+    return tool.access(parsed.data, ctx);
   }
 
   /** What a step will write, for the risk rules that read content (never throws on bad params). */

@@ -143,7 +143,10 @@ describe('approvals at admission', () => {
 
   it('stamps the requester from the API server, whatever was typed, and keeps it', async () => {
     ask('typed-requester', 3, { requester: { username: 'bob', groups: ['system:masters'] } });
-    expect(goal('typed-requester').spec.requester).toMatchObject({ username: 'alice', groups: ['developers'] });
+    expect(goal('typed-requester').spec.requester).toMatchObject({
+      username: 'alice',
+      groups: ['developers', 'system:authenticated'],
+    });
     for (const as of ['alice', 'admin'] as const) {
       const res = kubectl(
         ['patch', 'goal', 'typed-requester', '--type=merge', '-p', '{"spec":{"requester":{"username":"bob"}}}'],
@@ -154,7 +157,10 @@ describe('approvals at admission', () => {
     }
     // an apply that leaves it out (as GitOps tools do) keeps it
     ask('typed-requester', 3);
-    expect(goal('typed-requester').spec.requester).toMatchObject({ username: 'alice', groups: ['developers'] });
+    expect(goal('typed-requester').spec.requester).toMatchObject({
+      username: 'alice',
+      groups: ['developers', 'system:authenticated'],
+    });
   });
 
   it('happy path: bob approves with kubectl bosun, the Goal runs, and both objects say who, when and why', async () => {

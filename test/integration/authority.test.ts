@@ -35,7 +35,7 @@ const asks: { name: string; intent: Record<string, unknown>; denied: RegExp }[] 
   { name: 'delete', intent: { type: 'delete', target: 'deployment/old' }, denied: /delete deployments.apps old/ },
 ];
 
-describe('requester authority', () => {
+describe('requester authority', { timeout: 300_000 }, () => {
   const ns = useNamespace('authority');
   let op: RunningOperator;
   const more = () => op.log(30);
@@ -49,8 +49,9 @@ describe('requester authority', () => {
     });
     kubectlOk(['create', 'rolebinding', 'bob-edit', '--clusterrole=edit', '--user=bob'], { namespace: ns() });
     for (const [name, levels] of [
-      ['everything-auto', { none: 'auto', low: 'auto', medium: 'auto', high: 'auto', critical: 'deny' }],
-      ['everything-held', { none: 'auto', low: 'approve', medium: 'approve', high: 'approve', critical: 'deny' }],
+      // a delete is critical (destructive, cannot be undone): these policies let even that through
+      ['everything-auto', { none: 'auto', low: 'auto', medium: 'auto', high: 'auto', critical: 'auto' }],
+      ['everything-held', { none: 'auto', low: 'approve', medium: 'approve', high: 'approve', critical: 'approve' }],
     ] as const) {
       kubectlOk(['apply', '-f', '-'], {
         namespace: ns(),
@@ -128,16 +129,15 @@ describe('requester authority', () => {
     );
     expect(kubectlOk(['get', 'deployment', '--ignore-not-found', 'old'], { namespace: ns() }).trim()).toBe('');
     // every write was the executor's, with a short-lived token; none was Bosun's own
-    const writes = auditEvents(
+    const writers = auditEvents(
       (e) =>
         e.objectRef?.namespace === ns() &&
         ['create', 'update', 'patch', 'delete'].includes(e.verb) &&
         ['deployments', 'configmaps'].includes(e.objectRef.resource ?? '') &&
-        e.user.username.startsWith('system:serviceaccount:'),
-    );
-    expect(new Set(writes.map((e) => e.user.username))).toEqual(
-      new Set([`system:serviceaccount:${ns()}:bosun-executor`]),
-    );
+        !e.requestURI?.includes('dryRun'),
+    ).map((e) => e.user.username);
+    expect(writers).toContain(`system:serviceaccount:${ns()}:bosun-executor`);
+    expect(writers).not.toContain(OPERATOR_USER);
   });
 
   it('a plan held for approval that no listed approver may carry stalls, naming what is missing', async () => {

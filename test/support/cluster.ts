@@ -66,11 +66,11 @@ export function createExecutor(namespace: string, clusterRole = 'bosun-executor'
 export function useNamespace(prefix: string, opts: NamespaceOptions = {}): () => string {
   let name = '';
   let unregister = () => {};
-  beforeAll(async () => {
+  beforeAll(() => {
     name = `${prefix}-${randomBytes(3).toString('hex')}`;
     kubectlOk(['create', 'namespace', name]);
     if (opts.executor ?? true) createExecutor(name);
-    if (opts.webhook ?? true) unregister = await admitNamespace(name);
+    if (opts.webhook ?? true) unregister = admitNamespace(name);
   });
   afterAll(() => {
     unregister();

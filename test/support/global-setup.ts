@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startControlPlane, type ControlPlaneInfo } from '../../hack/control-plane/control-plane.js';
 import { installBosun } from './install.js';
+import { serveAdmission } from './webhook.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     controlPlane: ControlPlaneInfo;
+    /** Bosun's admission webhook, served by this process for every test namespace */
+    admission: { port: number; caBundle: string };
   }
 }
 
@@ -20,7 +23,10 @@ export default async function setup(project: TestProject) {
   installBosun(cp.info.kubeconfigs.admin);
   console.log(`[control-plane] ready with CRDs in ${Date.now() - started} ms (${dir})`);
   project.provide('controlPlane', cp.info);
+  const admission = await serveAdmission();
+  project.provide('admission', { port: admission.port, caBundle: admission.caBundle });
   return async () => {
+    await admission.close();
     await cp.stop();
     if (!process.env.BOSUN_KEEP_CONTROL_PLANE) rmSync(dir, { recursive: true, force: true });
   };

@@ -45,7 +45,7 @@ export async function waitPhase(
   name: string,
   phase: string,
   more: () => string = () => '',
-  timeoutMs = 120_000,
+  timeoutMs = 60_000,
 ): Promise<GoalView> {
   await until(
     `${name} ${phase}`,

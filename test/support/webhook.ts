@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { makeWebhookCerts as make, webhookConfigs } from '../../hack/webhook.js';
 import { startAdmissionServer } from '../../src/webhooks/server.js';
 import { createLogger } from '../../src/telemetry/logger.js';
+import { inject } from 'vitest';
 import { kubectl, kubectlOk } from './cluster.js';
 
 /** Bosun's own identity on the local control plane. */
@@ -27,29 +28,25 @@ export function registerWebhooks(namespace: string, port: number, caBundle: stri
   };
 }
 
-let shared: Promise<{ port: number; caBundle: string }> | undefined;
-
 /**
- * Bosun's admission webhook served by this test process (the same code the
- * operator serves), so that requesters are stamped in every test namespace even
- * while a test kills and restarts its operators.
+ * Bosun's admission webhook (the same code the operator serves), served by the
+ * test run's global setup, so that requesters are stamped in every test
+ * namespace even while a test kills and restarts its operators. (Not in the
+ * test worker: its synchronous kubectl calls would block the server.)
  */
-function sharedAdmission(): Promise<{ port: number; caBundle: string }> {
-  shared ??= (async () => {
-    const { dir, caBundle } = makeWebhookCerts();
-    const server = await startAdmissionServer({
-      addr: '127.0.0.1:0',
-      certDir: dir,
-      operatorUser: OPERATOR_USER,
-      log: createLogger({ level: 'warn' }),
-    });
-    return { port: server.port, caBundle };
-  })();
-  return shared;
+export async function serveAdmission(): Promise<{ port: number; caBundle: string; close(): Promise<void> }> {
+  const { dir, caBundle } = makeWebhookCerts();
+  const server = await startAdmissionServer({
+    addr: '127.0.0.1:0',
+    certDir: dir,
+    operatorUser: OPERATOR_USER,
+    log: createLogger({ level: 'warn' }),
+  });
+  return { port: server.port, caBundle, close: () => server.close() };
 }
 
-/** Registers the in-process webhook for `namespace`; returns a function that removes it. */
-export async function admitNamespace(namespace: string): Promise<() => void> {
-  const { port, caBundle } = await sharedAdmission();
+/** Registers the run's webhook for `namespace`; returns a function that removes it. */
+export function admitNamespace(namespace: string): () => void {
+  const { port, caBundle } = inject('admission');
   return registerWebhooks(namespace, port, caBundle);
 }

@@ -27,6 +27,8 @@ export interface PreflightInput {
   policy: EffectivePolicy;
   namespace: string;
   requester: Requester | undefined;
+  /** per step, from stepNeeds */
+  needs: AccessAttributes[][];
   /** Bosun's own client: reads and SubjectAccessReviews */
   reader: KubeClient;
   mapper: KindMapper;
@@ -86,6 +88,29 @@ export function diffLines(changes: readonly Change[]): string[] {
     : lines;
 }
 
+/**
+ * What each step will ask of the API server, as RBAC sees it; a step that would
+ * act outside the Goal's namespace, or on a kind the API server does not serve,
+ * stalls the plan here, before policy is asked.
+ */
+export async function stepNeeds(
+  steps: readonly { tool: string; params: Record<string, unknown> }[],
+  registry: ToolRegistry,
+  ctx: { namespace: string; mapper: KindMapper },
+): Promise<{ needs: AccessAttributes[][] } | { stall: Stall }> {
+  const needs: AccessAttributes[][] = [];
+  for (const [i, s] of steps.entries()) {
+    try {
+      needs.push(await registry.access(s, ctx));
+    } catch (err) {
+      const stall = accessStall(i, err);
+      if (stall) return { stall };
+      throw err;
+    }
+  }
+  return { needs };
+}
+
 export async function preflight(
   input: PreflightInput,
 ): Promise<{ steps: PlanStep[]; authority: Authority } | { stall: Stall }> {
@@ -94,17 +119,7 @@ export async function preflight(
   if (!mutating.some(Boolean)) return { steps: plan.steps, authority: { on: 'requester' } };
   if (!input.requester) return { stall: noRequester('Goal') };
 
-  const needs: AccessAttributes[] = [];
-  for (const [i, s] of plan.steps.entries()) {
-    if (!mutating[i]) continue;
-    try {
-      needs.push(...(await registry.access(s, { namespace, mapper: input.mapper })));
-    } catch (err) {
-      const stall = accessStall(i, err);
-      if (stall) return { stall };
-      throw err;
-    }
-  }
+  const needs = input.needs.flat();
   const judged = await planningAuthority(input.reader, {
     requester: input.requester,
     needs,

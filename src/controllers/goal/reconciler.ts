@@ -37,7 +37,7 @@ import { afterPlanning, afterStep, announcements } from './phases.js';
 import { assessPlan } from './planning.js';
 import { stalledStatus, storeUnavailableStatus } from './status.js';
 import { validateGoal, type Stall } from './validate.js';
-import { preflight } from './preflight.js';
+import { preflight, stepNeeds } from './preflight.js';
 import { writerFor } from './writer.js';
 import type { ExecutorCredentials } from '../../kube/executor-credentials.js';
 import type { KindMapper } from '../../kube/discovery.js';
@@ -210,6 +210,8 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       }
     }
     if (!proposed) throw new TypeError('planning ended without a plan or a stall'); // a bug, not an outcome
+    const confined = await stepNeeds(proposed.steps, registry, { namespace, mapper: deps.mapper });
+    if ('stall' in confined) return { ...stalledStatus(goal, confined.stall, now), ...(cost && { cost }) };
     const assessed = assessPlan({
       proposed,
       registry,
@@ -240,6 +242,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
         policy,
         namespace,
         requester: goal.spec.requester,
+        needs: confined.needs,
         reader: client,
         mapper: deps.mapper,
         executors: deps.executors,
