@@ -1,4 +1,4 @@
-// The dependency rule of DESIGN.md ("Layout"): each folder of src/ may import
+// The layer rule (README, "Layout"): each folder of src/ may import
 // only the folders named in its brackets; nothing imports the CLI, only the CLI
 // imports main.ts, and only main.ts wires controllers. `npm run lint` fails on
 // any import that breaks it.
@@ -49,7 +49,7 @@ module.exports = {
   forbidden: [
     ...layers.map((layer) => ({
       name: `layer-${layer}`,
-      comment: `src/${layer} may import only: ${allowed[layer].join(', ') || 'nothing internal'} (DESIGN.md, Layout)`,
+      comment: `src/${layer} may import only: ${allowed[layer].join(', ') || 'nothing internal'} (README, Layout)`,
       severity: 'error',
       from: { path: `^src/${layer}/` },
       to: {

@@ -1,4 +1,4 @@
-// Lint rules for Bosun. The layer rule of DESIGN.md (which folder may import
+// Lint rules for Bosun. The layer rule (README, Layout) (which folder may import
 // which) is enforced by dependency-cruiser: see .dependency-cruiser.cjs.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -19,7 +19,7 @@ export default tseslint.config(
           paths: [
             {
               name: '@kubernetes/client-node',
-              message: 'Only src/kube/ may import @kubernetes/client-node (DESIGN.md, Layout).',
+              message: 'Only src/kube/ may import @kubernetes/client-node (README, Layout).',
             },
           ],
         },

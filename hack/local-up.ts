@@ -66,10 +66,22 @@ for (const doc of webhookConfigs(webhookPort, caBundle))
 
 say('applying samples (config/samples)');
 kubectl('create', 'namespace', 'demo');
+// what demo's admin lets Bosun do there: every write of a plan runs as this ServiceAccount
+kubectl('create', 'serviceaccount', 'bosun-executor', '-n', 'demo');
+kubectl(
+  'create',
+  'rolebinding',
+  'bosun-executor',
+  '-n',
+  'demo',
+  '--clusterrole=bosun-executor',
+  '--serviceaccount=demo:bosun-executor',
+);
 // the namespace's RiskPolicy first, so the sample Goals are judged by it
 kubectl('apply', '-n', 'demo', '-f', join(root, 'config', 'samples', 'riskpolicy.yaml'));
-// bob approves, alice asks
+// bob approves (and may scale deployments himself, so alice's plans can run on his authority), alice asks
 kubectl('create', 'rolebinding', 'bob-approves', '--clusterrole=bosun-approver', '--user=bob', '-n', 'demo');
+kubectl('create', 'rolebinding', 'bob-edits', '--clusterrole=edit', '--user=bob', '-n', 'demo');
 kubectl('create', 'rolebinding', 'alice-asks', '--clusterrole=bosun-editor', '--user=alice', '-n', 'demo');
 console.log(kubectl('apply', '-n', 'demo', '-k', join(root, 'config', 'samples')));
 say('waiting for the sample Goal scale-web (scale deployment/web from 2 to 3 replicas) to succeed');

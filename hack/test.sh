@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: installs what it needs, then runs the type check,
-# the lint (including the DESIGN.md layer rule) and every test, unit and
+# the lint (including the layer rule in the README) and every test, unit and
 # integration (a real etcd, kube-apiserver, controller-manager, scheduler and
 # KWOK on loopback).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

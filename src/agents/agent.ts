@@ -1,4 +1,4 @@
-// The Agent contract of DESIGN.md: agents turn desired and actual state into
+// The Agent contract: agents turn desired and actual state into
 // an ExecutionPlan, with no side effects; tools do the work later.
 import { BosunError } from '../api/errors.js';
 import type { ExecutionPlan } from '../api/v1alpha1/plan.js';

@@ -73,6 +73,8 @@ describe('approvals', () => {
     kubectlOk(['create', 'rolebinding', 'bob-approves', '--clusterrole=bosun-approver', '--user=bob'], {
       namespace: ns(),
     });
+    // alice may only ask: her plans run on bob's authority, so bob may scale deployments himself
+    kubectlOk(['create', 'rolebinding', 'bob-edits', '--clusterrole=edit', '--user=bob'], { namespace: ns() });
     // everything in this namespace is protected: scaling is high risk and needs bob
     kubectlOk(['apply', '-f', '-'], {
       namespace: ns(),

@@ -4,7 +4,7 @@
 // approval, run once bob (who may make those changes) approves, and the
 // Approval said so, with the dry-run's field-level diff, before he decided.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { controlPlane, kubectlOk, useNamespace, auditEvents } from '../support/cluster.js';
+import { controlPlane, kubectl, kubectlOk, useNamespace, auditEvents } from '../support/cluster.js';
 import { applyGoal, approveAs, condition, getApproval, waitPhase, type GoalView } from '../support/goals.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { OPERATOR_USER } from '../support/webhook.js';
@@ -161,5 +161,46 @@ describe('requester authority', { timeout: 300_000 }, () => {
       reason: 'RequesterForbidden',
       message: expect.stringMatching(/alice may not patch deployments\/scale.*too few of the approvers may either/),
     });
+  });
+
+  it('every Remediation and PipelineRun carries its requester from the API server; Bosun creates them only for a trigger', () => {
+    const run = (requester?: unknown) =>
+      JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'PipelineRun',
+        metadata: { generateName: 'run-' },
+        spec: { pipelineRef: { name: 'web' }, revision: '3f9c2ab', trigger: { type: 'manual' }, requester },
+      });
+    const remediation = JSON.stringify({
+      apiVersion: 'bosun.dev/v1alpha1',
+      kind: 'Remediation',
+      metadata: { generateName: 'heal-' },
+      spec: {
+        issue: { source: 'manual', fingerprint: 'f1', summary: 'web is slow' },
+        targetRef: { kind: 'Deployment', name: 'web' },
+        requester: { username: 'root', groups: ['system:masters'] },
+      },
+    });
+    const created = (input: string, as: 'alice' | 'operator') =>
+      JSON.parse(kubectlOk(['create', '-o', 'json', '-f', '-'], { as, namespace: ns(), input })) as {
+        spec: { requester?: { username: string; groups?: string[] } };
+      };
+    // alice may create both (bosun-editor); whatever she typed, the API server's word is kept
+    expect(created(remediation, 'alice').spec.requester).toMatchObject({
+      username: 'alice',
+      groups: ['developers', 'system:authenticated'],
+    });
+    expect(created(run({ username: 'bob', groups: [] }), 'alice').spec.requester?.username).toBe('alice');
+    // Bosun itself: with a trigger's identity, kept; with none, or its own, refused
+    const trigger = { username: 'system:serviceaccount:ci:pusher', groups: ['ci'] };
+    kubectlOk(['create', 'rolebinding', 'operator-creates', '--clusterrole=bosun-editor', `--user=${OPERATOR_USER}`], {
+      namespace: ns(),
+    });
+    expect(created(run(trigger), 'operator').spec.requester).toEqual(trigger);
+    for (const requester of [undefined, { username: OPERATOR_USER, groups: [] }]) {
+      const res = kubectl(['create', '-f', '-'], { as: 'operator', namespace: ns(), input: run(requester) });
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toMatch(/Bosun creates a PipelineRun only for a trigger|never Bosun's own/);
+    }
   });
 });

@@ -123,7 +123,7 @@ describe('Goals end to end', () => {
     const after = getDeployment(ns(), 'plan');
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     expect(after.spec.replicas).toBe(2);
-    // every write the operator sent to workloads was a server-side dry-run
+    // every write Bosun sent to workloads (as its executor) was a server-side dry-run
     const writes = readFileSync(controlPlane().auditLog, 'utf8')
       .split('\n')
       .slice(mark)
@@ -132,7 +132,7 @@ describe('Goals end to end', () => {
       .filter(
         (e) =>
           e.stage === 'ResponseComplete' &&
-          e.user.username === identities.operator.user &&
+          [identities.operator.user, `system:serviceaccount:${ns()}:bosun-executor`].includes(e.user.username) &&
           e.objectRef?.namespace === ns() &&
           e.objectRef.apiGroup === 'apps' &&
           ['create', 'update', 'patch', 'delete'].includes(e.verb),
@@ -183,14 +183,13 @@ describe('Goals end to end', () => {
     expect(getDeployment(ns(), 'api').spec.replicas).toBe(2);
   });
 
-  it('a forbidden call is a clear step failure, not a crash', async () => {
-    // the operator may not create Jobs (config/rbac): the API server says no
-    const manifest =
-      'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: one-off\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n';
-    apply('forbidden-job', { intent: { type: 'apply', manifest } });
-    await settled('forbidden-job', 'Failed');
-    expect(ready('forbidden-job')).toMatchObject({ reason: 'StepFailed' });
-    expect(ready('forbidden-job')?.message).toMatch(/forbidden/i);
+  it("a write the executor may not make stalls at planning with the API server's words, not a crash", async () => {
+    // the namespace binds bosun-executor, which writes no Secrets (config/rbac/executor_role.yaml)
+    const manifest = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: hunter2\n';
+    apply('forbidden-secret', { intent: { type: 'apply', manifest } });
+    await settled('forbidden-secret', 'Stalled');
+    expect(ready('forbidden-secret')).toMatchObject({ reason: 'ExecutorForbidden' });
+    expect(ready('forbidden-secret')?.message).toMatch(/cannot patch resource "secrets"/);
     expect(op.proc.exitCode).toBeNull();
   });
 

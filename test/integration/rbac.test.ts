@@ -43,6 +43,24 @@ describe('operator RBAC', () => {
     ).toBe('yes');
   });
 
+  it('writes no workload itself, and asks tokens only of executor ServiceAccounts', () => {
+    const can = (...args: string[]) =>
+      kubectl(['auth', 'can-i', ...args, '-n', 'default'], { as: 'operator' }).stdout.trim();
+    for (const [verb, resource] of [
+      ['patch', 'deployments.apps'],
+      ['patch', 'deployments.apps/scale'],
+      ['create', 'configmaps'],
+      ['delete', 'services'],
+      ['create', 'jobs.batch'],
+      ['create', 'pods'],
+    ] as const) {
+      expect(can(verb, resource), `${verb} ${resource}`).toBe('no');
+    }
+    expect(can('create', 'serviceaccounts/bosun-executor', '--subresource=token')).toBe('yes');
+    expect(can('create', 'serviceaccounts/default', '--subresource=token')).toBe('no');
+    expect(can('create', 'serviceaccounts/bosun', '--subresource=token')).toBe('no');
+  });
+
   it('an approver may decide on Approvals and nothing else', () => {
     // bound by the test through the shipped bosun-approver ClusterRole
     const role = JSON.parse(kubectlOk(['get', 'clusterrole', 'bosun-approver', '-o', 'json'])) as {

@@ -1,4 +1,4 @@
-// The layer rule of DESIGN.md holds in src/, and the lint really catches a
+// The layer rule (README, Layout) holds in src/, and the lint really catches a
 // file that breaks it.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
