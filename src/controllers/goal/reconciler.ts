@@ -1,264 +1,45 @@
 // The Goal reconciler: gather → decide (pure) → act → write status once.
-// A new generation is planned (rule planner), checked by the tool registry,
-// scored, hashed and judged by policy; an executing Goal advances one step per
+// A new generation is planned (plan-goal.ts); an executing Goal advances one step per
 // reconcile through the journalled executor; every decision and step is an
 // Event and an action-log entry, and the full status goes to Bosun's etcd
 // before the CR's status.
-import { createHash } from 'node:crypto';
 import { errorMessage, hasCode } from '../../api/errors.js';
 import type { PlanStep } from '../../api/v1alpha1/common.js';
 import { Goal, type GoalStatus } from '../../api/v1alpha1/goal.js';
-import type { ExecutionPlan } from '../../api/v1alpha1/plan.js';
 import { kindInfo } from '../../api/v1alpha1/kinds.js';
-import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import { GoalReason } from '../../api/v1alpha1/reasons.js';
-import { PlanningError, type Agent } from '../../agents/agent.js';
-import type { GoalActual } from '../../agents/goal/actual.js';
 import { runStep, type StepOutcome } from '../../executor/executor.js';
-import type { Crashpoint } from '../../executor/failpoints.js';
-import type { KubeClient } from '../../kube/client.js';
-import type { EventRecorder } from '../../kube/events.js';
 import { deepEqual } from '../../kube/merge-patch.js';
 import { bosunResource } from '../../kube/resources.js';
-import { builtInPolicy, type EffectivePolicy } from '../../policy/decision.js';
+import { builtInPolicy } from '../../policy/decision.js';
 import type { Reconcile, Result } from '../../runtime/controller.js';
 import { hasFinalizer, isDeleting, withFinalizer, withoutFinalizer } from '../../runtime/finalizers.js';
-import type { StateStore } from '../../store/state-store.js';
-import type { Logger, SecretSink } from '../../telemetry/logger.js';
-import { ToolRegistry, type Gate } from '../../tools/registry.js';
+import { ToolRegistry } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
-import { approvalHandler, type ApprovalCache } from './approvals.js';
-import { gatherEvidence } from './evidence.js';
-import { planWithModel, type LlmUsage } from './llm.js';
-import { forgetPlans } from './llm-cache.js';
+import { approvalHandler } from './approvals.js';
+import { actionId, gateFor, type GoalReconcilerDeps } from './deps.js';
 import { applyOutcome, nextStep } from './execution.js';
-import { gatherActual, loadPolicy, namespaceIsProtected, type PolicyCache } from './gather.js';
-import { afterPlanning, afterStep, announcements } from './phases.js';
-import { assessPlan } from './planning.js';
+import { loadPolicy } from './gather.js';
+import { forgetPlans } from './llm-cache.js';
+import { afterStep, announcements } from './phases.js';
+import { goalPlanner } from './plan-goal.js';
 import { stalledStatus, storeUnavailableStatus } from './status.js';
 import { validateGoal, type Stall } from './validate.js';
-import { preflight, stepNeeds } from './preflight.js';
 import { writerFor } from './writer.js';
-import type { ExecutorCredentials } from '../../kube/executor-credentials.js';
-import type { KindMapper } from '../../kube/discovery.js';
+
+export type { GoalReconcilerDeps } from './deps.js';
 
 export const goalResource = bosunResource(kindInfo('Goal'));
-
-export interface GoalReconcilerDeps {
-  cache: { getByKey(key: string): KubeObject | undefined };
-  client: KubeClient;
-  store: StateStore;
-  events: EventRecorder;
-  log: Logger;
-  /** every Secret value read while reconciling is added here before it is used (the log masks it) */
-  secrets: SecretSink;
-  now: () => Date;
-  agent: Agent<Goal['spec'], GoalActual>;
-  /** RiskPolicies, from the informer cache */
-  policies: PolicyCache;
-  /** Approvals, from the informer cache */
-  approvals: ApprovalCache;
-  /** where the cluster-wide default RiskPolicy lives */
-  operatorNamespace: string;
-  /** false once this replica is no longer the leader */
-  fence: () => boolean;
-  crashpoint?: Crashpoint;
-  /** test seam: runs between gathering and acting */
-  afterGather?: (key: string) => Promise<void>;
-  /** LLM tokens and cost, for metrics */
-  onLlmUsage?: (usage: LlmUsage, namespace: string) => void;
-  /** short-lived executor identities: every write of a plan goes through one */
-  executors: ExecutorCredentials;
-  /** apiVersion + kind → resource (API discovery) */
-  mapper: KindMapper;
-}
 
 const splitKey = (key: string) => {
   const i = key.indexOf('/');
   return { namespace: key.slice(0, i), name: key.slice(i + 1) };
 };
 
-/** Deterministic, so a retried append of the same record is a no-op. */
-const actionId = (...parts: (string | number | undefined)[]) =>
-  createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 24);
-
-const gateFor = (goal: Goal, policy: EffectivePolicy): Gate => ({
-  allowlist: goal.spec.tools,
-  denylist: policy.spec.tools.deny,
-  allowChanges: goal.spec.allowChanges && goal.spec.mode !== 'plan-only',
-});
-
 export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
   const { client, store, events, log } = deps;
   const tools: AnyTool[] = deps.agent.tools();
-
-  /** A new status, or how long to wait before planning can go on (the provider's tokens per minute). */
-  async function plan(goal: Goal, now: Date): Promise<GoalStatus | { waitMs: number }> {
-    const namespace = goal.metadata.namespace ?? '';
-    const prev = goal.status ?? {};
-    const policy = loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace);
-    if (!policy) {
-      return stalledStatus(
-        goal,
-        {
-          reason: GoalReason.RiskPolicyNotFound,
-          message: `RiskPolicy ${namespace}/${goal.spec.riskPolicyRef} does not exist: create it, or remove spec.riskPolicyRef`,
-        },
-        now,
-      );
-    }
-    const unknown = (goal.spec.tools ?? []).filter((t) => !tools.some((x) => x.name === t));
-    if (unknown.length) {
-      return stalledStatus(
-        goal,
-        {
-          reason: GoalReason.UnknownTool,
-          message: `spec.tools names ${unknown.join(', ')}, which is not a tool: use ${tools.map((t) => t.name).join(', ')}`,
-        },
-        now,
-      );
-    }
-    const actual = await gatherActual(client, namespace, goal.spec);
-    const registry = new ToolRegistry(tools);
-    const gate = gateFor(goal, policy);
-    let fromModel = goal.spec.planner === 'llm';
-    let proposed: ExecutionPlan | undefined;
-    let cost = prev.cost;
-    if (fromModel) {
-      const outcome = await planWithModel({
-        client,
-        goal,
-        policy,
-        registry,
-        gate,
-        operatorNamespace: deps.operatorNamespace,
-        evidence: () => gatherEvidence(registry, { client, reader: client, mapper: deps.mapper }, namespace),
-        store,
-        secrets: deps.secrets,
-        now,
-      });
-      if ('waitMs' in outcome) {
-        log.debug({ namespace, name: goal.metadata.name, waitMs: outcome.waitMs }, outcome.why);
-        return { waitMs: outcome.waitMs };
-      }
-      if (outcome.usage) {
-        cost = {
-          tokens: (cost?.tokens ?? 0) + outcome.usage.inputTokens + outcome.usage.outputTokens,
-          usd: (cost?.usd ?? 0) + outcome.usage.usd,
-        };
-        deps.onLlmUsage?.(outcome.usage, namespace);
-      }
-      const fallBack =
-        'stall' in outcome &&
-        outcome.stall.reason === GoalReason.ProviderUnavailable &&
-        policy.spec.llmFallback === 'rules' &&
-        goal.spec.intent;
-      if (fallBack) {
-        fromModel = false; // the policy allows the rule planner when the model is down
-      } else if ('stall' in outcome) {
-        if (outcome.answers) {
-          const uid = goal.metadata.uid ?? '';
-          await store.appendAction({
-            kind: 'Goal',
-            namespace,
-            name: goal.metadata.name,
-            uid,
-            id: actionId(uid, goal.metadata.generation, 'model-answers'),
-            action: 'ModelAnswersRejected',
-            detail: { answers: outcome.answers, usage: outcome.usage },
-          });
-        }
-        return { ...stalledStatus(goal, outcome.stall, now), ...(cost && { cost }) };
-      } else {
-        proposed = outcome.plan;
-        deps.crashpoint?.('after-model');
-        const uid = goal.metadata.uid ?? '';
-        await store.appendAction({
-          kind: 'Goal',
-          namespace,
-          name: goal.metadata.name,
-          uid,
-          id: actionId(uid, goal.metadata.generation, 'model-call'),
-          action: 'ModelCall',
-          detail: {
-            provider: outcome.usage.provider,
-            model: outcome.usage.model,
-            inputTokens: outcome.usage.inputTokens,
-            outputTokens: outcome.usage.outputTokens,
-            usd: outcome.usage.usd,
-            redacted: outcome.redacted,
-          },
-        });
-      }
-    }
-    if (!fromModel) {
-      try {
-        proposed = await deps.agent.plan({ namespace }, goal.spec, actual);
-        if (goal.spec.planner === 'llm')
-          proposed = {
-            ...proposed,
-            reasoning: `the model could not be reached, so the rule planner planned (RiskPolicy llmFallback: rules): ${proposed.reasoning}`,
-          };
-      } catch (err) {
-        if (err instanceof PlanningError)
-          return stalledStatus(
-            goal,
-            { reason: err.reason as Stall['reason'], message: err.message.replace(/^BOSUN_ERR_\w+: /, '') },
-            now,
-          );
-        throw err;
-      }
-    }
-    if (!proposed) throw new TypeError('planning ended without a plan or a stall'); // a bug, not an outcome
-    const confined = await stepNeeds(proposed.steps, registry, { namespace, mapper: deps.mapper });
-    if ('stall' in confined) return { ...stalledStatus(goal, confined.stall, now), ...(cost && { cost }) };
-    const assessed = assessPlan({
-      proposed,
-      registry,
-      gate,
-      policy,
-      namespace,
-      namespaceProtected: await namespaceIsProtected(client, namespace),
-      actual,
-      fromModel,
-    });
-    if ('stall' in assessed) return stalledStatus(goal, assessed.stall, now);
-    // a changed spec makes a new plan only when the plan, or what policy makes of it, differs
-    if (
-      prev.plan &&
-      prev.planHash === assessed.plan.hash &&
-      prev.phase !== 'Stalled' &&
-      prev.decision === assessed.plan.decision.rule
-    ) {
-      return { ...prev, observedGeneration: goal.metadata.generation, policyVersion: policy.version };
-    }
-    let decided = assessed.plan;
-    let authority: string | undefined;
-    if (decided.decision.action !== 'deny') {
-      const pre = await preflight({
-        plan: decided,
-        registry,
-        gate,
-        policy,
-        namespace,
-        requester: goal.spec.requester,
-        needs: confined.needs,
-        reader: client,
-        mapper: deps.mapper,
-        executors: deps.executors,
-        fieldManager: client.fieldManager,
-        now,
-      });
-      if ('stall' in pre) return { ...stalledStatus(goal, pre.stall, now), ...(cost && { cost }) };
-      decided = { ...decided, steps: pre.steps };
-      authority =
-        pre.authority.on === 'approvers'
-          ? pre.authority.message
-          : `runs on the rights of its requester, ${goal.spec.requester?.username ?? '?'}`;
-    }
-    const planned = afterPlanning(prev, decided, goal.spec, now, goal.metadata.generation, policy.version);
-    return { ...planned, authority, ...(cost && { cost }) };
-  }
+  const plan = goalPlanner(deps, tools);
 
   async function execute(goal: Goal, now: Date): Promise<{ next: GoalStatus; requeueAfter?: number }> {
     const prev = goal.status ?? {};

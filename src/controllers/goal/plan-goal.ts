@@ -1,0 +1,189 @@
+// Planning a Goal: the RiskPolicy, the rule or model planner, namespace
+// confinement, the registry's checks, risk and policy, and the preflight
+// (authority, executor, dry-run) before the plan is shown to anyone.
+import type { Goal, GoalStatus } from '../../api/v1alpha1/goal.js';
+import type { ExecutionPlan } from '../../api/v1alpha1/plan.js';
+import { GoalReason } from '../../api/v1alpha1/reasons.js';
+import { PlanningError } from '../../agents/agent.js';
+import { ToolRegistry } from '../../tools/registry.js';
+import type { AnyTool } from '../../tools/tool.js';
+import { actionId, gateFor, type GoalReconcilerDeps } from './deps.js';
+import { gatherEvidence } from './evidence.js';
+import { planWithModel } from './llm.js';
+import { gatherActual, loadPolicy, namespaceIsProtected } from './gather.js';
+import { afterPlanning } from './phases.js';
+import { assessPlan } from './planning.js';
+import { preflight, stepNeeds } from './preflight.js';
+import { stalledStatus } from './status.js';
+import type { Stall } from './validate.js';
+
+/** Plans a Goal: a new status, or how long to wait before planning can go on (the provider's tokens per minute). */
+export function goalPlanner(deps: GoalReconcilerDeps, tools: readonly AnyTool[]) {
+  const { client, store, log } = deps;
+  return async function plan(goal: Goal, now: Date): Promise<GoalStatus | { waitMs: number }> {
+    const namespace = goal.metadata.namespace ?? '';
+    const prev = goal.status ?? {};
+    const policy = loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace);
+    if (!policy) {
+      return stalledStatus(
+        goal,
+        {
+          reason: GoalReason.RiskPolicyNotFound,
+          message: `RiskPolicy ${namespace}/${goal.spec.riskPolicyRef} does not exist: create it, or remove spec.riskPolicyRef`,
+        },
+        now,
+      );
+    }
+    const unknown = (goal.spec.tools ?? []).filter((t) => !tools.some((x) => x.name === t));
+    if (unknown.length) {
+      return stalledStatus(
+        goal,
+        {
+          reason: GoalReason.UnknownTool,
+          message: `spec.tools names ${unknown.join(', ')}, which is not a tool: use ${tools.map((t) => t.name).join(', ')}`,
+        },
+        now,
+      );
+    }
+    const actual = await gatherActual(client, namespace, goal.spec);
+    const registry = new ToolRegistry(tools);
+    const gate = gateFor(goal, policy);
+    let fromModel = goal.spec.planner === 'llm';
+    let proposed: ExecutionPlan | undefined;
+    let cost = prev.cost;
+    if (fromModel) {
+      const outcome = await planWithModel({
+        client,
+        goal,
+        policy,
+        registry,
+        gate,
+        operatorNamespace: deps.operatorNamespace,
+        evidence: () => gatherEvidence(registry, { client, reader: client, mapper: deps.mapper }, namespace),
+        store,
+        secrets: deps.secrets,
+        now,
+      });
+      if ('waitMs' in outcome) {
+        log.debug({ namespace, name: goal.metadata.name, waitMs: outcome.waitMs }, outcome.why);
+        return { waitMs: outcome.waitMs };
+      }
+      if (outcome.usage) {
+        cost = {
+          tokens: (cost?.tokens ?? 0) + outcome.usage.inputTokens + outcome.usage.outputTokens,
+          usd: (cost?.usd ?? 0) + outcome.usage.usd,
+        };
+        deps.onLlmUsage?.(outcome.usage, namespace);
+      }
+      const fallBack =
+        'stall' in outcome &&
+        outcome.stall.reason === GoalReason.ProviderUnavailable &&
+        policy.spec.llmFallback === 'rules' &&
+        goal.spec.intent;
+      if (fallBack) {
+        fromModel = false; // the policy allows the rule planner when the model is down
+      } else if ('stall' in outcome) {
+        if (outcome.answers) {
+          const uid = goal.metadata.uid ?? '';
+          await store.appendAction({
+            kind: 'Goal',
+            namespace,
+            name: goal.metadata.name,
+            uid,
+            id: actionId(uid, goal.metadata.generation, 'model-answers'),
+            action: 'ModelAnswersRejected',
+            detail: { answers: outcome.answers, usage: outcome.usage },
+          });
+        }
+        return { ...stalledStatus(goal, outcome.stall, now), ...(cost && { cost }) };
+      } else {
+        proposed = outcome.plan;
+        deps.crashpoint?.('after-model');
+        const uid = goal.metadata.uid ?? '';
+        await store.appendAction({
+          kind: 'Goal',
+          namespace,
+          name: goal.metadata.name,
+          uid,
+          id: actionId(uid, goal.metadata.generation, 'model-call'),
+          action: 'ModelCall',
+          detail: {
+            provider: outcome.usage.provider,
+            model: outcome.usage.model,
+            inputTokens: outcome.usage.inputTokens,
+            outputTokens: outcome.usage.outputTokens,
+            usd: outcome.usage.usd,
+            redacted: outcome.redacted,
+          },
+        });
+      }
+    }
+    if (!fromModel) {
+      try {
+        proposed = await deps.agent.plan({ namespace }, goal.spec, actual);
+        if (goal.spec.planner === 'llm')
+          proposed = {
+            ...proposed,
+            reasoning: `the model could not be reached, so the rule planner planned (RiskPolicy llmFallback: rules): ${proposed.reasoning}`,
+          };
+      } catch (err) {
+        if (err instanceof PlanningError)
+          return stalledStatus(
+            goal,
+            { reason: err.reason as Stall['reason'], message: err.message.replace(/^BOSUN_ERR_\w+: /, '') },
+            now,
+          );
+        throw err;
+      }
+    }
+    if (!proposed) throw new TypeError('planning ended without a plan or a stall'); // a bug, not an outcome
+    const confined = await stepNeeds(proposed.steps, registry, { namespace, mapper: deps.mapper });
+    if ('stall' in confined) return { ...stalledStatus(goal, confined.stall, now), ...(cost && { cost }) };
+    const assessed = assessPlan({
+      proposed,
+      registry,
+      gate,
+      policy,
+      namespace,
+      namespaceProtected: await namespaceIsProtected(client, namespace),
+      actual,
+      fromModel,
+    });
+    if ('stall' in assessed) return stalledStatus(goal, assessed.stall, now);
+    // a changed spec makes a new plan only when the plan, or what policy makes of it, differs
+    if (
+      prev.plan &&
+      prev.planHash === assessed.plan.hash &&
+      prev.phase !== 'Stalled' &&
+      prev.decision === assessed.plan.decision.rule
+    ) {
+      return { ...prev, observedGeneration: goal.metadata.generation, policyVersion: policy.version };
+    }
+    let decided = assessed.plan;
+    let authority: string | undefined;
+    if (decided.decision.action !== 'deny') {
+      const pre = await preflight({
+        plan: decided,
+        registry,
+        gate,
+        policy,
+        namespace,
+        requester: goal.spec.requester,
+        needs: confined.needs,
+        reader: client,
+        mapper: deps.mapper,
+        executors: deps.executors,
+        fieldManager: client.fieldManager,
+        now,
+      });
+      if ('stall' in pre) return { ...stalledStatus(goal, pre.stall, now), ...(cost && { cost }) };
+      decided = { ...decided, steps: pre.steps };
+      authority =
+        pre.authority.on === 'approvers'
+          ? pre.authority.message
+          : `runs on the rights of its requester, ${goal.spec.requester?.username ?? '?'}`;
+    }
+    const planned = afterPlanning(prev, decided, goal.spec, now, goal.metadata.generation, policy.version);
+    return { ...planned, authority, ...(cost && { cost }) };
+  };
+}
