@@ -182,7 +182,10 @@ describe('approvals', () => {
     );
     const second = goal('change-me').status?.approvalRef as string;
     await until('the first superseded', async () => approval(first).status?.state === 'Superseded', 30_000);
-    decide(first, 'approve', 'for the old plan');
+    // admission refuses a decision on the superseded Approval; the Goal would not count it anyway
+    const late = kubectlBosun('bob', ['approve', first, '-n', ns(), '-m', 'for the old plan']);
+    expect(late.code).not.toBe(0);
+    expect(late.stderr).toMatch(/superseded by a newer plan/);
     await new Promise((r) => setTimeout(r, 2000));
     expect(goal('change-me').status?.phase).toBe('AwaitingApproval');
     expect(getDeployment(ns(), 'web').spec.replicas).toBe(4);

@@ -45,7 +45,8 @@ export function planGoal(spec: GoalSpec, actual: GoalActual): ExecutionPlan {
   if (!intent) {
     throw new PlanningError(
       GoalReason.NoPlanner,
-      'free-text goals need the LLM planner, which is not available yet: state the goal as a typed spec.intent (scale, restart, rollback, deploy-image, apply, delete, diagnose)',
+      'free-text goals need the LLM planner: set spec.planner: llm (with a ModelProvider), or state the goal as a ' +
+        'typed spec.intent (scale, restart, rollback, deploy-image, apply, delete, diagnose)',
     );
   }
   const target = intent.target ?? '';
