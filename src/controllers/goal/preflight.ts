@@ -11,7 +11,7 @@ import type { AccessAttributes } from '../../kube/access.js';
 import type { KubeClient } from '../../kube/client.js';
 import type { KindMapper } from '../../kube/discovery.js';
 import { KubeApiError } from '../../kube/errors.js';
-import { executorSetupHint, type ExecutorCredentials } from '../../kube/executor-credentials.js';
+import type { ExecutorCredentials } from '../../kube/executor-credentials.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
 import { fieldDiff } from '../../policy/diff.js';
 import type { Gate, ToolRegistry } from '../../tools/registry.js';
@@ -19,6 +19,7 @@ import type { Change } from '../../tools/tool.js';
 import { noRequester, planningAuthority, type Authority } from './authority.js';
 import type { DecidedPlan } from './planning.js';
 import type { Stall } from './validate.js';
+import { executorFor } from './writer.js';
 
 export interface PreflightInput {
   plan: DecidedPlan;
@@ -129,16 +130,9 @@ export async function preflight(
   });
   if ('stall' in judged) return judged;
 
-  let executor: KubeClient;
-  try {
-    executor = await input.executors.clientFor(namespace, input.fieldManager);
-  } catch (err) {
-    if (!hasCode(err, 'BOSUN_ERR_NO_EXECUTOR')) throw err;
-    const message =
-      `${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}: ask the namespace's admin to create and bind it ` +
-      `(${executorSetupHint(namespace, input.executors.name)}), binding only what Bosun may do here`;
-    return { stall: { reason: GoalReason.NoExecutor, message } };
-  }
+  const writer = await executorFor(input.executors, namespace, input.fieldManager);
+  if ('stall' in writer) return writer;
+  const executor = writer.client;
   const who = `system:serviceaccount:${namespace}:${input.executors.name}`;
   const steps: PlanStep[] = [];
   for (const [i, s] of plan.steps.entries()) {

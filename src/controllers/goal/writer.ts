@@ -53,11 +53,22 @@ export async function writerFor(
     approved: approvedBy(goal, deps.approvals),
   });
   if ('stall' in authority) return authority;
+  return executorFor(deps.executors, namespace, deps.fieldManager);
+}
+
+/** The namespace's executor identity, or NoExecutor with the two commands its admin runs. */
+export async function executorFor(
+  executors: ExecutorCredentials,
+  namespace: string,
+  fieldManager: string,
+): Promise<{ client: KubeClient } | { stall: Stall }> {
   try {
-    return { client: await deps.executors.clientFor(namespace, deps.fieldManager) };
+    return { client: await executors.clientFor(namespace, fieldManager) };
   } catch (err) {
     if (!hasCode(err, 'BOSUN_ERR_NO_EXECUTOR')) throw err;
-    const message = `${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}: ${executorSetupHint(namespace)}`;
+    const message =
+      `${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}: ask the namespace's admin to create and bind it ` +
+      `(${executorSetupHint(namespace, executors.name)}), binding only what Bosun may do here`;
     return { stall: { reason: GoalReason.NoExecutor, message } };
   }
 }
