@@ -2,7 +2,7 @@
 // on the same object within the aggregation window updates the first one's
 // series (count, last time) instead of creating another.
 import { createHash } from 'node:crypto';
-import { microTimestamp } from '../api/v1alpha1/common.js';
+import { boundedName, microTimestamp } from '../api/v1alpha1/common.js';
 import type { KubeObject } from '../api/v1alpha1/meta.js';
 import { hasCode } from '../api/errors.js';
 import type { KubeClient } from './client.js';
@@ -63,7 +63,7 @@ export class KubeEventRecorder implements EventRecorder {
         }
       }
       const hash = createHash('sha256').update(`${key}\u0000${now.getTime()}`).digest('hex').slice(0, 10);
-      const name = `${meta.name}.${hash}`;
+      const name = `${boundedName(meta.name, 253 - hash.length - 1)}.${hash}`;
       await this.client.create(core.events, {
         apiVersion: 'events.k8s.io/v1',
         kind: 'Event',

@@ -1,5 +1,6 @@
 // Building blocks shared by every Bosun kind: conditions (kstatus / metav1
 // shape), risk levels, references, budgets and plan steps.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** A CEL rule carried into the CRD as `x-kubernetes-validations`. */
@@ -26,6 +27,18 @@ export const Timestamp = z.iso.datetime({ offset: true }).describe('RFC 3339 tim
 
 /** A Timestamp as Kubernetes writes it: RFC 3339, whole seconds, UTC. */
 export const timestamp = (d: Date = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * A name derived from another that stays valid at any length: at most `max`
+ * characters, cut where needed and given a hash of the whole, never ending in
+ * '-' or '.' (what DNS names and label values forbid). Deterministic, so a
+ * repeated create is a no-op.
+ */
+export function boundedName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${name.slice(0, max - hash.length - 1).replace(/[^a-z0-9]+$/i, '')}-${hash}`;
+}
 
 /** A MicroTime (Events, Leases): six fractional digits. */
 export const microTimestamp = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');

@@ -1,3 +1,4 @@
+import { boundedName } from '../../api/v1alpha1/common.js';
 import { describe, expect, it } from 'vitest';
 import { ApprovalSpec } from '../../api/v1alpha1/approval.js';
 import { approvalName, judge } from './approval.js';
@@ -58,4 +59,31 @@ describe('approvalName', () => {
     expect(approvalName('scale-web', 'abcdef0123456789')).toBe('scale-web-abcdef0123');
     expect(approvalName('x'.repeat(253), 'abcdef0123456789').length).toBeLessThanOrEqual(253);
   });
+});
+
+describe('names derived from the longest valid names', () => {
+  const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+  // 253 characters (the longest a name may be), with a '-' or '.' exactly where a cut would fall
+  const longest = [
+    'a'.repeat(253),
+    `${'a'.repeat(53)}-${'b'.repeat(199)}`,
+    `${'a'.repeat(53)}.${'b'.repeat(199)}`,
+    `${'a'.repeat(232)}.-${'b'.repeat(19)}`.replace('.-', '.x'),
+    `${'a'.repeat(62)}-${'b'.repeat(190)}`,
+    `${'ab.'.repeat(84)}a`,
+  ];
+  it.each(longest.map((n) => [n.length, n]))(
+    'a %i-character Goal name gives a valid Approval name and label',
+    (_l, n) => {
+      expect(n).toMatch(dnsSubdomain);
+      const name = approvalName(n, 'f'.repeat(64));
+      expect(name.length).toBeLessThanOrEqual(253);
+      expect(name).toMatch(dnsSubdomain);
+      const label = boundedName(n, 63);
+      expect(label.length).toBeLessThanOrEqual(63);
+      expect(label).toMatch(labelValue);
+      expect(approvalName(n, 'f'.repeat(64))).toBe(name); // deterministic: a repeated create is a no-op
+    },
+  );
 });

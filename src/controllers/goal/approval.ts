@@ -1,7 +1,6 @@
 // Approvals for a held plan: what Bosun creates, and what the decisions on it
 // mean. Pure.
-import { createHash } from 'node:crypto';
-import { timestamp } from '../../api/v1alpha1/common.js';
+import { boundedName, timestamp } from '../../api/v1alpha1/common.js';
 import type { ApprovalSpec, ApprovalState, ApprovalStatus } from '../../api/v1alpha1/approval.js';
 import type { Goal } from '../../api/v1alpha1/goal.js';
 import { API_VERSION } from '../../api/v1alpha1/kinds.js';
@@ -9,13 +8,8 @@ import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
 
 /** Deterministic: one Approval per Goal and plan, so a repeat create is a no-op. */
-export const approvalName = (goalName: string, planHash: string) => {
-  const base =
-    goalName.length > 240
-      ? `${goalName.slice(0, 230)}-${createHash('sha256').update(goalName).digest('hex').slice(0, 8)}`
-      : goalName;
-  return `${base}-${planHash.slice(0, 10)}`;
-};
+export const approvalName = (goalName: string, planHash: string) =>
+  `${boundedName(goalName, 242)}-${planHash.slice(0, 10)}`;
 
 export function runbook(goal: Goal): string {
   const steps = goal.status?.plan?.steps ?? [];
@@ -43,7 +37,7 @@ export function approvalFor(goal: Goal, policy: EffectivePolicy, now: Date): Kub
     metadata: {
       name: approvalName(goal.metadata.name, planHash),
       namespace: goal.metadata.namespace,
-      labels: { 'bosun.dev/goal': goal.metadata.name.slice(0, 63) },
+      labels: { 'bosun.dev/goal': boundedName(goal.metadata.name, 63) },
       ownerReferences: [
         {
           apiVersion: API_VERSION,

@@ -67,6 +67,39 @@ describe('validateGoal', () => {
       reason: 'InvalidManifest',
     },
     {
+      why: 'a kind Bosun does not know, even for delete',
+      s: { intent: { type: 'delete', target: 'unicorn/x' } },
+      reason: 'UnsupportedTarget',
+    },
+    {
+      why: 'a billion laughs: aliases that expand past the bound',
+      s: {
+        intent: {
+          type: 'apply',
+          manifest:
+            'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n' +
+            'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n' +
+            'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: boom}\n',
+        },
+      },
+      reason: 'InvalidManifest',
+    },
+    {
+      why: 'several documents of which one is invalid',
+      s: {
+        intent: {
+          type: 'apply',
+          manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\n',
+        },
+      },
+      reason: 'InvalidManifest',
+    },
+    {
+      why: 'a list instead of an object',
+      s: { intent: { type: 'apply', manifest: '- apiVersion: v1\n  kind: ConfigMap\n' } },
+      reason: 'InvalidManifest',
+    },
+    {
       why: 'acting in another namespace',
       s: { intent: { type: 'restart', target: 'deployment/web' }, targetNamespace: 'prod' },
       reason: 'CrossNamespaceTarget',

@@ -1,9 +1,10 @@
 // Spec checks that CEL cannot express. Pure. A Goal that fails one is Stalled
 // with the reason and a message that says what to change.
-import { parseAllDocuments } from 'yaml';
+import { errorMessage, hasCode } from '../../api/errors.js';
 import type { GoalSpec, IntentType } from '../../api/v1alpha1/goal.js';
 import { GoalReason } from '../../api/v1alpha1/reasons.js';
-import { parseTarget } from '../../tools/kubernetes/target.js';
+import { parseManifest } from '../../tools/kubernetes/manifest.js';
+import { parseTarget, supportedKinds as knownKinds } from '../../tools/kubernetes/target.js';
 
 export interface Stall {
   reason: GoalReason;
@@ -42,8 +43,8 @@ export function validateGoal(spec: GoalSpec, namespace: string): Stall | undefin
   if (!intent) return undefined;
   if (intent.target) {
     const { kind, name } = parseTarget(intent.target);
-    const kinds = supportedKinds[intent.type];
-    if (kinds && !kinds.includes(kind)) {
+    const kinds = supportedKinds[intent.type] ?? knownKinds;
+    if (!kinds.includes(kind)) {
       return {
         reason: GoalReason.UnsupportedTarget,
         message: `a ${intent.type} intent acts on a ${list(kinds)}, not on ${kind}/${name}: change spec.intent.target`,
@@ -61,36 +62,14 @@ export function validateGoal(spec: GoalSpec, namespace: string): Stall | undefin
 }
 
 function validateManifest(manifest: string): Stall | undefined {
-  const docs = parseAllDocuments(manifest);
-  const objects: unknown[] = [];
-  for (const [i, doc] of docs.entries()) {
-    if (doc.errors.length) {
-      return {
-        reason: GoalReason.InvalidManifest,
-        message: `spec.intent.manifest document ${i + 1} is not valid YAML (${doc.errors[0]?.message.split('\n')[0]}): fix the YAML`,
-      };
-    }
-    const value = doc.toJS() as unknown;
-    if (value !== null) objects.push(value);
-  }
-  if (!objects.length)
+  try {
+    parseManifest(manifest);
+    return undefined;
+  } catch (err) {
+    if (!hasCode(err, 'BOSUN_ERR_TOOL_PARAMS')) throw err;
     return {
       reason: GoalReason.InvalidManifest,
-      message: 'spec.intent.manifest holds no object: add the manifest to apply',
+      message: `spec.intent.${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}: fix spec.intent.manifest`,
     };
-  for (const [i, o] of objects.entries()) {
-    const obj = o as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
-    if (
-      typeof obj !== 'object' ||
-      typeof obj.apiVersion !== 'string' ||
-      typeof obj.kind !== 'string' ||
-      typeof obj.metadata?.name !== 'string'
-    ) {
-      return {
-        reason: GoalReason.InvalidManifest,
-        message: `spec.intent.manifest object ${i + 1} is incomplete: give it apiVersion, kind and metadata.name`,
-      };
-    }
   }
-  return undefined;
 }

@@ -1,7 +1,6 @@
 // Mutating Kubernetes tools. Each is idempotent for one step: running it again
 // after a crash (same idempotency key and start time) changes nothing more.
 // With ctx.dryRun they ask the API server for a server-side dry-run instead.
-import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { BosunError, hasCode } from '../../api/errors.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
@@ -9,6 +8,7 @@ import type { AccessAttributes } from '../../kube/access.js';
 import type { KindMapper } from '../../kube/discovery.js';
 import { core, type Resource } from '../../kube/resources.js';
 import { defineTool, type Change, type ToolContext } from '../tool.js';
+import { parseManifest } from './manifest.js';
 import { resolveTarget, TargetParam } from './target.js';
 
 const dry = (d: boolean) => (d ? ' (server-side dry-run)' : '');
@@ -48,20 +48,9 @@ export async function manifestObjects(
   ctx: { namespace: string; mapper: KindMapper },
 ): Promise<{ object: KubeObject; resource: Resource }[]> {
   const out: { object: KubeObject; resource: Resource }[] = [];
-  for (const [i, doc] of parseAllDocuments(manifest).entries()) {
-    if (doc.errors.length) {
-      throw new BosunError('BOSUN_ERR_TOOL_PARAMS', `manifest document ${i + 1} is not valid YAML`);
-    }
-    const obj = doc.toJS() as Partial<KubeObject> | null;
-    if (obj === null) continue;
-    if (typeof obj?.apiVersion !== 'string' || typeof obj.kind !== 'string' || typeof obj.metadata?.name !== 'string') {
-      throw new BosunError(
-        'BOSUN_ERR_TOOL_PARAMS',
-        `manifest object ${i + 1} needs apiVersion, kind and metadata.name`,
-      );
-    }
+  for (const obj of parseManifest(manifest)) {
     const what = `${obj.kind}/${obj.metadata.name}`;
-    const resource = await ctx.mapper.resolve(obj.apiVersion, obj.kind);
+    const resource = await ctx.mapper.resolve(String(obj.apiVersion), String(obj.kind));
     if (!resource.namespaced) {
       throw new BosunError(
         'BOSUN_ERR_TARGET_OUTSIDE_NAMESPACE',
@@ -80,12 +69,10 @@ export async function manifestObjects(
   return out;
 }
 
-/** The manifest's objects as written, for the content risk rules (never throws). */
+/** The manifest's objects as written, for the content risk rules (never throws: a bad manifest stalls elsewhere). */
 function manifestContent(manifest: string): unknown[] {
   try {
-    return parseAllDocuments(manifest)
-      .map((d) => (d.errors.length ? null : (d.toJS() as unknown)))
-      .filter((o) => o !== null);
+    return parseManifest(manifest);
   } catch {
     return [];
   }
@@ -109,7 +96,13 @@ export const apply = defineTool({
   async execute(ctx, { manifest }) {
     const applied: string[] = [];
     const changes: Change[] = [];
-    for (const { object, resource } of await manifestObjects(manifest, ctx)) {
+    const objects = await manifestObjects(manifest, ctx);
+    // all or nothing: the whole manifest passes a server-side dry-run before any object is written
+    if (!ctx.dryRun && objects.length > 1) {
+      for (const { object, resource } of objects)
+        await ctx.client.apply(resource, object, { force: true, dryRun: true });
+    }
+    for (const { object, resource } of objects) {
       const w = await written(
         ctx,
         () => ctx.reader.tryGet(resource, ctx.namespace, object.metadata.name),
