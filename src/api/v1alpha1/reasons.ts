@@ -49,5 +49,6 @@ export const GoalReason = {
   ExecutorForbidden: 'ExecutorForbidden',
   TargetOutsideNamespace: 'TargetOutsideNamespace',
   DryRunRejected: 'DryRunRejected',
+  RequestRejected: 'RequestRejected',
 } as const;
 export type GoalReason = (typeof GoalReason)[keyof typeof GoalReason];

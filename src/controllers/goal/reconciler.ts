@@ -12,7 +12,7 @@ import { runStep, type StepOutcome } from '../../executor/executor.js';
 import { deepEqual } from '../../kube/merge-patch.js';
 import { bosunResource } from '../../kube/resources.js';
 import { builtInPolicy } from '../../policy/decision.js';
-import type { Reconcile, Result } from '../../runtime/controller.js';
+import { TerminalError, type Reconcile, type Result } from '../../runtime/controller.js';
 import { hasFinalizer, isDeleting, withFinalizer, withoutFinalizer } from '../../runtime/finalizers.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
@@ -23,6 +23,7 @@ import { loadPolicy } from './gather.js';
 import { forgetPlans } from './llm-cache.js';
 import { afterStep, announcements } from './phases.js';
 import { goalPlanner } from './plan-goal.js';
+import { refusedWrite } from './refused.js';
 import { stalledStatus, storeUnavailableStatus } from './status.js';
 import { validateGoal, type Stall } from './validate.js';
 import { writerFor } from './writer.js';
@@ -140,7 +141,32 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     operatorNamespace: deps.operatorNamespace,
   });
 
-  return async (key): Promise<Result | void> => {
+  /**
+   * A request the API server refuses for good (invalid, forbidden, a namespace being deleted) ends
+   * in a reason on the Goal and no more retries; the Goal is looked at again when it changes.
+   */
+  const reconcile: Reconcile = async (key) => {
+    try {
+      return await reconcileOnce(key);
+    } catch (err) {
+      const refused = refusedWrite(err);
+      if (!refused) throw err;
+      const raw = deps.cache.getByKey(key);
+      const goal = raw && Goal.safeParse(raw);
+      if (goal?.success) {
+        try {
+          await client.patchStatus(goalResource, goal.data, stalledStatus(goal.data, refused, deps.now()));
+          await events.event(goal.data, 'Warning', refused.reason, refused.message);
+        } catch (again) {
+          log.warn({ key, err: errorMessage(again) }, 'could not record a refused request on the Goal');
+        }
+      }
+      throw new TerminalError(refused.message, { cause: err });
+    }
+  };
+  return reconcile;
+
+  async function reconcileOnce(key: string): Promise<Result | void> {
     // gather
     const { namespace, name } = splitKey(key);
     const ref = { kind: 'Goal', namespace, name };
@@ -231,7 +257,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     for (const a of storeError ? announcements(prev, next) : said) await events.event(goal, a.type, a.reason, a.note);
     if (storeError) throw storeError; // retried with backoff
     return requeueAfter ? { requeueAfter } : undefined;
-  };
+  }
 }
 
 /** What a read-only diagnose step found, as lines for status.findings. */
