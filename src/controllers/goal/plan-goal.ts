@@ -150,10 +150,12 @@ export function goalPlanner(deps: GoalReconcilerDeps, tools: readonly AnyTool[])
       fromModel,
     });
     if ('stall' in assessed) return stalledStatus(goal, assessed.stall, now);
-    // a changed spec makes a new plan only when the plan, or what policy makes of it, differs
+    // a changed spec makes a new plan only when the plan, what policy makes of it, or the mode differs:
+    // a plan-only run switched to auto runs for real (its dry-run journal is keyed apart), and back
     if (
       prev.plan &&
       prev.planHash === assessed.plan.hash &&
+      (prev.mode ?? 'auto') === goal.spec.mode &&
       prev.phase !== 'Stalled' &&
       prev.decision === assessed.plan.decision.rule
     ) {
