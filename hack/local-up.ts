@@ -95,6 +95,24 @@ say('kubectl get goals,pipelines,pipelineruns,approvals -n demo');
 console.log(kubectl('get', 'goals,pipelines,pipelineruns,approvals', '-n', 'demo'));
 say('kubectl describe goal scale-web -n demo');
 console.log(kubectl('describe', 'goal', 'scale-web', '-n', 'demo'));
+say('the free-text sample Goal why-is-web-slow, which a model plans');
+await until(
+  'why-is-web-slow to have a phase',
+  async () => kubectl('get', 'goal', 'why-is-web-slow', '-n', 'demo', '-o', 'jsonpath={.status.phase}') !== '',
+  60_000,
+  () => operator.tail(),
+);
+console.log(
+  kubectl(
+    'get',
+    'goal',
+    'why-is-web-slow',
+    '-n',
+    'demo',
+    '-o',
+    'jsonpath={.status.phase}: {.status.conditions[?(@.type=="Ready")].message}{"\\n"}',
+  ),
+);
 say('waiting for the sample Goal scale-web-big (30 replicas: high risk) to ask for approval');
 await until(
   'an Approval for scale-web-big',
@@ -138,6 +156,9 @@ RiskPolicy) with the kubectl plugin in bin/, and watch it run:
   kubectl get goal scale-web-big -n demo -w
 
 (as mallory, who is not an approver, the API server refuses it; and nobody can approve as someone else)
+
+The free-text Goal why-is-web-slow waits until a model is set up: create a ModelProvider
+named default in demo (config/samples/modelprovider.yaml shows one for a local Ollama).
 
 Kubeconfigs for alice, bob, mallory and the operator are in ${dirname(admin)}.
 Component logs: ${join(dir, 'logs')}. Press Ctrl-C to stop everything.

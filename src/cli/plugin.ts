@@ -48,18 +48,81 @@ function decide(name: string, decision: 'approve' | 'deny', comment: string, nam
   return `${decision === 'approve' ? 'approved' : 'denied'} ${name} as ${username}`;
 }
 
+/** kubectl's namespace when no -n is given: the current context's, else default. */
+function currentNamespace(): string {
+  return kubectl(['config', 'view', '--minify', '-o', 'jsonpath={..namespace}']).trim() || 'default';
+}
+
+const isForbidden = (err: unknown) => /\bforbidden\b/i.test(errorMessage(err));
+
+/** Runs kubectl; undefined when the API server says the user may not. */
+function unlessForbidden(args: string[]): string | undefined {
+  try {
+    return kubectl(args);
+  } catch (err) {
+    if (isForbidden(err)) return undefined;
+    throw err;
+  }
+}
+
+const approvalsIn = (args: string[]) => {
+  const out = unlessForbidden(['get', 'approvals', ...args, '-o', 'json']);
+  return out === undefined ? undefined : (JSON.parse(out) as { items: Approval[] }).items;
+};
+
+/**
+ * Approvals in every namespace the user may read: cluster-wide when allowed, else namespace by
+ * namespace, naming the ones that could not be read.
+ */
+function approvalsEverywhere(): { items: Approval[]; searched: string; notes: string[] } {
+  const all = approvalsIn(['-A']);
+  if (all) return { items: all, searched: 'any namespace', notes: [] };
+  const names = unlessForbidden(['get', 'namespaces', '-o', 'jsonpath={.items[*].metadata.name}']);
+  if (names === undefined) {
+    const here = currentNamespace();
+    const items = approvalsIn(['-n', here]);
+    return {
+      items: items ?? [],
+      searched: `namespace ${here}`,
+      notes: [
+        `you may not list namespaces, so only ${here} was searched: name others with -n NAMESPACE`,
+        ...(items ? [] : [`could not read Approvals in ${here} (forbidden)`]),
+      ],
+    };
+  }
+  const items: Approval[] = [];
+  const unreadable: string[] = [];
+  const readable: string[] = [];
+  for (const namespace of names.split(/\s+/).filter(Boolean)) {
+    const found = approvalsIn(['-n', namespace]);
+    if (found) {
+      readable.push(namespace);
+      items.push(...found);
+    } else unreadable.push(namespace);
+  }
+  return {
+    items,
+    searched: `the namespaces you may read (${readable.join(', ') || 'none'})`,
+    notes: unreadable.length ? [`could not read Approvals in ${unreadable.join(', ')} (forbidden)`] : [],
+  };
+}
+
 function list(namespace: string | undefined, all: boolean): string {
   const me = whoami();
-  const items = (
-    JSON.parse(kubectl(['get', 'approvals', ...(all ? ['-A'] : ns(namespace)), '-o', 'json'])) as { items: Approval[] }
-  ).items;
-  const mine = items.filter(
+  let found: { items: Approval[]; searched: string; notes: string[] };
+  if (all) found = approvalsEverywhere();
+  else {
+    const here = namespace ?? currentNamespace();
+    const items = approvalsIn(['-n', here]);
+    if (!items) throw new Error(`${me.username} may not list Approvals in namespace ${here}`);
+    found = { items, searched: `namespace ${here}`, notes: [] };
+  }
+  const mine = found.items.filter(
     (a) =>
       (a.status?.state ?? 'Pending') === 'Pending' &&
       (a.spec.approvers.users.includes(me.username) || me.groups.some((g) => a.spec.approvers.groups.includes(g))) &&
       !a.spec.decisions.some((d) => d.user === me.username),
   );
-  if (!mine.length) return `no Approvals wait for ${me.username}`;
   const rows = mine.map((a) => [
     a.metadata.namespace,
     a.metadata.name,
@@ -68,7 +131,10 @@ function list(namespace: string | undefined, all: boolean): string {
     `${a.status?.approvals ?? 0}/${a.spec.requiredApprovals}`,
     a.spec.expiresAt,
   ]);
-  return table([['NAMESPACE', 'NAME', 'GOAL', 'RISK', 'APPROVALS', 'EXPIRES'], ...rows]);
+  const shown = mine.length
+    ? table([['NAMESPACE', 'NAME', 'GOAL', 'RISK', 'APPROVALS', 'EXPIRES'], ...rows])
+    : `no Approvals wait for ${me.username} in ${found.searched}`;
+  return [shown, ...found.notes].join('\n');
 }
 
 function describe(name: string, namespace?: string): string {
@@ -102,8 +168,7 @@ async function logs(
   output: string,
 ): Promise<string> {
   if (!endpoints) throw new UsageError("logs reads Bosun's etcd: pass --etcd-endpoints or set BOSUN_ETCD_ENDPOINTS");
-  const namespaceName =
-    namespace ?? (kubectl(['config', 'view', '--minify', '-o', 'jsonpath={..namespace}']).trim() || 'default');
+  const namespaceName = namespace ?? currentNamespace();
   const store = new EtcdStateStore({ endpoints: endpoints.split(','), retryBudgetMs: 3000 });
   try {
     const lines: string[] = [];
@@ -134,7 +199,8 @@ function table(rows: string[][]): string {
 const USAGE = `kubectl bosun: Bosun from kubectl
   kubectl bosun approve NAME [-n NAMESPACE] [-m COMMENT]   add your approval to an Approval
   kubectl bosun deny NAME [-n NAMESPACE] [-m COMMENT]      add your denial
-  kubectl bosun list [-n NAMESPACE | -A]                   Approvals waiting for you
+  kubectl bosun list [-n NAMESPACE | -A]                   Approvals waiting for you (default: the current
+                                                           namespace; -A: every namespace you may read)
   kubectl bosun describe NAME [-n NAMESPACE]               plan, risk, runbook and decisions
   kubectl bosun logs GOAL [-n NAMESPACE] [--etcd-endpoints URLS] [-o json|table]   a Goal's action log`;
 

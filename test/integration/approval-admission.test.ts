@@ -1,6 +1,9 @@
 // Nobody can forge, replay or stretch an approval: every rule is enforced by
 // the real API server (Bosun's admission webhook, TLS, and CRD CEL), as the
 // users alice (requester), bob (approver) and mallory.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../hack/control-plane/wait.js';
 import { controlPlane, kubectl, kubectlOk, useNamespace } from '../support/cluster.js';
@@ -308,5 +311,63 @@ describe('approvals at admission', () => {
     });
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/Approvals are created by Bosun/);
+  });
+
+  // on the real control plane, as users who may read Approvals only in this namespace
+  describe('kubectl bosun list', () => {
+    let pending = '';
+    let dir = '';
+    /** a copy of the user's kubeconfig whose current context is in `namespace` */
+    const kubeconfigIn = (as: 'bob' | 'mallory', namespace: string) => {
+      const path = join(dir, `${as}-${namespace}.yaml`);
+      copyFileSync(controlPlane().kubeconfigs[as], path);
+      kubectlOk(['config', 'set-context', '--current', `--namespace=${namespace}`, '--kubeconfig', path]);
+      return path;
+    };
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'bosun-list-'));
+      ask('listed', 3);
+      pending = await approvalOf('listed');
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("defaults to the kubeconfig's current namespace, like kubectl", () => {
+      const here = kubectlBosun('bob', ['list'], { KUBECONFIG: kubeconfigIn('bob', ns()) });
+      expect(here.code).toBe(0);
+      expect(here.stdout).toMatch(new RegExp(`^${ns()}\\s+${pending}\\s+listed\\s`, 'm'));
+      const elsewhere = kubectlBosun('bob', ['list']); // bob's own kubeconfig: namespace default, not his
+      expect(elsewhere.code).toBe(1);
+      expect(elsewhere.stderr).toMatch(/bob may not list Approvals in namespace default/);
+    });
+
+    it('-A lists the namespaces the user may read and names those it could not', () => {
+      kubectlOk(['create', 'clusterrole', `${ns()}-namespace-reader`, '--verb=list', '--resource=namespaces']);
+      kubectlOk([
+        'create',
+        'clusterrolebinding',
+        `${ns()}-bob-reads-namespaces`,
+        `--clusterrole=${ns()}-namespace-reader`,
+        '--user=bob',
+      ]);
+      try {
+        const res = kubectlBosun('bob', ['list', '-A']);
+        expect(res.code, res.stderr).toBe(0);
+        expect(res.stdout).toMatch(new RegExp(`^${ns()}\\s+${pending}\\s+listed\\s`, 'm'));
+        const unreadable = /could not read Approvals in (.*) \(forbidden\)/.exec(res.stdout)?.[1]?.split(', ');
+        expect(unreadable).toContain('kube-system');
+        expect(unreadable).not.toContain(ns());
+      } finally {
+        kubectl(['delete', 'clusterrolebinding', `${ns()}-bob-reads-namespaces`]);
+        kubectl(['delete', 'clusterrole', `${ns()}-namespace-reader`]);
+      }
+    });
+
+    it('-A, for a user who may not list namespaces, searches the current one and says so', () => {
+      const res = kubectlBosun('mallory', ['list', '-A'], { KUBECONFIG: kubeconfigIn('mallory', ns()) });
+      expect(res.code, res.stderr).toBe(0);
+      // mallory may read this namespace's Approvals but approves none of them
+      expect(res.stdout).toContain(`no Approvals wait for mallory in namespace ${ns()}`);
+      expect(res.stdout).toContain(`you may not list namespaces, so only ${ns()} was searched`);
+    });
   });
 });

@@ -13,6 +13,7 @@ export interface GoalJson {
   status?: {
     phase?: string;
     observedGeneration?: number;
+    mode?: string;
     planHash?: string;
     risk?: string;
     progress?: string;

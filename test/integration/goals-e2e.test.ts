@@ -141,6 +141,18 @@ describe('Goals end to end', () => {
     expect(writes.filter((e) => !e.requestURI.includes('dryRun=All'))).toEqual([]);
   });
 
+  it('a plan-only Goal set to spec.mode: auto, as its status says, runs for real', async () => {
+    // follows the plan-only test: plan-scale is Planned, and its Ready message says what to do
+    expect(ready('plan-scale')?.message).toMatch(/set spec\.mode: auto to run it/);
+    apply('plan-scale', { intent: { type: 'scale', target: 'deployment/plan', replicas: 7 }, mode: 'auto' });
+    await settled('plan-scale', 'Succeeded');
+    const status = get('plan-scale').status;
+    expect(status?.mode).toBe('auto');
+    expect(status?.plan?.steps[0]).toMatchObject({ tool: 'k8s.scale', state: 'Succeeded' });
+    expect(status?.plan?.steps[0]?.message).not.toMatch(/dry-run/);
+    expect(getDeployment(ns(), 'plan').spec.replicas).toBe(7);
+  });
+
   it('holds a Goal in a protected namespace for approval, naming the rule', async () => {
     kubectlOk(['label', 'namespace', ns(), 'bosun.dev/protected=true']);
     try {

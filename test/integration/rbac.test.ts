@@ -2,8 +2,8 @@
 // list: any new permission fails this test until the list is changed with it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { kubectl, kubectlOk } from '../support/cluster.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kubectl, kubectlOk, useNamespace } from '../support/cluster.js';
 import { normalizeCanI } from '../support/can-i.js';
 import { repoRoot } from '../support/paths.js';
 
@@ -69,5 +69,69 @@ describe('operator RBAC', () => {
     expect(role.rules).toEqual([
       expect.objectContaining({ resources: ['approvals'], verbs: ['get', 'list', 'watch', 'update', 'patch'] }),
     ]);
+  });
+});
+
+// on the real control plane: kubectl describe lists a Goal's Events only if the reader may list Events
+describe('people RBAC: bosun-editor and bosun-viewer', () => {
+  const ns = useNamespace('rbac-people', { executor: false });
+  const describeGoal = (as: 'alice' | 'mallory') => kubectlOk(['describe', 'goal', 'watched'], { as, namespace: ns() });
+
+  beforeAll(() => {
+    kubectlOk(['create', 'rolebinding', 'alice-edits', '--clusterrole=bosun-editor', '--user=alice'], {
+      namespace: ns(),
+    });
+    kubectlOk(['create', 'rolebinding', 'mallory-views', '--clusterrole=bosun-viewer', '--user=mallory'], {
+      namespace: ns(),
+    });
+    kubectlOk(['apply', '-f', '-'], {
+      as: 'alice',
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'Goal',
+        metadata: { name: 'watched' },
+        spec: { intent: { type: 'restart', target: 'deployment/web' } },
+      }),
+    });
+    const uid = kubectlOk(['get', 'goal', 'watched', '-o', 'jsonpath={.metadata.uid}'], { namespace: ns() });
+    // an Event about the Goal, as Bosun writes one for each decision
+    kubectlOk(['create', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: 'watched.planned' },
+        involvedObject: { apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', name: 'watched', namespace: ns(), uid },
+        type: 'Normal',
+        reason: 'Planned',
+        message: 'plan abc: 1 step(s), risk low',
+        source: { component: 'bosun' },
+      }),
+    });
+  });
+
+  it("the requester (bosun-editor) sees the Goal's Events in kubectl describe", () => {
+    expect(describeGoal('alice')).toMatch(/Normal\s+Planned\s+.*plan abc: 1 step\(s\), risk low/);
+  });
+
+  it('a viewer (bosun-viewer) sees every Bosun kind and the Events, and may change nothing', () => {
+    expect(describeGoal('mallory')).toMatch(/Normal\s+Planned\s+.*plan abc/);
+    const can = (...args: string[]) => kubectl(['auth', 'can-i', ...args, '-n', ns()], { as: 'mallory' }).stdout.trim();
+    for (const kind of [
+      'goals',
+      'pipelines',
+      'pipelineruns',
+      'remediations',
+      'approvals',
+      'riskpolicies',
+      'modelproviders',
+    ])
+      expect(can('list', `${kind}.bosun.dev`), kind).toBe('yes');
+    for (const verb of ['create', 'update', 'patch', 'delete'])
+      for (const kind of ['goals', 'approvals', 'riskpolicies'])
+        expect(can(verb, `${kind}.bosun.dev`), `${verb} ${kind}`).toBe('no');
+    expect(kubectl(['delete', 'goal', 'watched'], { as: 'mallory', namespace: ns() }).code).not.toBe(0);
+    expect(can('get', 'secrets')).toBe('no');
   });
 });

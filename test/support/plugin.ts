@@ -1,5 +1,5 @@
 // Runs `kubectl bosun …` as a person would: kubectl finds the plugin on PATH,
-// and the user's kubeconfig decides who they are.
+// and the user's kubeconfig decides who they are (env may name another kubeconfig file).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { IdentityName } from '../../hack/control-plane/identities.js';
@@ -12,8 +12,8 @@ export function kubectlBosun(as: IdentityName, args: string[], env: Record<strin
     timeout: 60_000,
     env: {
       ...process.env,
-      ...env,
       KUBECONFIG: controlPlane().kubeconfigs[as],
+      ...env,
       PATH: `${join(repoRoot, 'bin')}:${process.env.PATH ?? ''}`,
     },
   });

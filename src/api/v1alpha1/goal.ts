@@ -131,6 +131,10 @@ export const GoalStatus = z.object({
     .string()
     .regex(/^[a-f0-9]{64}$/)
     .optional(),
+  mode: z
+    .enum(['plan-only', 'auto'])
+    .optional()
+    .describe('The spec.mode the current plan runs in: a Goal whose mode changes is planned again'),
   approvalRef: Label.optional().describe('The Approval this Goal waits for'),
   findings: z.array(z.string().max(1024)).max(20).optional().describe('What diagnosis found'),
   riskReasons: z.array(z.string().max(512)).max(20).optional().describe("The risk rules that raised the plan's risk"),

@@ -124,7 +124,7 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     return {
       stall: {
         reason: GoalReason.NoModelProvider,
-        message: `no ModelProvider named default in ${namespace} or ${input.operatorNamespace}: create one, or use a typed spec.intent`,
+        message: `waiting for a ModelProvider named default in ${namespace} or ${input.operatorNamespace}: create one (config/samples/modelprovider.yaml shows its shape; name it default) and Bosun plans this Goal, or use a typed spec.intent`,
       },
     };
 

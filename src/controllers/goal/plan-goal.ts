@@ -14,13 +14,19 @@ import { gatherActual, loadPolicy, namespaceIsProtected } from './gather.js';
 import { afterPlanning } from './phases.js';
 import { assessPlan } from './planning.js';
 import { preflight, stepNeeds } from './preflight.js';
-import { stalledStatus } from './status.js';
+import { stalledStatus, waitingStatus } from './status.js';
 import type { Stall } from './validate.js';
 
-/** Plans a Goal: a new status, or how long to wait before planning can go on (the provider's tokens per minute). */
+/** How often a Goal waiting for a ModelProvider looks again (Bosun does not watch ModelProviders). */
+export const PROVIDER_RECHECK_MS = 60_000;
+
+/**
+ * Plans a Goal: a new status, or how long to wait before planning can go on (the provider's tokens per minute,
+ * with the status unchanged; or a ModelProvider to be set up, with the status that says so).
+ */
 export function goalPlanner(deps: GoalReconcilerDeps, tools: readonly AnyTool[]) {
   const { client, store, log } = deps;
-  return async function plan(goal: Goal, now: Date): Promise<GoalStatus | { waitMs: number }> {
+  return async function plan(goal: Goal, now: Date): Promise<GoalStatus | { waitMs: number; status?: GoalStatus }> {
     const namespace = goal.metadata.namespace ?? '';
     const prev = goal.status ?? {};
     const policy = loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace);
@@ -82,6 +88,9 @@ export function goalPlanner(deps: GoalReconcilerDeps, tools: readonly AnyTool[])
         goal.spec.intent;
       if (fallBack) {
         fromModel = false; // the policy allows the rule planner when the model is down
+      } else if ('stall' in outcome && outcome.stall.reason === GoalReason.NoModelProvider) {
+        // nothing in the spec is wrong: the Goal waits, saying how to set a provider up, and looks again
+        return { status: waitingStatus(goal, outcome.stall, now), waitMs: PROVIDER_RECHECK_MS };
       } else if ('stall' in outcome) {
         if (outcome.answers) {
           const uid = goal.metadata.uid ?? '';
@@ -150,10 +159,12 @@ export function goalPlanner(deps: GoalReconcilerDeps, tools: readonly AnyTool[])
       fromModel,
     });
     if ('stall' in assessed) return stalledStatus(goal, assessed.stall, now);
-    // a changed spec makes a new plan only when the plan, or what policy makes of it, differs
+    // a changed spec makes a new plan only when the plan, what policy makes of it, or the mode differs:
+    // a plan-only run switched to auto runs for real (its dry-run journal is keyed apart), and back
     if (
       prev.plan &&
       prev.planHash === assessed.plan.hash &&
+      (prev.mode ?? 'auto') === goal.spec.mode &&
       prev.phase !== 'Stalled' &&
       prev.decision === assessed.plan.decision.rule
     ) {

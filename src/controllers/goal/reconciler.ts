@@ -209,12 +209,15 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       else if (
         prev.observedGeneration !== goal.metadata.generation ||
         (!prev.plan && !stalledForGood(prev)) ||
+        prev.phase === 'Pending' || // waiting for a ModelProvider: look again
         policyChangedWhileWaiting(goal)
       ) {
-        // waiting for the provider's tokens per minute: the status is left as it is meanwhile
+        // waiting for the provider's tokens per minute (the status is left as it is meanwhile), or for a provider
         const planned = await plan(goal, now);
-        if ('waitMs' in planned) requeueAfter = planned.waitMs;
-        else next = planned;
+        if ('waitMs' in planned) {
+          requeueAfter = planned.waitMs;
+          if (planned.status) next = planned.status;
+        } else next = planned;
       } else if (prev.phase === 'Executing') ({ next, requeueAfter } = await execute(goal, now));
       else if (prev.phase === 'AwaitingApproval') ({ next, requeueAfter } = await approvals.await(goal, now));
     } catch (err) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Goal } from '../../api/v1alpha1/goal.js';
-import { stalledStatus, storeUnavailableStatus } from './status.js';
+import { stalledStatus, storeUnavailableStatus, waitingStatus } from './status.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const t1 = new Date('2026-01-01T00:05:00Z');
@@ -26,6 +26,24 @@ describe('stalledStatus', () => {
   it('is a fixed point: the same stall later gives an identical status', () => {
     const first = stalledStatus(goal(), { reason: 'UnsupportedTarget', message: 'm' }, t0);
     expect(stalledStatus(goal(first), { reason: 'UnsupportedTarget', message: 'm' }, t1)).toEqual(first);
+  });
+});
+
+describe('waitingStatus', () => {
+  const wait = { reason: 'NoModelProvider', message: 'no ModelProvider named default: create one' } as const;
+
+  it('is Pending, not Stalled: Ready says what to set up', () => {
+    const s = waitingStatus(goal(), wait, t0);
+    expect(s.phase).toBe('Pending');
+    expect(s.observedGeneration).toBe(1);
+    expect(s.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([['Ready', 'False', 'NoModelProvider']]);
+  });
+
+  it('clears a Stalled condition left from before, and is a fixed point', () => {
+    const stalled = stalledStatus(goal(), { reason: 'NoModelProvider', message: 'old' }, t0);
+    const first = waitingStatus(goal(stalled), wait, t0);
+    expect(first.conditions?.some((c) => c.type === 'Stalled')).toBe(false);
+    expect(waitingStatus(goal(first), wait, t1)).toEqual(first);
   });
 });
 
