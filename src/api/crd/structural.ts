@@ -61,6 +61,5 @@ export function toStructural(schema: unknown, path = '$'): Json {
         out[key] = value;
     }
   }
-  if (out.format === 'date-time') delete out.pattern;
   return out;
 }
