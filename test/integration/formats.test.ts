@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApprovalSpec } from '../../src/api/v1alpha1/approval.js';
 import { Timestamp } from '../../src/api/v1alpha1/common.js';
+import { GoalSpec } from '../../src/api/v1alpha1/goal.js';
 import { API_VERSION } from '../../src/api/v1alpha1/kinds.js';
 import { kubectl, useNamespace } from '../support/cluster.js';
 
@@ -59,13 +60,26 @@ const timestamps: [string, string, boolean][] = [
   ['', 'empty', false],
 ];
 
+/** Integers as JSON writes them (Goal spec.budget.maxTokens, zod's z.int().min(0)): [JSON, why, both take it]. */
+const integers: [string, string, boolean][] = [
+  ['0', 'the least', true],
+  ['9007199254740991', 'the largest safe integer', true],
+  ['9007199254740992', 'one past it: zod refuses, so the CRD must', false],
+  ['9223372036854775807', 'the largest int64', false],
+  ['18446744073709551616', 'past int64', false],
+  ['-1', 'below the minimum', false],
+  ['1.5', 'a fraction', false],
+  ['"7"', 'a string', false],
+];
+
 describe('formats: the API server and zod agree', () => {
   const ns = useNamespace('formats', { webhook: false, executor: false });
   let counter = 0;
-  const apiAccepts = (spec: Record<string, unknown>) => {
+  const apiAccepts = (spec: Record<string, unknown> | string, kind = 'Approval') => {
+    const json = typeof spec === 'string' ? spec : JSON.stringify(spec);
     const res = kubectl(['create', '--dry-run=server', '-f', '-'], {
       namespace: ns(),
-      input: JSON.stringify({ apiVersion: API_VERSION, kind: 'Approval', metadata: { name: `a${++counter}` }, spec }),
+      input: `{"apiVersion":"${API_VERSION}","kind":"${kind}","metadata":{"name":"o${++counter}"},"spec":${json}}`,
     });
     if (res.code !== 0 && !/Invalid value|spec\./.test(res.stderr)) throw new Error(res.stderr);
     return res.code === 0;
@@ -76,5 +90,11 @@ describe('formats: the API server and zod agree', () => {
     const spec = approval({ expiresAt: value });
     expect(ApprovalSpec.safeParse(spec).success).toBe(want);
     expect(apiAccepts(spec)).toBe(want);
+  });
+
+  it.each(integers)('integer %s (%s): both take it → %s', (value, _why, want) => {
+    const spec = `{"intent":{"type":"scale","target":"deployment/web","replicas":1},"budget":{"maxTokens":${value}}}`;
+    expect(GoalSpec.safeParse(JSON.parse(spec)).success).toBe(want);
+    expect(apiAccepts(spec, 'Goal')).toBe(want);
   });
 });

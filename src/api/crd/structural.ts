@@ -2,8 +2,6 @@
 // clean-up pass STYLE.md describes ("One schema source").
 type Json = { [key: string]: unknown };
 
-const SAFE = Number.MAX_SAFE_INTEGER;
-
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Thrown when a schema uses a construct Kubernetes cannot express structurally. */
@@ -34,11 +32,6 @@ export function toStructural(schema: unknown, path = '$'): Json {
         throw new UnstructuralSchemaError(path, `${key} is not allowed`);
       case 'const':
         out.enum = [value];
-        break;
-      case 'minimum':
-      case 'maximum':
-        if (typeof value === 'number' && Math.abs(value) >= SAFE) break;
-        out[key] = value;
         break;
       case 'properties':
         out.properties = Object.fromEntries(
