@@ -343,6 +343,27 @@ describe('approvals at admission', () => {
       }
       expect(spec(pending)).toEqual(before);
     });
+    it('9. what Bosun cannot read, the webhook refuses itself (before the CRD is asked), saying why', () => {
+      const create = kubectl(['create', '-f', '-'], {
+        as: 'alice',
+        namespace: ns(),
+        input: JSON.stringify({
+          apiVersion: 'bosun.dev/v1alpha1',
+          kind: 'Goal',
+          metadata: { name: 'unreadable' },
+          spec: { mode: 'yolo', intent: { type: 'scale', target: 'deployment/web', replicas: 1 } },
+        }),
+      });
+      expect(create.stderr).toMatch(/BOSUN_ERR_ADMISSION_UNREADABLE: Bosun cannot read this Goal: spec\.mode:/);
+      const lowerCase = { user: 'bob', decision: 'approve', comment: '', decidedAt: '2026-01-01t00:00:00z' };
+      const decision = patchApproval('bob', pending, [{ op: 'add', path: '/spec/decisions/-', value: lowerCase }]);
+      expect(decision.stderr).toMatch(/BOSUN_ERR_ADMISSION_UNREADABLE: .*spec\.decisions\[0\]\.decidedAt:/);
+      const update = kubectl(
+        ['patch', 'goal', 'held', '--type=merge', '-p', '{"spec":{"budget":{"maxTokens":9007199254740992}}}'],
+        { as: 'alice', namespace: ns() },
+      );
+      expect(update.stderr).toMatch(/BOSUN_ERR_ADMISSION_UNREADABLE: .*spec\.budget\.maxTokens:/);
+    });
     it('and the held Goals never ran', () => {
       expect(goal('held').status?.phase).toBe('AwaitingApproval');
       expect(goal('needs-two').status?.phase).toBe('AwaitingApproval');
