@@ -312,6 +312,11 @@ describe('reviewRequested', () => {
       at: /spec\.mode:/,
     },
     {
+      why: 'a Goal whose spec is not an object (the stamped requester alone would read)',
+      r: { ...req('Goal', 'CREATE', 'alice', obj()), object: { metadata: { name: 'g' }, spec: 'scale web' } },
+      at: /spec: /,
+    },
+    {
       why: 'a Remediation without its issue',
       r: req('Remediation', 'CREATE', 'alice', obj(undefined, 'Remediation', { issue: undefined })),
       at: /spec\.issue:/,

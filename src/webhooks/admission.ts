@@ -61,8 +61,8 @@ function readSpec<T>(schema: z.ZodType<T>, spec: unknown, kind: string): { data:
   return { refusal: deny('BOSUN_ERR_ADMISSION_UNREADABLE', `Bosun cannot read this ${kind}: ${where}`) };
 }
 
-const asRecord = (v: unknown): Record<string, unknown> =>
-  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const asRecord = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
 
 const requesterOf = (o: AdmissionRequest['object']) => {
   const r = asRecord(o?.spec).requester;
@@ -77,7 +77,7 @@ function readable(kind: string, spec: unknown, review: Review): Review {
   const schema = specSchemas.get(kind);
   if (!review.allowed || !schema) return review;
   const requester = review.patch?.find((p) => p.path === '/spec/requester');
-  const stored = requester ? { ...asRecord(spec), requester: requester.value } : spec;
+  const stored = requester && isRecord(spec) ? { ...spec, requester: requester.value } : spec;
   const read = readSpec(schema, stored, kind);
   return 'refusal' in read ? read.refusal : review;
 }
