@@ -26,6 +26,15 @@ export const errorCodes = {
   BOSUN_ERR_KIND_UNKNOWN: 'A manifest names a kind the API server does not serve.',
   BOSUN_ERR_NO_EXECUTOR:
     'The target namespace has no executor ServiceAccount (bosun-executor): its admin creates and binds it.',
+  BOSUN_ERR_ADMISSION_UNREADABLE:
+    "Admission refused an object whose spec Bosun's own schema cannot read; the message names the first field and why.",
+  BOSUN_ERR_REQUESTER_CHANGED: 'Admission refused a change to spec.requester, which the API server stamps at creation.',
+  BOSUN_ERR_APPROVAL_FORGED:
+    'Admission refused an Approval or a decision not made by whom it says: created by anyone but Bosun, ' +
+    'with decisions at creation, or a decision not your own, not by a listed approver, by the requester or by Bosun.',
+  BOSUN_ERR_APPROVAL_EDITED:
+    "Admission refused an edit of an Approval's spec other than appending your one decision at the end.",
+  BOSUN_ERR_APPROVAL_CLOSED: 'Admission refused a decision on an Approval that expired or was superseded.',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

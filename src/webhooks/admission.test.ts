@@ -70,6 +70,153 @@ describe('reviewApproval', () => {
     expect(r.allowed ? '' : r.message).toMatch(says);
   });
 
+  const bobs = { ...approve('bob'), decidedAt: '2026-01-01T00:10:00Z', groups: [] };
+  const carols = { ...approve('carol'), decidedAt: '2026-01-01T00:10:00Z', groups: ['sre'] };
+  const edit = (user: string, groups: string[], next: object, old: object = spec()): AdmissionRequest => ({
+    ...update(user, groups, []),
+    object: { metadata: { name: 'a' }, spec: next },
+    oldObject: { metadata: { name: 'a' }, spec: old },
+  });
+  const create = (user: string, s: unknown): AdmissionRequest => ({
+    ...update(user, [], []),
+    operation: 'CREATE',
+    object: { metadata: { name: 'a' }, spec: s },
+    oldObject: undefined,
+  });
+  it.each([
+    // every decision new in an update is judged, wherever it stands
+    {
+      why: "bob's own decision first, a forged one for carol after it: two at once",
+      req: update('bob', [], [approve('bob'), approve('carol')]),
+      code: 'BOSUN_ERR_APPROVAL_EDITED',
+    },
+    {
+      why: 'a forged decision inserted before the existing one, which looks like the newest',
+      req: update('carol', ['sre'], [approve('bob'), carols], [carols]),
+      code: 'BOSUN_ERR_APPROVAL_EDITED',
+    },
+    {
+      why: 'existing decisions reordered',
+      req: update('dave', ['sre'], [carols, bobs], [bobs, carols]),
+      code: 'BOSUN_ERR_APPROVAL_EDITED',
+    },
+    {
+      why: 'an existing decision replaced by your own (same length)',
+      req: update('bob', [], [approve('bob')], [carols]),
+      code: 'BOSUN_ERR_APPROVAL_EDITED',
+    },
+    {
+      why: 'an existing decision removed',
+      req: update('bob', [], [], [carols]),
+      code: 'BOSUN_ERR_APPROVAL_EDITED',
+    },
+    {
+      why: 'a second decision by the same approver (the CRD says so too)',
+      req: update('bob', [], [bobs, { ...approve('bob'), decision: 'deny' }], [bobs]),
+      code: 'BOSUN_ERR_APPROVAL_FORGED',
+    },
+    // what Bosun cannot read is refused
+    {
+      why: 'a decision without a verdict',
+      req: update('bob', [], [{ user: 'bob' }]),
+      code: 'BOSUN_ERR_ADMISSION_UNREADABLE',
+      says: /spec\.decisions\[0\]\.decision:/,
+    },
+    {
+      why: 'a decision with a lower-case timestamp',
+      req: update('bob', [], [{ ...approve('bob'), decidedAt: '2026-01-01t00:00:00z' }]),
+      code: 'BOSUN_ERR_ADMISSION_UNREADABLE',
+      says: /spec\.decisions\[0\]\.decidedAt: must be an RFC 3339 time/,
+    },
+    {
+      why: 'decisions that are not a list',
+      req: edit('bob', [], { ...spec(), decisions: { bob: 'approve' } }),
+      code: 'BOSUN_ERR_ADMISSION_UNREADABLE',
+      says: /spec\.decisions:/,
+    },
+    {
+      why: 'a stored Approval Bosun cannot read takes no decision',
+      req: edit('bob', [], spec([approve('bob')]), { ...spec(), expiresAt: 'soon' }),
+      code: 'BOSUN_ERR_ADMISSION_UNREADABLE',
+      says: /spec\.expiresAt/,
+    },
+    // everything but the appended decisions is immutable
+    {
+      why: 'the runbook changed with a decision',
+      req: edit('bob', [], { ...spec([approve('bob')]), runbook: 'nothing to undo' }),
+      code: 'BOSUN_ERR_APPROVAL_EDITED',
+      says: /spec\.runbook is immutable/,
+    },
+    {
+      why: 'the reasons emptied, without a decision',
+      req: edit('bob', [], spec(), { ...spec(), reasons: ['protected namespace'] }),
+      code: 'BOSUN_ERR_APPROVAL_EDITED',
+      says: /spec\.reasons is immutable/,
+    },
+    {
+      why: 'an authority added where there was none',
+      req: edit('bob', [], { ...spec(), authority: 'the approvers' }),
+      code: 'BOSUN_ERR_APPROVAL_EDITED',
+      says: /spec\.authority is immutable/,
+    },
+    {
+      why: 'the requester removed, so that the requester may approve',
+      req: edit('alice', [], { ...spec([approve('alice')]), requester: undefined }),
+      code: 'BOSUN_ERR_APPROVAL_EDITED',
+      says: /spec\.requester is immutable/,
+    },
+    {
+      why: 'the runbook changed by Bosun itself',
+      req: edit(OPERATOR, [], { ...spec(), runbook: 'rewritten' }, { ...spec(), runbook: 'original' }),
+      code: 'BOSUN_ERR_APPROVAL_EDITED',
+    },
+    // created with decisions, whoever creates it
+    {
+      why: 'Bosun creates one with a decision',
+      req: create(OPERATOR, spec([approve('bob')])),
+      code: 'BOSUN_ERR_APPROVAL_FORGED',
+    },
+    {
+      why: 'Bosun creates one with a malformed decisions field',
+      req: create(OPERATOR, { ...spec(), decisions: { bob: 'approve' } }),
+      code: 'BOSUN_ERR_APPROVAL_FORGED',
+    },
+    {
+      why: 'an approver creates one with their decision',
+      req: create('bob', spec([approve('bob')])),
+      code: 'BOSUN_ERR_APPROVAL_FORGED',
+    },
+    {
+      why: 'Bosun creates one it cannot read',
+      req: create(OPERATOR, { ...spec(), expiresAt: '2026-02-30T00:00:00Z' }),
+      code: 'BOSUN_ERR_ADMISSION_UNREADABLE',
+      says: /spec\.expiresAt: must be a day of the calendar/,
+    },
+  ])('refuses $why', ({ req, code, says }) => {
+    const r = reviewApproval(req, { operatorUser: OPERATOR, now });
+    expect(r).toMatchObject({ allowed: false, code });
+    if (says) expect(r.allowed ? '' : r.message).toMatch(says);
+  });
+
+  it('appends after earlier decisions, stamping the new one only', () => {
+    const r = reviewApproval(update('carol', ['sre'], [bobs, approve('carol')], [bobs]), {
+      operatorUser: OPERATOR,
+      now,
+    });
+    expect(r).toEqual({
+      allowed: true,
+      patch: [
+        { op: 'add', path: '/spec/decisions/1/decidedAt', value: '2026-01-01T00:30:00Z' },
+        { op: 'add', path: '/spec/decisions/1/groups', value: ['sre'] },
+      ],
+    });
+  });
+
+  it('lets metadata change on an Approval it could not read (finalizers, labels)', () => {
+    const old = { ...spec(), expiresAt: 'soon' };
+    expect(reviewApproval(edit('bob', [], old, old), { operatorUser: OPERATOR, now })).toEqual({ allowed: true });
+  });
+
   it.each([
     { why: 'a listed user, as themselves', req: update('bob', [], [approve('bob')]) },
     { why: 'a member of a listed group', req: update('carol', ['sre'], [approve('carol')]) },
@@ -85,15 +232,24 @@ describe('reviewApproval', () => {
   });
 
   it('lets Bosun create Approvals and write other fields', () => {
-    expect(
-      reviewApproval({ ...update(OPERATOR, [], []), operation: 'CREATE' }, { operatorUser: OPERATOR, now }).allowed,
-    ).toBe(true);
+    expect(reviewApproval(create(OPERATOR, spec()), { operatorUser: OPERATOR, now }).allowed).toBe(true);
     expect(reviewApproval(update(OPERATOR, [], []), { operatorUser: OPERATOR, now }).allowed).toBe(true);
   });
 });
 
 describe('reviewRequested', () => {
-  const obj = (requester?: unknown) => ({ metadata: { name: 'g' }, spec: { mode: 'auto', requester } });
+  const specs: Record<string, object> = {
+    Goal: { mode: 'auto', intent: { type: 'scale', target: 'deployment/web', replicas: 3 } },
+    PipelineRun: { pipelineRef: { name: 'web' }, revision: '3f9c2ab', trigger: { type: 'manual' } },
+    Remediation: {
+      issue: { source: 'alert', fingerprint: 'f1', summary: 'pod crash-looping' },
+      targetRef: { kind: 'Deployment', name: 'web' },
+    },
+  };
+  const obj = (requester?: unknown, kind = 'Goal', extra: object = {}) => ({
+    metadata: { name: 'g' },
+    spec: { ...specs[kind], requester, ...extra },
+  });
   const req = (
     kind: string,
     operation: 'CREATE' | 'UPDATE',
@@ -113,7 +269,7 @@ describe('reviewRequested', () => {
 
   it.each(['Goal', 'Remediation', 'PipelineRun'])('stamps a %s with userInfo, over whatever was typed', (kind) => {
     for (const typed of [undefined, { username: 'bob', groups: ['sre'] }, 'garbage']) {
-      expect(reviewRequested(req(kind, 'CREATE', 'alice', obj(typed)), OPERATOR)).toEqual({
+      expect(reviewRequested(req(kind, 'CREATE', 'alice', obj(typed, kind)), OPERATOR)).toEqual({
         allowed: true,
         patch: [{ op: 'add', path: '/spec/requester', value: alice }],
       });
@@ -145,7 +301,48 @@ describe('reviewRequested', () => {
     { why: "Bosun's own identity is refused", typed: { username: OPERATOR, groups: [] }, allowed: false },
     { why: 'garbage is refused', typed: { user: 'x' }, allowed: false },
   ])('objects Bosun creates for a trigger: $why', ({ typed, allowed }) => {
-    const r = reviewRequested(req('PipelineRun', 'CREATE', OPERATOR, obj(typed)), OPERATOR);
+    const r = reviewRequested(req('PipelineRun', 'CREATE', OPERATOR, obj(typed, 'PipelineRun')), OPERATOR);
     expect(r).toEqual(allowed ? { allowed: true } : expect.objectContaining({ allowed: false }));
+  });
+
+  it.each([
+    {
+      why: 'a Goal whose mode Bosun does not know',
+      r: req('Goal', 'CREATE', 'alice', obj(undefined, 'Goal', { mode: 'yolo' })),
+      at: /spec\.mode:/,
+    },
+    {
+      why: 'a Goal whose spec is not an object (the stamped requester alone would read)',
+      r: { ...req('Goal', 'CREATE', 'alice', obj()), object: { metadata: { name: 'g' }, spec: 'scale web' } },
+      at: /spec: /,
+    },
+    {
+      why: 'a Remediation without its issue',
+      r: req('Remediation', 'CREATE', 'alice', obj(undefined, 'Remediation', { issue: undefined })),
+      at: /spec\.issue:/,
+    },
+    {
+      why: 'a PipelineRun Bosun creates for a trigger, with a branch for a revision',
+      r: req('PipelineRun', 'CREATE', OPERATOR, obj(trigger, 'PipelineRun', { revision: 'main' })),
+      at: /spec\.revision: must be a git commit SHA/,
+    },
+    {
+      why: 'an update that keeps the requester but breaks the spec',
+      r: req('Goal', 'UPDATE', 'alice', obj(alice, 'Goal', { mode: 'yolo' }), obj(alice)),
+      at: /spec\.mode:/,
+    },
+    {
+      why: 'an update that leaves the requester out and breaks the spec',
+      r: req('Goal', 'UPDATE', 'bob', obj(undefined, 'Goal', { mode: 'yolo' }), obj(alice)),
+      at: /spec\.mode:/,
+    },
+  ])('refuses what it cannot read: $why', ({ r, at }) => {
+    const review = reviewRequested(r, OPERATOR);
+    expect(review).toMatchObject({ allowed: false, code: 'BOSUN_ERR_ADMISSION_UNREADABLE' });
+    expect(review.allowed ? '' : review.message).toMatch(at);
+  });
+
+  it('reads the spec with the requester it stamps, not the one typed', () => {
+    expect(reviewRequested(req('Goal', 'CREATE', 'alice', obj({ username: '' })), OPERATOR).allowed).toBe(true);
   });
 });

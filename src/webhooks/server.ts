@@ -60,6 +60,7 @@ export async function startAdmissionServer(opts: AdmissionServerOptions): Promis
           if (!r.allowed)
             opts.log.info(
               {
+                code: r.code,
                 user: request.userInfo.username,
                 kind: request.kind.kind,
                 name: request.object?.metadata.name,

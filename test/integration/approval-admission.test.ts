@@ -284,6 +284,89 @@ describe('approvals at admission', () => {
       expect(res.stderr).toMatch(/this Approval expired at/);
       await phase('quick', 'Denied');
     });
+    const patchApproval = (as: 'alice' | 'bob', name: string, ops: unknown[]) =>
+      kubectl(['patch', 'approval', name, '--type=json', '-p', JSON.stringify(ops)], { as, namespace: ns() });
+    const spec = (name: string) =>
+      (JSON.parse(kubectlOk(['get', 'approval', name, '-o', 'json'], { namespace: ns() })) as { spec: unknown }).spec;
+
+    it('7. every new decision is judged wherever it stands: none slipped in front, none twice, one at a time', () => {
+      const two = goal('needs-two').status?.approvalRef as string;
+      expect(addDecision('bob', two, 'bob').code).toBe(0); // 1 of 2
+      const carol = { user: 'carol', decision: 'approve', comment: '' };
+      for (const [why, ops, says] of [
+        // bob's own decision is still the last one, as if it were the new one
+        ['in front of his own', [{ op: 'add', path: '/spec/decisions/0', value: carol }], /append-only/],
+        [
+          'moved behind a new one',
+          [
+            { op: 'add', path: '/spec/decisions/-', value: carol },
+            { op: 'move', from: '/spec/decisions/0', path: '/spec/decisions/-' },
+          ],
+          /append-only/,
+        ],
+        [
+          'a second of his own',
+          [{ op: 'add', path: '/spec/decisions/-', value: { user: 'bob', decision: 'deny', comment: '' } }],
+          /bob has decided on this Approval already/,
+        ],
+      ] as const) {
+        const res = patchApproval('bob', two, [...ops]);
+        expect(res.code, why).not.toBe(0);
+        expect(res.stderr, why).toMatch(says);
+        expect(res.stderr, why).toMatch(/BOSUN_ERR_APPROVAL_(EDITED|FORGED)/);
+      }
+      const res = patchApproval('bob', pending, [
+        { op: 'add', path: '/spec/decisions/-', value: { user: 'bob', decision: 'approve', comment: '' } },
+        { op: 'add', path: '/spec/decisions/-', value: carol },
+      ]);
+      expect(res.stderr).toMatch(/BOSUN_ERR_APPROVAL_EDITED: add one decision at a time/);
+      expect((spec(two) as { decisions: unknown[] }).decisions).toEqual([expect.objectContaining({ user: 'bob' })]);
+    });
+    it('8. an approver reads what Bosun wrote: nothing but the appended decision changes', () => {
+      const before = spec(pending);
+      const mine = { op: 'add', path: '/spec/decisions/-', value: { user: 'bob', decision: 'approve', comment: '' } };
+      for (const [as, why, ops, says] of [
+        ['bob', 'the runbook', [{ op: 'replace', path: '/spec/runbook', value: 'nothing to undo' }], /runbook/],
+        ['bob', 'the runbook, with a decision', [{ op: 'add', path: '/spec/runbook', value: 'safe' }, mine], /runbook/],
+        ['bob', 'the reasons', [{ op: 'replace', path: '/spec/reasons', value: [] }], /reasons/],
+        [
+          'alice',
+          'the requester, to approve her own Goal',
+          [
+            { op: 'remove', path: '/spec/requester' },
+            { op: 'add', path: '/spec/decisions/-', value: { user: 'alice', decision: 'approve', comment: '' } },
+          ],
+          /requester/,
+        ],
+      ] as const) {
+        const res = patchApproval(as, pending, [...ops]);
+        expect(res.code, why).not.toBe(0);
+        expect(res.stderr, why).toMatch(/BOSUN_ERR_APPROVAL_EDITED: spec\.\w+ is immutable/);
+        expect(res.stderr, why).toMatch(says);
+      }
+      expect(spec(pending)).toEqual(before);
+    });
+    it('9. what Bosun cannot read, the webhook refuses itself (before the CRD is asked), saying why', () => {
+      const create = kubectl(['create', '-f', '-'], {
+        as: 'alice',
+        namespace: ns(),
+        input: JSON.stringify({
+          apiVersion: 'bosun.dev/v1alpha1',
+          kind: 'Goal',
+          metadata: { name: 'unreadable' },
+          spec: { mode: 'yolo', intent: { type: 'scale', target: 'deployment/web', replicas: 1 } },
+        }),
+      });
+      expect(create.stderr).toMatch(/BOSUN_ERR_ADMISSION_UNREADABLE: Bosun cannot read this Goal: spec\.mode:/);
+      const lowerCase = { user: 'bob', decision: 'approve', comment: '', decidedAt: '2026-01-01t00:00:00z' };
+      const decision = patchApproval('bob', pending, [{ op: 'add', path: '/spec/decisions/-', value: lowerCase }]);
+      expect(decision.stderr).toMatch(/BOSUN_ERR_ADMISSION_UNREADABLE: .*spec\.decisions\[0\]\.decidedAt:/);
+      const update = kubectl(
+        ['patch', 'goal', 'held', '--type=merge', '-p', '{"spec":{"budget":{"maxTokens":9007199254740992}}}'],
+        { as: 'alice', namespace: ns() },
+      );
+      expect(update.stderr).toMatch(/BOSUN_ERR_ADMISSION_UNREADABLE: .*spec\.budget\.maxTokens:/);
+    });
     it('and the held Goals never ran', () => {
       expect(goal('held').status?.phase).toBe('AwaitingApproval');
       expect(goal('needs-two').status?.phase).toBe('AwaitingApproval');
@@ -291,24 +374,25 @@ describe('approvals at admission', () => {
     });
   });
 
-  it('nobody but Bosun creates an Approval', () => {
-    const res = kubectl(['create', '-f', '-'], {
-      namespace: ns(),
-      input: JSON.stringify({
-        apiVersion: 'bosun.dev/v1alpha1',
-        kind: 'Approval',
-        metadata: { name: 'forged' },
-        spec: {
-          subjectRef: { kind: 'Goal', name: 'held' },
-          planHash: 'a'.repeat(64),
-          steps: [{ index: 0, tool: 'k8s.scale', summary: 's', risk: 'low' }],
-          risk: 'low',
-          approvers: { users: ['bob'] },
-          requiredApprovals: 1,
-          expiresAt: '2030-01-01T00:00:00Z',
-        },
-      }),
+  const forged = (decisions?: unknown[]) =>
+    JSON.stringify({
+      apiVersion: 'bosun.dev/v1alpha1',
+      kind: 'Approval',
+      metadata: { name: 'forged' },
+      spec: {
+        subjectRef: { kind: 'Goal', name: 'held' },
+        planHash: 'a'.repeat(64),
+        steps: [{ index: 0, tool: 'k8s.scale', summary: 's', risk: 'low' }],
+        risk: 'low',
+        approvers: { users: ['bob'] },
+        requiredApprovals: 1,
+        expiresAt: '2030-01-01T00:00:00Z',
+        decisions,
+      },
     });
+
+  it('nobody but Bosun creates an Approval', () => {
+    const res = kubectl(['create', '-f', '-'], { namespace: ns(), input: forged() });
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/Approvals are created by Bosun/);
   });
@@ -369,5 +453,22 @@ describe('approvals at admission', () => {
       expect(res.stdout).toContain(`no Approvals wait for mallory in namespace ${ns()}`);
       expect(res.stdout).toContain(`you may not list namespaces, so only ${ns()} was searched`);
     });
+  });
+
+  it('nobody creates an Approval with decisions in it, Bosun included', () => {
+    const bobs = [{ user: 'bob', decision: 'approve', comment: '' }];
+    for (const [as, args] of [
+      ['operator', ['create', '-f', '-']],
+      ['operator', ['apply', '--server-side', '--field-manager=bosun', '-f', '-']],
+      ['admin', ['create', '-f', '-']],
+    ] as const) {
+      const res = kubectl([...args], { as, namespace: ns(), input: forged(bobs) });
+      expect(res.code, `${as} ${args[0]}`).not.toBe(0);
+      expect(res.stderr, `${as} ${args[0]}`).toMatch(/BOSUN_ERR_APPROVAL_FORGED/);
+    }
+    // Bosun's own identity may create it bare; then it is Bosun's like any other
+    expect(
+      kubectl(['create', '--dry-run=server', '-f', '-'], { as: 'operator', namespace: ns(), input: forged() }).code,
+    ).toBe(0);
   });
 });

@@ -264,9 +264,12 @@ interface UpdateCase {
   why: string;
   patch: Spec;
   says: RegExp[];
-  /** a change applied (and accepted) before the forbidden one */
-  before?: Spec;
+  /** changes applied (and accepted), in turn, before the forbidden one */
+  before?: Spec | Spec[];
 }
+
+const bob = { user: 'bob', decision: 'approve', comment: '' };
+const carol = { user: 'carol', decision: 'approve', comment: '' };
 
 const updateCases: UpdateCase[] = [
   {
@@ -306,6 +309,50 @@ const updateCases: UpdateCase[] = [
     before: { decisions: [{ user: 'bob', decision: 'deny', comment: '' }] },
     patch: { decisions: [] },
     says: [/spec\.decisions/, /decisions are append-only/],
+  },
+  {
+    kind: 'Approval',
+    why: 'reordering decisions',
+    before: [{ decisions: [bob] }, { decisions: [bob, carol] }],
+    patch: { decisions: [carol, bob] },
+    says: [/spec\.decisions/, /decisions are append-only, one at a time/],
+  },
+  {
+    kind: 'Approval',
+    why: 'inserting a decision before an existing one',
+    before: { decisions: [bob] },
+    patch: { decisions: [carol, bob] },
+    says: [/spec\.decisions/, /decisions are append-only, one at a time/],
+  },
+  {
+    kind: 'Approval',
+    why: 'adding two decisions at once',
+    patch: { decisions: [bob, carol] },
+    says: [/spec\.decisions/, /decisions are append-only, one at a time/],
+  },
+  {
+    kind: 'Approval',
+    why: 'rewriting the runbook',
+    patch: { runbook: 'nothing to undo' },
+    says: [/spec\.runbook/, /runbook is immutable/],
+  },
+  {
+    kind: 'Approval',
+    why: 'adding a reason',
+    patch: { reasons: ['quiet hours'] },
+    says: [/spec\.reasons/, /reasons is immutable/],
+  },
+  {
+    kind: 'Approval',
+    why: 'adding an authority it did not have',
+    patch: { authority: 'the approvers' },
+    says: [/spec: Invalid value/, /requester and authority .* cannot be added or removed/],
+  },
+  {
+    kind: 'Approval',
+    why: 'adding a requester it did not have',
+    patch: { requester: { username: 'carol' } },
+    says: [/requester and authority .* cannot be added or removed/],
   },
   // the requester: the webhook stamps and guards it; with no webhook (here), CEL still keeps it
   {
@@ -356,8 +403,8 @@ describe('admission rejects invalid objects with a message naming the field', ()
     const name = (JSON.parse(body) as { metadata: { name: string } }).metadata.name;
     const resource = `${c.kind.toLowerCase()}/${name}`;
     kubectlOk(['create', '-f', '-'], { namespace: ns(), input: body });
-    if (c.before)
-      kubectlOk(['patch', resource, '--type=merge', '-p', JSON.stringify({ spec: c.before })], { namespace: ns() });
+    for (const before of [c.before ?? []].flat())
+      kubectlOk(['patch', resource, '--type=merge', '-p', JSON.stringify({ spec: before })], { namespace: ns() });
     const res = kubectl(['patch', resource, '--type=merge', '-p', JSON.stringify({ spec: c.patch })], {
       namespace: ns(),
     });

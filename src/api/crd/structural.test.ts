@@ -19,9 +19,9 @@ describe('toStructural', () => {
       want: { type: 'object', additionalProperties: { type: 'string' } },
     },
     {
-      why: 'drops the safe-integer bounds zod adds to every int',
+      why: 'keeps the safe-integer bounds zod adds to every int: zod refuses what lies beyond, so must the CRD',
       input: { type: 'integer', minimum: -9007199254740991, maximum: 9007199254740991 },
-      want: { type: 'integer' },
+      want: { type: 'integer', minimum: -9007199254740991, maximum: 9007199254740991 },
     },
     {
       why: 'keeps real bounds',
@@ -29,9 +29,9 @@ describe('toStructural', () => {
       want: { type: 'integer', minimum: 0, maximum: 10 },
     },
     {
-      why: 'drops the datetime regex and keeps the format',
+      why: "keeps a date-time's pattern: zod tests the same one (Timestamp), so the two agree",
       input: { type: 'string', format: 'date-time', pattern: '^\\d{4}-.*$' },
-      want: { type: 'string', format: 'date-time' },
+      want: { type: 'string', format: 'date-time', pattern: '^\\d{4}-.*$' },
     },
     {
       why: 'turns const into a one-value enum',
@@ -48,7 +48,10 @@ describe('toStructural', () => {
           additionalProperties: false,
         },
       },
-      want: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' } } } },
+      want: {
+        type: 'array',
+        items: { type: 'object', properties: { n: { type: 'integer', maximum: 9007199254740991 } } },
+      },
     },
     {
       why: 'passes CEL rules and list-map markers through',

@@ -2,8 +2,6 @@
 // clean-up pass STYLE.md describes ("One schema source").
 type Json = { [key: string]: unknown };
 
-const SAFE = Number.MAX_SAFE_INTEGER;
-
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Thrown when a schema uses a construct Kubernetes cannot express structurally. */
@@ -35,11 +33,6 @@ export function toStructural(schema: unknown, path = '$'): Json {
       case 'const':
         out.enum = [value];
         break;
-      case 'minimum':
-      case 'maximum':
-        if (typeof value === 'number' && Math.abs(value) >= SAFE) break;
-        out[key] = value;
-        break;
       case 'properties':
         out.properties = Object.fromEntries(
           Object.entries(value as Json).map(([name, sub]) => [name, toStructural(sub, `${path}.${name}`)]),
@@ -61,6 +54,5 @@ export function toStructural(schema: unknown, path = '$'): Json {
         out[key] = value;
     }
   }
-  if (out.format === 'date-time') delete out.pattern;
   return out;
 }

@@ -28,48 +28,70 @@ export const ApprovalStep = z.object({
     .describe('What the step will change (old → new), from a server-side dry-run; Secret values never shown'),
 });
 
-export const ApprovalSpec = z.object({
-  subjectRef: ObjectRef.meta(immutable('subjectRef')).describe('The Goal or Remediation whose plan this approves'),
-  requester: Requester.optional()
-    .meta(immutable('requester'))
-    .describe('Who asked for the subject (stamped at admission); cannot approve it'),
-  authority: z
-    .string()
-    .max(2048)
-    .optional()
-    .meta(immutable('authority'))
-    .describe("Whose Kubernetes rights the plan runs on: the requester's, or (when they lack them) the approvers'"),
-  planHash: z
-    .string()
-    .regex(/^[a-f0-9]{64}$/, 'must be a sha256 hex digest')
-    .meta(immutable('planHash')),
-  steps: z.array(ApprovalStep).min(1).max(50).meta(immutable('steps')),
-  risk: RiskLevel.meta(immutable('risk')),
-  reasons: z.array(z.string().max(512)).max(20).default([]).describe('The risk rules that raised the risk'),
-  runbook: z.string().max(8192).default('').describe('What will happen and how to undo it, in plain language'),
-  approvers: Approvers.meta(
-    cel(
-      { rule: 'self == oldSelf', message: 'approvers are immutable; create a new object instead' },
-      { rule: 'size(self.users) + size(self.groups) > 0', message: 'list at least one approver user or group' },
-    ),
-  ),
-  requiredApprovals: z.int().min(1).max(10).meta(immutable('requiredApprovals')),
-  expiresAt: Timestamp.meta(immutable('expiresAt')),
-  decisions: z
-    .array(Decision)
-    .max(20)
-    .default([])
-    .meta(
+export const ApprovalSpec = z
+  .object({
+    subjectRef: ObjectRef.meta(immutable('subjectRef')).describe('The Goal or Remediation whose plan this approves'),
+    requester: Requester.optional()
+      .meta(immutable('requester'))
+      .describe('Who asked for the subject (stamped at admission); cannot approve it'),
+    authority: z
+      .string()
+      .max(2048)
+      .optional()
+      .meta(immutable('authority'))
+      .describe("Whose Kubernetes rights the plan runs on: the requester's, or (when they lack them) the approvers'"),
+    planHash: z
+      .string()
+      .regex(/^[a-f0-9]{64}$/, 'must be a sha256 hex digest')
+      .meta(immutable('planHash')),
+    steps: z.array(ApprovalStep).min(1).max(50).meta(immutable('steps')),
+    risk: RiskLevel.meta(immutable('risk')),
+    reasons: z
+      .array(z.string().max(512))
+      .max(20)
+      .default([])
+      .meta(immutable('reasons'))
+      .describe('The risk rules that raised the risk'),
+    runbook: z
+      .string()
+      .max(8192)
+      .default('')
+      .meta(immutable('runbook'))
+      .describe('What will happen and how to undo it, in plain language: an approver reads what Bosun wrote'),
+    approvers: Approvers.meta(
       cel(
-        { rule: 'self.all(d, self.exists_one(e, e.user == d.user))', message: 'each approver decides once' },
-        {
-          rule: 'size(self) >= size(oldSelf) && oldSelf.all(d, d in self)',
-          message: 'decisions are append-only: an existing decision cannot be changed or removed',
-          reason: 'FieldValueForbidden',
-        },
+        { rule: 'self == oldSelf', message: 'approvers are immutable; create a new object instead' },
+        { rule: 'size(self.users) + size(self.groups) > 0', message: 'list at least one approver user or group' },
       ),
     ),
-});
+    requiredApprovals: z.int().min(1).max(10).meta(immutable('requiredApprovals')),
+    expiresAt: Timestamp.meta(immutable('expiresAt')),
+    decisions: z
+      .array(Decision)
+      .max(20)
+      .default([])
+      .meta(
+        cel(
+          { rule: 'self.all(d, self.exists_one(e, e.user == d.user))', message: 'each approver decides once' },
+          {
+            rule:
+              'size(self) >= size(oldSelf) && size(self) <= size(oldSelf) + 1 && ' +
+              'oldSelf.all(d, self.indexOf(d) == oldSelf.indexOf(d))',
+            message:
+              'decisions are append-only, one at a time: an existing decision cannot be changed, moved or removed',
+            reason: 'FieldValueForbidden',
+          },
+        ),
+      ),
+  })
+  .meta(
+    cel({
+      // a transition rule on a field holds only while the field is there: these may not come or go either
+      rule: 'has(self.requester) == has(oldSelf.requester) && has(self.authority) == has(oldSelf.authority)',
+      message: 'requester and authority are set when Bosun creates the Approval; they cannot be added or removed',
+    }),
+  )
+  .describe('Fixed when Bosun creates it, but for the decisions approvers append');
 export type ApprovalSpec = z.infer<typeof ApprovalSpec>;
 
 export const ApprovalState = z.enum(['Pending', 'Approved', 'Denied', 'Expired', 'Superseded']);

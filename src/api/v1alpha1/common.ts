@@ -23,7 +23,34 @@ export const RiskLevel = z
   .describe('none < low < medium < high < critical');
 export type RiskLevel = z.infer<typeof RiskLevel>;
 
-export const Timestamp = z.iso.datetime({ offset: true }).describe('RFC 3339 time');
+/**
+ * RFC 3339 as Bosun reads and writes it: upper-case `T` and `Z`, whole seconds
+ * with an optional fraction (up to nanoseconds), `Z` or a `±hh:mm` offset. The
+ * one source of both checks: zod tests this pattern and the calendar; the CRD
+ * carries the same pattern, and its `format: date-time` tests the calendar.
+ */
+export const TIMESTAMP_PATTERN =
+  '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]' +
+  '([.][0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$';
+
+const daysIn = (year: number, month: number) =>
+  month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : [4, 6, 9, 11].includes(month)
+      ? 30
+      : 31;
+
+/** The day exists in its month (the pattern allows 31 everywhere; Kubernetes' date-time does not). */
+const onTheCalendar = (s: string) => Number(s.slice(8, 10)) <= daysIn(Number(s.slice(0, 4)), Number(s.slice(5, 7)));
+
+export const Timestamp = z
+  .string()
+  .regex(new RegExp(TIMESTAMP_PATTERN), 'must be an RFC 3339 time such as 2026-01-02T15:04:05Z')
+  .refine(onTheCalendar, 'must be a day of the calendar')
+  .meta({ format: 'date-time' })
+  .describe('RFC 3339 time');
 
 /** A Timestamp as Kubernetes writes it: RFC 3339, whole seconds, UTC. */
 export const timestamp = (d: Date = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
