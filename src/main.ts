@@ -110,8 +110,10 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
       },
       availability: (up) =>
         up ? log.info("Bosun's etcd is reachable again") : log.warn("Bosun's etcd is unreachable"),
-      fenced: (op, mine, current) =>
-        log.error({ op, epoch: mine, currentEpoch: current }, 'a newer leader holds the fencing epoch: write refused'),
+      fenced: (op, mine, current) => {
+        log.error({ op, epoch: mine, currentEpoch: current }, 'a newer leader holds the fencing epoch: write refused');
+        manager.giveUp(`fencing epoch ${mine} superseded by ${current}`);
+      },
     },
   });
   const manager = new Manager({

@@ -206,4 +206,18 @@ describe('failpoints', () => {
     expect(() => parseFailpoints('lost-answer=1', () => 0.5)('lost-answer')).toThrow(/BOSUN_ERR_KUBE_UNAVAILABLE/);
     parseFailpoints(undefined)('after-intent');
   });
+
+  it('a stop failpoint freezes the process the first time only', () => {
+    let stops = 0;
+    const cp = parseFailpoints(
+      'after-tool=stop',
+      Math.random,
+      () => undefined,
+      () => void stops++,
+    );
+    cp('after-intent');
+    cp('after-tool');
+    cp('after-tool');
+    expect(stops).toBe(1);
+  });
 });

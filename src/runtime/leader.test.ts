@@ -52,7 +52,7 @@ describe('LeaderElector.isLeader', () => {
     patch: async () => lease,
   } as unknown as KubeClient;
 
-  const elect = async (clock: { t: number }) => {
+  const elect = async (clock: { t: number }, retryPeriodMs = 60_000, onStoppedLeading = () => undefined) => {
     let started = 0;
     const elector = new LeaderElector({
       client,
@@ -60,11 +60,11 @@ describe('LeaderElector.isLeader', () => {
       name: 'bosun',
       identity: 'me',
       renewDeadlineMs: 10_000,
-      retryPeriodMs: 60_000, // the loop renews once, then sleeps for the whole test
+      retryPeriodMs, // by default the loop renews once, then sleeps for the whole test
       monotonicNow: () => clock.t,
       log,
       onStartedLeading: () => started++,
-      onStoppedLeading: () => undefined,
+      onStoppedLeading,
     });
     elector.start();
     await vi.waitFor(() => expect(started).toBe(1));
@@ -79,6 +79,16 @@ describe('LeaderElector.isLeader', () => {
     expect(elector.isLeader).toBe(true);
     clock.t += 1; // what a process paused past its renew deadline sees on resume, before any I/O
     expect(elector.isLeader).toBe(false);
+    expect(elector.isLeader).toBe(false);
+    await elector.stop();
+  });
+
+  it('a loop that wakes past the deadline gives leadership up instead of renewing it', async () => {
+    const clock = { t: 0 };
+    let stopped = 0;
+    const elector = await elect(clock, 5, () => void stopped++);
+    clock.t += 10_000; // paused between two renewals
+    await vi.waitFor(() => expect(stopped).toBe(1));
     expect(elector.isLeader).toBe(false);
     await elector.stop();
   });

@@ -123,6 +123,11 @@ export class LeaderElector {
   private async run(): Promise<void> {
     const stop = this.stopController.signal;
     while (!stop.aborted) {
+      if (this.leading && !leadershipHolds(this.renewedAt, this.mono(), this.renewDeadlineMs)) {
+        // the deadline passed while we could not even try (a pause): another replica may have acted since
+        this.lose('the renew deadline passed before the next renewal (was the process paused?)');
+        break;
+      }
       const sentAt = this.mono();
       let ok = false;
       try {
@@ -142,16 +147,19 @@ export class LeaderElector {
           this.opts.onStartedLeading();
         }
       } else if (this.leading && !leadershipHolds(this.renewedAt, this.mono(), this.renewDeadlineMs)) {
-        this.leading = false;
-        this.opts.log.error(
-          { renewDeadlineMs: this.renewDeadlineMs },
-          'lost leadership: could not renew the lease in time',
-        );
-        this.opts.onStoppedLeading();
+        this.lose('could not renew the lease in time');
+        break;
       }
       // jitter the wait a little so replicas do not move in step
       await sleep(this.retryMs * (this.leading ? 1 : 1 + Math.random() * 0.2), stop);
     }
+  }
+
+  /** Leadership was lost: it is never taken back by this elector (the process restarts clean). */
+  private lose(why: string): void {
+    this.leading = false;
+    this.opts.log.error({ renewDeadlineMs: this.renewDeadlineMs }, `lost leadership: ${why}`);
+    this.opts.onStoppedLeading();
   }
 
   private async tryAcquireOrRenew(): Promise<boolean> {

@@ -87,20 +87,24 @@ export class Manager {
         this.opts.metrics.leader.set(1);
         this.takeOver().then(
           () => this.startControllers(),
-          (err: unknown) => {
-            this.opts.log.error({ err: errorMessage(err) }, 'could not take over as leader: giving up leadership');
-            lost();
-          },
+          (err: unknown) => this.giveUp(`could not take over as leader: ${errorMessage(err)}`),
         );
       },
-      onStoppedLeading: () => lost(),
+      onStoppedLeading: () => this.lost(),
     });
-    const lost = () => {
-      this.opts.metrics.leader.set(0);
-      for (const c of this.controllers) void c.stop(0);
-      (this.opts.onLostLeadership ?? (() => process.exit(1)))();
-    };
     this.elector.start();
+  }
+
+  /** Something showed that another replica leads now (a fenced write): stop acting as on a lost lease. */
+  giveUp(why: string): void {
+    this.opts.log.error({ why }, 'giving up leadership');
+    this.lost();
+  }
+
+  private lost(): void {
+    this.opts.metrics.leader.set(0);
+    for (const c of this.controllers) void c.stop(0);
+    (this.opts.onLostLeadership ?? (() => process.exit(1)))();
   }
 
   private startControllers(): void {
