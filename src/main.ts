@@ -110,6 +110,10 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
       },
       availability: (up) =>
         up ? log.info("Bosun's etcd is reachable again") : log.warn("Bosun's etcd is unreachable"),
+      fenced: (op, mine, current) => {
+        log.error({ op, epoch: mine, currentEpoch: current }, 'a newer leader holds the fencing epoch: write refused');
+        manager.giveUp(`fencing epoch ${mine} superseded by ${current}`);
+      },
     },
   });
   const manager = new Manager({
@@ -129,6 +133,8 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
         }
       : undefined,
   });
+  // every write to Bosun's etcd from now on is conditioned on this epoch: a deposed leader's write fails
+  manager.onTakeover(async () => log.info({ epoch: await store.claimEpoch() }, 'claimed the fencing epoch'));
   setupGoalController({
     manager,
     client,

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { BosunError } from '../api/errors.js';
 import { MemoryStateStore } from '../store/memory-store.js';
 import { ToolRegistry } from '../tools/registry.js';
-import type { KubeClient } from '../kube/client.js';
+import { KubeClient } from '../kube/client.js';
+import { core } from '../kube/resources.js';
+import type { KubeRequest, KubeRest } from '../kube/rest.js';
 import { defineTool, type AnyTool, type ToolContext } from '../tools/tool.js';
 import { runStep, type StepRequest } from './executor.js';
 import { parseFailpoints } from './failpoints.js';
@@ -13,6 +15,10 @@ let calls = 0;
 let seen: Pick<ToolContext, 'idempotencyKey' | 'stepStartedAt'>[] = [];
 let agents: string[] = [];
 let behaviour: 'ok' | 'pending' | 'unavailable' | 'forbidden' = 'ok';
+/** runs inside the tool, between its read and its write (where a process may be paused) */
+let midTool: (() => void) | undefined;
+/** the write requests that reached the (fake) API server */
+let sent: KubeRequest[] = [];
 const tool = defineTool({
   name: 'k8s.scale',
   description: 't',
@@ -27,18 +33,31 @@ const tool = defineTool({
     if (behaviour === 'pending') return { summary: 'waiting', done: false, requeueAfterMs: 500 };
     if (behaviour === 'unavailable') throw new BosunError('BOSUN_ERR_KUBE_UNAVAILABLE', 'connection refused');
     if (behaviour === 'forbidden') throw new BosunError('BOSUN_ERR_KUBE_FORBIDDEN', 'cannot patch deployments');
+    midTool?.();
+    await ctx.client.patch(core.deployments, ctx.namespace, 'web', { spec: { replicas: p.replicas } });
     return { summary: `scaled to ${p.replicas}` };
   },
 });
 
-/** Just enough of a client: a User-Agent, and another client with a new one. */
+/** A real client over a fake connection that records what would be sent. */
 const fakeClient = (userAgent: string): KubeClient =>
-  ({ userAgent, withUserAgent: (ua: string) => fakeClient(ua) }) as unknown as KubeClient;
+  new KubeClient(
+    {
+      userAgent,
+      request: async (req: KubeRequest) => {
+        sent.push(req);
+        return {};
+      },
+    } as unknown as KubeRest,
+    'bosun',
+  );
 
 const setup = (fence = true) => {
   calls = 0;
   seen = [];
   agents = [];
+  sent = [];
+  midTool = undefined;
   const store = new MemoryStateStore();
   const deps = { store, registry: new ToolRegistry([tool] as unknown as AnyTool[]), fence: () => fence };
   const req: StepRequest = {
@@ -153,6 +172,24 @@ describe('runStep', () => {
     await expect(runStep(deps, req)).rejects.toThrow(/BOSUN_ERR_NOT_LEADER/);
     expect(calls).toBe(0);
   });
+
+  // a replica paused at each point for longer than its renew deadline resumes with the fence down
+  it.each([
+    { at: 'after-intent' as const, toolRan: false },
+    { at: 'mid-tool' as const, toolRan: true },
+    { at: 'after-tool' as const, toolRan: true },
+  ])('a fence lost at $at: no later write is sent, no result is recorded', async ({ at, toolRan }) => {
+    behaviour = 'ok';
+    const { deps, req, store } = setup();
+    let leading = true;
+    const lose = () => void (leading = false);
+    const paused = { ...deps, fence: () => leading, crashpoint: (p: string) => p === at && lose() };
+    if (at === 'mid-tool') midTool = lose;
+    await expect(runStep(paused, req)).rejects.toThrow(/BOSUN_ERR_NOT_LEADER/);
+    expect(calls).toBe(toolRan ? 1 : 0);
+    expect(sent).toHaveLength(at === 'after-tool' ? 1 : 0); // after the tool, its write had landed before the pause
+    expect((await store.listJournal('u')).map((e) => e.state)).toEqual(['intent']); // the next leader runs it again
+  });
 });
 
 describe('failpoints', () => {
@@ -168,5 +205,19 @@ describe('failpoints', () => {
     expect(kills).toBe(1);
     expect(() => parseFailpoints('lost-answer=1', () => 0.5)('lost-answer')).toThrow(/BOSUN_ERR_KUBE_UNAVAILABLE/);
     parseFailpoints(undefined)('after-intent');
+  });
+
+  it('a stop failpoint freezes the process the first time only', () => {
+    let stops = 0;
+    const cp = parseFailpoints(
+      'after-tool=stop',
+      Math.random,
+      () => undefined,
+      () => void stops++,
+    );
+    cp('after-intent');
+    cp('after-tool');
+    cp('after-tool');
+    expect(stops).toBe(1);
   });
 });

@@ -7,7 +7,9 @@
 // per step, at its first attempt: a retry or a restart gets the same values, so
 // a rollout restart whose first PATCH landed sets the same annotation again.
 // Every request the tool makes carries the step in its User-Agent, for the
-// API server's audit log.
+// API server's audit log. Leadership is asked again right before every journal
+// write and every write request of the tool, so a replica paused past its renew
+// deadline anywhere in a step sends nothing when it resumes.
 import { BosunError, errorMessage, type ErrorCode } from '../api/errors.js';
 import type { ExecutionStep } from '../api/v1alpha1/plan.js';
 import type { StateStore, JournalKey } from '../store/state-store.js';
@@ -19,7 +21,7 @@ import type { Crashpoint } from './failpoints.js';
 export interface ExecutorDeps {
   store: StateStore;
   registry: ToolRegistry;
-  /** false once this replica is no longer the leader: no side effect may start */
+  /** false once this replica is no longer the leader: no side effect or store write may start */
   fence: () => boolean;
   crashpoint?: Crashpoint;
 }
@@ -70,17 +72,22 @@ export async function runStep(deps: ExecutorDeps, req: StepRequest): Promise<Ste
       startedAt: existing.createdAt,
     };
   }
-  if (!deps.fence()) throw new BosunError('BOSUN_ERR_NOT_LEADER', 'not the leader any more: no step may start');
+  const fenced = (what: string) => {
+    if (!deps.fence()) throw new BosunError('BOSUN_ERR_NOT_LEADER', `not the leader any more: ${what} not sent`);
+  };
   const intent = { tool: req.step.tool, params: req.step.params };
+  fenced('step record');
   const first = await deps.store.openStep(stepKey, intent);
+  fenced('journal intent');
   const entry = existing ?? (await deps.store.createJournalEntry(key, intent)).entry;
   deps.crashpoint?.('after-intent');
+  fenced('tool call');
 
   const id = stepId(stepKey);
   let result;
   try {
     result = await deps.registry.invoke(req.step, req.gate, {
-      client: req.client.withUserAgent(`${req.client.userAgent} step=${id}`),
+      client: req.client.withUserAgent(`${req.client.userAgent} step=${id}`).withWriteGuard(() => fenced('tool write')),
       reader: req.reader,
       mapper: req.mapper,
       namespace: req.namespace,
@@ -93,6 +100,10 @@ export async function runStep(deps: ExecutorDeps, req: StepRequest): Promise<Ste
     const cause = err instanceof BosunError && err.cause instanceof BosunError ? err.cause.code : undefined;
     const retryable = (code !== undefined && RETRYABLE.has(code)) || (cause !== undefined && RETRYABLE.has(cause));
     const message = errorMessage(err);
+    // the fence stopped a write: no result is recorded, the next leader runs the step again
+    if (code === 'BOSUN_ERR_NOT_LEADER' || cause === 'BOSUN_ERR_NOT_LEADER')
+      throw new BosunError('BOSUN_ERR_NOT_LEADER', message, { cause: err });
+    fenced('journal result');
     await deps.store.completeJournalEntry(key, 'failed', { message, code, retryable });
     return { kind: 'failed', message, code, retryable, startedAt: entry.createdAt };
   }
@@ -106,6 +117,7 @@ export async function runStep(deps: ExecutorDeps, req: StepRequest): Promise<Ste
     };
   }
   deps.crashpoint?.('after-tool');
+  fenced('journal result');
   await deps.store.completeJournalEntry(key, 'succeeded', { summary: result.summary, data: result.data });
   return { kind: 'succeeded', summary: result.summary, data: result.data, startedAt: entry.createdAt };
 }

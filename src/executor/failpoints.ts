@@ -8,6 +8,9 @@
 // lost-answer does not kill: the tool of a step's first attempt ran, and its
 // answer is lost as if the connection had timed out (a retryable error), so
 // the step is tried again although its requests landed.
+// A failpoint set to `stop` (after-tool=stop) freezes the process with SIGSTOP
+// the first time it is reached, as a long pause would: a test resumes it with
+// SIGCONT.
 // Unset in production: every failpoint is then a no-op.
 import { BosunError } from '../api/errors.js';
 
@@ -24,14 +27,18 @@ export function parseFailpoints(
   spec: string | undefined,
   random: () => number = Math.random,
   kill: () => void = () => process.kill(process.pid, 'SIGKILL'),
+  freeze: () => void = () => process.kill(process.pid, 'SIGSTOP'),
 ): Crashpoint {
   const odds = new Map<string, number>();
+  const stops = new Set<string>();
   for (const part of (spec ?? '').split(',').filter(Boolean)) {
     const [name = '', p = '0'] = part.split('=');
-    odds.set(name.trim(), Number(p));
+    if (p.trim() === 'stop') stops.add(name.trim());
+    else odds.set(name.trim(), Number(p));
   }
-  if (!odds.size) return () => {};
+  if (!odds.size && !stops.size) return () => {};
   return (name) => {
+    if (stops.delete(name)) return freeze();
     const p = odds.get(name) ?? 0;
     if (!(p > 0 && random() < p)) return;
     const thrown = THROWN[name];

@@ -30,19 +30,27 @@ export class KubeClient {
     readonly fieldManager: string,
     /** the User-Agent of every request this client makes (default: the connection's) */
     readonly userAgent: string = rest.userAgent,
+    /** called right before every write request is sent; throws to stop it (a fence) */
+    private readonly beforeWrite?: () => void,
   ) {}
 
   /** The same connection, writing under another controller's field manager. */
   as(fieldManager: string): KubeClient {
-    return new KubeClient(this.rest, fieldManager, this.userAgent);
+    return new KubeClient(this.rest, fieldManager, this.userAgent, this.beforeWrite);
   }
 
   /** The same connection, every request carrying this User-Agent (the audit log can then tell who asked). */
   withUserAgent(userAgent: string): KubeClient {
-    return new KubeClient(this.rest, this.fieldManager, userAgent);
+    return new KubeClient(this.rest, this.fieldManager, userAgent, this.beforeWrite);
+  }
+
+  /** The same connection; `check` runs right before each write (not read) and may throw to stop it. */
+  withWriteGuard(check: () => void): KubeClient {
+    return new KubeClient(this.rest, this.fieldManager, this.userAgent, check);
   }
 
   private request<T>(req: KubeRequest): Promise<T> {
+    if (req.method !== 'GET') this.beforeWrite?.();
     return this.rest.request<T>({ ...req, userAgent: this.userAgent });
   }
 

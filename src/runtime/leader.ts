@@ -4,6 +4,10 @@
 // change, so clock skew between replicas does not matter); renew every retry
 // period; give up leadership when renewals fail for the renew deadline; on
 // shutdown release the lease so a standby takes over at once.
+// Leadership itself is not a flag the loop clears: it holds only while the
+// monotonic clock says the renew deadline has not passed since the start of
+// the last successful renewal. A process paused (SIGSTOP, a long GC, a frozen
+// VM) for longer than that sees isLeader false on resume, before any I/O.
 import { hasCode, errorMessage } from '../api/errors.js';
 import { microTimestamp } from '../api/v1alpha1/common.js';
 import type { KubeObject } from '../api/v1alpha1/meta.js';
@@ -30,6 +34,8 @@ export interface LeaderElectionOptions {
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
+  /** a monotonic clock in ms (default performance.now): tests inject their own */
+  monotonicNow?: () => number;
   log: Logger;
   onStartedLeading(): void;
   /** leadership was lost (not released): stop acting at once */
@@ -64,6 +70,10 @@ export function observedAt(spec: LeaseSpec | undefined, now: number, retryMs: nu
   return Number.isFinite(renewed) && renewed <= now && now - renewed <= retryMs ? renewed : now;
 }
 
+/** Whether a lease renewed (request sent) at `renewedAt` still makes us leader at `now`, both monotonic. */
+export const leadershipHolds = (renewedAt: number, now: number, renewDeadlineMs: number): boolean =>
+  now - renewedAt < renewDeadlineMs;
+
 const microTime = (ms: number) => microTimestamp(new Date(ms));
 
 export class LeaderElector {
@@ -75,15 +85,20 @@ export class LeaderElector {
   private readonly renewDeadlineMs: number;
   private readonly retryMs: number;
   private transitions = 0;
+  private readonly mono: () => number;
+  /** monotonic time at which the last successful acquire or renew request was sent */
+  private renewedAt = -Infinity;
 
   constructor(private readonly opts: LeaderElectionOptions) {
     this.leaseMs = opts.leaseDurationMs ?? 15_000;
     this.renewDeadlineMs = opts.renewDeadlineMs ?? 10_000;
     this.retryMs = opts.retryPeriodMs ?? 2_000;
+    this.mono = opts.monotonicNow ?? (() => performance.now());
   }
 
+  /** True only while the renew deadline has not passed since the last successful renewal: ask right before acting. */
   get isLeader(): boolean {
-    return this.leading;
+    return this.leading && leadershipHolds(this.renewedAt, this.mono(), this.renewDeadlineMs);
   }
 
   /** The lease's transition count while we lead: a fencing token for side effects. */
@@ -107,8 +122,13 @@ export class LeaderElector {
 
   private async run(): Promise<void> {
     const stop = this.stopController.signal;
-    let lastRenew = Date.now();
     while (!stop.aborted) {
+      if (this.leading && !leadershipHolds(this.renewedAt, this.mono(), this.renewDeadlineMs)) {
+        // the deadline passed while we could not even try (a pause): another replica may have acted since
+        this.lose('the renew deadline passed before the next renewal (was the process paused?)');
+        break;
+      }
+      const sentAt = this.mono();
       let ok = false;
       try {
         ok = await this.tryAcquireOrRenew();
@@ -116,9 +136,8 @@ export class LeaderElector {
         this.opts.log.warn({ err: errorMessage(err) }, 'leader election: lease request failed');
       }
       if (stop.aborted) break;
-      const now = Date.now();
       if (ok) {
-        lastRenew = now;
+        this.renewedAt = sentAt;
         if (!this.leading) {
           this.leading = true;
           this.opts.log.info(
@@ -127,17 +146,20 @@ export class LeaderElector {
           );
           this.opts.onStartedLeading();
         }
-      } else if (this.leading && now - lastRenew >= this.renewDeadlineMs) {
-        this.leading = false;
-        this.opts.log.error(
-          { renewDeadlineMs: this.renewDeadlineMs },
-          'lost leadership: could not renew the lease in time',
-        );
-        this.opts.onStoppedLeading();
+      } else if (this.leading && !leadershipHolds(this.renewedAt, this.mono(), this.renewDeadlineMs)) {
+        this.lose('could not renew the lease in time');
+        break;
       }
       // jitter the wait a little so replicas do not move in step
       await sleep(this.retryMs * (this.leading ? 1 : 1 + Math.random() * 0.2), stop);
     }
+  }
+
+  /** Leadership was lost: it is never taken back by this elector (the process restarts clean). */
+  private lose(why: string): void {
+    this.leading = false;
+    this.opts.log.error({ renewDeadlineMs: this.renewDeadlineMs }, `lost leadership: ${why}`);
+    this.opts.onStoppedLeading();
   }
 
   private async tryAcquireOrRenew(): Promise<boolean> {

@@ -26,6 +26,7 @@ export class Manager {
   private readonly informers: Informer[] = [];
   private readonly controllers: Controller[] = [];
   private readonly stoppers: (() => Promise<void>)[] = [];
+  private readonly takeovers: (() => Promise<void>)[] = [];
   private elector: LeaderElector | undefined;
   private server: http.Server | undefined;
   private controllersRunning = false;
@@ -39,6 +40,15 @@ export class Manager {
 
   addController(controller: Controller): void {
     this.controllers.push(controller);
+  }
+
+  /** Runs at takeover, before any controller starts (claiming a fencing epoch); if it fails, no controller starts. */
+  onTakeover(fn: () => Promise<void>): void {
+    this.takeovers.push(fn);
+  }
+
+  private async takeOver(): Promise<void> {
+    for (const fn of this.takeovers) await fn();
   }
 
   /** Extra clean-up at shutdown (store clients and the like), run last. */
@@ -66,6 +76,7 @@ export class Manager {
     await Promise.all(this.informers.map((i) => i.waitForSync()));
     this.opts.log.info({ informers: this.informers.length }, 'caches synced');
     if (!this.opts.leaderElection) {
+      await this.takeOver();
       this.startControllers();
       return;
     }
@@ -74,15 +85,26 @@ export class Manager {
       log: this.opts.log.child({ component: 'leader-election' }),
       onStartedLeading: () => {
         this.opts.metrics.leader.set(1);
-        this.startControllers();
+        this.takeOver().then(
+          () => this.startControllers(),
+          (err: unknown) => this.giveUp(`could not take over as leader: ${errorMessage(err)}`),
+        );
       },
-      onStoppedLeading: () => {
-        this.opts.metrics.leader.set(0);
-        for (const c of this.controllers) void c.stop(0);
-        (this.opts.onLostLeadership ?? (() => process.exit(1)))();
-      },
+      onStoppedLeading: () => this.lost(),
     });
     this.elector.start();
+  }
+
+  /** Something showed that another replica leads now (a fenced write): stop acting as on a lost lease. */
+  giveUp(why: string): void {
+    this.opts.log.error({ why }, 'giving up leadership');
+    this.lost();
+  }
+
+  private lost(): void {
+    this.opts.metrics.leader.set(0);
+    for (const c of this.controllers) void c.stop(0);
+    (this.opts.onLostLeadership ?? (() => process.exit(1)))();
   }
 
   private startControllers(): void {

@@ -2,14 +2,20 @@
 // while etcd is unreachable; past the retry budget it throws
 // BOSUN_ERR_STORE_UNAVAILABLE and the caller's reconcile retries later.
 // Writes are idempotent, so a retry whose first attempt did land is harmless.
+// Fencing: a leader claims a new epoch (a counter kept in this etcd, increased
+// at each takeover) before it acts; from then on every write is a transaction
+// conditioned on the counter still holding that epoch, so a deposed leader's
+// write fails with BOSUN_ERR_FENCED instead of landing. Until an epoch is
+// claimed (the CLI, tests) writes are not fenced.
 import { noop } from 'cockatiel';
 import { randomUUID } from 'node:crypto';
-import { Etcd3 } from 'etcd3';
+import { Etcd3, type ComparatorBuilder, type IOperation } from 'etcd3';
 import { BosunError, errorMessage } from '../api/errors.js';
 import {
   ActionRecord,
   JournalEntry,
   KEY_PREFIX,
+  epochKey,
   StepRecord,
   actionPrefix,
   journalKey,
@@ -29,6 +35,8 @@ export interface StoreObserver {
   op(op: string, result: 'ok' | 'retry' | 'error', seconds?: number): void;
   /** etcd became unreachable (false) or reachable again (true) */
   availability?(available: boolean): void;
+  /** a write was refused: a newer leader has claimed epoch `current` since we claimed `mine` */
+  fenced?(op: string, mine: number, current: number): void;
 }
 
 export interface EtcdStoreOptions {
@@ -41,6 +49,7 @@ export interface EtcdStoreOptions {
 export class EtcdStateStore implements StateStore {
   private readonly client: Etcd3;
   private available = true;
+  private epoch: number | undefined;
 
   constructor(private readonly opts: EtcdStoreOptions) {
     this.client = new Etcd3({
@@ -84,6 +93,59 @@ export class EtcdStateStore implements StateStore {
     }
   }
 
+  /**
+   * Claims the next fencing epoch for this writer (at each takeover, before
+   * any write): every later write of a writer holding an older epoch fails.
+   */
+  claimEpoch(): Promise<number> {
+    return this.run('claimEpoch', async () => {
+      for (;;) {
+        const kv = (await this.client.get(epochKey).exec()).kvs[0];
+        const next = Number(kv?.value.toString() ?? 0) + 1;
+        const txn = await this.client
+          .if(epochKey, 'Mod', '==', kv ? kv.mod_revision : 0)
+          .then(this.client.put(epochKey).value(String(next)))
+          .commit();
+        if (txn.succeeded) return (this.epoch = next);
+      }
+    });
+  }
+
+  /** The epoch this writer claimed, if any. */
+  get fencingEpoch(): number | undefined {
+    return this.epoch;
+  }
+
+  /** A transaction whose first condition is our epoch (or, unclaimed, one that always holds). */
+  private txn(): ComparatorBuilder {
+    return this.epoch === undefined
+      ? this.client.if(epochKey, 'Version', '>', -1)
+      : this.client.if(epochKey, 'Value', '==', String(this.epoch));
+  }
+
+  /** A write transaction: `guards` beside the epoch; `orElse` read back when it fails (the epoch is read last). */
+  private async commit(
+    op: string,
+    guards: (c: ComparatorBuilder) => ComparatorBuilder,
+    then: IOperation[],
+    orElse: IOperation[] = [],
+  ): ReturnType<ComparatorBuilder['commit']> {
+    const res = await guards(this.txn())
+      .then(...then)
+      .else(...orElse, this.client.get(epochKey))
+      .commit();
+    if (res.succeeded || this.epoch === undefined) return res;
+    const current = Number(res.responses[orElse.length]?.response_range?.kvs[0]?.value.toString() ?? 0);
+    if (current !== this.epoch) {
+      this.opts.observer?.fenced?.(op, this.epoch, current);
+      throw new BosunError(
+        'BOSUN_ERR_FENCED',
+        `${op}: this writer holds fencing epoch ${this.epoch}, the current leader ${current}: write not made`,
+      );
+    }
+    return res;
+  }
+
   private setAvailable(available: boolean): void {
     if (available === this.available) return;
     this.available = available;
@@ -92,7 +154,7 @@ export class EtcdStateStore implements StateStore {
 
   putSnapshot(ref: ResourceKey, snapshot: unknown): Promise<void> {
     return this.run('putSnapshot', async () => {
-      await this.client.put(snapshotKey(ref)).value(JSON.stringify(snapshot));
+      await this.commit('putSnapshot', (c) => c, [this.client.put(snapshotKey(ref)).value(JSON.stringify(snapshot))]);
     });
   }
 
@@ -105,14 +167,14 @@ export class EtcdStateStore implements StateStore {
 
   deleteSnapshot(ref: ResourceKey): Promise<void> {
     return this.run('deleteSnapshot', async () => {
-      await this.client.delete().key(snapshotKey(ref));
+      await this.commit('deleteSnapshot', (c) => c, [this.client.delete().key(snapshotKey(ref))]);
     });
   }
 
   deleteSnapshots(prefix: ResourceKey): Promise<number> {
     return this.run('deleteSnapshots', async () => {
-      const res = await this.client.delete().prefix(snapshotKey(prefix)).exec();
-      return Number(res.deleted);
+      const res = await this.commit('deleteSnapshots', (c) => c, [this.client.delete().prefix(snapshotKey(prefix))]);
+      return Number(res.responses[0]?.response_delete_range?.deleted ?? 0);
     });
   }
 
@@ -120,11 +182,12 @@ export class EtcdStateStore implements StateStore {
     const k = stepRecordKey(key);
     const record: StepRecord = { key: k, writer: randomUUID(), intent, startedAt: new Date().toISOString() };
     return this.run('openStep', async () => {
-      const res = await this.client
-        .if(k, 'Create', '==', 0)
-        .then(this.client.put(k).value(JSON.stringify(record)))
-        .else(this.client.get(k))
-        .commit();
+      const res = await this.commit(
+        'openStep',
+        (c) => c.and(k, 'Create', '==', 0),
+        [this.client.put(k).value(JSON.stringify(record))],
+        [this.client.get(k)],
+      );
       if (res.succeeded) return record;
       const kv = res.responses[0]?.response_range?.kvs[0];
       if (!kv) throw new BosunError('BOSUN_ERR_STORE_CORRUPT', `${k}: transaction failed but the key is missing`);
@@ -142,11 +205,12 @@ export class EtcdStateStore implements StateStore {
       createdAt: new Date().toISOString(),
     };
     return this.run('createJournalEntry', async () => {
-      const res = await this.client
-        .if(k, 'Create', '==', 0)
-        .then(this.client.put(k).value(JSON.stringify(entry)))
-        .else(this.client.get(k))
-        .commit();
+      const res = await this.commit(
+        'createJournalEntry',
+        (c) => c.and(k, 'Create', '==', 0),
+        [this.client.put(k).value(JSON.stringify(entry))],
+        [this.client.get(k)],
+      );
       if (res.succeeded) return { created: true, entry };
       const kv = res.responses[0]?.response_range?.kvs[0];
       if (!kv) throw new BosunError('BOSUN_ERR_STORE_CORRUPT', `${k}: transaction failed but the key is missing`);
@@ -166,10 +230,9 @@ export class EtcdStateStore implements StateStore {
         const current = JournalEntry.parse(parse(k, kv.value.toString()));
         if (current.state !== 'intent') return current; // the first result wins
         const done: JournalEntry = { ...current, state, result, finishedAt: new Date().toISOString() };
-        const txn = await this.client
-          .if(k, 'Mod', '==', kv.mod_revision)
-          .then(this.client.put(k).value(JSON.stringify(done)))
-          .commit();
+        const txn = await this.commit('completeJournalEntry', (c) => c.and(k, 'Mod', '==', kv.mod_revision), [
+          this.client.put(k).value(JSON.stringify(done)),
+        ]);
         if (txn.succeeded) return done;
       }
     });
@@ -199,10 +262,9 @@ export class EtcdStateStore implements StateStore {
     const k = `${actionPrefix(full)}${full.id}`;
     return this.run('appendAction', async () => {
       // append-only: an id is written once; a retried append finds it there
-      await this.client
-        .if(k, 'Create', '==', 0)
-        .then(this.client.put(k).value(JSON.stringify(full)))
-        .commit();
+      await this.commit('appendAction', (c) => c.and(k, 'Create', '==', 0), [
+        this.client.put(k).value(JSON.stringify(full)),
+      ]);
       return full;
     });
   }
@@ -214,15 +276,11 @@ export class EtcdStateStore implements StateStore {
         const res = await this.client.get(k).exec();
         const kv = res.kvs[0];
         const total = Number(kv?.value.toString() ?? 0) + amount;
-        const txn = kv
-          ? await this.client
-              .if(k, 'Mod', '==', kv.mod_revision)
-              .then(this.client.put(k).value(String(total)))
-              .commit()
-          : await this.client
-              .if(k, 'Create', '==', 0)
-              .then(this.client.put(k).value(String(total)))
-              .commit();
+        const txn = await this.commit(
+          'addUsage',
+          (c) => (kv ? c.and(k, 'Mod', '==', kv.mod_revision) : c.and(k, 'Create', '==', 0)),
+          [this.client.put(k).value(String(total))],
+        );
         if (txn.succeeded) return total;
       }
     });

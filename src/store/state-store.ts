@@ -97,6 +97,8 @@ export interface StateStore {
   close(): Promise<void>;
 }
 
+/** The fencing epoch: increased by each new leader before it writes; every write is conditioned on it. */
+export const epochKey = `${KEY_PREFIX}/leader/epoch`;
 export const usageKey = (counter: string) => `${KEY_PREFIX}/usage/${counter}`;
 export const snapshotKey = (r: ResourceKey) => `${KEY_PREFIX}/snapshots/${r.kind}/${r.namespace}/${r.name}`;
 export const journalKey = (k: JournalKey) =>

@@ -130,4 +130,52 @@ describe('etcd state store', () => {
     await untilDone(() => store.putSnapshot({ kind: 'Goal', namespace: 'ns', name: 'x' }, { a: 2 }));
     expect(await store.getSnapshot({ kind: 'Goal', namespace: 'ns', name: 'x' })).toEqual({ a: 2 });
   });
+  it('a deposed writer (an older fencing epoch) lands no write; the new leader writes on', async () => {
+    const fenced: [string, number, number][] = [];
+    const old = new EtcdStateStore({
+      endpoints: [etcd.url],
+      retryBudgetMs: 1500,
+      observer: { op: () => undefined, fenced: (op, mine, current) => void fenced.push([op, mine, current]) },
+    });
+    const next = new EtcdStateStore({ endpoints: [etcd.url], retryBudgetMs: 1500 });
+    try {
+      const mine = await old.claimEpoch();
+      const ref = { kind: 'Goal', namespace: 'fence', name: 'g' };
+      const key: JournalKey = { uid: 'u-fence', planHash: 'c'.repeat(64), step: 0, attempt: 1 };
+      await old.createJournalEntry(key, { tool: 'k8s.rollout-restart' });
+      await old.putSnapshot(ref, { by: 'old' });
+      // the old leader is paused; another replica takes over
+      expect(await next.claimEpoch()).toBe(mine + 1);
+      const stale = [
+        ['completeJournalEntry', () => old.completeJournalEntry(key, 'succeeded', { by: 'old' })],
+        ['createJournalEntry', () => old.createJournalEntry({ ...key, step: 1 }, {})],
+        ['openStep', () => old.openStep({ ...key, step: 1 }, {})],
+        ['putSnapshot', () => old.putSnapshot(ref, { by: 'old, late' })],
+        ['deleteSnapshot', () => old.deleteSnapshot(ref)],
+        ['deleteSnapshots', () => old.deleteSnapshots(ref)],
+        ['appendAction', () => old.appendAction({ ...ref, action: 'StepSucceeded', detail: {} })],
+        ['addUsage', () => old.addUsage('fence', 1)],
+      ] as const;
+      for (const [, write] of stale) await expect(write()).rejects.toMatchObject({ code: 'BOSUN_ERR_FENCED' });
+      expect(fenced).toEqual(stale.map(([op]) => [op, mine, mine + 1]));
+      // nothing of the old writer's landed after the takeover
+      expect(await next.getJournalEntry(key)).toMatchObject({ state: 'intent' });
+      expect(await next.getJournalEntry({ ...key, step: 1 })).toBeUndefined();
+      expect(await next.getSnapshot(ref)).toEqual({ by: 'old' });
+      const actions: string[] = [];
+      for await (const line of next.exportActions(ref)) actions.push(line);
+      expect(actions).toEqual([]);
+      expect(await next.getUsage('fence')).toBe(0);
+      // the new leader's writes go through
+      expect(await next.completeJournalEntry(key, 'succeeded', { by: 'next' })).toMatchObject({
+        result: { by: 'next' },
+      });
+      await next.putSnapshot(ref, { by: 'next' });
+      expect(await next.getSnapshot(ref)).toEqual({ by: 'next' });
+      expect(await next.addUsage('fence', 2)).toBe(2);
+    } finally {
+      await old.close();
+      await next.close();
+    }
+  });
 });

@@ -11,7 +11,8 @@ import { Informer } from '../../runtime/informer.js';
 import type { Manager } from '../../runtime/manager.js';
 import { informerMetrics } from '../../runtime/observers.js';
 import type { StateStore } from '../../store/state-store.js';
-import { errorMessage } from '../../api/errors.js';
+import { BosunError, errorMessage } from '../../api/errors.js';
+import { fencedStore } from '../../store/fenced-store.js';
 import type { Logger, SecretSink } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
 import { approvalResource } from './approvals.js';
@@ -43,7 +44,12 @@ const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 
 export function setupGoalController(opts: GoalControllerOptions) {
   const log = opts.log.child({ controller: GOAL_CONTROLLER });
-  const client = opts.client.as('bosun-goal-controller');
+  // asked right before every write (status, events, finalizers, Bosun's etcd), not once per reconcile
+  const fence = () => opts.manager.isLeader;
+  const client = opts.client.as('bosun-goal-controller').withWriteGuard(() => {
+    if (!fence()) throw new BosunError('BOSUN_ERR_NOT_LEADER', 'not the leader any more: write not sent');
+  });
+  const store = fencedStore(opts.store, fence);
   const informer = new Informer({
     client,
     resource: goalResource,
@@ -79,7 +85,7 @@ export function setupGoalController(opts: GoalControllerOptions) {
     reconcile: goalReconciler({
       cache: informer,
       client,
-      store: opts.store,
+      store,
       events,
       log,
       secrets: opts.secrets,
@@ -88,7 +94,7 @@ export function setupGoalController(opts: GoalControllerOptions) {
       policies,
       approvals,
       operatorNamespace: opts.operatorNamespace,
-      fence: () => opts.manager.isLeader,
+      fence,
       onLlmUsage: (u, namespace) => {
         opts.metrics.llmTokens.inc(
           { provider: u.provider, model: u.model, namespace, direction: 'input' },

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { hasCode, type ErrorCode } from '../../api/errors.js';
+import { KubeClient } from '../../kube/client.js';
 import type { KindMapper } from '../../kube/discovery.js';
+import type { KubeRequest, KubeRest } from '../../kube/rest.js';
+import type { ToolContext } from '../tool.js';
 import { apply, del, manifestObjects, patch, rolloutRestart, scale, setImage } from './write.js';
 
 const mapper: KindMapper = {
@@ -92,5 +95,46 @@ describe('manifestObjects confines an apply to the Goal namespace', () => {
   it('puts every object in the Goal namespace', async () => {
     const objects = await manifestObjects(cm('a'), ctx);
     expect(objects.map((o) => o.object.metadata.namespace)).toEqual(['demo']);
+  });
+});
+
+describe('preconditions', () => {
+  /** A client over a fake connection: reads answer an object at resourceVersion 42; writes are recorded. */
+  const fake = () => {
+    const writes: KubeRequest[] = [];
+    const rest = {
+      userAgent: 'test',
+      request: async (req: KubeRequest) => {
+        if (req.method === 'GET')
+          return { metadata: { name: 'web', namespace: 'demo', resourceVersion: '42' }, spec: { replicas: 1 } };
+        writes.push(req);
+        return {};
+      },
+    } as unknown as KubeRest;
+    const client = new KubeClient(rest, 'test');
+    const tctx: ToolContext = {
+      ...ctx,
+      client,
+      reader: client,
+      dryRun: false,
+      idempotencyKey: 'k',
+      stepStartedAt: 't',
+    };
+    return { writes, tctx };
+  };
+
+  it.each([
+    { why: 'scale', run: (c: ToolContext) => scale.execute(c, { target: 'deployment/web', replicas: 2 }) },
+    { why: 'rollout-restart', run: (c: ToolContext) => rolloutRestart.execute(c, { target: 'deployment/web' }) },
+    {
+      why: 'set-image',
+      run: (c: ToolContext) => setImage.execute(c, { target: 'deployment/web', container: 'app', image: 'x:2' }),
+    },
+    { why: 'patch', run: (c: ToolContext) => patch.execute(c, { target: 'deployment/web', patch: { a: 1 } }) },
+  ])('$why writes only if the object is unchanged since it read it (resourceVersion)', async ({ run }) => {
+    const { writes, tctx } = fake();
+    await run(tctx);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.body).toMatchObject({ metadata: { resourceVersion: '42' } });
   });
 });

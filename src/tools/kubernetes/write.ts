@@ -23,22 +23,27 @@ const need = (verb: AccessAttributes['verb'], r: Resource, namespace: string, na
   ...(sub && { subresource: sub }),
 });
 
-/** With ctx.dryRun, the object before the call (read as Bosun) beside the API server's answer. */
+/**
+ * Reads the object (as Bosun), then writes it on the condition that it is
+ * unchanged since: the read's resourceVersion is the write's precondition, so
+ * a write held up (a paused replica) conflicts instead of landing on a newer
+ * object. With ctx.dryRun, the object before the call beside the API server's answer.
+ */
 async function written<T>(
   ctx: ToolContext,
   read: () => Promise<unknown>,
-  write: () => Promise<T>,
+  write: (resourceVersion: string | undefined) => Promise<T>,
 ): Promise<{ result: T; changes?: Change[] }> {
-  if (!ctx.dryRun) return { result: await write() };
   let before: unknown;
   let unreadable = false;
   try {
     before = await read();
   } catch (err) {
     if (!hasCode(err, 'BOSUN_ERR_KUBE_FORBIDDEN')) throw err;
-    unreadable = true; // Secrets: Bosun may write them through the executor but never reads them
+    unreadable = true; // Secrets: Bosun may write them through the executor but never reads them: no precondition
   }
-  const result = await write();
+  const result = await write((before as Partial<KubeObject> | undefined)?.metadata?.resourceVersion);
+  if (!ctx.dryRun) return { result };
   return { result, changes: [{ before, after: result, ...(unreadable && { beforeUnreadable: true }) }] };
 }
 
@@ -135,7 +140,8 @@ export const patch = defineTool({
     const w = await written(
       ctx,
       () => ctx.reader.get(resource, ctx.namespace, name),
-      () => ctx.client.patch(resource, ctx.namespace, name, body, { dryRun: ctx.dryRun }),
+      (resourceVersion) =>
+        ctx.client.patch(resource, ctx.namespace, name, body, { dryRun: ctx.dryRun, resourceVersion }),
     );
     return { summary: `patched ${target}${dry(ctx.dryRun)}`, changes: w.changes };
   },
@@ -163,13 +169,13 @@ export const scale = defineTool({
     const w = await written(
       ctx,
       () => scaleOf(ctx, resource, name),
-      () =>
+      (resourceVersion) =>
         ctx.client.patch(
           resource,
           ctx.namespace,
           name,
           { spec: { replicas } },
-          { subresource: 'scale', dryRun: ctx.dryRun },
+          { subresource: 'scale', dryRun: ctx.dryRun, resourceVersion },
         ),
     );
     return {
@@ -203,7 +209,8 @@ export const rolloutRestart = defineTool({
     const w = await written(
       ctx,
       () => ctx.reader.get(resource, ctx.namespace, name),
-      () => ctx.client.patch(resource, ctx.namespace, name, body, { dryRun: ctx.dryRun }),
+      (resourceVersion) =>
+        ctx.client.patch(resource, ctx.namespace, name, body, { dryRun: ctx.dryRun, resourceVersion }),
     );
     return {
       summary: `restarted ${target} (${RESTARTED_AT}=${ctx.stepStartedAt})${dry(ctx.dryRun)}`,
@@ -226,7 +233,8 @@ export const setImage = defineTool({
     const w = await written(
       ctx,
       () => ctx.reader.get(resource, ctx.namespace, name),
-      () => ctx.client.patch(resource, ctx.namespace, name, body, { dryRun: ctx.dryRun, strategic: true }),
+      (resourceVersion) =>
+        ctx.client.patch(resource, ctx.namespace, name, body, { dryRun: ctx.dryRun, strategic: true, resourceVersion }),
     );
     return { summary: `set ${target} container ${container} to ${image}${dry(ctx.dryRun)}`, changes: w.changes };
   },
@@ -281,7 +289,15 @@ export const rolloutUndo = defineTool({
     const w = await written(
       ctx,
       async () => deployment,
-      () => ctx.client.patch(resource, ctx.namespace, name, { spec: { template } }, { dryRun: ctx.dryRun }),
+      // the template was chosen from this read: a Deployment changed since makes the patch conflict
+      (resourceVersion) =>
+        ctx.client.patch(
+          resource,
+          ctx.namespace,
+          name,
+          { spec: { template } },
+          { dryRun: ctx.dryRun, resourceVersion },
+        ),
     );
     return {
       summary: `rolled ${target} back to revision ${toRevision}${dry(ctx.dryRun)}`,
