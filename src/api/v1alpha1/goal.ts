@@ -127,6 +127,11 @@ export const GoalStatus = z.object({
   risk: RiskLevel.optional(),
   progress: z.string().max(32).optional().describe('Steps done / steps planned'),
   plan: Plan.optional(),
+  planGeneration: z
+    .int()
+    .min(0)
+    .optional()
+    .describe('The generation the plan was made for: a later generation with the same plan is a new execution'),
   planHash: z
     .string()
     .regex(/^[a-f0-9]{64}$/)

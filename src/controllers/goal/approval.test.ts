@@ -54,10 +54,22 @@ describe('judge', () => {
   });
 });
 
+const of = (name: string, uid = 'u-1', planHash = 'f'.repeat(64), planGeneration = 1) => ({
+  metadata: { name, uid },
+  status: { planHash, planGeneration },
+});
+
 describe('approvalName', () => {
-  it('is deterministic per Goal and plan, and a valid name', () => {
-    expect(approvalName('scale-web', 'abcdef0123456789')).toBe('scale-web-abcdef0123');
-    expect(approvalName('x'.repeat(253), 'abcdef0123456789').length).toBeLessThanOrEqual(253);
+  it('is deterministic per Goal, plan and generation', () => {
+    expect(approvalName(of('scale-web'))).toMatch(/^scale-web-[0-9a-f]{10}$/);
+    expect(approvalName(of('scale-web'))).toBe(approvalName(of('scale-web')));
+  });
+  it.each([
+    { why: 'the same name made again (a new UID)', other: of('scale-web', 'u-2') },
+    { why: 'another plan', other: of('scale-web', 'u-1', 'e'.repeat(64)) },
+    { why: 'the same plan in a later generation', other: of('scale-web', 'u-1', 'f'.repeat(64), 3) },
+  ])('asks for a new Approval for $why', ({ other }) => {
+    expect(approvalName(other)).not.toBe(approvalName(of('scale-web')));
   });
 });
 
@@ -77,13 +89,13 @@ describe('names derived from the longest valid names', () => {
     'a %i-character Goal name gives a valid Approval name and label',
     (_l, n) => {
       expect(n).toMatch(dnsSubdomain);
-      const name = approvalName(n, 'f'.repeat(64));
+      const name = approvalName(of(n));
       expect(name.length).toBeLessThanOrEqual(253);
       expect(name).toMatch(dnsSubdomain);
       const label = boundedName(n, 63);
       expect(label.length).toBeLessThanOrEqual(63);
       expect(label).toMatch(labelValue);
-      expect(approvalName(n, 'f'.repeat(64))).toBe(name); // deterministic: a repeated create is a no-op
+      expect(approvalName(of(n))).toBe(name); // deterministic: a repeated create is a no-op
     },
   );
 });

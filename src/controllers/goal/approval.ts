@@ -1,5 +1,6 @@
 // Approvals for a held plan: what Bosun creates, and what the decisions on it
 // mean. Pure.
+import { createHash } from 'node:crypto';
 import { boundedName, timestamp } from '../../api/v1alpha1/common.js';
 import type { ApprovalSpec, ApprovalState, ApprovalStatus } from '../../api/v1alpha1/approval.js';
 import type { Goal } from '../../api/v1alpha1/goal.js';
@@ -7,9 +8,22 @@ import { API_VERSION } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
 
-/** Deterministic: one Approval per Goal and plan, so a repeat create is a no-op. */
-export const approvalName = (goalName: string, planHash: string) =>
-  `${boundedName(goalName, 242)}-${planHash.slice(0, 10)}`;
+/**
+ * Deterministic: one Approval per Goal (by UID), plan and the generation it was made for, so a repeat
+ * create is a no-op, and a Goal made again under the same name, or the same plan in a later
+ * generation, asks for a new one.
+ */
+export const approvalName = (goal: Pick<Goal, 'metadata' | 'status'>) => {
+  const m = goal.metadata;
+  const bound = `${m.uid ?? ''}/${goal.status?.planHash ?? ''}/${goal.status?.planGeneration ?? 0}`;
+  return `${boundedName(m.name, 242)}-${createHash('sha256').update(bound).digest('hex').slice(0, 10)}`;
+};
+
+/** An Approval counts for a Goal only if that very Goal (by UID, not by name) owns it. */
+export const ownedBy = (approval: KubeObject, goal: Pick<Goal, 'metadata'>) =>
+  !!goal.metadata.uid &&
+  (approval.metadata.ownerReferences ?? []).some((o) => o.kind === 'Goal' && o.uid === goal.metadata.uid) &&
+  (approval.spec as { subjectRef?: { uid?: string } } | undefined)?.subjectRef?.uid === goal.metadata.uid;
 
 export function runbook(goal: Goal): string {
   const steps = goal.status?.plan?.steps ?? [];
@@ -35,7 +49,7 @@ export function approvalFor(goal: Goal, policy: EffectivePolicy, now: Date): Kub
     apiVersion: API_VERSION,
     kind: 'Approval',
     metadata: {
-      name: approvalName(goal.metadata.name, planHash),
+      name: approvalName(goal),
       namespace: goal.metadata.namespace,
       labels: { 'bosun.dev/goal': boundedName(goal.metadata.name, 63) },
       ownerReferences: [

@@ -14,7 +14,7 @@ import { deepEqual } from '../../kube/merge-patch.js';
 import { bosunResource } from '../../kube/resources.js';
 import { builtInPolicy } from '../../policy/decision.js';
 import { setCondition } from '../../runtime/conditions.js';
-import { approvalFor, approvalName, judge } from './approval.js';
+import { approvalFor, approvalName, judge, ownedBy } from './approval.js';
 import { loadPolicy, type PolicyCache } from './gather.js';
 import { markFailed, markRunning } from './phases.js';
 
@@ -65,12 +65,12 @@ export function approvalHandler(deps: Deps) {
     const namespace = goal.metadata.namespace ?? '';
     const gen = goal.metadata.generation;
     const planHash = prev.planHash ?? '';
-    const name = approvalName(goal.metadata.name, planHash);
+    const name = approvalName(goal);
 
     // an Approval of an older plan is void
     for (const old of deps.approvals.byOwner(goal.metadata.uid ?? '') as ApprovalObject[]) {
       const spec = ApprovalSpec.safeParse(old.spec);
-      if (spec.success && spec.data.planHash !== planHash && old.status?.state !== 'Superseded') {
+      if (spec.success && old.metadata.name !== name && old.status?.state !== 'Superseded') {
         await record(
           old,
           { state: 'Superseded' },
@@ -81,7 +81,9 @@ export function approvalHandler(deps: Deps) {
 
     const policy =
       loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace) ?? builtInPolicy;
-    const approval = deps.approvals.get(namespace, name) as ApprovalObject | undefined;
+    const found = deps.approvals.get(namespace, name) as ApprovalObject | undefined;
+    // only an Approval this very Goal owns counts: never one left by an earlier Goal of the same name
+    const approval = found && ownedBy(found, goal) ? found : undefined;
     if (!approval) {
       const { users, groups } = policy.spec.approvers;
       if (!users.length && !groups.length) {

@@ -54,6 +54,7 @@ export function afterPlanning(
     observedGeneration: gen,
     plan: { hash: plan.hash, risk: plan.risk, reasoning: plan.reasoning, steps: plan.steps },
     planHash: plan.hash,
+    planGeneration: gen,
     mode: spec.mode,
     risk: plan.risk,
     riskReasons: plan.reasons,

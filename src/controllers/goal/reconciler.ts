@@ -23,6 +23,7 @@ import { loadPolicy } from './gather.js';
 import { forgetPlans } from './llm-cache.js';
 import { afterStep, announcements } from './phases.js';
 import { goalPlanner } from './plan-goal.js';
+import { recordedStatus, tamperedFields } from './record.js';
 import { refusedWrite } from './refused.js';
 import { stalledStatus, storeUnavailableStatus } from './status.js';
 import { validateGoal, type Stall } from './validate.js';
@@ -57,7 +58,8 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     const uid = goal.metadata.uid ?? '';
     const policy =
       loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace) ?? builtInPolicy;
-    const hash = `${prev.planHash ?? ''}${planOnly ? '-dryrun' : ''}`;
+    // the same plan in a later generation is a new execution: its results are never replayed from an earlier one
+    const hash = `${prev.planHash ?? ''}@${prev.planGeneration ?? 0}${planOnly ? '-dryrun' : ''}`;
     const attempt = Math.max(1, step.attempt ?? 0);
     const ref = { kind: 'Goal', namespace, name: goal.metadata.name };
     const registry = new ToolRegistry(tools, async (call) => {
@@ -191,6 +193,36 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       return; // the update brings the Goal back with its finalizer
     }
     await deps.afterGather?.(key);
+
+    // Bosun's record decides: a status that disagrees with it is restored, and nothing runs from it
+    let recorded: GoalStatus;
+    try {
+      recorded = await recordedStatus(store, ref, goal);
+    } catch (err) {
+      if (!hasCode(err, 'BOSUN_ERR_STORE_UNAVAILABLE')) throw err;
+      const prev = goal.status ?? {};
+      const next = storeUnavailableStatus(prev, deps.now());
+      await client.patchStatus(goalResource, goal, next);
+      for (const a of announcements(prev, next)) await events.event(goal, a.type, a.reason, a.note);
+      throw err; // retried with backoff
+    }
+    const tampered = tamperedFields(goal.status, recorded);
+    if (tampered.length) {
+      const note =
+        `status (${tampered.join(', ')}) did not match Bosun's record of what it decided: restored from the ` +
+        'record, and nothing ran from it';
+      log.warn({ namespace, name, fields: tampered }, 'a Goal status disagreed with the record; restored');
+      await client.patchStatus(goalResource, goal, recorded);
+      await store.appendAction({
+        ...ref,
+        uid,
+        id: actionId(uid, 'restored', goal.metadata.resourceVersion),
+        action: 'StatusRestored',
+        detail: { fields: tampered },
+      });
+      await events.event(goal, 'Warning', 'StatusRestored', note);
+      return; // the restored status comes back through the watch
+    }
 
     // decide (planning and a step's side effect happen here, journalled)
     const now = deps.now();

@@ -11,6 +11,7 @@ import type { KindMapper } from '../../kube/discovery.js';
 import { executorSetupHint, type ExecutorCredentials } from '../../kube/executor-credentials.js';
 import type { ToolRegistry } from '../../tools/registry.js';
 import type { ApprovalCache } from './approvals.js';
+import { ownedBy } from './approval.js';
 import { noRequester, stepAuthority, type Approved } from './authority.js';
 import type { Stall } from './validate.js';
 
@@ -28,8 +29,9 @@ export function approvedBy(goal: Goal, approvals: ApprovalCache): Approved | und
   const status = goal.status ?? {};
   const approved = status.conditions?.find((c) => c.type === ConditionType.Approved)?.status === 'True';
   if (!approved || !status.approvalRef) return undefined;
-  const obj = approvals.get(goal.metadata.namespace, status.approvalRef) as { spec?: unknown } | undefined;
-  const spec = ApprovalSpec.safeParse(obj?.spec);
+  const obj = approvals.get(goal.metadata.namespace, status.approvalRef);
+  if (!obj || !ownedBy(obj, goal)) return undefined;
+  const spec = ApprovalSpec.safeParse(obj.spec);
   if (!spec.success || spec.data.planHash !== status.planHash) return undefined;
   const deciders = spec.data.decisions
     .filter((d) => d.decision === 'approve')
