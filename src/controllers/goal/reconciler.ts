@@ -42,6 +42,8 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
   const { client, store, events, log } = deps;
   const tools: AnyTool[] = deps.agent.tools();
   const plan = goalPlanner(deps, tools);
+  /** restores in a row per Goal UID: only to stop a restore that cannot stick from looping */
+  const restores = new Map<string, number>();
 
   async function execute(goal: Goal, now: Date): Promise<{ next: GoalStatus; requeueAfter?: number }> {
     const prev = goal.status ?? {};
@@ -207,7 +209,17 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       throw err; // retried with backoff
     }
     const tampered = tamperedFields(goal.status, recorded);
-    if (tampered.length) {
+    if (!tampered.length) restores.delete(uid);
+    else {
+      // a restore that does not stick (a CRD older than Bosun prunes a field) must not loop
+      const again = (restores.get(uid) ?? 0) + 1;
+      restores.set(uid, again);
+      if (again > 3) {
+        throw new TerminalError(
+          `the status keeps disagreeing with Bosun's record after restoring it (${tampered.join(', ')}): ` +
+            'the CRD may be older than Bosun; apply crds/ (kubectl apply -k config/crd)',
+        );
+      }
       const note =
         `status (${tampered.join(', ')}) did not match Bosun's record of what it decided: restored from the ` +
         'record, and nothing ran from it';
