@@ -23,6 +23,7 @@ import { loadPolicy } from './gather.js';
 import { forgetPlans } from './llm-cache.js';
 import { afterStep, announcements } from './phases.js';
 import { goalPlanner } from './plan-goal.js';
+import { windDown } from './deletion.js';
 import { recordedStatus, tamperedFields } from './record.js';
 import { refusedWrite } from './refused.js';
 import { stalledStatus, storeUnavailableStatus } from './status.js';
@@ -184,9 +185,20 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     const uid = goal.metadata.uid ?? '';
     if (isDeleting(goal)) {
       if (!hasFinalizer(goal)) return;
+      // a plan that had started changing things is wound down as it says, from Bosun's own record
+      const recorded = await recordedStatus(store, ref, goal);
+      const mutating = (tool: string) => tools.find((t) => t.name === tool)?.effect !== 'read';
+      const wind = windDown(recorded, mutating);
+      if ('rollback' in wind) {
+        const { next, requeueAfter } = await execute({ ...goal, status: wind.rollback }, deps.now());
+        await store.putSnapshot(ref, { uid, generation: goal.metadata.generation, spec: goal.spec, status: next });
+        await client.patchStatus(goalResource, goal, next);
+        for (const a of announcements(recorded, next)) await events.event(goal, a.type, a.reason, a.note);
+        return { requeueAfter: requeueAfter ?? 1 };
+      }
+      await store.appendAction({ ...ref, uid, id: actionId(uid, 'deleted'), action: 'Deleted', detail: wind.done });
       await store.deleteSnapshot(ref);
       await forgetPlans(store, namespace, uid); // the model's plans go with the Goal
-      await store.appendAction({ ...ref, uid, id: actionId(uid, 'deleted'), action: 'Deleted', detail: {} });
       await client.setFinalizers(goalResource, goal, withoutFinalizer(goal));
       return;
     }
