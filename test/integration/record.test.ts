@@ -140,4 +140,23 @@ describe("Bosun's record decides", { timeout: 300_000 }, () => {
     const g = await waitPhase(ns(), 'flip', 'Succeeded', more);
     expect(g.metadata.generation).toBe(3);
   });
+
+  it('the longest valid Goal name still gets its Approval, label and Events', async () => {
+    // 253 characters, with a '-' where a cut at 63 would fall
+    const name = `${'a'.repeat(62)}-${'b'.repeat(190)}`;
+    applyGoal(ns(), name, { intent: { type: 'scale', target: 'deployment/web', replicas: 6 }, riskPolicyRef: 'held' });
+    const approval = (await waitPhase(ns(), name, 'AwaitingApproval', more)).status?.approvalRef ?? '';
+    await until(
+      'its Approval',
+      async () => kubectl(['get', 'approval', approval], { namespace: ns() }).code === 0,
+      30_000,
+      more,
+    );
+    const label = kubectlOk(['get', 'approval', approval, '-o', 'jsonpath={.metadata.labels.bosun\\.dev/goal}'], {
+      namespace: ns(),
+    });
+    expect(label.length).toBeLessThanOrEqual(63);
+    expect(label).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+    expect(kubectlOk(['describe', 'goal', name], { namespace: ns() })).toMatch(/ApprovalRequested/);
+  });
 });

@@ -4,6 +4,7 @@ import { resourceSchema } from './meta.js';
 import {
   Budget,
   Label,
+  Name,
   Mode,
   Plan,
   Planner,
@@ -140,7 +141,7 @@ export const GoalStatus = z.object({
     .enum(['plan-only', 'auto'])
     .optional()
     .describe('The spec.mode the current plan runs in: a Goal whose mode changes is planned again'),
-  approvalRef: Label.optional().describe('The Approval this Goal waits for'),
+  approvalRef: Name.optional().describe('The Approval this Goal waits for'),
   findings: z.array(z.string().max(1024)).max(20).optional().describe('What diagnosis found'),
   riskReasons: z.array(z.string().max(512)).max(20).optional().describe("The risk rules that raised the plan's risk"),
   authority: z
