@@ -186,12 +186,18 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     if (isDeleting(goal)) {
       if (!hasFinalizer(goal)) return;
       // a plan that had started changing things is wound down as it says, from Bosun's own record
-      const recorded = await recordedStatus(store, ref, goal);
+      const { status: recorded } = await recordedStatus(store, ref, goal);
       const mutating = (tool: string) => tools.find((t) => t.name === tool)?.effect !== 'read';
       const wind = windDown(recorded, mutating);
       if ('rollback' in wind) {
         const { next, requeueAfter } = await execute({ ...goal, status: wind.rollback }, deps.now());
-        await store.putSnapshot(ref, { uid, generation: goal.metadata.generation, spec: goal.spec, status: next });
+        await store.putSnapshot(ref, {
+          uid,
+          generation: goal.metadata.generation,
+          spec: goal.spec,
+          status: next,
+          prior: recorded,
+        });
         await client.patchStatus(goalResource, goal, next);
         for (const a of announcements(recorded, next)) await events.event(goal, a.type, a.reason, a.note);
         return { requeueAfter: requeueAfter ?? 1 };
@@ -209,7 +215,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     await deps.afterGather?.(key);
 
     // Bosun's record decides: a status that disagrees with it is restored, and nothing runs from it
-    let recorded: GoalStatus;
+    let recorded: { status: GoalStatus; prior: GoalStatus };
     try {
       recorded = await recordedStatus(store, ref, goal);
     } catch (err) {
@@ -220,7 +226,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       for (const a of announcements(prev, next)) await events.event(goal, a.type, a.reason, a.note);
       throw err; // retried with backoff
     }
-    const tampered = tamperedFields(goal.status, recorded);
+    const tampered = tamperedFields(goal.status, recorded.status);
     if (!tampered.length) restores.delete(uid);
     else {
       // a restore that does not stick (a CRD older than Bosun prunes a field) must not loop
@@ -232,19 +238,22 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
             'the CRD may be older than Bosun; apply crds/ (kubectl apply -k config/crd)',
         );
       }
-      const note =
-        `status (${tampered.join(', ')}) did not match Bosun's record of what it decided: restored from the ` +
-        'record, and nothing ran from it';
-      log.warn({ namespace, name, fields: tampered }, 'a Goal status disagreed with the record; restored');
-      await client.patchStatus(goalResource, goal, recorded);
-      await store.appendAction({
-        ...ref,
-        uid,
-        id: actionId(uid, 'restored', goal.metadata.resourceVersion),
-        action: 'StatusRestored',
-        detail: { fields: tampered },
-      });
-      await events.event(goal, 'Warning', 'StatusRestored', note);
+      await client.patchStatus(goalResource, goal, recorded.status);
+      // the status Bosun decided from, whose update did not land (a conflict, a crash): caught up quietly
+      if (tamperedFields(goal.status, recorded.prior).length) {
+        const note =
+          `status (${tampered.join(', ')}) did not match Bosun's record of what it decided: restored from the ` +
+          'record, and nothing ran from it';
+        log.warn({ namespace, name, fields: tampered }, 'a Goal status disagreed with the record; restored');
+        await store.appendAction({
+          ...ref,
+          uid,
+          id: actionId(uid, 'restored', goal.metadata.resourceVersion),
+          action: 'StatusRestored',
+          detail: { fields: tampered },
+        });
+        await events.event(goal, 'Warning', 'StatusRestored', note);
+      }
       return; // the restored status comes back through the watch
     }
 
@@ -286,7 +295,13 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     const said = storeError ? [] : announcements(prev, next);
     if (!storeError) {
       try {
-        await store.putSnapshot(ref, { uid, generation: goal.metadata.generation, spec: goal.spec, status: next });
+        await store.putSnapshot(ref, {
+          uid,
+          generation: goal.metadata.generation,
+          spec: goal.spec,
+          status: next,
+          prior: prev,
+        });
         for (const a of said) {
           await store.appendAction({
             ...ref,

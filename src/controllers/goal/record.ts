@@ -39,9 +39,16 @@ export function tamperedFields(observed: unknown, recorded: GoalStatus): string[
   return out;
 }
 
-/** The status as Bosun recorded it for this very Goal (by UID); a Goal with no record has none yet. */
-export async function recordedStatus(store: Pick<StateStore, 'getSnapshot'>, ref: ResourceKey, goal: Goal) {
-  const record = (await store.getSnapshot(ref)) as { uid?: string; status?: unknown } | undefined;
-  if (!record || record.uid !== goal.metadata.uid) return {};
-  return normalize(record.status) ?? {};
+/**
+ * The status as Bosun recorded it for this very Goal (by UID), and the status it was decided from
+ * (`prior`); a Goal with no record has neither yet.
+ */
+export async function recordedStatus(
+  store: Pick<StateStore, 'getSnapshot'>,
+  ref: ResourceKey,
+  goal: Goal,
+): Promise<{ status: GoalStatus; prior: GoalStatus }> {
+  const record = (await store.getSnapshot(ref)) as { uid?: string; status?: unknown; prior?: unknown } | undefined;
+  if (!record || record.uid !== goal.metadata.uid) return { status: {}, prior: {} };
+  return { status: normalize(record.status) ?? {}, prior: normalize(record.prior) ?? {} };
 }
