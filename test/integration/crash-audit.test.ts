@@ -197,7 +197,9 @@ describe('crash safety, counted from the audit log', () => {
 
     // every step's key, from the Goals
     const expected = goals().flatMap((g) =>
-      drill(g.metadata.name).map((_, i) => `${g.metadata.uid}/${g.status?.planHash ?? ''}/${i}`),
+      drill(g.metadata.name).map(
+        (_, i) => `${g.metadata.uid}/${g.status?.planHash ?? ''}@${g.status?.planGeneration ?? 0}/${i}`,
+      ),
     );
     expect(expected).toHaveLength(24);
     const writes = auditEvents(

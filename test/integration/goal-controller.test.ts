@@ -15,6 +15,7 @@ export interface GoalJson {
     observedGeneration?: number;
     mode?: string;
     planHash?: string;
+    planGeneration?: number;
     risk?: string;
     progress?: string;
     decision?: string;
