@@ -184,6 +184,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     const goal: Goal = parsed.success ? parsed.data : ({ ...raw, spec: {} } as Goal);
     const uid = goal.metadata.uid ?? '';
     if (isDeleting(goal)) {
+      restores.delete(uid);
       if (!hasFinalizer(goal)) return;
       // a plan that had started changing things is wound down as it says, from Bosun's own record
       const { status: recorded } = await recordedStatus(store, ref, goal);
