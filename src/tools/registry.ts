@@ -79,6 +79,11 @@ export class ToolRegistry {
     return { tool, params: parsed.data as Record<string, unknown> };
   }
 
+  /** Whether a step by this tool may change the cluster (an unknown tool counts as one). */
+  mutates(tool: string): boolean {
+    return this.tools.get(tool)?.effect !== 'read';
+  }
+
   /** Every request a mutating step will make, as RBAC sees it (none for read-only tools). */
   async access(step: Step, ctx: { namespace: string; mapper: KindMapper }): Promise<AccessAttributes[]> {
     const tool = this.tools.get(step.tool) as Tool<unknown> | undefined;

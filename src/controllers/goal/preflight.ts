@@ -116,7 +116,7 @@ export async function preflight(
   input: PreflightInput,
 ): Promise<{ steps: PlanStep[]; authority: Authority } | { stall: Stall }> {
   const { plan, registry, namespace } = input;
-  const mutating = plan.steps.map((s) => registry.get(s.tool)?.effect !== 'read');
+  const mutating = plan.steps.map((s) => registry.mutates(s.tool));
   if (!mutating.some(Boolean)) return { steps: plan.steps, authority: { on: 'requester' } };
   if (!input.requester) return { stall: noRequester('Goal') };
 

@@ -75,7 +75,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       });
     });
     let writer = client;
-    if (registry.get(step.tool)?.effect !== 'read') {
+    if (registry.mutates(step.tool)) {
       const w = await writerFor(writerDeps, goal, step, registry);
       if ('stall' in w) return { next: stalledStatus(goal, w.stall, now) };
       writer = w.client;
@@ -188,8 +188,8 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       if (!hasFinalizer(goal)) return;
       // a plan that had started changing things is wound down as it says, from Bosun's own record
       const { status: recorded } = await recordedStatus(store, ref, goal);
-      const mutating = (tool: string) => tools.find((t) => t.name === tool)?.effect !== 'read';
-      const wind = windDown(recorded, mutating);
+      const registry = new ToolRegistry(tools);
+      const wind = windDown(recorded, (tool) => registry.mutates(tool));
       if ('rollback' in wind) {
         const { next, requeueAfter } = await execute({ ...goal, status: wind.rollback }, deps.now());
         await store.putSnapshot(ref, {

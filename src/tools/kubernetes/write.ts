@@ -66,7 +66,8 @@ export async function manifestObjects(
     if (ns !== undefined && ns !== ctx.namespace) {
       throw new BosunError(
         'BOSUN_ERR_TARGET_OUTSIDE_NAMESPACE',
-        `manifest object ${what} names namespace ${String(ns)}; a Goal acts only inside its namespace (${ctx.namespace})`,
+        `manifest object ${what} names namespace ${String(ns)}; ` +
+          `a Goal acts only inside its namespace (${ctx.namespace})`,
       );
     }
     out.push({ object: { ...obj, metadata: { ...obj.metadata, namespace: ctx.namespace } } as KubeObject, resource });
