@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RiskPolicySpec } from '../api/v1alpha1/risk-policy.js';
 import { builtInPolicy, decide } from './decision.js';
-import { canonicalJson, planHash } from './plan-hash.js';
+import { canonicalJson } from '../api/canonical.js';
+import { planHash } from './plan-hash.js';
 import {
   blastRadius,
   effectRisk,

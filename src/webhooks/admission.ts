@@ -4,6 +4,7 @@
 // request, never from a field a person typed. Admission fails closed: what
 // Bosun's own schema cannot read is refused, with the reason.
 import type { z } from 'zod';
+import { canonicalJson } from '../api/canonical.js';
 import type { ErrorCode } from '../api/errors.js';
 import { ApprovalSpec, type ApprovalStatus, type Decision } from '../api/v1alpha1/approval.js';
 import { Requester, timestamp } from '../api/v1alpha1/common.js';
@@ -40,14 +41,6 @@ const deny = (code: ErrorCode, message: string): Review => ({ allowed: false, co
 export const REQUESTED_KINDS: readonly string[] = ['Goal', 'Remediation', 'PipelineRun'];
 
 const specSchemas: ReadonlyMap<string, z.ZodType> = new Map(kinds.map((k) => [k.kind, k.spec]));
-
-/** JSON with object keys sorted: two values are equal when their canonical forms are. */
-export const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : x,
-  );
 
 const pathOf = (path: readonly PropertyKey[]) =>
   path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : `${s}.${String(p)}`), 'spec');
@@ -92,7 +85,8 @@ function readable(kind: string, spec: unknown, review: Review): Review {
  */
 export function reviewRequested(req: AdmissionRequest, operatorUser: string): Review {
   const kind = req.kind.kind;
-  if (req.operation === 'UPDATE' && canonical(req.object?.spec) === canonical(req.oldObject?.spec)) return allow;
+  if (req.operation === 'UPDATE' && canonicalJson(req.object?.spec) === canonicalJson(req.oldObject?.spec))
+    return allow;
   return readable(kind, req.object?.spec, stampRequester(req, operatorUser));
 }
 
@@ -143,7 +137,9 @@ export interface ApprovalRules {
 function changedField(a: ApprovalSpec, b: ApprovalSpec): string | undefined {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   keys.delete('decisions');
-  return [...keys].sort().find((k) => canonical(a[k as keyof ApprovalSpec]) !== canonical(b[k as keyof ApprovalSpec]));
+  return [...keys]
+    .sort()
+    .find((k) => canonicalJson(a[k as keyof ApprovalSpec]) !== canonicalJson(b[k as keyof ApprovalSpec]));
 }
 
 /**
@@ -166,7 +162,7 @@ export function reviewApproval(req: AdmissionRequest, rules: ApprovalRules): Rev
     return 'refusal' in read ? read.refusal : allow;
   }
   if (req.operation !== 'UPDATE') return allow;
-  if (canonical(req.object?.spec) === canonical(req.oldObject?.spec)) return allow; // metadata only
+  if (canonicalJson(req.object?.spec) === canonicalJson(req.oldObject?.spec)) return allow; // metadata only
   const next = readSpec(ApprovalSpec, req.object?.spec, 'Approval');
   if ('refusal' in next) return next.refusal;
   const prev = readSpec(ApprovalSpec, req.oldObject?.spec, 'Approval');
@@ -182,7 +178,7 @@ export function reviewApproval(req: AdmissionRequest, rules: ApprovalRules): Rev
 
 function reviewDecisions(req: AdmissionRequest, rules: ApprovalRules, prev: ApprovalSpec, next: ApprovalSpec): Review {
   const user = req.userInfo.username;
-  const kept = (d: Decision | undefined, i: number) => canonical(next.decisions[i]) === canonical(d);
+  const kept = (d: Decision | undefined, i: number) => canonicalJson(next.decisions[i]) === canonicalJson(d);
   if (next.decisions.length < prev.decisions.length || !prev.decisions.every(kept))
     return deny(
       'BOSUN_ERR_APPROVAL_EDITED',

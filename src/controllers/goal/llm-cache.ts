@@ -5,6 +5,7 @@
 // the time, and a new key for each would ask the model again on every churn.
 // A Goal's cached plans are deleted with the Goal.
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../api/canonical.js';
 import type { GoalSpec } from '../../api/v1alpha1/goal.js';
 import type { ResourceKey, StateStore } from '../../store/state-store.js';
 
@@ -22,18 +23,6 @@ export interface PlanCacheInput {
   policyVersion: string | undefined;
 }
 
-/** JSON with object keys sorted, so that the same values always hash the same. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 export function planCacheKey(input: PlanCacheInput): string {
   const { goal, intent, targetNamespace, allowChanges, tools, modelTier, budget } = input.spec;
   const decides = {
@@ -44,7 +33,7 @@ export function planCacheKey(input: PlanCacheInput): string {
     offered: [...input.tools].sort(),
     policy: input.policyVersion ?? '',
   };
-  return createHash('sha256').update(canonical(decides)).digest('hex').slice(0, 32);
+  return createHash('sha256').update(canonicalJson(decides)).digest('hex').slice(0, 32);
 }
 
 /** Where a Goal's plans are kept: one folder per Goal UID, so that they go with it. */

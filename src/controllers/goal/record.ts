@@ -3,7 +3,7 @@
 // when Bosun decided). Whoever may write goals/status (a broad role, a GitOps
 // tool, a mistake) cannot set a phase, a plan or an approval and have Bosun
 // act on it: a status that disagrees with the record is restored from it.
-import { canonicalJson } from '../../policy/plan-hash.js';
+import { canonicalJson } from '../../api/canonical.js';
 import { ConditionType } from '../../api/v1alpha1/reasons.js';
 import { GoalStatus, type Goal } from '../../api/v1alpha1/goal.js';
 import type { ResourceKey, StateStore } from '../../store/state-store.js';
