@@ -10,10 +10,13 @@
 import { noop } from 'cockatiel';
 import { randomUUID } from 'node:crypto';
 import { Etcd3, type ComparatorBuilder, type IOperation } from 'etcd3';
+import { Decision } from '../api/v1alpha1/approval.js';
 import { BosunError, errorMessage } from '../api/errors.js';
 import {
   ActionRecord,
   JournalEntry,
+  decisionKey,
+  decisionPrefix,
   KEY_PREFIX,
   epochKey,
   StepRecord,
@@ -24,6 +27,7 @@ import {
   snapshotKey,
   stepRecordKey,
   usageKey,
+  type DecisionRef,
   type JournalKey,
   type ResourceKey,
   type StateStore,
@@ -266,6 +270,29 @@ export class EtcdStateStore implements StateStore {
         this.client.put(k).value(JSON.stringify(full)),
       ]);
       return full;
+    });
+  }
+
+  recordDecision(ref: DecisionRef, decision: Decision): Promise<void> {
+    // a plain put, not fenced by the epoch: the webhook of every replica records what it admits
+    return this.run('recordDecision', async () => {
+      await this.client.put(decisionKey(ref, decision)).value(JSON.stringify(decision));
+    });
+  }
+
+  admittedDecisions(ref: DecisionRef): Promise<Decision[]> {
+    return this.run('admittedDecisions', async () => {
+      const all = await this.client
+        .getAll()
+        .prefix(`${decisionPrefix(ref.subjectUid)}${ref.approvalUid}/`)
+        .strings();
+      return Object.entries(all).map(([k, v]) => Decision.parse(parse(k, v)));
+    });
+  }
+
+  forgetDecisions(subjectUid: string): Promise<void> {
+    return this.run('forgetDecisions', async () => {
+      await this.commit('forgetDecisions', (c) => c, [this.client.delete().prefix(decisionPrefix(subjectUid))]);
     });
   }
 

@@ -24,6 +24,10 @@ export function fencedStore(store: StateStore, mayWrite: () => boolean): StateSt
     listJournal: (uid) => store.listJournal(uid),
     appendAction: async (record) => (check('appendAction'), store.appendAction(record)),
     exportActions: (filter) => store.exportActions(filter),
+    // the webhook records decisions from every replica: not a leader's write
+    recordDecision: (ref, decision) => store.recordDecision(ref, decision),
+    admittedDecisions: (ref) => store.admittedDecisions(ref),
+    forgetDecisions: async (uid) => (check('forgetDecisions'), store.forgetDecisions(uid)),
     addUsage: async (counter, amount) => (check('addUsage'), store.addUsage(counter, amount)),
     getUsage: (counter) => store.getUsage(counter),
     watchPrefix: (prefix, onChange) => store.watchPrefix(prefix, onChange),

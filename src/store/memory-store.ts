@@ -1,6 +1,9 @@
 // An in-memory StateStore for unit tests only; production uses EtcdStateStore.
+import type { Decision } from '../api/v1alpha1/approval.js';
 import {
   ActionRecord,
+  decisionKey,
+  decisionPrefix,
   actionPrefix,
   journalKey,
   journalPrefix,
@@ -8,6 +11,7 @@ import {
   snapshotKey,
   stepRecordKey,
   usageKey,
+  type DecisionRef,
   type JournalEntry,
   type JournalKey,
   type ResourceKey,
@@ -101,6 +105,19 @@ export class MemoryStateStore implements StateStore {
     const k = `${actionPrefix(full)}${full.id}`;
     if (!this.data.has(k)) this.data.set(k, JSON.stringify(full));
     return full;
+  }
+  async recordDecision(ref: DecisionRef, decision: Decision) {
+    this.check();
+    this.data.set(decisionKey(ref, decision), JSON.stringify(decision));
+  }
+  async admittedDecisions(ref: DecisionRef) {
+    this.check();
+    const prefix = `${decisionPrefix(ref.subjectUid)}${ref.approvalUid}/`;
+    return [...this.data].filter(([k]) => k.startsWith(prefix)).map(([, v]) => JSON.parse(v) as Decision);
+  }
+  async forgetDecisions(subjectUid: string) {
+    this.check();
+    for (const k of [...this.data.keys()]) if (k.startsWith(decisionPrefix(subjectUid))) this.data.delete(k);
   }
   async addUsage(counter: string, amount: number) {
     this.check();

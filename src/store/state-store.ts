@@ -1,8 +1,12 @@
 // What Bosun keeps in its own etcd (never the cluster's): the full status of
 // each resource (plans can outgrow a CR), the step journal (a record per step,
 // written once at its first attempt, and intent → result per attempt), and an
-// append-only action log.
+// append-only action log; and each decision on an Approval as the admission
+// webhook admitted it.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalJson } from '../api/canonical.js';
+import type { Decision } from '../api/v1alpha1/approval.js';
 
 export const KEY_PREFIX = '/bosun/v1';
 
@@ -57,6 +61,12 @@ export const ActionRecord = z.object({
 });
 export type ActionRecord = z.infer<typeof ActionRecord>;
 
+/** An Approval, under the subject (Goal, Remediation) whose plan it approves. */
+export interface DecisionRef {
+  subjectUid: string;
+  approvalUid: string;
+}
+
 export interface StoreWatch {
   close(): Promise<void>;
 }
@@ -87,6 +97,17 @@ export interface StateStore {
   appendAction(record: Omit<ActionRecord, 'id' | 'at'> & { id?: string; at?: string }): Promise<ActionRecord>;
   /** The action log as JSON lines, oldest first; optionally for one resource. */
   exportActions(filter?: Partial<ResourceKey>): AsyncIterable<string>;
+
+  /**
+   * Records a decision on an Approval as the admission webhook admitted it (idempotent). Not fenced:
+   * every replica serves the webhook, leader or not. A decision counts only while the Approval holds
+   * it and it is recorded here, so a decision written past the webhook counts for nothing.
+   */
+  recordDecision(ref: DecisionRef, decision: Decision): Promise<void>;
+  /** The decisions recorded for one Approval. */
+  admittedDecisions(ref: DecisionRef): Promise<Decision[]>;
+  /** Forgets the decisions recorded for every Approval of a subject (when the subject is gone). */
+  forgetDecisions(subjectUid: string): Promise<void>;
 
   /** Adds to a usage counter (LLM tokens per namespace per day, say); returns the new total. */
   addUsage(counter: string, amount: number): Promise<number>;
@@ -119,6 +140,11 @@ export const actionPrefix = (f: Partial<ResourceKey> = {}) => {
   }
   return p;
 };
+
+export const decisionPrefix = (subjectUid: string) => `${KEY_PREFIX}/decisions/${subjectUid}/`;
+/** One key per admitted decision: its canonical form's digest, so that only that exact decision matches. */
+export const decisionKey = (ref: DecisionRef, decision: Decision) =>
+  `${decisionPrefix(ref.subjectUid)}${ref.approvalUid}/${createHash('sha256').update(canonicalJson(decision)).digest('hex')}`;
 
 let seq = 0;
 /** Time-ordered, unique action ids: milliseconds, a per-process counter, randomness. */

@@ -155,6 +155,7 @@ describe('etcd state store', () => {
         ['deleteSnapshots', () => old.deleteSnapshots(ref)],
         ['appendAction', () => old.appendAction({ ...ref, action: 'StepSucceeded', detail: {} })],
         ['addUsage', () => old.addUsage('fence', 1)],
+        ['forgetDecisions', () => old.forgetDecisions('u-fence')],
       ] as const;
       for (const [, write] of stale) await expect(write()).rejects.toMatchObject({ code: 'BOSUN_ERR_FENCED' });
       expect(fenced).toEqual(stale.map(([op]) => [op, mine, mine + 1]));
@@ -176,6 +177,26 @@ describe('etcd state store', () => {
     } finally {
       await old.close();
       await next.close();
+    }
+  });
+
+  it('records each admitted decision exactly: only that decision, for that Approval, matches; any replica records', async () => {
+    const replica = new EtcdStateStore({ endpoints: [etcd.url], retryBudgetMs: 1500 });
+    try {
+      await store.claimEpoch();
+      await store.claimEpoch(); // another replica leads now: recording is not a leader's write
+      const a = { subjectUid: 'goal-1', approvalUid: 'approval-1' };
+      const bob = { user: 'bob', decision: 'approve' as const, comment: '', decidedAt: '2026-11-26T10:00:00Z' };
+      await replica.recordDecision(a, { ...bob, groups: ['sre'] });
+      await replica.recordDecision(a, { ...bob, groups: ['sre'] }); // again: one record
+      await replica.recordDecision({ ...a, approvalUid: 'approval-2' }, { ...bob, user: 'carol', groups: [] });
+      expect(await replica.admittedDecisions(a)).toEqual([{ ...bob, groups: ['sre'] }]);
+      expect(await replica.admittedDecisions({ ...a, approvalUid: 'approval-3' })).toEqual([]);
+      await store.forgetDecisions('goal-1'); // the Goal is gone: so are its decisions
+      expect(await replica.admittedDecisions(a)).toEqual([]);
+      expect(await replica.admittedDecisions({ ...a, approvalUid: 'approval-2' })).toEqual([]);
+    } finally {
+      await replica.close();
     }
   });
 });
