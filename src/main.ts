@@ -160,6 +160,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
       addr: config.webhookAddr,
       certDir: config.webhookCertDir,
       operatorUser: config.operatorUser ?? `system:serviceaccount:${config.operatorNamespace}:bosun`,
+      decisions: store,
       log: log.child({ component: 'admission' }),
     });
     manager.onStop(() => webhook.close());

@@ -231,6 +231,54 @@ describe('reviewApproval', () => {
     });
   });
 
+  describe('the validating call', () => {
+    const stamped = (user: string, groups: string[]) => ({
+      ...approve(user),
+      decidedAt: '2026-01-01T00:29:59Z',
+      groups,
+    });
+    const validating = (req: AdmissionRequest) =>
+      reviewApproval(
+        { ...req, object: req.object && { ...req.object, metadata: { name: 'a', uid: 'approval-uid' } } },
+        { operatorUser: OPERATOR, now, validating: true },
+      );
+    const withSubject = (req: AdmissionRequest): AdmissionRequest => {
+      const object = req.object as { spec: ReturnType<typeof spec> };
+      const old = req.oldObject as { spec: ReturnType<typeof spec> };
+      const subjectRef = { kind: 'Goal', name: 'g', uid: 'goal-uid' };
+      return {
+        ...req,
+        object: { metadata: { name: 'a' }, spec: { ...object.spec, subjectRef } },
+        oldObject: { metadata: { name: 'a' }, spec: { ...old.spec, subjectRef } },
+      };
+    };
+
+    it('admits the decision as it will be stored, under its Approval and subject, to be recorded', () => {
+      const decision = stamped('carol', ['sre']);
+      expect(validating(withSubject(update('carol', ['sre'], [decision])))).toEqual({
+        allowed: true,
+        admitted: {
+          ref: { subjectUid: 'goal-uid', approvalUid: 'approval-uid' },
+          decision: { ...decision, comment: '' },
+        },
+      });
+    });
+
+    it.each([
+      { why: 'without the time the mutating call stamps', d: { ...approve('carol'), groups: ['sre'] } },
+      { why: 'without the groups', d: { ...approve('carol'), decidedAt: '2026-01-01T00:29:59Z' } },
+      { why: 'with groups the API server did not say', d: stamped('carol', ['sre', 'system:masters']) },
+    ])('refuses a decision $why (the mutating webhook did not run)', ({ d }) => {
+      const r = validating(update('carol', ['sre'], [d]));
+      expect(r).toMatchObject({ allowed: false, code: 'BOSUN_ERR_APPROVAL_FORGED' });
+      expect(r.allowed ? '' : r.message).toMatch(/MutatingWebhookConfiguration registered/);
+    });
+
+    it('admits nothing when no decision is added', () => {
+      expect(validating(update(OPERATOR, [], []))).toEqual({ allowed: true });
+    });
+  });
+
   it('lets Bosun create Approvals and write other fields', () => {
     expect(reviewApproval(create(OPERATOR, spec()), { operatorUser: OPERATOR, now }).allowed).toBe(true);
     expect(reviewApproval(update(OPERATOR, [], []), { operatorUser: OPERATOR, now }).allowed).toBe(true);

@@ -10,6 +10,7 @@ import { ApprovalSpec, type ApprovalStatus, type Decision } from '../api/v1alpha
 import { Requester, timestamp } from '../api/v1alpha1/common.js';
 import { kinds } from '../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../api/v1alpha1/meta.js';
+import type { DecisionRef } from '../store/state-store.js';
 
 export interface UserInfo {
   username: string;
@@ -32,7 +33,14 @@ export interface JsonPatchOp {
   value: unknown;
 }
 
-export type Review = { allowed: true; patch?: JsonPatchOp[] } | { allowed: false; code: ErrorCode; message: string };
+/** A decision the webhook admits, to be recorded in Bosun's etcd before the answer goes back. */
+export interface Admitted {
+  ref: DecisionRef;
+  decision: Decision;
+}
+
+export type Review =
+  { allowed: true; patch?: JsonPatchOp[]; admitted?: Admitted } | { allowed: false; code: ErrorCode; message: string };
 
 const allow: Review = { allowed: true };
 const deny = (code: ErrorCode, message: string): Review => ({ allowed: false, code, message: `${code}: ${message}` });
@@ -131,6 +139,11 @@ export interface ApprovalRules {
   /** Bosun's own identity: it creates Approvals and never decides */
   operatorUser: string;
   now: Date;
+  /**
+   * The validating call, which sees the object as it will be stored: a new decision must carry the
+   * stamps of the mutating call, and is admitted (recorded) as it stands.
+   */
+  validating?: boolean;
 }
 
 /** The first field of an Approval's spec, decisions aside, that differs between `a` and `b`. */
@@ -146,6 +159,8 @@ function changedField(a: ApprovalSpec, b: ApprovalSpec): string | undefined {
  * Approvals: created only by Bosun, with no decisions. Afterwards the spec is
  * fixed but for decisions appended at the end, one per update: each by a listed
  * approver, as themselves, once, in time, never by the requester or by Bosun.
+ * The validating call admits the decision, which the server records in Bosun's
+ * etcd: a decision that reached the Approval another way counts for nothing.
  */
 export function reviewApproval(req: AdmissionRequest, rules: ApprovalRules): Review {
   const user = req.userInfo.username;
@@ -219,12 +234,23 @@ function reviewDecisions(req: AdmissionRequest, rules: ApprovalRules, prev: Appr
   if (rules.now.getTime() >= Date.parse(next.expiresAt) || state === 'Expired')
     return deny('BOSUN_ERR_APPROVAL_CLOSED', `this Approval expired at ${next.expiresAt}; it takes no more decisions`);
   // the time and the groups of the decision are the API server's, not the approver's
+  const stamped = req.userInfo.groups ?? [];
+  if (rules.validating) {
+    if (!decision.decidedAt || canonicalJson(decision.groups) !== canonicalJson(stamped))
+      return deny(
+        'BOSUN_ERR_APPROVAL_FORGED',
+        "the decision lacks the time and groups Bosun's mutating webhook stamps: is the bosun-admission " +
+          'MutatingWebhookConfiguration registered?',
+      );
+    const ref = { subjectUid: next.subjectRef.uid ?? '', approvalUid: req.object?.metadata.uid ?? '' };
+    return { allowed: true, admitted: { ref, decision } };
+  }
   const at = `/spec/decisions/${next.decisions.length - 1}`;
   return {
     allowed: true,
     patch: [
       { op: 'add', path: `${at}/decidedAt`, value: timestamp(rules.now) },
-      { op: 'add', path: `${at}/groups`, value: req.userInfo.groups ?? [] },
+      { op: 'add', path: `${at}/groups`, value: stamped },
     ],
   };
 }

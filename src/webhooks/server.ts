@@ -1,10 +1,12 @@
 // Bosun's admission webhook (HTTPS, AdmissionReview v1): /mutate stamps and
-// rules, /validate rules only. Registered by config/webhook (cert-manager
-// provides the certificate in a cluster; tests make their own).
+// rules, /validate rules and records each admitted Approval decision in Bosun's
+// etcd before it answers (no record, no admission). Registered by config/webhook
+// (cert-manager provides the certificate in a cluster; tests make their own).
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
 import { errorMessage } from '../api/errors.js';
+import type { StateStore } from '../store/state-store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { reviewApproval, reviewRequested, REQUESTED_KINDS, type AdmissionRequest, type Review } from './admission.js';
 
@@ -14,6 +16,8 @@ export interface AdmissionServerOptions {
   /** holds tls.crt and tls.key */
   certDir: string;
   operatorUser: string;
+  /** where admitted decisions are recorded (Bosun's etcd) */
+  decisions: Pick<StateStore, 'recordDecision'>;
   log: Logger;
   now?: () => Date;
 }
@@ -23,11 +27,20 @@ export interface AdmissionServer {
   close(): Promise<void>;
 }
 
-function review(req: AdmissionRequest, opts: AdmissionServerOptions): Review {
+async function review(req: AdmissionRequest, opts: AdmissionServerOptions, validating: boolean): Promise<Review> {
   if (REQUESTED_KINDS.includes(req.kind.kind)) return reviewRequested(req, opts.operatorUser);
-  if (req.kind.kind === 'Approval')
-    return reviewApproval(req, { operatorUser: opts.operatorUser, now: (opts.now ?? (() => new Date()))() });
-  return { allowed: true };
+  if (req.kind.kind !== 'Approval') return { allowed: true };
+  const now = (opts.now ?? (() => new Date()))();
+  const r = reviewApproval(req, { operatorUser: opts.operatorUser, now, validating });
+  if (!r.allowed || !r.admitted) return r;
+  try {
+    await opts.decisions.recordDecision(r.admitted.ref, r.admitted.decision);
+  } catch (err) {
+    opts.log.error({ err: errorMessage(err), approval: req.object?.metadata.name }, 'could not record a decision');
+    const code = 'BOSUN_ERR_STORE_UNAVAILABLE';
+    return { allowed: false, code, message: `${code}: Bosun could not record your decision; try again shortly` };
+  }
+  return r;
 }
 
 export async function startAdmissionServer(opts: AdmissionServerOptions): Promise<AdmissionServer> {
@@ -39,13 +52,13 @@ export async function startAdmissionServer(opts: AdmissionServerOptions): Promis
       let body = '';
       httpReq.setEncoding('utf8');
       httpReq.on('data', (c: string) => (body += c));
-      httpReq.on('end', () => {
+      httpReq.on('end', async () => {
         const mutate = httpReq.url?.startsWith('/mutate') ?? false;
         let uid = '';
         try {
           const { request } = JSON.parse(body) as { request: AdmissionRequest };
           uid = request.uid;
-          const r = review(request, opts);
+          const r = await review(request, opts, !mutate);
           const response = r.allowed
             ? {
                 uid,

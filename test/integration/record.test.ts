@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../hack/control-plane/wait.js';
 import { controlPlane, kubectl, kubectlOk, useNamespace } from '../support/cluster.js';
-import { applyGoal, approveAs, getGoal, waitPhase } from '../support/goals.js';
+import { admitNamespace } from '../support/webhook.js';
+import { applyGoal, approveAs, condition, getApproval, getGoal, waitPhase } from '../support/goals.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { createDeployment, getDeployment, waitRolledOut } from '../support/workloads.js';
 
@@ -33,6 +34,9 @@ describe("Bosun's record decides", { timeout: 300_000 }, () => {
       namespace: ns(),
     });
     kubectlOk(['create', 'rolebinding', 'bob-edit', '--clusterrole=edit', '--user=bob'], { namespace: ns() });
+    kubectlOk(['create', 'rolebinding', 'mallory-approver', '--clusterrole=bosun-approver', '--user=mallory'], {
+      namespace: ns(),
+    });
     for (const [name, level] of [
       ['held', 'approve'],
       ['auto', 'auto'],
@@ -47,6 +51,19 @@ describe("Bosun's record decides", { timeout: 300_000 }, () => {
         }),
       });
     }
+    kubectlOk(['apply', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'RiskPolicy',
+        metadata: { name: 'two' },
+        spec: {
+          levels: { none: 'auto', low: 'approve', medium: 'approve', high: 'approve' },
+          approvers: { users: ['bob', 'mallory'] },
+          requiredApprovals: 2,
+        },
+      }),
+    });
     await createDeployment(ns(), 'web', { replicas: 2 });
     op = await startOperator({ cp: controlPlane(), identity: 'record', namespace: ns() });
   });
@@ -158,5 +175,97 @@ describe("Bosun's record decides", { timeout: 300_000 }, () => {
     expect(label.length).toBeLessThanOrEqual(63);
     expect(label).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
     expect(kubectlOk(['describe', 'goal', name], { namespace: ns() })).toMatch(/ApprovalRequested/);
+  });
+
+  it('a decision written past the webhook counts for nothing, nor does one replayed from another Approval', async () => {
+    const ask = (replicas: number) =>
+      applyGoal(ns(), 'past', { intent: { type: 'scale', target: 'deployment/web', replicas }, riskPolicyRef: 'two' });
+    const approvalOf = async () => {
+      const name = (await waitPhase(ns(), 'past', 'AwaitingApproval', more)).status?.approvalRef ?? '';
+      await until(
+        'its Approval',
+        async () => kubectl(['get', 'approval', name], { namespace: ns() }).code === 0,
+        30_000,
+      );
+      return name;
+    };
+    const append = (approval: string, as: 'admin' | 'bob' | 'mallory', decision: unknown) =>
+      kubectl(
+        [
+          'patch',
+          'approval',
+          approval,
+          '--type=json',
+          '-p',
+          JSON.stringify([{ op: 'add', path: '/spec/decisions/-', value: decision }]),
+        ],
+        { as, namespace: ns() },
+      );
+    ask(7);
+    const first = await approvalOf();
+    expect(approveAs(ns(), first, 'bob').code).toBe(0); // admitted and recorded: 1 of 2
+    await until('1/2 counted', async () => getApproval(ns(), first).status?.approvals === 1, 30_000, more);
+    const admitted = getApproval(ns(), first).spec.decisions[0];
+    ask(8); // a new plan: a new Approval
+    await until('a new Approval', async () => getGoal(ns(), 'past').status?.approvalRef !== first, 30_000, more);
+    const second = await approvalOf();
+
+    // the webhook is unregistered for this namespace: the schema's CEL rules alone guard the Approval
+    kubectlOk([
+      'delete',
+      `mutatingwebhookconfiguration/bosun-admission-${ns()}`,
+      `validatingwebhookconfiguration/bosun-admission-${ns()}`,
+    ]);
+    try {
+      // 1. bob's admitted decision, replayed verbatim from the first Approval
+      expect(append(second, 'bob', admitted).code).toBe(0);
+      // 2. mallory's own decision, with the stamps typed to look admitted
+      const typed = {
+        user: 'mallory',
+        decision: 'approve',
+        comment: '',
+        decidedAt: admitted?.decidedAt,
+        groups: ['developers'],
+      };
+      expect(append(second, 'mallory', typed).code).toBe(0);
+      // 3. an admin writing a decision for an approver who never made one
+      const third = {
+        user: 'carol',
+        decision: 'approve',
+        comment: '',
+        decidedAt: admitted?.decidedAt,
+        groups: ['sre'],
+      };
+      expect(append(second, 'admin', third).code).toBe(0);
+    } finally {
+      admitNamespace(ns()); // removed again with the namespace
+    }
+    await until(
+      'the decisions refused with a reason',
+      async () =>
+        kubectlOk(
+          ['get', 'events', '--field-selector', `involvedObject.name=${second},reason=NotAdmitted`, '-o', 'name'],
+          {
+            namespace: ns(),
+          },
+        ).trim() !== '',
+      30_000,
+      more,
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    const held = getApproval(ns(), second);
+    expect(held.status).toMatchObject({ state: 'Pending', approvals: 0 });
+    expect(getGoal(ns(), 'past').status?.phase).toBe('AwaitingApproval');
+    expect(condition(getGoal(ns(), 'past'), 'Approved')?.message).toMatch(/not counted: bob \(approve\), mallory/);
+    expect(getDeployment(ns(), 'web').spec.replicas).not.toBe(8);
+
+    // the way on: a new Approval, decided through the webhook
+    ask(9);
+    await until('a third Approval', async () => getGoal(ns(), 'past').status?.approvalRef !== second, 30_000, more);
+    const third = await approvalOf();
+    expect(approveAs(ns(), third, 'bob').code).toBe(0);
+    expect(approveAs(ns(), third, 'mallory').code).toBe(0);
+    await waitPhase(ns(), 'past', 'Succeeded', more);
+    expect(getDeployment(ns(), 'web').spec.replicas).toBe(9);
   });
 });

@@ -23,7 +23,7 @@ export default async function setup(project: TestProject) {
   installBosun(cp.info.kubeconfigs.admin);
   console.log(`[control-plane] ready with CRDs in ${Date.now() - started} ms (${dir})`);
   project.provide('controlPlane', cp.info);
-  const admission = await serveAdmission();
+  const admission = await serveAdmission(cp.info.bosunEtcdUrl);
   project.provide('admission', { port: admission.port, caBundle: admission.caBundle });
   return async () => {
     await admission.close();

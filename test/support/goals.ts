@@ -24,7 +24,9 @@ export interface ApprovalView {
     authority?: string;
     requester?: { username: string };
     steps: { tool: string; summary: string; risk: string; diff?: string[] }[];
+    decisions: { user: string; decision: string; comment?: string; decidedAt?: string; groups?: string[] }[];
   };
+  status?: { state?: string; approvals?: number };
 }
 
 export const goalJson = (name: string, spec: Record<string, unknown>) =>

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeWebhookCerts as make, webhookConfigs } from '../../hack/webhook.js';
+import { EtcdStateStore } from '../../src/store/etcd-store.js';
 import { startAdmissionServer } from '../../src/webhooks/server.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { inject } from 'vitest';
@@ -34,15 +35,20 @@ export function registerWebhooks(namespace: string, port: number, caBundle: stri
  * namespace even while a test kills and restarts its operators. (Not in the
  * test worker: its synchronous kubectl calls would block the server.)
  */
-export async function serveAdmission(): Promise<{ port: number; caBundle: string; close(): Promise<void> }> {
+export async function serveAdmission(
+  bosunEtcdUrl: string,
+): Promise<{ port: number; caBundle: string; close(): Promise<void> }> {
   const { dir, caBundle } = makeWebhookCerts();
+  // admitted decisions go to the run's Bosun etcd, where every test's operator reads them
+  const decisions = new EtcdStateStore({ endpoints: [bosunEtcdUrl] });
   const server = await startAdmissionServer({
     addr: '127.0.0.1:0',
     certDir: dir,
     operatorUser: OPERATOR_USER,
+    decisions,
     log: createLogger({ level: 'warn' }),
   });
-  return { port: server.port, caBundle, close: () => server.close() };
+  return { port: server.port, caBundle, close: async () => (await server.close(), await decisions.close()) };
 }
 
 /** Registers the run's webhook for `namespace`; returns a function that removes it. */

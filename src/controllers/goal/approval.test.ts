@@ -1,7 +1,7 @@
 import { boundedName } from '../../api/v1alpha1/common.js';
 import { describe, expect, it } from 'vitest';
 import { ApprovalSpec } from '../../api/v1alpha1/approval.js';
-import { approvalName, judge } from './approval.js';
+import { admitted, approvalName, judge } from './approval.js';
 
 const base = ApprovalSpec.parse({
   subjectRef: { kind: 'Goal', name: 'g' },
@@ -57,6 +57,30 @@ describe('judge', () => {
 const of = (name: string, uid = 'u-1', planHash = 'f'.repeat(64), planGeneration = 1) => ({
   metadata: { name, uid },
   status: { planHash, planGeneration },
+});
+
+describe('admitted', () => {
+  const bob = { ...d('bob', 'approve'), groups: ['sre'] };
+  const carol = { ...d('carol', 'approve'), groups: [] };
+  const spec = { ...base, decisions: [bob, carol] };
+
+  it('counts a decision only as the webhook recorded it, exactly', () => {
+    expect(admitted(spec, [carol, bob])).toEqual({ spec, unadmitted: [] });
+    // key order does not matter; content does
+    expect(admitted(spec, [{ groups: ['sre'], ...d('bob', 'approve') }, carol]).unadmitted).toEqual([]);
+  });
+
+  it.each([
+    { why: 'nothing recorded (written past the webhook)', recorded: [] },
+    { why: 'recorded with other groups', recorded: [{ ...bob, groups: ['sre', 'admins'] }, carol] },
+    { why: 'recorded at another time', recorded: [{ ...bob, decidedAt: '2026-01-01T00:11:00Z' }, carol] },
+    { why: 'recorded as a denial', recorded: [{ ...bob, decision: 'deny' as const }, carol] },
+  ])('does not count a decision $why', ({ recorded }) => {
+    const r = admitted(spec, recorded);
+    expect(r.unadmitted.map((x) => x.user)).toContain('bob');
+    expect(r.spec.decisions.map((x) => x.user)).not.toContain('bob');
+    expect(judge(r.spec, before).state).toBe('Pending');
+  });
 });
 
 describe('approvalName', () => {

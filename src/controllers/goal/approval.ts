@@ -1,8 +1,9 @@
 // Approvals for a held plan: what Bosun creates, and what the decisions on it
 // mean. Pure.
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../api/canonical.js';
 import { boundedName, timestamp } from '../../api/v1alpha1/common.js';
-import type { ApprovalSpec, ApprovalState, ApprovalStatus } from '../../api/v1alpha1/approval.js';
+import type { ApprovalSpec, ApprovalState, ApprovalStatus, Decision } from '../../api/v1alpha1/approval.js';
 import type { Goal } from '../../api/v1alpha1/goal.js';
 import { API_VERSION } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
@@ -24,6 +25,20 @@ export const ownedBy = (approval: KubeObject, goal: Pick<Goal, 'metadata'>) =>
   !!goal.metadata.uid &&
   (approval.metadata.ownerReferences ?? []).some((o) => o.kind === 'Goal' && o.uid === goal.metadata.uid) &&
   (approval.spec as { subjectRef?: { uid?: string } } | undefined)?.subjectRef?.uid === goal.metadata.uid;
+
+/**
+ * The decisions that count: those on the Approval that Bosun's webhook admitted and recorded, exactly
+ * as they stand. One written past the webhook (a webhook unregistered for a moment, a copy of a
+ * decision from another Approval) is `unadmitted`, and counts for nothing.
+ */
+export function admitted(spec: ApprovalSpec, recorded: readonly Decision[]) {
+  const known = new Set(recorded.map(canonicalJson));
+  const counts = (d: Decision) => known.has(canonicalJson(d));
+  return {
+    spec: { ...spec, decisions: spec.decisions.filter(counts) },
+    unadmitted: spec.decisions.filter((d) => !counts(d)),
+  };
+}
 
 export function runbook(goal: Goal): string {
   const steps = goal.status?.plan?.steps ?? [];

@@ -12,9 +12,10 @@ import type { KubeClient } from '../../kube/client.js';
 import type { EventRecorder } from '../../kube/events.js';
 import { deepEqual } from '../../kube/merge-patch.js';
 import { bosunResource } from '../../kube/resources.js';
+import type { StateStore } from '../../store/state-store.js';
 import { builtInPolicy } from '../../policy/decision.js';
 import { setCondition } from '../../runtime/conditions.js';
-import { approvalFor, approvalName, judge, ownedBy } from './approval.js';
+import { admitted, approvalFor, approvalName, judge, ownedBy } from './approval.js';
 import { loadPolicy, type PolicyCache } from './gather.js';
 import { markFailed, markRunning } from './phases.js';
 
@@ -30,6 +31,8 @@ interface Deps {
   client: KubeClient;
   events: EventRecorder;
   approvals: ApprovalCache;
+  /** the decisions Bosun's webhook admitted: only those count */
+  decisions: Pick<StateStore, 'admittedDecisions'>;
   policies: PolicyCache;
   operatorNamespace: string;
 }
@@ -125,8 +128,26 @@ export function approvalHandler(deps: Deps) {
       };
     }
 
-    const spec = ApprovalSpec.parse(approval.spec);
+    const recorded = await deps.decisions.admittedDecisions({
+      subjectUid: goal.metadata.uid ?? '',
+      approvalUid: approval.metadata.uid ?? '',
+    });
+    const { spec, unadmitted } = admitted(ApprovalSpec.parse(approval.spec), recorded);
     const verdict = judge(spec, now);
+    if (unadmitted.length) {
+      const who = unadmitted.map((d) => `${d.user} (${d.decision})`).join(', ');
+      const note =
+        `not counted: ${who}: written past Bosun's admission webhook; other approvers can still decide, ` +
+        'or change the Goal to ask for a new Approval';
+      verdict.message += `; ${note}`;
+      await events.event(
+        { ...approval, apiVersion: API_VERSION, kind: 'Approval' },
+        'Warning',
+        'NotAdmitted',
+        note,
+        'Decide',
+      );
+    }
     await record(approval, verdict.status, verdict.message);
     const base: GoalStatus = { ...prev, approvalRef: name };
     switch (verdict.state) {

@@ -135,6 +135,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     mapper: deps.mapper,
     executors: deps.executors,
     approvals: deps.approvals,
+    decisions: store,
     fieldManager: client.fieldManager,
   };
 
@@ -142,6 +143,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     client,
     events,
     approvals: deps.approvals,
+    decisions: store,
     policies: deps.policies,
     operatorNamespace: deps.operatorNamespace,
   });
@@ -206,6 +208,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       await store.appendAction({ ...ref, uid, id: actionId(uid, 'deleted'), action: 'Deleted', detail: wind.done });
       await store.deleteSnapshot(ref);
       await forgetPlans(store, namespace, uid); // the model's plans go with the Goal
+      await store.forgetDecisions(uid); // and the decisions on its Approvals
       await client.setFinalizers(goalResource, goal, withoutFinalizer(goal));
       return;
     }

@@ -8,10 +8,11 @@ import type { Goal } from '../../api/v1alpha1/goal.js';
 import { ConditionType, GoalReason } from '../../api/v1alpha1/reasons.js';
 import type { KubeClient } from '../../kube/client.js';
 import type { KindMapper } from '../../kube/discovery.js';
+import type { StateStore } from '../../store/state-store.js';
 import { executorSetupHint, type ExecutorCredentials } from '../../kube/executor-credentials.js';
 import type { ToolRegistry } from '../../tools/registry.js';
 import type { ApprovalCache } from './approvals.js';
-import { ownedBy } from './approval.js';
+import { admitted, ownedBy } from './approval.js';
 import { noRequester, stepAuthority, type Approved } from './authority.js';
 import type { Stall } from './validate.js';
 
@@ -21,22 +22,35 @@ export interface WriterDeps {
   mapper: KindMapper;
   executors: ExecutorCredentials;
   approvals: ApprovalCache;
+  /** the decisions Bosun's webhook admitted: only those count */
+  decisions: Pick<StateStore, 'admittedDecisions'>;
   fieldManager: string;
 }
 
-/** The approvers whose decisions carried the Goal's current plan, with the groups the API server stamped. */
-export function approvedBy(goal: Goal, approvals: ApprovalCache): Approved | undefined {
+/**
+ * The approvers whose decisions carried the Goal's current plan, with the groups the API server
+ * stamped: only decisions Bosun's webhook admitted, on an Approval this very Goal owns.
+ */
+export async function approvedBy(
+  goal: Goal,
+  deps: Pick<WriterDeps, 'approvals' | 'decisions'>,
+): Promise<Approved | undefined> {
   const status = goal.status ?? {};
   const approved = status.conditions?.find((c) => c.type === ConditionType.Approved)?.status === 'True';
   if (!approved || !status.approvalRef) return undefined;
-  const obj = approvals.get(goal.metadata.namespace, status.approvalRef);
+  const obj = deps.approvals.get(goal.metadata.namespace, status.approvalRef);
   if (!obj || !ownedBy(obj, goal)) return undefined;
-  const spec = ApprovalSpec.safeParse(obj.spec);
-  if (!spec.success || spec.data.planHash !== status.planHash) return undefined;
-  const deciders = spec.data.decisions
+  const parsed = ApprovalSpec.safeParse(obj.spec);
+  if (!parsed.success || parsed.data.planHash !== status.planHash) return undefined;
+  const recorded = await deps.decisions.admittedDecisions({
+    subjectUid: goal.metadata.uid ?? '',
+    approvalUid: obj.metadata.uid ?? '',
+  });
+  const { spec } = admitted(parsed.data, recorded);
+  const deciders = spec.decisions
     .filter((d) => d.decision === 'approve')
     .map((d) => ({ username: d.user, groups: d.groups ?? [] }));
-  return { deciders, required: spec.data.requiredApprovals };
+  return { deciders, required: spec.requiredApprovals };
 }
 
 export async function writerFor(
@@ -52,7 +66,7 @@ export async function writerFor(
   const authority = await stepAuthority(deps.reader, {
     requester,
     needs,
-    approved: approvedBy(goal, deps.approvals),
+    approved: await approvedBy(goal, deps),
   });
   if ('stall' in authority) return authority;
   return executorFor(deps.executors, namespace, deps.fieldManager);
