@@ -91,8 +91,8 @@ await until(
   120_000,
   () => operator.tail(),
 );
-say('kubectl get goals,pipelines,pipelineruns,approvals -n demo');
-console.log(kubectl('get', 'goals,pipelines,pipelineruns,approvals', '-n', 'demo'));
+say('kubectl get goals,approvals -n demo');
+console.log(kubectl('get', 'goals,approvals', '-n', 'demo'));
 say('kubectl describe goal scale-web -n demo');
 console.log(kubectl('describe', 'goal', 'scale-web', '-n', 'demo'));
 say('the free-text sample Goal why-is-web-slow, which a model plans');
@@ -113,6 +113,18 @@ console.log(
     'jsonpath={.status.phase}: {.status.conditions[?(@.type=="Ready")].message}{"\\n"}',
   ),
 );
+say('the sample Remediation, Pipeline and PipelineRun: accepted and validated, not acted on by this version');
+const notServed =
+  'jsonpath={range .items[*]}{.kind} {.metadata.name}: {.status.conditions[?(@.type=="Stalled")].reason}: {.status.conditions[?(@.type=="Stalled")].message}{"\\n"}{end}';
+await until(
+  'their status to say so',
+  async () =>
+    (kubectl('get', 'remediations,pipelines,pipelineruns', '-n', 'demo', '-o', notServed).match(/NotServed/g) ?? [])
+      .length === 3,
+  60_000,
+  () => operator.tail(),
+);
+console.log(kubectl('get', 'remediations,pipelines,pipelineruns', '-n', 'demo', '-o', notServed));
 say('waiting for the sample Goal scale-web-big (30 replicas: high risk) to ask for approval');
 await until(
   'an Approval for scale-web-big',

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { BosunError, errorMessage } from './api/errors.js';
 import { setupGoalController } from './controllers/goal/setup.js';
+import { setupUnservedController } from './controllers/unserved/setup.js';
 import { parseFailpoints } from './executor/failpoints.js';
 import { KubeClient } from './kube/client.js';
 import { ExecutorCredentials } from './kube/executor-credentials.js';
@@ -150,6 +151,8 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     crashpoint: parseFailpoints(process.env.BOSUN_FAILPOINTS),
     executors,
   });
+  // Remediations, Pipelines and PipelineRuns are accepted; their status says that this version does not act on them
+  setupUnservedController({ manager, client, log, metrics, instance: config.identity, namespace: config.namespace });
   if (config.webhookAddr) {
     if (!config.webhookCertDir)
       throw new BosunError(

@@ -1,5 +1,6 @@
 // What a newcomer meets: the free-text sample Goal (config/samples/goal-diagnose.yaml) on a
-// cluster with no model set up waits, saying how to set one up, and is planned once one exists.
+// cluster with no model set up waits, saying how to set one up, and is planned once one exists;
+// the samples of the kinds this version does not act on say so in their status.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../hack/control-plane/wait.js';
@@ -87,5 +88,42 @@ describe('the free-text sample Goal without a model', () => {
     expect(status?.plan?.steps[0]).toMatchObject({ tool: 'k8s.events', state: 'Succeeded' });
     expect(status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'Planned' });
     expect(status?.conditions?.find((c) => c.type === 'Reconciling')).toBeUndefined();
+  });
+
+  it('the sample Remediation, Pipeline and PipelineRun say that this version does not act on them', async () => {
+    kubectlOk(
+      ['apply', '-f', sample('remediation.yaml'), '-f', sample('pipeline.yaml'), '-f', sample('pipelinerun.yaml')],
+      {
+        namespace: ns(),
+      },
+    );
+    type Obj = {
+      metadata: { name: string; generation: number };
+      status?: {
+        phase?: string;
+        observedGeneration?: number;
+        conditions?: { type: string; status: string; reason: string; message: string }[];
+      };
+    };
+    const get = (what: string) => JSON.parse(kubectlOk(['get', what, '-o', 'json'], { namespace: ns() })) as Obj;
+    const all = ['remediation/web-crashloop', 'pipeline/web', 'pipelinerun/web-3f9c2ab'];
+    await until(
+      'their status',
+      async () => all.every((w) => get(w).status?.conditions?.some((c) => c.reason === 'NotServed')),
+      60_000,
+      () => op.log(30),
+    );
+    for (const w of all) {
+      const o = get(w);
+      expect(o.status?.observedGeneration).toBe(o.metadata.generation);
+      expect(o.status?.conditions?.find((c) => c.type === 'Stalled')).toMatchObject({
+        status: 'True',
+        reason: 'NotServed',
+      });
+      expect(o.status?.conditions?.find((c) => c.type === 'Ready')?.message).toMatch(/does not (heal|run) them yet/);
+      expect(kubectlOk(['describe', w], { namespace: ns() })).toMatch(/Warning\s+NotServed\s+/);
+    }
+    expect(get('remediation/web-crashloop').status?.phase).toBe('Pending');
+    expect(get('pipelinerun/web-3f9c2ab').status?.phase).toBe('Pending');
   });
 });
