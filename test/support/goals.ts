@@ -4,7 +4,7 @@ import { until } from '../../hack/control-plane/wait.js';
 import { kubectl, kubectlOk } from './cluster.js';
 
 export interface GoalView {
-  metadata: { name: string; uid: string; generation: number };
+  metadata: { name: string; uid: string; generation: number; resourceVersion?: string };
   spec: { requester?: { username: string; groups?: string[] } };
   status?: {
     phase?: string;

@@ -120,7 +120,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
   /** Stalls that only a new spec can clear: asking the model again would only spend tokens. */
   const stalledForGood = (status: GoalStatus) =>
     status.phase === 'Stalled' &&
-    [GoalReason.InvalidPlan, GoalReason.BudgetExceeded].some((r) =>
+    [GoalReason.InvalidPlan, GoalReason.BudgetExceeded, GoalReason.RequestRejected].some((r) =>
       status.conditions?.some((c) => c.type === 'Stalled' && c.reason === r),
     );
 
@@ -148,6 +148,13 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     operatorNamespace: deps.operatorNamespace,
   });
 
+  /** Bosun's record of what it decided (`next`, from `prior`): written before the status, which projects it. */
+  const recordDecided = (goal: Goal, next: GoalStatus, prior: GoalStatus) =>
+    store.putSnapshot(
+      { kind: 'Goal', namespace: goal.metadata.namespace ?? '', name: goal.metadata.name },
+      { uid: goal.metadata.uid, generation: goal.metadata.generation, spec: goal.spec, status: next, prior },
+    );
+
   /**
    * A request the API server refuses for good (invalid, forbidden, a namespace being deleted) ends
    * in a reason on the Goal and no more retries; the Goal is looked at again when it changes.
@@ -162,7 +169,10 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       const goal = raw && Goal.safeParse(raw);
       if (goal?.success) {
         try {
-          await client.patchStatus(goalResource, goal.data, stalledStatus(goal.data, refused, deps.now()));
+          // recorded first, like every status Bosun decides: otherwise the record would restore it
+          const next = stalledStatus(goal.data, refused, deps.now());
+          await recordDecided(goal.data, next, goal.data.status ?? {});
+          await client.patchStatus(goalResource, goal.data, next);
           await events.event(goal.data, 'Warning', refused.reason, refused.message);
         } catch (again) {
           log.warn({ key, err: errorMessage(again) }, 'could not record a refused request on the Goal');
@@ -194,13 +204,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       const wind = windDown(recorded, (tool) => registry.mutates(tool));
       if ('rollback' in wind) {
         const { next, requeueAfter } = await execute({ ...goal, status: wind.rollback }, deps.now());
-        await store.putSnapshot(ref, {
-          uid,
-          generation: goal.metadata.generation,
-          spec: goal.spec,
-          status: next,
-          prior: recorded,
-        });
+        await recordDecided(goal, next, recorded);
         await client.patchStatus(goalResource, goal, next);
         for (const a of announcements(recorded, next)) await events.event(goal, a.type, a.reason, a.note);
         return { requeueAfter: requeueAfter ?? 1 };
@@ -299,13 +303,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
     const said = storeError ? [] : announcements(prev, next);
     if (!storeError) {
       try {
-        await store.putSnapshot(ref, {
-          uid,
-          generation: goal.metadata.generation,
-          spec: goal.spec,
-          status: next,
-          prior: prev,
-        });
+        await recordDecided(goal, next, prev);
         for (const a of said) {
           await store.appendAction({
             ...ref,

@@ -11,6 +11,11 @@ describe('refusedWrite', () => {
     { why: 'an invalid object', err: api(422, 'spec.runbook: Too long'), says: /fix what the message names/ },
     { why: "Bosun's RBAC", err: api(403, 'cannot create resource "approvals"'), says: /grant Bosun's ServiceAccount/ },
     {
+      why: 'a quota',
+      err: api(403, 'approvals.bosun.dev "x" is forbidden: exceeded quota: no-approvals'),
+      says: /fix what the message names \(a quota/,
+    },
+    {
       why: 'a namespace being deleted',
       err: api(403, 'unable to create new content in namespace x because it is being terminated'),
       says: /the namespace is being deleted/,

@@ -17,8 +17,8 @@ export function refusedWrite(err: unknown): Stall | undefined {
       `the API server refused a request Bosun needs (${cause.httpStatus}: ${said.slice(0, 600)}): ` +
       (terminating
         ? 'the namespace is being deleted, so nothing more is done here'
-        : cause.httpStatus === 403
-          ? "grant Bosun's ServiceAccount what config/rbac gives it; the Goal is tried again when it changes"
-          : 'fix what the message names; the Goal is tried again when it changes'),
+        : cause.httpStatus === 403 && /\bcannot \w+ resource\b/.test(said)
+          ? "grant Bosun's ServiceAccount what config/rbac gives it; the Goal is tried again when its spec changes"
+          : 'fix what the message names (a quota, an admission policy); the Goal is tried again when its spec changes'),
   };
 }
