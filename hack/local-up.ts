@@ -48,6 +48,9 @@ const operator = new Component(
     certDir,
     '--identity',
     'bosun-local',
+    // the hosted APIs, and a model server on this machine (the sample ModelProvider's local Ollama)
+    '--model-endpoints',
+    'https://api.anthropic.com,https://api.openai.com,http://127.0.0.1:11434',
   ],
   join(dir, 'logs', 'operator.log'),
 );

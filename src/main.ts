@@ -6,6 +6,7 @@ import { setupGoalController } from './controllers/goal/setup.js';
 import { setupUnservedController } from './controllers/unserved/setup.js';
 import { parseFailpoints } from './executor/failpoints.js';
 import { KubeClient } from './kube/client.js';
+import { DEFAULT_MODEL_ENDPOINTS } from './llm/endpoints.js';
 import { ExecutorCredentials } from './kube/executor-credentials.js';
 import { KubeRest } from './kube/rest.js';
 import { Manager } from './runtime/manager.js';
@@ -65,6 +66,20 @@ export const RunConfig = z.object({
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a ServiceAccount name')
     .default('bosun-executor')
     .describe('the ServiceAccount, in each target namespace, whose short-lived tokens every write of a plan uses'),
+  modelEndpoints: z
+    .string()
+    .default(DEFAULT_MODEL_ENDPOINTS.join(','))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ })))
+    .describe(
+      "where a ModelProvider's baseURL may point: scheme://host[:port][/path], comma-separated " +
+        '(no port: any; a path: a prefix); anything else is refused before a call',
+    ),
   operatorUser: z
     .string()
     .optional()
@@ -150,6 +165,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     operatorNamespace: config.operatorNamespace,
     crashpoint: parseFailpoints(process.env.BOSUN_FAILPOINTS),
     executors,
+    modelEndpoints: config.modelEndpoints,
   });
   // Remediations, Pipelines and PipelineRuns are accepted; their status says that this version does not act on them
   setupUnservedController({ manager, client, log, metrics, instance: config.identity, namespace: config.namespace });

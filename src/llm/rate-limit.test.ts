@@ -2,17 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { RateLimiter, TokenRateLimiter, estimateTokens } from './rate-limit.js';
 
 describe('RateLimiter', () => {
-  it('lets a burst of perMinute through, then spaces calls evenly', async () => {
+  it('lets a burst of perMinute through, then says how long to wait instead of sleeping', () => {
     let now = 0;
-    const waits: number[] = [];
-    const limiter = new RateLimiter(
-      60,
-      () => now,
-      async (ms) => void (now += ms),
-    );
-    for (let i = 0; i < 62; i++) waits.push(await limiter.take());
-    expect(waits.slice(0, 60).every((w) => w === 0)).toBe(true);
-    expect(waits.slice(60)).toEqual([1000, 1000]);
+    const limiter = new RateLimiter(60, () => now);
+    const waits = Array.from({ length: 60 }, () => limiter.tryTake());
+    expect(waits.every((w) => w === 0)).toBe(true);
+    expect(limiter.tryTake()).toBe(1000);
+    expect(limiter.tryTake()).toBe(1000); // nothing was taken
+    now += 1000;
+    expect(limiter.tryTake()).toBe(0);
+  });
+
+  it('lets the repair rounds of an admitted call through, and makes the next call wait for them', () => {
+    let now = 0;
+    const limiter = new RateLimiter(60, () => now);
+    for (let i = 0; i < 60; i++) limiter.tryTake();
+    limiter.force();
+    limiter.force();
+    expect(limiter.tryTake()).toBe(3000);
+    now += 3000;
+    expect(limiter.tryTake()).toBe(0);
   });
 });
 

@@ -1,31 +1,39 @@
 // Per-provider rate limits (ModelProvider spec.rateLimits), as token buckets
-// refilled continuously. Requests per minute: a call waits for its turn (at
-// most a few seconds at sane limits). Tokens per minute: a call that does not
-// fit is not made; the caller is told how long to wait, and requeues instead of
-// sleeping inside a reconcile.
+// refilled continuously. Neither ever sleeps: a call that does not fit is not
+// made; the caller is told how long to wait, and requeues the Goal instead of
+// holding a reconcile worker (a slow provider must not starve other Goals).
 export class RateLimiter {
   private tokens: number;
   private last: number;
 
   constructor(
     private readonly perMinute: number,
-    private readonly now: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.tokens = perMinute;
     this.last = now();
   }
 
-  /** Resolves when a request may go; returns how long it waited (ms). */
-  async take(): Promise<number> {
+  private refill(): void {
     const t = this.now();
-    this.tokens = Math.min(this.perMinute, this.tokens + ((t - this.last) / 60_000) * this.perMinute);
+    this.tokens = Math.min(this.perMinute, this.tokens + (Math.max(0, t - this.last) / 60_000) * this.perMinute);
     this.last = t;
+  }
+
+  /** Takes one request if the minute has room for it: 0. Otherwise takes nothing and returns how long to wait (ms). */
+  tryTake(): number {
+    this.refill();
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.tokens) / this.perMinute) * 60_000 - 1e-6);
+  }
+
+  /** Takes one request without asking: a repair round of a call already let through (at most two). */
+  force(): void {
+    this.refill();
     this.tokens -= 1;
-    if (this.tokens >= 0) return 0;
-    const wait = Math.ceil((-this.tokens / this.perMinute) * 60_000);
-    await this.sleep(wait);
-    return wait;
   }
 }
 
@@ -38,7 +46,7 @@ export class TokenRateLimiter {
 
   constructor(
     private readonly perMinute: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.available = perMinute;
     this.last = now();

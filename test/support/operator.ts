@@ -61,6 +61,9 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     o.leaseName ?? `bosun-${o.namespace ?? 'all'}`,
     '--log-level',
     'debug',
+    // the tests' model servers listen on loopback
+    '--model-endpoints',
+    'http://127.0.0.1',
     ...(o.namespace ? ['--namespace', o.namespace] : []),
     ...(o.args ?? []),
   ];

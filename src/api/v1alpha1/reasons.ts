@@ -43,6 +43,7 @@ export const GoalReason = {
   BudgetExceeded: 'BudgetExceeded',
   NoModelProvider: 'NoModelProvider',
   ProviderUnavailable: 'ProviderUnavailable',
+  ModelEndpointNotAllowed: 'ModelEndpointNotAllowed',
   NoRequester: 'NoRequester',
   RequesterForbidden: 'RequesterForbidden',
   NoExecutor: 'NoExecutor',

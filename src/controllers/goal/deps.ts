@@ -44,6 +44,8 @@ export interface GoalReconcilerDeps {
   executors: ExecutorCredentials;
   /** apiVersion + kind → resource (API discovery) */
   mapper: KindMapper;
+  /** where a ModelProvider's baseURL may point (--model-endpoints) */
+  modelEndpoints: readonly string[];
 }
 
 /** Deterministic, so a retried append of the same record is a no-op. */

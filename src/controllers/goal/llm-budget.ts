@@ -1,6 +1,8 @@
 // LLM budgets, checked before each call, never after: per Goal (tokens, cost)
 // and per namespace per day (tokens, cost), counted in Bosun's etcd. Cost is
-// counted in micro-dollars, as integers, so that sums do not drift.
+// counted in micro-dollars, as integers, so that sums do not drift. Token
+// budgets have defaults: a Goal and a RiskPolicy that set none are still
+// bounded.
 import type { Goal } from '../../api/v1alpha1/goal.js';
 import { GoalReason } from '../../api/v1alpha1/reasons.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
@@ -14,6 +16,30 @@ export const dailyCounters = (namespace: string, now: Date) => {
 
 export const toMicroUSD = (usd: number): number => Math.round(usd * 1e6);
 
+/** The token budgets when neither the Goal nor its RiskPolicy sets one. */
+export const DEFAULT_TOKEN_BUDGETS = { perGoal: 100_000, perNamespacePerDay: 2_000_000 } as const;
+
+/** The Goal's and the namespace's token limits, and where each comes from. */
+export function tokenLimits(goal: Goal, policy: EffectivePolicy) {
+  const budgets = policy.spec.budgets;
+  const set = Math.min(goal.spec.budget?.maxTokens ?? Infinity, budgets?.maxTokensPerGoal ?? Infinity);
+  return {
+    perGoal: Number.isFinite(set) ? set : DEFAULT_TOKEN_BUDGETS.perGoal,
+    perGoalDefault: !Number.isFinite(set),
+    perNamespacePerDay: budgets?.maxTokensPerNamespacePerDay ?? DEFAULT_TOKEN_BUDGETS.perNamespacePerDay,
+    perNamespaceDefault: budgets?.maxTokensPerNamespacePerDay === undefined,
+  };
+}
+
+/** How many tokens the next call may use at most: what both the Goal and the namespace have left today. */
+export function tokensLeft(goal: Goal, policy: EffectivePolicy, use: BudgetUse): number {
+  const l = tokenLimits(goal, policy);
+  return Math.max(
+    0,
+    Math.min(l.perGoal - (goal.status?.cost?.tokens ?? 0), l.perNamespacePerDay - (use.namespaceTokensToday ?? 0)),
+  );
+}
+
 /** What has been used so far; the namespace figures only where the RiskPolicy sets a daily limit. */
 export interface BudgetUse {
   namespaceTokensToday?: number;
@@ -24,14 +50,18 @@ export interface BudgetUse {
 export function budgetStall(goal: Goal, policy: EffectivePolicy, use: BudgetUse): Stall | undefined {
   const namespace = goal.metadata.namespace ?? '';
   const budgets = policy.spec.budgets;
+  const limits = tokenLimits(goal, policy);
   const used = goal.status?.cost?.tokens ?? 0;
-  const limit = Math.min(goal.spec.budget?.maxTokens ?? Infinity, budgets?.maxTokensPerGoal ?? Infinity);
+  const limit = limits.perGoal;
   if (used >= limit)
     return {
       reason: GoalReason.BudgetExceeded,
       message:
-        `the Goal has used ${used} of its ${limit} LLM tokens: ` +
-        "raise spec.budget.maxTokens (within the RiskPolicy's budgets) to plan again",
+        `the Goal has used ${used} of its ${limit} LLM tokens` +
+        (limits.perGoalDefault
+          ? " (the default budget: neither spec.budget nor the RiskPolicy's budgets set one)"
+          : '') +
+        ": raise spec.budget.maxTokens (within the RiskPolicy's budgets) to plan again",
     };
   const spent = goal.status?.cost?.usd ?? 0;
   const costLimit = Math.min(goal.spec.budget?.maxCostUSD ?? Infinity, budgets?.maxCostPerGoalUSD ?? Infinity);
@@ -42,14 +72,17 @@ export function budgetStall(goal: Goal, policy: EffectivePolicy, use: BudgetUse)
         `the Goal has spent $${spent.toFixed(4)} of its $${costLimit} on the model: ` +
         "raise spec.budget.maxCostUSD (within the RiskPolicy's budgets) to plan again",
     };
-  const dailyTokens = budgets?.maxTokensPerNamespacePerDay;
+  const dailyTokens = limits.perNamespacePerDay;
   const tokensToday = use.namespaceTokensToday ?? 0;
-  if (dailyTokens !== undefined && tokensToday >= dailyTokens)
+  if (tokensToday >= dailyTokens)
     return {
       reason: GoalReason.BudgetExceeded,
       message:
         `namespace ${namespace} has used ${tokensToday} of its ${dailyTokens} LLM tokens today ` +
-        `(${policy.source} spec.budgets.maxTokensPerNamespacePerDay): plan again tomorrow, or raise the budget`,
+        (limits.perNamespaceDefault
+          ? '(the default daily budget; a RiskPolicy sets another with spec.budgets.maxTokensPerNamespacePerDay)'
+          : `(${policy.source} spec.budgets.maxTokensPerNamespacePerDay)`) +
+        ': plan again tomorrow, or raise the budget',
     };
   const dailyCost = budgets?.maxCostPerNamespacePerDayUSD;
   const microToday = use.namespaceMicroUSDToday ?? 0;

@@ -8,7 +8,7 @@ const base: PlanCacheInput = {
   provider: 'anthropic',
   model: 'mid',
   tools: ['k8s.scale', 'k8s.get'],
-  policyVersion: 'demo/default@7',
+  request: { redact: [], maxSteps: 20 },
 };
 const key = planCacheKey(base);
 
@@ -27,7 +27,8 @@ describe('planCacheKey', () => {
     ['another model', { ...base, model: 'big' }],
     ['another provider', { ...base, provider: 'openai' }],
     ['another tool set is offered', { ...base, tools: ['k8s.scale'] }],
-    ['the RiskPolicy changed', { ...base, policyVersion: 'demo/default@8' }],
+    ['the RiskPolicy redacts more', { ...base, request: { ...base.request, redact: ['email'] } }],
+    ['the RiskPolicy allows fewer steps', { ...base, request: { ...base.request, maxSteps: 5 } }],
   ])('changes when %s', (_why, input) => {
     expect(planCacheKey(input)).not.toBe(key);
   });
@@ -36,6 +37,8 @@ describe('planCacheKey', () => {
     ['the tools are offered in another order', { ...base, tools: ['k8s.get', 'k8s.scale'] }],
     ['the spec object has its keys in another order', { ...base, spec: { tools: ['k8s.scale'], ...base.spec } }],
     ['a field is present but undefined', { ...base, spec: { ...base.spec, modelTier: undefined } }],
+    // levels, approvers, budgets: the plan is judged again, not asked for again
+    ['the rest of the RiskPolicy changed', { ...base, request: { maxSteps: 20, redact: [] } }],
   ])('stays the same when %s', (_why, input) => {
     expect(planCacheKey(input)).toBe(key);
   });

@@ -1,8 +1,10 @@
 // The plan cache: a plan the model made is kept in Bosun's etcd, so that a
 // requeue or a restart does not ask (and pay) for it again. It is keyed on what
-// decides the plan (the Goal, its spec, the model, the tools offered and the
-// RiskPolicy's version), never on the evidence: Events and pod text change all
-// the time, and a new key for each would ask the model again on every churn.
+// decides the plan (the Goal, its spec, the model, and what the RiskPolicy puts
+// into the request: the tools offered, the redaction, the step limit), never on
+// the evidence: Events and pod text change all the time, and a new key for each
+// would ask the model again on every churn. Nor on the rest of the RiskPolicy:
+// an edit to its levels or approvers is judged on the plan already made.
 // A Goal's cached plans are deleted with the Goal.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../api/canonical.js';
@@ -19,8 +21,8 @@ export interface PlanCacheInput {
   model: string;
   /** the names of the tools offered to the model */
   tools: readonly string[];
-  /** the RiskPolicy's version (its budgets, redaction and denied tools shape the request) */
-  policyVersion: string | undefined;
+  /** what the RiskPolicy puts into the request besides the tools offered */
+  request: { redact: readonly string[]; maxSteps: number };
 }
 
 export function planCacheKey(input: PlanCacheInput): string {
@@ -31,7 +33,7 @@ export function planCacheKey(input: PlanCacheInput): string {
     provider: input.provider,
     model: input.model,
     offered: [...input.tools].sort(),
-    policy: input.policyVersion ?? '',
+    request: { redact: [...input.request.redact].sort(), maxSteps: input.request.maxSteps },
   };
   return createHash('sha256').update(canonicalJson(decides)).digest('hex').slice(0, 32);
 }

@@ -3,7 +3,7 @@
 // the Goal's allowed tools with their JSON Schemas, and the registry's checks
 // on whatever comes back.
 import { z } from 'zod';
-import { errorMessage, hasCode } from '../../api/errors.js';
+import { BosunError, errorMessage, hasCode } from '../../api/errors.js';
 import { timestamp } from '../../api/v1alpha1/common.js';
 import type { Goal } from '../../api/v1alpha1/goal.js';
 import { kindInfo } from '../../api/v1alpha1/kinds.js';
@@ -14,19 +14,22 @@ import { GoalReason } from '../../api/v1alpha1/reasons.js';
 import type { KubeClient } from '../../kube/client.js';
 import { bosunResource, core } from '../../kube/resources.js';
 import { anthropicClient } from '../../llm/anthropic.js';
+import { endpointRefusal } from '../../llm/endpoints.js';
 import type { ModelClient, Usage } from '../../llm/model.js';
 import { ollamaClient } from '../../llm/ollama.js';
 import { openaiClient } from '../../llm/openai.js';
 import { InvalidPlanError, proposePlan } from '../../llm/planner.js';
 import { systemPrompt, userPrompt, type Evidence } from '../../llm/prompt.js';
 import { CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS, Redactor, type Pattern } from '../../llm/redact.js';
+import { providerFailure } from '../../llm/provider-errors.js';
+import { providerHealth, type ProviderHealth } from '../../llm/provider-health.js';
 import { estimateTokens, limiterFor, tokenLimiterFor } from '../../llm/rate-limit.js';
 import { routeTier } from '../../llm/router.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
 import type { StateStore } from '../../store/state-store.js';
 import type { SecretSink } from '../../telemetry/logger.js';
 import type { Gate, ToolRegistry } from '../../tools/registry.js';
-import { budgetStall, dailyCounters, toMicroUSD } from './llm-budget.js';
+import { budgetStall, dailyCounters, tokensLeft, toMicroUSD } from './llm-budget.js';
 import { planCacheKey, planCacheRef } from './llm-cache.js';
 import type { Stall } from './validate.js';
 
@@ -52,12 +55,19 @@ export interface LlmUsage extends Usage {
 
 /**
  * `redacted`: what kinds of values were removed from the prompt, and how many (never the values).
- * `waitMs`: the provider's tokens per minute have no room now; ask again after that long (requeue, not sleep).
+ * `waitMs`: ask again after that long (requeue, never sleep): the provider's rate limits have no room now,
+ * or (`unavailable`) the provider failed and is backed off. `usage`: every round paid for, whatever came of it.
  */
 export type LlmOutcome =
   | { plan: ExecutionPlan; usage: LlmUsage; redacted: Record<string, number> }
   | { stall: Stall; usage?: LlmUsage; answers?: unknown[] }
-  | { waitMs: number; why: string };
+  | { waitMs: number; why: string; unavailable?: Stall; usage?: LlmUsage };
+
+/** The least output a call is worth making for: below it, the budget is spent. */
+const MIN_OUTPUT_TOKENS = 256;
+
+/** A failure of the provider's call itself (not of Bosun's own reads and writes around it). */
+class ProviderCallError extends Error {}
 
 async function findProvider(client: KubeClient, namespace: string, operatorNamespace: string) {
   for (const ns of [namespace, operatorNamespace]) {
@@ -112,8 +122,12 @@ export interface LlmPlanInput {
   /** the API key is added here as soon as it is read, before any use (the log masks it) */
   secrets: SecretSink;
   now: Date;
+  /** the endpoints a ModelProvider's baseURL may point at (--model-endpoints) */
+  endpoints: readonly string[];
   /** test seam: the model client for a provider (default: its official SDK) */
   connect?: (spec: ModelProviderSpec, apiKey: string | undefined) => ModelClient;
+  /** test seam: per-provider backoff (default: the process's) */
+  health?: ProviderHealth;
 }
 
 export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
@@ -128,6 +142,15 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
       },
     };
 
+  const refused = endpointRefusal(provider.spec.provider, provider.spec.baseURL, input.endpoints);
+  if (refused)
+    return {
+      stall: {
+        reason: GoalReason.ModelEndpointNotAllowed,
+        message: `ModelProvider ${provider.namespace}/default is not used: ${refused}`,
+      },
+    };
+
   const tier = routeTier({
     kind: 'Goal',
     typed: Boolean(goal.spec.intent),
@@ -136,9 +159,17 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     override: goal.spec.modelTier,
   });
   const model = provider.spec.models[tier];
+  // offered: only tools that the Goal, the RiskPolicy's allow list and its deny list all let through
+  const allow = policy.spec.tools.allow;
   const tools = registry
     .list()
-    .filter((t) => (!gate.allowlist || gate.allowlist.includes(t.name)) && !gate.denylist.includes(t.name))
+    .filter(
+      (t) =>
+        (!gate.allowlist || gate.allowlist.includes(t.name)) &&
+        (!allow || allow.includes(t.name)) &&
+        !gate.denylist.includes(t.name) &&
+        !policy.spec.tools.deny.includes(t.name),
+    )
     .map((t) => ({
       name: t.name,
       description: t.description,
@@ -148,9 +179,11 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
         unrepresentable: 'any',
       }) as Record<string, unknown>,
     }));
+  const maxSteps = Math.min(goal.spec.budget?.maxSteps ?? 20, policy.spec.budgets?.maxStepsPerPlan ?? 20);
 
-  // a plan already made for this Goal, spec, model, tool set and policy is not asked for again (a requeue, a
-  // restart, evidence that changed meanwhile): it is reused before any budget, Secret or evidence is read
+  // a plan already made for this Goal, spec, model and request (tools offered, redaction, step limit) is not
+  // asked for again (a requeue, a restart, evidence that changed meanwhile, a policy edit that leaves the request
+  // as it was): it is reused, and judged anew, before any budget, Secret or evidence is read
   const cacheRef = planCacheRef(
     namespace,
     goal.metadata.uid ?? '',
@@ -160,23 +193,41 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
       provider: provider.spec.provider,
       model,
       tools: tools.map((t) => t.name),
-      policyVersion: policy.version,
+      request: { redact: policy.spec.redact, maxSteps },
     }),
   );
   const cached = LlmPlanRecord.safeParse(await input.store.getSnapshot(cacheRef));
   if (cached.success)
     return { ...cached.data, usage: { ...cached.data.usage, inputTokens: 0, outputTokens: 0, usd: 0 } };
 
+  // a provider that just failed is backed off for every Goal: the Goal waits, its status unchanged
+  const endpoint = `${provider.spec.provider}:${provider.spec.baseURL ?? 'default'}`;
+  const health = input.health ?? providerHealth;
+  const unavailable = (why: string): Stall => ({
+    reason: GoalReason.ProviderUnavailable,
+    message:
+      `the model could not be reached (${provider.spec.provider} ${model}: ${why}); ` +
+      'Bosun asks again with backoff, at most every 5 minutes',
+  });
+  const backedOff = health.backoff(endpoint);
+  if (backedOff.waitMs > 0)
+    return {
+      waitMs: backedOff.waitMs,
+      why: `ModelProvider ${provider.namespace}/default is backed off: ${backedOff.why}`,
+      unavailable: unavailable(backedOff.why),
+    };
+
   // the budgets are checked before the call, never after
   const counters = dailyCounters(namespace, input.now);
   const daily = policy.spec.budgets;
-  const over = budgetStall(goal, policy, {
-    namespaceTokensToday:
-      daily?.maxTokensPerNamespacePerDay !== undefined ? await input.store.getUsage(counters.tokens) : undefined,
+  const use = {
+    namespaceTokensToday: await input.store.getUsage(counters.tokens),
     namespaceMicroUSDToday:
       daily?.maxCostPerNamespacePerDayUSD !== undefined ? await input.store.getUsage(counters.microUSD) : undefined,
-  });
+  };
+  const over = budgetStall(goal, policy, use);
   if (over) return { stall: over };
+  const left = tokensLeft(goal, policy, use);
 
   const redactor = new Redactor([
     ...CREDENTIAL_PATTERNS,
@@ -212,46 +263,81 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     text: redactor.redact(e.text, report).text,
   }));
   const goalText = redactor.redact(goal.spec.goal ?? JSON.stringify(goal.spec.intent), report).text;
-  const maxSteps = Math.min(goal.spec.budget?.maxSteps ?? 20, policy.spec.budgets?.maxStepsPerPlan ?? 20);
-  const endpoint = `${provider.spec.provider}:${provider.spec.baseURL ?? 'default'}`;
 
-  // tokens per minute: a call that does not fit now is not made; the reconciler requeues after the wait
+  // the prompt's size is known before the call: a call the budget cannot pay for is not made
+  const estimate = estimateTokens(systemPrompt(tools, maxSteps) + userPrompt(goalText, namespace, evidence));
+  if (estimate + MIN_OUTPUT_TOKENS > left)
+    return {
+      stall: {
+        reason: GoalReason.BudgetExceeded,
+        message:
+          `a call would need about ${estimate + MIN_OUTPUT_TOKENS} LLM tokens and the Goal's or the namespace's ` +
+          `budget has ${left} left: raise spec.budget.maxTokens (within the RiskPolicy's budgets), or plan tomorrow`,
+      },
+    };
+
+  // rate limits: a call that does not fit now is not made; the reconciler requeues after the wait
   const perMinute = provider.spec.rateLimits?.tokensPerMinute;
   const tokenLimiter = perMinute === undefined ? undefined : tokenLimiterFor(endpoint, perMinute);
-  const estimate = estimateTokens(systemPrompt(tools, maxSteps) + userPrompt(goalText, namespace, evidence));
-  const waitMs = tokenLimiter?.tryTake(estimate) ?? 0;
-  if (waitMs > 0)
+  const requests = limiterFor(endpoint, provider.spec.rateLimits?.requestsPerMinute ?? 60);
+  const requestWait = requests.tryTake();
+  if (requestWait > 0)
     return {
-      waitMs,
+      waitMs: requestWait,
+      why: `ModelProvider ${provider.namespace}/default allows ${provider.spec.rateLimits?.requestsPerMinute ?? 60} calls a minute`,
+    };
+  const tokenWait = tokenLimiter?.tryTake(estimate) ?? 0;
+  if (tokenWait > 0)
+    return {
+      waitMs: tokenWait,
       why:
         `ModelProvider ${provider.namespace}/default allows ${perMinute} tokens a minute ` +
         `and this call needs about ${estimate}: waiting for the minute to have room`,
     };
-  const settle = (u: Usage) => tokenLimiter?.settle(estimate, u.inputTokens + u.outputTokens);
-
-  const limiter = limiterFor(endpoint, provider.spec.rateLimits?.requestsPerMinute ?? 60);
-  const base = (input.connect ?? clientFor)(provider.spec, apiKey);
-  const rateLimited: ModelClient = {
-    provider: base.provider,
-    propose: async (call) => {
-      await limiter.take();
-      return base.propose(call);
-    },
-  };
 
   const price = (u: Usage) =>
     ((provider.spec.pricing?.inputPerMillionTokensUSD ?? 0) * u.inputTokens +
       (provider.spec.pricing?.outputPerMillionTokensUSD ?? 0) * u.outputTokens) /
     1e6;
-  const count = async (u: Usage) => {
-    settle(u);
-    await input.store.addUsage(counters.tokens, u.inputTokens + u.outputTokens);
-    const micro = toMicroUSD(price(u));
-    if (micro > 0) await input.store.addUsage(counters.microUSD, micro);
+  // every round is counted as soon as it is paid for (status, metrics, the daily budget), whatever comes after
+  const paid: Usage = { inputTokens: 0, outputTokens: 0 };
+  const priced = (): LlmUsage => ({ ...paid, provider: provider.spec.provider, model, usd: price(paid) });
+  const base = (input.connect ?? clientFor)(provider.spec, apiKey);
+  let rounds = 0;
+  const metered: ModelClient = {
+    provider: base.provider,
+    propose: async (call) => {
+      if (rounds++ > 0) requests.force(); // a repair round of a call already let through
+      const prompt = estimateTokens(call.system + call.messages.map((m) => m.content).join('\n'));
+      const room = left - paid.inputTokens - paid.outputTokens - prompt;
+      if (room < MIN_OUTPUT_TOKENS)
+        throw new BosunError(
+          'BOSUN_ERR_LLM_BUDGET',
+          `another round would need about ${prompt + MIN_OUTPUT_TOKENS} LLM tokens and the budget has ` +
+            `${Math.max(0, left - paid.inputTokens - paid.outputTokens)} left`,
+        );
+      let answer;
+      try {
+        answer = await base.propose({ ...call, maxTokens: Math.min(call.maxTokens, room) });
+      } catch (err) {
+        throw new ProviderCallError(providerFailure(err), { cause: err });
+      }
+      // a provider that reports no usage is counted by the estimate, never as free
+      const used: Usage = {
+        inputTokens: answer.usage.inputTokens || prompt,
+        outputTokens: answer.usage.outputTokens || estimateTokens(JSON.stringify(answer.input ?? answer.text ?? '')),
+      };
+      paid.inputTokens += used.inputTokens;
+      paid.outputTokens += used.outputTokens;
+      await input.store.addUsage(counters.tokens, used.inputTokens + used.outputTokens);
+      const micro = toMicroUSD(price(used));
+      if (micro > 0) await input.store.addUsage(counters.microUSD, micro);
+      return { ...answer, usage: used };
+    },
   };
   try {
     const result = await proposePlan({
-      client: rateLimited,
+      client: metered,
       model,
       goal: goalText,
       namespace,
@@ -269,7 +355,7 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
         return undefined;
       },
     });
-    await count(result.usage);
+    health.succeeded(endpoint);
     await reportReachability(client, provider.object, undefined);
     // what the model wrote for people goes through the same redaction before any status, Event or record
     const clean = (t: string) => redactor.redact(t).text;
@@ -282,33 +368,40 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
         ...(st.reasoning !== undefined && { reasoning: clean(st.reasoning) }),
       })),
     };
-    const outcome = {
-      plan,
-      usage: { ...result.usage, provider: provider.spec.provider, model, usd: price(result.usage) },
-      redacted: report.counts,
-    };
+    const outcome = { plan, usage: priced(), redacted: report.counts };
     await input.store.putSnapshot(cacheRef, outcome);
     return outcome;
   } catch (err) {
     if (err instanceof InvalidPlanError) {
-      await count(err.usage);
+      health.succeeded(endpoint); // it answered
       await reportReachability(client, provider.object, undefined);
-      const usage = { ...err.usage, provider: provider.spec.provider, model, usd: price(err.usage) };
       return {
         stall: {
           reason: GoalReason.InvalidPlan,
           message: `${err.message.replace(/^BOSUN_ERR_\w+: /, '')}: rephrase spec.goal, or use a typed spec.intent`,
         },
-        usage,
+        usage: priced(),
         answers: err.answers.map((a) => redactor.redact(JSON.stringify(a)).text),
       };
     }
-    await reportReachability(client, provider.object, redactor.redact(errorMessage(err)).text);
+    if (hasCode(err, 'BOSUN_ERR_LLM_BUDGET'))
+      return {
+        stall: {
+          reason: GoalReason.BudgetExceeded,
+          message: `${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}: raise spec.budget.maxTokens to plan again`,
+        },
+        usage: priced(),
+      };
+    if (!(err instanceof ProviderCallError)) throw err; // Bosun's own reads and writes: retried as any other
+    const waitMs = health.failed(endpoint, err.message);
+    await reportReachability(client, provider.object, err.message);
     return {
-      stall: {
-        reason: GoalReason.ProviderUnavailable,
-        message: `the model could not be reached (${provider.spec.provider} ${model}): ${redactor.redact(errorMessage(err)).text.slice(0, 300)}; retried on the next resync`,
-      },
+      waitMs,
+      why: `the model call failed: ${err.message}`,
+      unavailable: unavailable(err.message),
+      usage: priced(),
     };
+  } finally {
+    tokenLimiter?.settle(estimate, paid.inputTokens + paid.outputTokens);
   }
 }

@@ -69,26 +69,33 @@ export function goalPlanner(deps: GoalReconcilerDeps, tools: readonly AnyTool[])
         store,
         secrets: deps.secrets,
         now,
+        endpoints: deps.modelEndpoints,
       });
-      if ('waitMs' in outcome) {
-        log.debug({ namespace, name: goal.metadata.name, waitMs: outcome.waitMs }, outcome.why);
-        return { waitMs: outcome.waitMs };
-      }
-      if (outcome.usage) {
+      // every round paid for is counted, whatever came of it
+      if (outcome.usage && outcome.usage.inputTokens + outcome.usage.outputTokens > 0) {
         cost = {
           tokens: (cost?.tokens ?? 0) + outcome.usage.inputTokens + outcome.usage.outputTokens,
           usd: (cost?.usd ?? 0) + outcome.usage.usd,
         };
         deps.onLlmUsage?.(outcome.usage, namespace);
       }
-      const fallBack =
-        'stall' in outcome &&
-        outcome.stall.reason === GoalReason.ProviderUnavailable &&
-        policy.spec.llmFallback === 'rules' &&
-        goal.spec.intent;
+      const fallBack = 'unavailable' in outcome && policy.spec.llmFallback === 'rules' && goal.spec.intent;
       if (fallBack) {
         fromModel = false; // the policy allows the rule planner when the model is down
-      } else if ('stall' in outcome && outcome.stall.reason === GoalReason.NoModelProvider) {
+      } else if ('waitMs' in outcome) {
+        log.debug({ namespace, name: goal.metadata.name, waitMs: outcome.waitMs }, outcome.why);
+        // a provider that is down: the Goal waits, saying so in words that do not change from call to call
+        if (outcome.unavailable)
+          return {
+            status: { ...waitingStatus(goal, outcome.unavailable, now), ...(cost && { cost }) },
+            waitMs: outcome.waitMs,
+          };
+        return { waitMs: outcome.waitMs, ...(cost !== prev.cost && { status: { ...prev, cost } }) };
+      } else if (
+        'stall' in outcome &&
+        (outcome.stall.reason === GoalReason.NoModelProvider ||
+          outcome.stall.reason === GoalReason.ModelEndpointNotAllowed)
+      ) {
         // nothing in the spec is wrong: the Goal waits, saying how to set a provider up, and looks again
         return { status: waitingStatus(goal, outcome.stall, now), waitMs: PROVIDER_RECHECK_MS };
       } else if ('stall' in outcome) {

@@ -38,6 +38,8 @@ export interface GoalControllerOptions {
   crashpoint?: Crashpoint;
   /** short-lived executor identities, shared by every controller */
   executors: ExecutorCredentials;
+  /** where a ModelProvider's baseURL may point */
+  modelEndpoints: readonly string[];
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
@@ -109,6 +111,7 @@ export function setupGoalController(opts: GoalControllerOptions) {
       crashpoint: opts.crashpoint,
       executors: opts.executors,
       mapper: new DiscoveryMapper(client),
+      modelEndpoints: opts.modelEndpoints,
     }),
   });
   informer.addHandlers({
