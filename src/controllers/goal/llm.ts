@@ -19,7 +19,7 @@ import { ollamaClient } from '../../llm/ollama.js';
 import { openaiClient } from '../../llm/openai.js';
 import { InvalidPlanError, proposePlan } from '../../llm/planner.js';
 import { systemPrompt, userPrompt, type Evidence } from '../../llm/prompt.js';
-import { CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS, Redactor, type Pattern } from '../../llm/redact.js';
+import { CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS, Redactor, type Pattern } from '../../redact/index.js';
 import { estimateTokens, limiterFor, tokenLimiterFor } from '../../llm/rate-limit.js';
 import { routeTier } from '../../llm/router.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
