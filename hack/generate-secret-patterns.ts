@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { convertConfig } from './secret-patterns/convert.js';
 import { parseToml } from './secret-patterns/toml.js';
 
@@ -39,7 +40,9 @@ try {
     sha256: SHA256,
     licence: read('LICENSE').trim(),
   });
-  writeFileSync(out, `${JSON.stringify(data, null, 2)}\n`);
+  // formatted as `npm run lint` wants it, so regenerating an unchanged version changes nothing
+  const options = { ...(await resolveConfig(out)), filepath: out };
+  writeFileSync(out, await format(JSON.stringify(data, null, 2), options));
   console.log(`wrote ${out}: ${data.converted} rules converted, ${data.skipped.length} skipped`);
   for (const s of data.skipped) console.log(`  skipped ${s.id}: ${s.reason}`);
 } finally {
