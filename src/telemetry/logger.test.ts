@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { FORMATS, KEEP } from '../redact/formats.testdata.js';
 import { createLogger, SecretMasker, type SecretSink } from './logger.js';
 
 function capture() {
@@ -58,5 +59,50 @@ describe('createLogger', () => {
       expect(line).not.toContain(secret);
       expect(line).not.toContain('0123456789abcdef');
     }
+  });
+
+  it.each(FORMATS.map((f) => ({ label: f.label, f })))('removes a credential nobody registered: $label', ({ f }) => {
+    const { lines, destination } = capture();
+    const log = createLogger({ destination, masker: new SecretMasker() });
+    log.info(f.text);
+    log.warn({ detail: { output: f.text }, args: [f.text] }, 'tool output');
+    log.error(new Error(`failed: ${f.text}`));
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      expect(line).not.toContain(f.secret);
+      expect(line).not.toContain(JSON.stringify(f.secret).slice(1, -1));
+      expect(line).toContain('[REDACTED]');
+    }
+  });
+
+  it.each(KEEP.map((k) => ({ label: k.label, text: k.text })))('keeps: $label', ({ text }) => {
+    const { lines, destination } = capture();
+    createLogger({ destination, masker: new SecretMasker() }).info({ detail: text }, text);
+    const line = JSON.parse(lines[0] ?? '{}') as { msg: string; detail: string };
+    expect(line).toMatchObject({ msg: text, detail: text });
+  });
+
+  it('replaces fields named like credentials at any depth, beyond the fixed redact paths', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ destination, masker: new SecretMasker() });
+    log.info({ provider: { config: { clientSecret: 'plain-words', db_password: 'also plain' } }, tokens: 12 }, 'x');
+    const line = JSON.parse(lines[0] ?? '{}') as { provider: unknown; tokens: number };
+    expect(line.provider).toEqual({ config: { clientSecret: '[REDACTED]', db_password: '[REDACTED]' } });
+    expect(line.tokens).toBe(12);
+  });
+
+  it.each([
+    { label: 'split across lines', form: (s: string) => `${s.slice(0, 6)}\n${s.slice(6)}` },
+    { label: 're-cased', form: (s: string) => s.toUpperCase() },
+    { label: 'base64', form: (s: string) => Buffer.from(s).toString('base64') },
+    { label: 'base64 inside a longer value', form: (s: string) => Buffer.from(`user:${s}`).toString('base64') },
+  ])('masks a registered value $label', ({ form }) => {
+    const { lines, destination } = capture();
+    const masker = new SecretMasker();
+    masker.add('canary-9f8e7d6c5b4a');
+    createLogger({ destination, masker }).info(`seen ${form('canary-9f8e7d6c5b4a')}`);
+    const line = lines.join('');
+    expect(line).toContain('[REDACTED]');
+    expect(line).not.toContain(form('canary-9f8e7d6c5b4a'));
   });
 });

@@ -1,8 +1,10 @@
 // The one pino factory. Loggers are created by the composition root and passed
 // down; children carry bindings ({ controller, namespace, name }), never
-// user-controlled keys. Secrets are removed twice: by path (`redact`) and by
-// value (any string containing a registered secret is masked).
+// user-controlled keys. Secrets are removed three ways: by path (pino's `redact`), by field
+// (any key named like a credential, at any depth), and by value in every string (registered
+// secrets in all their variants, and the credential patterns of src/redact).
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { Redactor, redactValue } from '../redact/index.js';
 
 export type { Logger };
 
@@ -28,34 +30,29 @@ export interface SecretSink {
   add(value: string): void;
 }
 
-/** Values that must never appear in a log line; shared with redaction elsewhere. */
+/**
+ * Values that must never appear in a log line, and the credential formats that must not either: the
+ * same redaction as the model prompt's, with the logger's one placeholder.
+ */
 export class SecretMasker implements SecretSink {
-  private readonly secrets = new Set<string>();
+  private readonly redactor = new Redactor(undefined, { minSecretLength: 8, placeholder: () => MASK });
 
   /** Registers a secret value (short values are ignored: they would mask ordinary words). */
   add(value: string): void {
-    if (value.length >= 8) this.secrets.add(value);
+    this.redactor.addSecret(value);
   }
 
   mask(text: string): string {
-    let out = text;
-    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join(MASK);
-    return out;
+    return this.redactor.redact(text).text;
   }
 
   get size(): number {
-    return this.secrets.size;
+    return this.redactor.secretCount;
   }
 
-  maskDeep(value: unknown, depth = 0): unknown {
-    if (this.secrets.size === 0 || depth > 8) return value;
-    if (typeof value === 'string') return this.mask(value);
-    if (Array.isArray(value)) return value.map((v) => this.maskDeep(v, depth + 1));
-    if (value && typeof value === 'object' && !(value instanceof Error)) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.maskDeep(v, depth + 1)]));
-    }
-    if (value instanceof Error) return { type: value.name, message: this.mask(value.message) };
-    return value;
+  /** A copy with credential-named fields replaced and every string masked; Errors become { type, message }. */
+  maskDeep(value: unknown, _depth = 0): unknown {
+    return redactValue(value, this.redactor);
   }
 }
 
