@@ -18,8 +18,7 @@ export function whyNotApprovable(plan: ExecutionPlan, namespace: string): string
   if (plan.steps.length > APPROVAL_STEPS_MAX)
     return `the plan has ${plan.steps.length} steps; an approver can be shown at most ${APPROVAL_STEPS_MAX}`;
   const long = plan.steps.findIndex((s) => s.description.length > APPROVAL_SUMMARY_MAX);
-  if (long >= 0)
-    return `step ${long + 1}'s description is longer than ${APPROVAL_SUMMARY_MAX} characters: shorten it`;
+  if (long >= 0) return `step ${long + 1}'s description is longer than ${APPROVAL_SUMMARY_MAX} characters: shorten it`;
   const runbook = planRunbook(namespace, LONGEST_NAME, plan.steps).length;
   if (runbook > APPROVAL_RUNBOOK_MAX)
     return (

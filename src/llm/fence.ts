@@ -50,10 +50,6 @@ export function defuse(text: string, fence: Fence): string {
 
 /** One piece of cluster text inside the fence, its source as a single-line attribute. */
 export function fenceEvidence(source: string, text: string, fence: Fence): string {
-  const label = defuse(source, fence)
-    .replace(/\s+/g, ' ')
-    .replace(/"/g, "'")
-    .trim()
-    .slice(0, TAG_REACH);
+  const label = defuse(source, fence).replace(/\s+/g, ' ').replace(/"/g, "'").trim().slice(0, TAG_REACH);
   return `<${fence.tag} source="${label}">\n${defuse(text, fence)}\n</${fence.tag}>`;
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ApprovalSpec, ApprovalStep } from './approval.js';
-import { APPROVAL_RUNBOOK_MAX, APPROVAL_STEPS_MAX, APPROVAL_SUMMARY_MAX, approvalSummary, planRunbook } from './plan.js';
+import {
+  APPROVAL_RUNBOOK_MAX,
+  APPROVAL_STEPS_MAX,
+  APPROVAL_SUMMARY_MAX,
+  approvalSummary,
+  planRunbook,
+} from './plan.js';
 
 const step = { index: 0, tool: 'k8s.get', risk: 'none' } as const;
 const spec = (over: Record<string, unknown>) => ({
