@@ -5,24 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../api/errors.js';
 import { EtcdStateStore } from '../store/etcd-store.js';
+import { renderApproval, shown, type ApprovalView, type SubjectPlan } from './describe.js';
 
-interface Approval {
-  metadata: { name: string; namespace: string };
-  spec: {
-    subjectRef: { name: string };
-    risk: string;
-    reasons?: string[];
-    runbook?: string;
-    steps: { index: number; tool: string; summary: string; risk: string; diff?: string[] }[];
-    approvers: { users: string[]; groups: string[] };
-    requiredApprovals: number;
-    expiresAt: string;
-    requester?: { username: string; groups?: string[] };
-    authority?: string;
-    decisions: { user: string; decision: string; comment?: string; decidedAt?: string }[];
-  };
-  status?: { state?: string; approvals?: number };
-}
+type Approval = ApprovalView;
 
 class UsageError extends Error {}
 
@@ -137,28 +122,24 @@ function list(namespace: string | undefined, all: boolean): string {
   return [shown, ...found.notes].join('\n');
 }
 
+/** The plan in the status of the Approval's subject (Goal or Remediation), where the params are. */
+function subjectPlan(a: Approval): SubjectPlan {
+  const kind = (a.spec.subjectRef.kind ?? 'Goal').toLowerCase();
+  try {
+    const out = kubectl(['get', kind, a.spec.subjectRef.name, '-n', a.metadata.namespace, '-o', 'json']);
+    const status = (JSON.parse(out) as { status?: { planHash?: string; plan?: { steps?: unknown[] } } }).status;
+    return {
+      planHash: status?.planHash,
+      steps: (status?.plan?.steps ?? []) as { tool?: string; params?: Record<string, unknown> }[],
+    };
+  } catch (err) {
+    return { unreadable: errorMessage(err).split('\n')[0] ?? 'error' };
+  }
+}
+
 function describe(name: string, namespace?: string): string {
   const a = JSON.parse(kubectl(['get', 'approval', name, ...ns(namespace), '-o', 'json'])) as Approval;
-  return [
-    `Approval ${a.metadata.namespace}/${a.metadata.name} for Goal ${a.spec.subjectRef.name}: ${a.status?.state ?? 'Pending'}`,
-    `Risk: ${a.spec.risk}${a.spec.reasons?.length ? ` (${a.spec.reasons.join('; ')})` : ''}`,
-    `Requested by: ${a.spec.requester?.username ?? 'unknown'}`,
-    ...(a.spec.authority ? [`Authority: ${a.spec.authority}`] : []),
-    `Approvers: users ${a.spec.approvers.users.join(', ') || '-'}; groups ${a.spec.approvers.groups.join(', ') || '-'}; ${a.spec.requiredApprovals} required; expires ${a.spec.expiresAt}`,
-    'Plan:',
-    ...a.spec.steps.flatMap((s) => [
-      `  ${s.index + 1}. ${s.summary} [${s.tool}, ${s.risk}]`,
-      ...(s.diff ?? []).map((d) => `       ${d}`),
-    ]),
-    'Runbook:',
-    ...(a.spec.runbook ?? '').split('\n').map((l) => `  ${l}`),
-    'Decisions:',
-    ...(a.spec.decisions.length
-      ? a.spec.decisions.map(
-          (d) => `  ${d.decidedAt ?? ''} ${d.user}: ${d.decision}${d.comment ? ` (${d.comment})` : ''}`,
-        )
-      : ['  none yet']),
-  ].join('\n');
+  return renderApproval(a, subjectPlan(a));
 }
 
 async function logs(
@@ -184,7 +165,9 @@ async function logs(
   }
 }
 
-function table(rows: string[][]): string {
+/** Columns of cluster text, each cell on one line with no terminal escape (shown). */
+function table(cells: string[][]): string {
+  const rows = cells.map((r) => r.map(shown));
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows
     .map((r) =>
@@ -201,7 +184,8 @@ const USAGE = `kubectl bosun: Bosun from kubectl
   kubectl bosun deny NAME [-n NAMESPACE] [-m COMMENT]      add your denial
   kubectl bosun list [-n NAMESPACE | -A]                   Approvals waiting for you (default: the current
                                                            namespace; -A: every namespace you may read)
-  kubectl bosun describe NAME [-n NAMESPACE]               plan, risk, runbook and decisions
+  kubectl bosun describe NAME [-n NAMESPACE]               each step's tool, params and changes, risk,
+                                                           runbook and decisions
   kubectl bosun logs GOAL [-n NAMESPACE] [--etcd-endpoints URLS] [-o json|table]   a Goal's action log`;
 
 export async function plugin(argv: string[]): Promise<number> {

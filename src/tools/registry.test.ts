@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { hasCode } from '../api/errors.js';
 import type { KubeClient } from '../kube/client.js';
+import { kubernetesTools } from './kubernetes/index.js';
 import { ToolRegistry, type CallRecord, type Gate } from './registry.js';
 import { defineTool, type AnyTool, type ToolContext } from './tool.js';
 
@@ -118,5 +119,87 @@ describe('ToolRegistry', () => {
     ]);
     expect(JSON.stringify(records)).not.toContain('sk-secret-value');
     expect(records[1]?.summary).toContain('forbidden');
+  });
+});
+
+describe('ToolRegistry.normalize', () => {
+  it('gives the step back with its params as the tool parsed them (defaults filled in)', () => {
+    const registry = new ToolRegistry(kubernetesTools());
+    const step = { tool: 'k8s.delete', params: { target: 'deploy/web' }, description: 'd', risk: 'high' as const };
+    expect(registry.normalize(step, open)).toEqual({
+      ...step,
+      params: { target: 'deploy/web', propagationPolicy: 'Background' },
+    });
+  });
+});
+
+describe('the Kubernetes tools take their params exactly as their schemas parse them', () => {
+  const registry = new ToolRegistry(kubernetesTools());
+  const valid: Record<string, Record<string, unknown>> = {
+    'k8s.get': { target: 'deployment/web' },
+    'k8s.list': { kind: 'pods' },
+    'k8s.describe': { target: 'pod/web-1' },
+    'k8s.logs': { pod: 'web-1', container: 'app' },
+    'k8s.events': {},
+    'k8s.apply': { manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' },
+    'k8s.patch': { target: 'configmap/a', patch: { data: { k: 'v' } } },
+    'k8s.scale': { target: 'statefulset/db', replicas: 2 },
+    'k8s.rollout-restart': { target: 'ds/agent' },
+    'k8s.rollout-undo': { target: 'deployment/web', toRevision: 3 },
+    'k8s.set-image': { target: 'deployment/web', container: 'app', image: 'registry.example.com/web:1.2' },
+    'k8s.delete': { target: 'service/web' },
+    'k8s.wait-for-condition': { target: 'deployment/web' },
+  };
+  const check = (tool: string, params: Record<string, unknown>) => () => registry.check({ tool, params }, open);
+
+  it('covers every tool', () => {
+    expect(Object.keys(valid).sort()).toEqual(
+      registry
+        .list()
+        .map((t) => t.name)
+        .sort(),
+    );
+  });
+
+  it.each(Object.entries(valid))('%s accepts valid params and refuses an extra key', (tool, params) => {
+    expect(check(tool, params)).not.toThrow();
+    expect(check(tool, { ...params, note: 'extra' })).toThrow(
+      /BOSUN_ERR_TOOL_PARAMS.*note|BOSUN_ERR_TOOL_PARAMS.*\(params\)/,
+    );
+  });
+
+  it.each(registry.list().map((t) => [t.name, t] as const))('%s bounds every string param', (_name, tool) => {
+    const schema = z.toJSONSchema(tool.params as z.ZodType, { io: 'input', unrepresentable: 'any' }) as {
+      additionalProperties?: unknown;
+      properties?: Record<string, { type?: string; maxLength?: number; enum?: unknown[] }>;
+    };
+    expect(schema.additionalProperties).toBe(false);
+    for (const [key, p] of Object.entries(schema.properties ?? {}))
+      if (p.type === 'string' && !p.enum) expect(p.maxLength, key).toBeGreaterThan(0); // an enum bounds itself
+  });
+
+  it.each([
+    {
+      why: 'scale on a kind with no scale subresource',
+      tool: 'k8s.scale',
+      params: { target: 'daemonset/a', replicas: 1 },
+    },
+    { why: 'scale on a pod', tool: 'k8s.scale', params: { target: 'pod/a', replicas: 1 } },
+    { why: 'rollout-restart on a pod', tool: 'k8s.rollout-restart', params: { target: 'pod/web-1' } },
+    { why: 'rollout-restart on a service', tool: 'k8s.rollout-restart', params: { target: 'svc/web' } },
+    { why: 'rollout-undo on a statefulset', tool: 'k8s.rollout-undo', params: { target: 'sts/db', toRevision: 1 } },
+    { why: 'set-image on a configmap', tool: 'k8s.set-image', params: { target: 'cm/a', container: 'a', image: 'x' } },
+    { why: 'wait for a rollout of a job', tool: 'k8s.wait-for-condition', params: { target: 'job/migrate' } },
+    { why: 'a kind Bosun does not know', tool: 'k8s.get', params: { target: 'secret/db' } },
+    { why: 'listing a kind Bosun does not know', tool: 'k8s.list', params: { kind: 'secrets' } },
+    { why: 'a name too long', tool: 'k8s.delete', params: { target: `pod/${'a'.repeat(254)}` } },
+    {
+      why: 'an image with an escape',
+      tool: 'k8s.set-image',
+      params: { target: 'deploy/w', container: 'a', image: 'x\u001b[8m' },
+    },
+    { why: 'a container name with spaces', tool: 'k8s.logs', params: { pod: 'web-1', container: 'app; rm' } },
+  ])('refuses $why when the plan is checked', ({ tool, params }) => {
+    expect(check(tool, params)).toThrow(/BOSUN_ERR_TOOL_PARAMS/);
   });
 });

@@ -54,7 +54,10 @@ export class ToolRegistry {
     return [...this.tools.values()];
   }
 
-  /** The gate and the parameter check, without running anything (plans are checked before they are shown). */
+  /**
+   * The gate and the parameter check, without running anything (plans are checked before they are shown).
+   * `params` is the schema's output: store that (or use normalize), not the step's own.
+   */
   check(step: Step, gate: Gate): { tool: AnyTool; params: Record<string, unknown> } {
     const tool = this.tools.get(step.tool);
     if (!tool)
@@ -77,6 +80,15 @@ export class ToolRegistry {
       throw new BosunError('BOSUN_ERR_TOOL_PARAMS', `${step.tool}: parameter ${where}: ${issue?.message ?? 'invalid'}`);
     }
     return { tool, params: parsed.data as Record<string, unknown> };
+  }
+
+  /**
+   * The step with its params as the tool parsed them: unknown keys refused (every tool's schema is strict),
+   * defaults filled in. What is stored, hashed and shown is this, never the params as a planner sent them.
+   * Throws as check() does.
+   */
+  normalize<S extends Step>(step: S, gate: Gate): S {
+    return { ...step, params: this.check(step, gate).params };
   }
 
   /** Whether a step by this tool may change the cluster (an unknown tool counts as one). */

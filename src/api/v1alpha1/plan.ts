@@ -19,3 +19,39 @@ export const ExecutionPlan = z.object({
   reasoning: z.string().max(4096),
 });
 export type ExecutionPlan = z.infer<typeof ExecutionPlan>;
+
+// How a plan is shown to an approver. The Approval (approval.ts) holds each
+// step's description as its summary and a runbook written from the steps;
+// both are bounded there, so a planner can check a plan fits before it
+// accepts it, with the same functions the Approval is built from.
+
+/** ApprovalStep.summary's bound. */
+export const APPROVAL_SUMMARY_MAX = 512;
+/** ApprovalSpec.runbook's bound. */
+export const APPROVAL_RUNBOOK_MAX = 8192;
+/** ApprovalSpec.steps' bound (and ExecutionPlan's). */
+export const APPROVAL_STEPS_MAX = 50;
+
+/** A step's summary on the Approval. */
+export const approvalSummary = (step: Pick<ExecutionStep, 'description'>): string =>
+  step.description.slice(0, APPROVAL_SUMMARY_MAX);
+
+/** The runbook of an Approval for the Goal namespace/name that runs these steps. */
+export function planRunbook(
+  namespace: string | undefined,
+  name: string,
+  steps: readonly Pick<ExecutionStep, 'when' | 'description' | 'reasoning' | 'risk'>[],
+): string {
+  const lines = steps.map(
+    (s, i) =>
+      `${i + 1}. ${s.when === 'on-failure' ? '(only if an earlier step fails) ' : ''}${s.description} [${s.risk}]`,
+  );
+  const undo = steps.map((s) => /Undo: (.*)$/.exec(s.reasoning ?? '')?.[1]).filter(Boolean);
+  return [
+    `Goal ${namespace}/${name} will run these steps in ${namespace}:`,
+    ...lines,
+    undo.length
+      ? `To undo: ${undo.join(' ')}`
+      : 'To undo: run a Goal that restores the previous state (for example a rollback).',
+  ].join('\n');
+}

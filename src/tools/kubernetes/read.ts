@@ -3,9 +3,12 @@ import { z } from 'zod';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import { core, resourcePath } from '../../kube/resources.js';
 import { defineTool, type ToolContext } from '../tool.js';
-import { resolveKind, resolveTarget, TargetParam } from './target.js';
+import { ContainerParam, KindParam, NameParam, resolveKind, resolveTarget, TargetParam } from './target.js';
 
 const read = { risk: 'none', effect: 'read', reversible: true } as const;
+
+/** A label selector: printable, no control characters (it is shown and sent as a query parameter). */
+const SELECTOR = /^[^\p{C}]*$/u;
 
 interface CoreEvent {
   type?: string;
@@ -36,7 +39,7 @@ async function eventsFor(ctx: ToolContext, name?: string, uid?: string): Promise
 export const get = defineTool({
   name: 'k8s.get',
   description: "Read one object (kind/name) in the Goal's namespace",
-  params: z.object({ target: TargetParam }),
+  params: z.strictObject({ target: TargetParam }),
   ...read,
   async execute(ctx, { target }) {
     const { resource, name } = resolveTarget(target);
@@ -51,7 +54,7 @@ export const get = defineTool({
 export const list = defineTool({
   name: 'k8s.list',
   description: "List objects of a kind in the Goal's namespace, optionally by label selector",
-  params: z.object({ kind: z.string().min(1), labelSelector: z.string().max(512).optional() }),
+  params: z.strictObject({ kind: KindParam, labelSelector: z.string().max(512).regex(SELECTOR).optional() }),
   ...read,
   async execute(ctx, { kind, labelSelector }) {
     const { items } = await ctx.client.list(resolveKind(kind), { namespace: ctx.namespace, labelSelector });
@@ -62,7 +65,7 @@ export const list = defineTool({
 export const describe = defineTool({
   name: 'k8s.describe',
   description: 'Read an object and its recent Events',
-  params: z.object({ target: TargetParam }),
+  params: z.strictObject({ target: TargetParam }),
   ...read,
   async execute(ctx, { target }) {
     const { resource, name } = resolveTarget(target);
@@ -75,9 +78,9 @@ export const describe = defineTool({
 export const logs = defineTool({
   name: 'k8s.logs',
   description: "Read the tail of a pod's container log (optionally the previous container's)",
-  params: z.object({
-    pod: z.string().min(1),
-    container: z.string().optional(),
+  params: z.strictObject({
+    pod: NameParam,
+    container: ContainerParam.optional(),
     tailLines: z.int().min(1).max(1000).default(100),
     previous: z.boolean().default(false),
   }),
@@ -99,7 +102,7 @@ export const logs = defineTool({
 export const events = defineTool({
   name: 'k8s.events',
   description: "Recent Events in the Goal's namespace, optionally for one object",
-  params: z.object({ target: TargetParam.optional() }),
+  params: z.strictObject({ target: TargetParam.optional() }),
   ...read,
   async execute(ctx, { target }) {
     const name = target ? resolveTarget(target).name : undefined;

@@ -44,9 +44,52 @@ export function parseTarget(target: string): { kind: string; name: string } {
 
 export const supportedKinds = Object.keys(byKind);
 
-export const TargetParam = z
+/** The longest `kind/name`: a kind (≤ 63) and an object name (≤ 253, as Kubernetes allows). */
+const TARGET_MAX = 63 + 1 + 253;
+
+/**
+ * A `kind/name` param whose kind is one of `kinds` (short names and plurals allowed): a step naming a kind
+ * the tool cannot act on is refused when the plan is checked, not when it runs.
+ */
+export const targetOf = (kinds: readonly string[]) =>
+  z
+    .string()
+    .max(TARGET_MAX)
+    .regex(/^[a-zA-Z]{1,63}\/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be kind/name, for example deployment/web')
+    .refine((t) => kinds.includes(parseTarget(t).kind), {
+      message: `the kind must be one of ${kinds.join(', ')}`,
+    })
+    .describe(`kind/name, the kind one of: ${kinds.join(', ')}`);
+
+/** An object name (DNS-1123 subdomain, as most kinds require). */
+export const NameParam = z
   .string()
-  .regex(/^[a-zA-Z]+\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be kind/name, for example deployment/web');
+  .min(1)
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be an object name (lower case letters, digits, - and .)');
+
+/** A container name (DNS-1123 label). */
+export const ContainerParam = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a container name (lower case letters, digits and -)');
+
+/** A target of any kind Bosun knows. */
+export const TargetParam = targetOf(Object.keys(byKind));
+
+/** A kind Bosun knows (short names and plurals allowed). */
+export const KindParam = z
+  .string()
+  .min(1)
+  .max(63)
+  .refine((k) => canonicalKind(k) in byKind, { message: `the kind must be one of ${Object.keys(byKind).join(', ')}` })
+  .describe(`one of: ${Object.keys(byKind).join(', ')}`);
+
+/** Kinds with a scale subresource. */
+export const SCALABLE = ['deployment', 'statefulset', 'replicaset'] as const;
+/** Kinds with a pod template that rolls out. */
+export const ROLLABLE = ['deployment', 'statefulset', 'daemonset'] as const;
 
 export function resolveKind(kind: string): Resource {
   const r = byKind[canonicalKind(kind)];

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BosunError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import { defineTool } from '../tool.js';
-import { resolveTarget, TargetParam } from './target.js';
+import { resolveTarget, ROLLABLE, targetOf } from './target.js';
 
 interface Workload extends KubeObject {
   spec?: { replicas?: number };
@@ -45,8 +45,8 @@ export function rolloutState(w: Workload): { done: boolean; failed?: string; pro
 export const waitForCondition = defineTool({
   name: 'k8s.wait-for-condition',
   description: 'Wait until a workload has rolled out (every replica updated and available), up to a timeout',
-  params: z.object({
-    target: TargetParam,
+  params: z.strictObject({
+    target: targetOf(ROLLABLE),
     condition: z.enum(['RolledOut']).default('RolledOut'),
     timeoutSeconds: z.int().min(1).max(3600).default(120),
   }),

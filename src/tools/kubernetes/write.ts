@@ -9,9 +9,12 @@ import type { KindMapper } from '../../kube/discovery.js';
 import { core, type Resource } from '../../kube/resources.js';
 import { defineTool, type Change, type ToolContext } from '../tool.js';
 import { parseManifest } from './manifest.js';
-import { resolveTarget, TargetParam } from './target.js';
+import { ContainerParam, resolveTarget, ROLLABLE, SCALABLE, targetOf, TargetParam } from './target.js';
 
 const dry = (d: boolean) => (d ? ' (server-side dry-run)' : '');
+
+/** A merge patch's bound, as JSON (as an apply manifest's). */
+const MAX_PATCH_BYTES = 65536;
 
 /** What one mutating call needs, as RBAC sees it. */
 const need = (verb: AccessAttributes['verb'], r: Resource, namespace: string, name: string, sub?: string) => ({
@@ -87,7 +90,7 @@ function manifestContent(manifest: string): unknown[] {
 export const apply = defineTool({
   name: 'k8s.apply',
   description: "Server-side apply a YAML manifest into the Goal's namespace (namespaced kinds only)",
-  params: z.object({ manifest: z.string().min(1).max(65536) }),
+  params: z.strictObject({ manifest: z.string().min(1).max(65536) }),
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
@@ -124,7 +127,12 @@ export const apply = defineTool({
 export const patch = defineTool({
   name: 'k8s.patch',
   description: 'JSON merge patch an object',
-  params: z.object({ target: TargetParam, patch: z.record(z.string(), z.unknown()) }),
+  params: z.strictObject({
+    target: TargetParam,
+    patch: z
+      .record(z.string().max(253), z.unknown())
+      .refine((p) => JSON.stringify(p).length <= MAX_PATCH_BYTES, `at most ${MAX_PATCH_BYTES / 1024} KiB as JSON`),
+  }),
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
@@ -157,7 +165,7 @@ const scaleOf = async (ctx: ToolContext, resource: Resource, name: string) => {
 export const scale = defineTool({
   name: 'k8s.scale',
   description: 'Set the replica count of a Deployment, StatefulSet or ReplicaSet (its scale subresource)',
-  params: z.object({ target: TargetParam, replicas: z.int().min(0).max(10000) }),
+  params: z.strictObject({ target: targetOf(SCALABLE), replicas: z.int().min(0).max(10000) }),
   risk: 'low',
   effect: 'mutate',
   reversible: true,
@@ -198,7 +206,7 @@ const patchesTarget = async <P extends { target: string }>(params: P, ctx: { nam
 export const rolloutRestart = defineTool({
   name: 'k8s.rollout-restart',
   description: 'Restart the pods of a Deployment, StatefulSet or DaemonSet (as kubectl rollout restart)',
-  params: z.object({ target: TargetParam }),
+  params: z.strictObject({ target: targetOf(ROLLABLE) }),
   risk: 'low',
   effect: 'mutate',
   reversible: true,
@@ -223,7 +231,16 @@ export const rolloutRestart = defineTool({
 export const setImage = defineTool({
   name: 'k8s.set-image',
   description: 'Set a container image of a Deployment, StatefulSet or DaemonSet',
-  params: z.object({ target: TargetParam, container: z.string().min(1), image: z.string().min(1).max(512) }),
+  params: z.strictObject({
+    target: targetOf(ROLLABLE),
+    container: ContainerParam,
+    // printable, no spaces: an image reference is shown to approvers and written into the pod template
+    image: z
+      .string()
+      .min(1)
+      .max(512)
+      .regex(/^[^\s\p{C}]+$/u, 'must be an image reference, without spaces or control characters'),
+  }),
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
@@ -253,7 +270,13 @@ const HISTORY = 'deployment.kubernetes.io/revision-history';
 export const rolloutUndo = defineTool({
   name: 'k8s.rollout-undo',
   description: 'Return a Deployment to the pod template of a given revision (as kubectl rollout undo --to-revision)',
-  params: z.object({ target: TargetParam, toRevision: z.int().min(1) }),
+  params: z.strictObject({
+    target: targetOf(['deployment']),
+    toRevision: z
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1),
+  }),
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
@@ -311,7 +334,7 @@ export const rolloutUndo = defineTool({
 export const del = defineTool({
   name: 'k8s.delete',
   description: 'Delete an object (propagation Background, Foreground or Orphan)',
-  params: z.object({
+  params: z.strictObject({
     target: TargetParam,
     propagationPolicy: z.enum(['Background', 'Foreground', 'Orphan']).default('Background'),
   }),
