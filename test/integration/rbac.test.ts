@@ -61,13 +61,14 @@ describe('operator RBAC', () => {
     expect(can('create', 'serviceaccounts/bosun', '--subresource=token')).toBe('no');
   });
 
-  it('an approver may decide on Approvals and nothing else', () => {
+  it('an approver may decide on Approvals and read the plan they approve, and nothing else', () => {
     // bound by the test through the shipped bosun-approver ClusterRole
     const role = JSON.parse(kubectlOk(['get', 'clusterrole', 'bosun-approver', '-o', 'json'])) as {
       rules: { resources: string[]; verbs: string[] }[];
     };
     expect(role.rules).toEqual([
       expect.objectContaining({ resources: ['approvals'], verbs: ['get', 'list', 'watch', 'update', 'patch'] }),
+      expect.objectContaining({ resources: ['goals', 'remediations'], verbs: ['get'] }),
     ]);
   });
 });

@@ -23,6 +23,7 @@ export const GoalReason = {
   TargetNotFound: 'TargetNotFound',
   NoPreviousRevision: 'NoPreviousRevision',
   InvalidPlan: 'InvalidPlan',
+  EmptyPlan: 'EmptyPlan',
   Planned: 'Planned',
   NothingToDo: 'NothingToDo',
   ApprovalRequired: 'ApprovalRequired',

@@ -6,6 +6,7 @@ import { boundedName, timestamp } from '../../api/v1alpha1/common.js';
 import type { ApprovalSpec, ApprovalState, ApprovalStatus, Decision } from '../../api/v1alpha1/approval.js';
 import type { Goal } from '../../api/v1alpha1/goal.js';
 import { API_VERSION } from '../../api/v1alpha1/kinds.js';
+import { approvalSummary, planRunbook } from '../../api/v1alpha1/plan.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
 
@@ -40,21 +41,9 @@ export function admitted(spec: ApprovalSpec, recorded: readonly Decision[]) {
   };
 }
 
-export function runbook(goal: Goal): string {
-  const steps = goal.status?.plan?.steps ?? [];
-  const lines = steps.map(
-    (s, i) =>
-      `${i + 1}. ${s.when === 'on-failure' ? '(only if an earlier step fails) ' : ''}${s.description} [${s.risk}]`,
-  );
-  const undo = steps.map((s) => /Undo: (.*)$/.exec(s.reasoning ?? '')?.[1]).filter(Boolean);
-  return [
-    `Goal ${goal.metadata.namespace}/${goal.metadata.name} will run these steps in ${goal.metadata.namespace}:`,
-    ...lines,
-    undo.length
-      ? `To undo: ${undo.join(' ')}`
-      : 'To undo: run a Goal that restores the previous state (for example a rollback).',
-  ].join('\n');
-}
+/** What will happen and how to undo it, as the planner checked it fits an Approval (src/api/v1alpha1/plan.ts). */
+export const runbook = (goal: Goal): string =>
+  planRunbook(goal.metadata.namespace, goal.metadata.name, goal.status?.plan?.steps ?? []);
 
 export function approvalFor(goal: Goal, policy: EffectivePolicy, now: Date): KubeObject & { spec: ApprovalSpec } {
   const status = goal.status ?? {};
@@ -92,7 +81,7 @@ export function approvalFor(goal: Goal, policy: EffectivePolicy, now: Date): Kub
       steps: (status.plan?.steps ?? []).map((s, index) => ({
         index,
         tool: s.tool,
-        summary: s.description.slice(0, 512),
+        summary: approvalSummary(s),
         risk: s.risk,
         ...(s.diff?.length && { diff: s.diff }),
       })),

@@ -1,7 +1,14 @@
 // Read-only evidence for the model, gathered with the read tools: recent
-// Events, the workloads and their state. It goes into the prompt as data.
+// Events, the workloads and their state. It is returned as read (structured,
+// uncut): the caller redacts it by field and by pattern first, then encodes and
+// cuts it, and it goes into the prompt as fenced data.
 import { errorMessage } from '../../api/errors.js';
-import type { Evidence } from '../../llm/prompt.js';
+
+/** What one read found, before redaction. */
+export interface GatheredEvidence {
+  source: string;
+  value: unknown;
+}
 import type { ToolRegistry } from '../../tools/registry.js';
 import type { ToolContext } from '../../tools/tool.js';
 
@@ -15,8 +22,8 @@ export async function gatherEvidence(
   registry: ToolRegistry,
   clients: Pick<ToolContext, 'client' | 'reader' | 'mapper'>,
   namespace: string,
-): Promise<Evidence[]> {
-  const out: Evidence[] = [];
+): Promise<GatheredEvidence[]> {
+  const out: GatheredEvidence[] = [];
   for (const read of READS) {
     try {
       const r = await registry.invoke(
@@ -24,9 +31,9 @@ export async function gatherEvidence(
         { denylist: [], allowChanges: false },
         { ...clients, namespace, idempotencyKey: `evidence/${read.source}`, stepStartedAt: new Date().toISOString() },
       );
-      out.push({ source: read.source, text: `${r.summary}\n${JSON.stringify(r.data ?? {})}`.slice(0, 8000) });
+      out.push({ source: read.source, value: { summary: r.summary, data: r.data ?? {} } });
     } catch (err) {
-      out.push({ source: read.source, text: `could not read: ${errorMessage(err)}` });
+      out.push({ source: read.source, value: `could not read: ${errorMessage(err)}` });
     }
   }
   return out;

@@ -7,12 +7,13 @@ import { RiskPolicySpec } from '../../api/v1alpha1/risk-policy.js';
 import type { KubeClient } from '../../kube/client.js';
 import type { Resource } from '../../kube/resources.js';
 import type { ModelClient, PlanCall } from '../../llm/model.js';
-import type { Evidence } from '../../llm/prompt.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
 import { MemoryStateStore } from '../../store/memory-store.js';
 import { createLogger, SecretMasker } from '../../telemetry/logger.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import { ProviderHealth } from '../../llm/provider-health.js';
+import { FORMATS } from '../../redact/formats.testdata.js';
+import type { GatheredEvidence } from './evidence.js';
 import { planWithModel, type LlmPlanInput } from './llm.js';
 import { dailyCounters } from './llm-budget.js';
 
@@ -95,7 +96,7 @@ function input(over: Partial<LlmPlanInput> & Pick<LlmPlanInput, 'client' | 'goal
     registry,
     gate: { denylist: [], allowChanges: true },
     operatorNamespace: 'bosun-system',
-    evidence: async (): Promise<Evidence[]> => [{ source: 'events', text: 'Warning BackOff pod/web-1' }],
+    evidence: async (): Promise<GatheredEvidence[]> => [{ source: 'events', value: 'Warning BackOff pod/web-1' }],
     store: new MemoryStateStore(),
     now: new Date('2026-03-01T10:00:00Z'),
     endpoints: ['http://127.0.0.1'],
@@ -130,7 +131,7 @@ describe('planWithModel', () => {
     const base = { client, secrets: masker, store, connect: () => connectTo };
     await planWithModel(input({ ...base, goal: goal('u2') }));
     const again = await planWithModel(
-      input({ ...base, goal: goal('u2'), evidence: async () => [{ source: 'events', text: 'a new Event' }] }),
+      input({ ...base, goal: goal('u2'), evidence: async () => [{ source: 'events', value: 'a new Event' }] }),
     );
     expect(calls).toHaveLength(1);
     expect(again).toMatchObject({ usage: { inputTokens: 0, outputTokens: 0, usd: 0 } }); // reused: costs nothing
@@ -309,6 +310,67 @@ describe('planWithModel', () => {
       });
       expect(calls).toHaveLength(0);
       expect(masker.size).toBe(0);
+    });
+  });
+
+  it('redacts evidence by field and by pattern before it is encoded and cut, so a cut cannot let a secret through', async () => {
+    const masker = new SecretMasker();
+    const { calls, client: m } = model(masker);
+    const pem = [
+      '-----BEGIN RSA PRIVATE KEY-----',
+      ...Array.from({ length: 200 }, () => 'A'.repeat(64)),
+      '-----END RSA PRIVATE KEY-----',
+    ].join('\n');
+    const evidence = async (): Promise<GatheredEvidence[]> => [
+      { source: 'k8s.get configmap/app', value: { data: { 'db.password': 'hunter2-correct-horse', key: pem } } },
+      { source: 'k8s.logs pod/web-1', value: 'connecting with password="s3cret-value-here"' },
+    ];
+    await planWithModel(input({ client: cluster(), goal: goal('r1'), secrets: masker, evidence, connect: () => m }));
+    const prompt = calls[0]?.call.messages[0]?.content ?? '';
+    expect(prompt).not.toMatch(/hunter2|s3cret-value-here|AAAAAAAAAAAAAAAA/);
+    expect(prompt).toMatch(/REDACTED/);
+  });
+
+  describe.each(FORMATS.map((f, i) => ({ ...f, i })))('a $label', ({ text, secret, i }) => {
+    const says = (plan: unknown) => ({
+      input: {
+        steps: [{ ...scalePlan.steps[0], description: `scale web; seen: ${text}`, reasoning: text }],
+        risk: 'low',
+        reasoning: `because ${text}`,
+        ...(plan === 'garbage' && { steps: text }),
+      },
+      usage: { inputTokens: 10, outputTokens: 10 },
+    });
+
+    it('reaches no sink: not the prompt, the plan (status, Events, Approval), the cached record', async () => {
+      const store = new MemoryStateStore();
+      const calls: PlanCall[] = [];
+      const m: ModelClient = { provider: 'anthropic', propose: async (call) => (calls.push(call), says('plan')) };
+      const out = await planWithModel(
+        input({
+          client: cluster(),
+          goal: goal(`sink-${i}`),
+          secrets: new SecretMasker(),
+          store,
+          evidence: async () => [
+            { source: 'k8s.logs pod/web-1', value: `line one\n${text}\nline three` },
+            { source: 'k8s.get configmap/app', value: { data: { note: text } } },
+          ],
+          connect: () => m,
+        }),
+      );
+      expect('plan' in out).toBe(true);
+      for (const sink of [JSON.stringify(calls), JSON.stringify(out), JSON.stringify([...store.data.values()])])
+        expect(sink).not.toContain(secret);
+    });
+
+    it("reaches no sink from a rejected answer (the action log keeps the model's answers)", async () => {
+      const m: ModelClient = { provider: 'anthropic', propose: async () => says('garbage') };
+      const out = await planWithModel(
+        input({ client: cluster(), goal: goal(`sink-bad-${i}`), secrets: new SecretMasker(), connect: () => m }),
+      );
+      expect(out).toMatchObject({ stall: { reason: 'InvalidPlan' } });
+      expect(JSON.stringify(out)).not.toContain(secret);
     });
   });
 });

@@ -18,11 +18,12 @@ import { endpointRefusal } from '../../llm/endpoints.js';
 import type { ModelClient, Usage } from '../../llm/model.js';
 import { ollamaClient } from '../../llm/ollama.js';
 import { openaiClient } from '../../llm/openai.js';
-import { InvalidPlanError, proposePlan } from '../../llm/planner.js';
-import { systemPrompt, userPrompt, type Evidence } from '../../llm/prompt.js';
+import { EmptyPlanError, InvalidPlanError, proposePlan } from '../../llm/planner.js';
+import { buildPrompt } from '../../llm/prompt.js';
+import { sanitizePlan } from '../../llm/sanitize.js';
 import { providerFailure } from '../../llm/provider-errors.js';
 import { providerHealth, type ProviderHealth } from '../../llm/provider-health.js';
-import { CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS, Redactor, type Pattern } from '../../redact/index.js';
+import { CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS, Redactor, redactThenCut, type Pattern } from '../../redact/index.js';
 import { estimateTokens, limiterFor, tokenLimiterFor } from '../../llm/rate-limit.js';
 import { routeTier } from '../../llm/router.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
@@ -31,6 +32,7 @@ import type { SecretSink } from '../../telemetry/logger.js';
 import type { Gate, ToolRegistry } from '../../tools/registry.js';
 import { budgetStall, dailyCounters, tokensLeft, toMicroUSD } from './llm-budget.js';
 import { planCacheKey, planCacheRef } from './llm-cache.js';
+import type { GatheredEvidence } from './evidence.js';
 import type { Stall } from './validate.js';
 
 const modelProviders = bosunResource(kindInfo('ModelProvider'));
@@ -62,6 +64,9 @@ export type LlmOutcome =
   | { plan: ExecutionPlan; usage: LlmUsage; redacted: Record<string, number> }
   | { stall: Stall; usage?: LlmUsage; answers?: unknown[] }
   | { waitMs: number; why: string; unavailable?: Stall; usage?: LlmUsage };
+
+/** How much of each evidence source the prompt holds (after redaction). */
+const EVIDENCE_CHARS = 8000;
 
 /** The least output a call is worth making for: below it, the budget is spent. */
 const MIN_OUTPUT_TOKENS = 256;
@@ -116,7 +121,7 @@ export interface LlmPlanInput {
   gate: Gate;
   operatorNamespace: string;
   /** gathers read-only evidence; called only once the provider and the budgets allow a call */
-  evidence: () => Promise<Evidence[]>;
+  evidence: () => Promise<GatheredEvidence[]>;
   /** where per-namespace daily usage is counted, and the plans made are kept */
   store: Pick<StateStore, 'addUsage' | 'getUsage' | 'getSnapshot' | 'putSnapshot'>;
   /** the API key is added here as soon as it is read, before any use (the log masks it) */
@@ -198,7 +203,11 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
   );
   const cached = LlmPlanRecord.safeParse(await input.store.getSnapshot(cacheRef));
   if (cached.success)
-    return { ...cached.data, usage: { ...cached.data.usage, inputTokens: 0, outputTokens: 0, usd: 0 } };
+    return {
+      ...cached.data,
+      plan: sanitizePlan(cached.data.plan), // kept by an older Bosun, perhaps before its text was sanitised
+      usage: { ...cached.data.usage, inputTokens: 0, outputTokens: 0, usd: 0 },
+    };
 
   // a provider that just failed is backed off for every Goal: the Goal waits, its status unchanged
   const endpoint = `${provider.spec.provider}:${provider.spec.baseURL ?? 'default'}`;
@@ -258,14 +267,16 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
   }
 
   const report = { counts: {} as Record<string, number> };
+  // redacted first (by field, then by pattern), then encoded and cut: a cut never lets half a secret through
   const evidence = (await input.evidence()).map((e) => ({
     source: e.source,
-    text: redactor.redact(e.text, report).text,
+    text: redactThenCut(e.value, EVIDENCE_CHARS, redactor, report),
   }));
   const goalText = redactor.redact(goal.spec.goal ?? JSON.stringify(goal.spec.intent), report).text;
 
   // the prompt's size is known before the call: a call the budget cannot pay for is not made
-  const estimate = estimateTokens(systemPrompt(tools, maxSteps) + userPrompt(goalText, namespace, evidence));
+  const sized = buildPrompt({ goal: goalText, namespace, evidence, tools, maxSteps });
+  const estimate = estimateTokens(sized.system + sized.user);
   if (estimate + MIN_OUTPUT_TOKENS > left)
     return {
       stall: {
@@ -344,15 +355,17 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
       evidence,
       tools,
       maxSteps,
+      // each step's params become exactly what its tool's schema parses: extra keys never reach status or the hash
       check: (plan) => {
+        const steps = [];
         for (const [i, s] of plan.steps.entries()) {
           try {
-            registry.check(s, gate);
+            steps.push(registry.normalize(s, gate));
           } catch (err) {
             return `step ${i + 1}: ${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}`;
           }
         }
-        return undefined;
+        return { plan: { ...plan, steps } };
       },
     });
     health.succeeded(endpoint);
@@ -372,16 +385,30 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     await input.store.putSnapshot(cacheRef, outcome);
     return outcome;
   } catch (err) {
+    if (err instanceof EmptyPlanError) {
+      health.succeeded(endpoint);
+      // nothing to do is a claim Bosun cannot check for a free-text Goal: it is not success
+      return {
+        stall: {
+          reason: GoalReason.EmptyPlan,
+          message:
+            `the model proposed no step (${redactor.redact(err.reasoning).text.slice(0, 500) || 'no reason given'}); ` +
+            'Bosun cannot verify that the Goal is already met: rephrase spec.goal, or use a typed spec.intent',
+        },
+        usage: priced(),
+        answers: err.answers.map((a) => redactThenCut(a, EVIDENCE_CHARS, redactor)), // by field first, then encoded
+      };
+    }
     if (err instanceof InvalidPlanError) {
       health.succeeded(endpoint); // it answered
       await reportReachability(client, provider.object, undefined);
       return {
         stall: {
           reason: GoalReason.InvalidPlan,
-          message: `${err.message.replace(/^BOSUN_ERR_\w+: /, '')}: rephrase spec.goal, or use a typed spec.intent`,
+          message: `${redactor.redact(err.message.replace(/^BOSUN_ERR_\w+: /, '')).text}: rephrase spec.goal, or use a typed spec.intent`,
         },
         usage: priced(),
-        answers: err.answers.map((a) => redactor.redact(JSON.stringify(a)).text),
+        answers: err.answers.map((a) => redactThenCut(a, EVIDENCE_CHARS, redactor)), // by field first, then encoded
       };
     }
     if (hasCode(err, 'BOSUN_ERR_LLM_BUDGET'))

@@ -61,9 +61,9 @@ export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: S
   const reasons = new Set<string>();
   const steps: PlanStep[] = [];
   for (const [i, s] of proposed.steps.entries()) {
-    let tool;
+    let checked;
     try {
-      tool = registry.check(s, gate).tool;
+      checked = registry.check(s, gate); // the params kept are what the tool's schema parsed, no more
     } catch (err) {
       if (err instanceof BosunError)
         return {
@@ -76,9 +76,9 @@ export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: S
     }
     const verdict = scoreStep({
       tool: s.tool,
-      baseRisk: tool.risk,
-      effect: tool.effect,
-      reversible: tool.reversible,
+      baseRisk: checked.tool.risk,
+      effect: checked.tool.effect,
+      reversible: checked.tool.reversible,
       namespace,
       protectedNamespaces: policy.spec.protectedNamespaces,
       namespaceLabelProtected: input.namespaceProtected,
@@ -92,7 +92,7 @@ export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: S
     steps.push({
       tool: s.tool,
       when: s.when,
-      params: s.params,
+      params: checked.params,
       description: s.description,
       reasoning: s.reasoning,
       risk,

@@ -120,7 +120,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
   /** Stalls that only a new spec can clear: asking the model again would only spend tokens. */
   const stalledForGood = (status: GoalStatus) =>
     status.phase === 'Stalled' &&
-    [GoalReason.InvalidPlan, GoalReason.BudgetExceeded, GoalReason.RequestRejected].some((r) =>
+    [GoalReason.InvalidPlan, GoalReason.EmptyPlan, GoalReason.BudgetExceeded, GoalReason.RequestRejected].some((r) =>
       status.conditions?.some((c) => c.type === 'Stalled' && c.reason === r),
     );
 

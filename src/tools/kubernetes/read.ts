@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import { core, resourcePath } from '../../kube/resources.js';
 import { defineTool, type ToolContext } from '../tool.js';
+import { eventLine, eventWindow, type CoreEvent } from './events.js';
 import { ContainerParam, KindParam, NameParam, resolveKind, resolveTarget, TargetParam } from './target.js';
 
 const read = { risk: 'none', effect: 'read', reversible: true } as const;
@@ -10,30 +11,13 @@ const read = { risk: 'none', effect: 'read', reversible: true } as const;
 /** A label selector: printable, no control characters (it is shown and sent as a query parameter). */
 const SELECTOR = /^[^\p{C}]*$/u;
 
-interface CoreEvent {
-  type?: string;
-  reason?: string;
-  message?: string;
-  count?: number;
-  involvedObject?: { name?: string; kind?: string; uid?: string };
-  lastTimestamp?: string;
-}
-
 async function eventsFor(ctx: ToolContext, name?: string, uid?: string): Promise<string[]> {
   const selector = uid ? `involvedObject.uid=${uid}` : name ? `involvedObject.name=${name}` : undefined;
   const { items } = await ctx.client.list<CoreEvent & KubeObject>(core.coreEvents, {
     namespace: ctx.namespace,
     fieldSelector: selector,
   });
-  // the newest 20 (the API lists by name, not by time)
-  const when = (e: CoreEvent & KubeObject) =>
-    e.lastTimestamp ?? (e as { eventTime?: string }).eventTime ?? e.metadata.creationTimestamp ?? '';
-  return [...items]
-    .sort((a, b) => when(a).localeCompare(when(b)))
-    .slice(-20)
-    .map((e) =>
-      `${e.type ?? ''} ${e.reason ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}: ${e.message ?? ''}${e.count && e.count > 1 ? ` (x${e.count})` : ''}`.trim(),
-    );
+  return eventWindow(items).map(eventLine);
 }
 
 export const get = defineTool({
