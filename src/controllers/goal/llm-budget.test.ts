@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Goal } from '../../api/v1alpha1/goal.js';
 import { RiskPolicySpec } from '../../api/v1alpha1/risk-policy.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
-import { budgetStall, dailyCounters, toMicroUSD, type BudgetUse } from './llm-budget.js';
+import { budgetStall, dailyCounters, tokensLeft, toMicroUSD, type BudgetUse } from './llm-budget.js';
 
 const goal = (budget?: Record<string, number>, cost?: { tokens: number; usd: number }) =>
   Goal.parse({
@@ -79,5 +79,24 @@ describe('daily counters', () => {
     });
     expect(toMicroUSD((120 * 3 + 80 * 15) / 1e6)).toBe(1560);
     expect(Number.isInteger(toMicroUSD(0.1 + 0.2))).toBe(true);
+  });
+});
+
+describe('tokensLeft', () => {
+  it.each<[string, Goal, EffectivePolicy, BudgetUse, number]>([
+    ['the defaults, nothing used', goal(), policy({}), {}, 100_000],
+    ['the default per Goal, some used', goal(undefined, { tokens: 40_000, usd: 0 }), policy({}), {}, 60_000],
+    ['the smaller of the Goal and the policy', goal({ maxTokens: 5000 }), policy({ maxTokensPerGoal: 3000 }), {}, 3000],
+    [
+      "the namespace's day, when it has less left",
+      goal(),
+      policy({ maxTokensPerNamespacePerDay: 10_000 }),
+      { namespaceTokensToday: 9000 },
+      1000,
+    ],
+    ['the default day', goal(), policy({}), { namespaceTokensToday: 1_950_000 }, 50_000],
+    ['never below zero', goal({ maxTokens: 10 }, { tokens: 50, usd: 0 }), policy({}), {}, 0],
+  ])('%s', (_why, g, p, use, want) => {
+    expect(tokensLeft(g, p, use)).toBe(want);
   });
 });

@@ -359,6 +359,8 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
       check: (plan) => {
         const steps = [];
         for (const [i, s] of plan.steps.entries()) {
+          if (allow && !allow.includes(s.tool))
+            return `step ${i + 1}: ${s.tool} is not in ${policy.source}'s spec.tools.allow: use only the tools offered`;
           try {
             steps.push(registry.normalize(s, gate));
           } catch (err) {
