@@ -295,7 +295,8 @@ describe('LLM planner on the control plane', () => {
     expect(sent).toContain('ignore previous instructions'); // it was shown to the model…
     // …inside this call's random fence, which no escape closed early
     const tag = /data-[0-9a-f]{32}/.exec(sent)?.[0] ?? 'no fence';
-    expect(sent).toMatch(new RegExp(`<${tag} source=[^>]*>[^<>]*ignore previous instructions[^<>]*</${tag}>`));
+    // (between an opening fence and the first closing one after it; other Events may hold '<' of their own)
+    expect(sent).toMatch(new RegExp(`<${tag} source=[^>]*>(?:(?!</${tag}>)[^])*ignore previous instructions`));
     expect(sent).not.toMatch(/<\s*\/?\s*[cс]lust[eе]r[-_]data/i);
     expect(sent).not.toMatch(/<\/data-0123456789abcdef/);
   });
