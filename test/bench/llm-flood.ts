@@ -7,7 +7,8 @@
 // For each typed Goal: the time from its create request to the first status
 // that shows it planned (phase past Pending/Planning: Executing, Succeeded,
 // Stalled, …), and, separately, to Succeeded. Rounds alternate A, B; the
-// figures are the medians over rounds. Nothing here is asserted: a model call
+// figures are the medians over rounds (the lower
+// middle one for an even count). Nothing here is asserted: a model call
 // holds a reconcile worker for as long as the provider takes, and this shows
 // what that costs.
 import { execFileSync } from 'node:child_process';
@@ -53,6 +54,10 @@ export interface FloodRound {
   windowMs: number;
   /** time from the flood's start until every model Goal was planned */
   modelDrainMs: number;
+  /** requests the fake provider received during the flood */
+  modelCalls: number;
+  /** the model Goals' phases once all were planned */
+  modelPhases: Record<string, number>;
 }
 
 export interface FloodFigures {
@@ -280,6 +285,7 @@ export async function benchModelFlood(
 
           const m = names('model', opts.flood);
           const b = names('typed-b', opts.typed);
+          const callsBefore = fake.requests.length;
           const floodStart = performance.now();
           await createModelGoals(admin, namespace, m);
           const sentB = await createTyped(admin, namespace, b, opts.rate);
@@ -289,19 +295,27 @@ export async function benchModelFlood(
           const modelPlannedInWindow = m.filter((n) => (watch.seen.get(n)?.planned ?? Infinity) <= windowEnd).length;
           await planned(watch.seen, m);
           const modelDrainMs = Math.max(...m.map((n) => watch.seen.get(n)?.planned ?? NaN)) - floodStart;
+          const modelPhases: Record<string, number> = {};
+          for (const n of m) {
+            const phase = watch.seen.get(n)?.phase ?? 'none';
+            modelPhases[phase] = (modelPhases[phase] ?? 0) + 1;
+          }
           const round_: FloodRound = {
             baseline,
             flood,
             modelPlannedInWindow,
             windowMs: windowEnd - floodStart,
             modelDrainMs,
+            modelCalls: fake.requests.length - callsBefore,
+            modelPhases,
           };
           rounds.push(round_);
           say(
             `model flood, ${workers} workers, round ${r}: typed Goals create→planned baseline p50 ${round(baseline.p50Ms)} ms, p99 ${round(baseline.p99Ms)} ms; ` +
               `beside ${opts.flood} model Goals (${opts.delayMs} ms each) p50 ${round(flood.p50Ms)} ms, p99 ${round(flood.p99Ms)} ms ` +
               `(missed ${baseline.missed}/${flood.missed}; Succeeded ${baseline.succeeded}/${flood.succeeded} of ${opts.typed}); ` +
-              `${modelPlannedInWindow} model Goals planned in the ${round(round_.windowMs)} ms window, all in ${round(modelDrainMs)} ms`,
+              `${modelPlannedInWindow} model Goals planned in the ${round(round_.windowMs)} ms window, all in ${round(modelDrainMs)} ms ` +
+              `(${round_.modelCalls} model calls; model Goals ${JSON.stringify(modelPhases)})`,
           );
           // a quiet pause before the next baseline: execution of the Goals above finishes
           await sleep(3000);
