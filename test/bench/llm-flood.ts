@@ -7,10 +7,11 @@
 // For each typed Goal: the time from its create request to the first status
 // that shows it planned (phase past Pending/Planning: Executing, Succeeded,
 // Stalled, …), and, separately, to Succeeded. Rounds alternate A, B; the
-// figures are the medians over rounds (the lower
-// middle one for an even count). Nothing here is asserted: a model call
-// holds a reconcile worker for as long as the provider takes, and this shows
-// what that costs.
+// figures are the medians over rounds (the lower middle one for an even
+// count). No admission webhook: the bench, as cluster admin, writes
+// spec.requester itself, so Goals plan, pass preflight and execute. Nothing
+// here is asserted: a model call holds a reconcile worker for as long as the
+// provider takes, and this shows what that costs.
 import { execFileSync } from 'node:child_process';
 import type { ControlPlaneInfo } from '../../hack/control-plane/control-plane.js';
 import { identities } from '../../hack/control-plane/identities.js';
