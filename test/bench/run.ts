@@ -2,6 +2,13 @@
 // that ratios compare like with like on a shared, noisy machine. Prints
 // figures as it goes and, last, all of them as one JSON line.
 //   BOSUN_BENCH_SIZES   object counts (default 1000,10000)
+//   BOSUN_BENCH_ONLY    `flood`: only the model-flood phase (no planner benches,
+//                       no controller-runtime peer build, no sizes)
+//   BOSUN_BENCH_FLOOD_GOALS    model Goals per flood (default 40; 0 skips the phase)
+//   BOSUN_BENCH_FLOOD_TYPED    typed Goals per phase (default 40)
+//   BOSUN_BENCH_FLOOD_DELAY_MS the slow provider's answer time (default 3000)
+//   BOSUN_BENCH_FLOOD_WORKERS  operator --workers per run (default 4,16; the
+//                              first gets two A/B rounds, the others one)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,12 +31,15 @@ import {
 import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource } from './lib/goals.js';
 import { percentile, round } from './lib/stats.js';
 import { benchLlmPlanner } from './llm.js';
+import { benchModelFlood, floodJson, floodOptionsFromEnv } from './llm-flood.js';
 import { benchRulePlanner } from './planner.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const say = (line: string) => console.log(`[bench] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const sizes = (process.env.BOSUN_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
+const only = process.env.BOSUN_BENCH_ONLY;
+const sizes = only === 'flood' ? [] : (process.env.BOSUN_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
+const floodOptions = floodOptionsFromEnv();
 
 function buildControllerRuntimePeer(): string {
   const src = join(here, 'controller-runtime');
@@ -183,15 +193,25 @@ function auditWritesSince(auditLog: string, from: number, namespace: string): nu
 const auditLines = (auditLog: string) => readFileSync(auditLog, 'utf8').split('\n').length - 1;
 
 async function main() {
-  const planner = benchRulePlanner();
-  say(
-    `rule planner: p50 ${round(planner.p50Us)} µs, p99 ${round(planner.p99Us)} µs per plan (plan, check, score, hash, decide), ${round(planner.plansPerSecond)} plans/s`,
-  );
-  const llm = await benchLlmPlanner();
-  say(
-    `LLM planner overhead (model time excluded, local server): p50 ${round(llm.p50Ms, 2)} ms, p99 ${round(llm.p99Ms, 2)} ms per plan; prompt ≈ ${llm.promptTokensEstimate} tokens`,
-  );
-  const crBinary = buildControllerRuntimePeer();
+  const figures: Record<string, unknown> = {};
+  if (only !== 'flood') {
+    const planner = benchRulePlanner();
+    say(
+      `rule planner: p50 ${round(planner.p50Us)} µs, p99 ${round(planner.p99Us)} µs per plan (plan, check, score, hash, decide), ${round(planner.plansPerSecond)} plans/s`,
+    );
+    const llm = await benchLlmPlanner();
+    say(
+      `LLM planner overhead (model time excluded, local server): p50 ${round(llm.p50Ms, 2)} ms, p99 ${round(llm.p99Ms, 2)} ms per plan; prompt ≈ ${llm.promptTokensEstimate} tokens`,
+    );
+    Object.assign(figures, {
+      rule_planner_p50_us: round(planner.p50Us),
+      rule_planner_p99_us: round(planner.p99Us),
+      llm_planner_overhead_p50_ms: round(llm.p50Ms, 2),
+      llm_planner_overhead_p99_ms: round(llm.p99Ms, 2),
+      llm_prompt_tokens_estimate: llm.promptTokensEstimate,
+    });
+  }
+  const crBinary = sizes.length ? buildControllerRuntimePeer() : '';
   const dir = mkdtempSync(join(tmpdir(), 'bosun-bench-'));
   say('starting the local control plane');
   const cp = await startControlPlane({ dir, nodes: 1 });
@@ -265,18 +285,21 @@ async function main() {
         `Bosun/ceiling ${bySize[n].ratio_vs_ceiling}, Bosun/controller-runtime ${bySize[n].ratio_vs_controller_runtime}`,
       );
     }
-    const largest = bySize[String(Math.max(...sizes))] ?? {};
-    console.log(
-      JSON.stringify({
-        ...largest,
-        rule_planner_p50_us: round(planner.p50Us),
-        rule_planner_p99_us: round(planner.p99Us),
-        llm_planner_overhead_p50_ms: round(llm.p50Ms, 2),
-        llm_planner_overhead_p99_ms: round(llm.p99Ms, 2),
-        llm_prompt_tokens_estimate: llm.promptTokensEstimate,
-        by_size: bySize,
-      }),
-    );
+
+    if (floodOptions) {
+      const o = floodOptions;
+      say(
+        `--- model flood: ${o.flood} model Goals (provider answers in ${o.delayMs} ms) beside ${o.typed} typed Goals at ${o.rate}/s`,
+      );
+      for (const f of await benchModelFlood(cp.info, admin, o, say)) {
+        say(
+          `model flood, ${f.workers} workers (median of ${f.rounds.length}): typed Goals create→planned p50 ${round(f.baselineP50Ms)} → ${round(f.floodP50Ms)} ms (×${round(f.ratioP50, 2)}), p99 ${round(f.baselineP99Ms)} → ${round(f.floodP99Ms)} ms (×${round(f.ratioP99, 2)}); ${f.modelPlannedInWindow} model Goals planned in the window, all in ${round(f.modelDrainMs)} ms`,
+        );
+        Object.assign(figures, floodJson([f]));
+      }
+    }
+    const largest = sizes.length ? (bySize[String(Math.max(...sizes))] ?? {}) : {};
+    console.log(JSON.stringify({ ...largest, ...figures, by_size: bySize }));
   } finally {
     await cp.stop();
     rmSync(dir, { recursive: true, force: true });
