@@ -15,7 +15,8 @@ import type { Logger, SecretSink } from '../../telemetry/logger.js';
 import type { Gate } from '../../tools/registry.js';
 import type { ApprovalCache } from './approvals.js';
 import type { PolicyCache } from './gather.js';
-import type { LlmUsage } from './llm.js';
+import type { LlmOutcome, LlmUsage } from './llm.js';
+import type { ModelCalls } from './llm-calls.js';
 
 export interface GoalReconcilerDeps {
   cache: { getByKey(key: string): KubeObject | undefined };
@@ -46,6 +47,8 @@ export interface GoalReconcilerDeps {
   mapper: KindMapper;
   /** where a ModelProvider's baseURL may point (--model-endpoints) */
   modelEndpoints: readonly string[];
+  /** model calls run here, off the reconcile workers (absent: awaited in the reconcile) */
+  modelCalls?: ModelCalls<LlmOutcome>;
 }
 
 /** Deterministic, so a retried append of the same record is a no-op. */

@@ -14,7 +14,8 @@ import { ToolRegistry } from '../../tools/registry.js';
 import { ProviderHealth } from '../../llm/provider-health.js';
 import { FORMATS } from '../../redact/formats.testdata.js';
 import type { GatheredEvidence } from './evidence.js';
-import { planWithModel, type LlmPlanInput } from './llm.js';
+import { planWithModel, type LlmOutcome, type LlmPlanInput } from './llm.js';
+import { ModelCalls } from './llm-calls.js';
 import { dailyCounters } from './llm-budget.js';
 
 const API_KEY = 'sk-ant-unit-5e1f0c2b9a7d';
@@ -372,5 +373,38 @@ describe('planWithModel', () => {
       expect(out).toMatchObject({ stall: { reason: 'InvalidPlan' } });
       expect(JSON.stringify(out)).not.toContain(secret);
     });
+  });
+
+  it('runs the call off the reconcile: returns at once, wakes the Goal when done, hands its usage over once', async () => {
+    const masker = new SecretMasker();
+    let answer = (_v: unknown) => {};
+    const calls: PlanCall[] = [];
+    const m: ModelClient = {
+      provider: 'anthropic',
+      propose: (call) => (
+        calls.push(call),
+        new Promise((r) => (answer = () => r({ input: scalePlan, usage: { inputTokens: 120, outputTokens: 80 } })))
+      ),
+    };
+    const woken: string[] = [];
+    const inFlight = new ModelCalls<LlmOutcome>((k) => woken.push(k));
+    const base = { client: cluster(), goal: goal('bg'), secrets: masker, calls: inFlight, connect: () => m };
+    const store = new MemoryStateStore();
+    expect(await planWithModel(input({ ...base, store }))).toMatchObject({
+      why: expect.stringMatching(/asking/) as unknown,
+    });
+    expect(await planWithModel(input({ ...base, store }))).toMatchObject({ why: 'the model is still being asked' });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toHaveLength(1);
+    answer(undefined);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(woken).toEqual([`${NS}/g-bg`]);
+    expect(await planWithModel(input({ ...base, store }))).toMatchObject({
+      usage: { inputTokens: 120, outputTokens: 80 },
+    });
+    expect(await planWithModel(input({ ...base, store }))).toMatchObject({
+      usage: { inputTokens: 0, outputTokens: 0 },
+    });
+    expect(calls).toHaveLength(1);
   });
 });

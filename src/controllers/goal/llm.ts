@@ -32,6 +32,7 @@ import type { SecretSink } from '../../telemetry/logger.js';
 import type { Gate, ToolRegistry } from '../../tools/registry.js';
 import { budgetStall, dailyCounters, tokensLeft, toMicroUSD } from './llm-budget.js';
 import { planCacheKey, planCacheRef } from './llm-cache.js';
+import type { ModelCalls } from './llm-calls.js';
 import type { GatheredEvidence } from './evidence.js';
 import type { Stall } from './validate.js';
 
@@ -133,6 +134,8 @@ export interface LlmPlanInput {
   connect?: (spec: ModelProviderSpec, apiKey: string | undefined) => ModelClient;
   /** test seam: per-provider backoff (default: the process's) */
   health?: ProviderHealth;
+  /** where calls run off the reconcile worker (absent: the call is awaited here) */
+  calls?: ModelCalls<LlmOutcome>;
 }
 
 export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
@@ -201,6 +204,14 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
       request: { redact: policy.spec.redact, maxSteps },
     }),
   );
+  // a call started by an earlier reconcile: still running, or done (its outcome, usage included, taken once)
+  const callKey = cacheRef.name;
+  const callWaitMs = provider.spec.timeoutSeconds * 3000 + 5000; // a fallback: the call's end enqueues the Goal
+  const inFlight = input.calls?.take(callKey);
+  if (inFlight === 'running') return { waitMs: callWaitMs, why: 'the model is still being asked' };
+  if (inFlight && 'err' in inFlight) throw inFlight.err;
+  if (inFlight) return inFlight.ok;
+
   const cached = LlmPlanRecord.safeParse(await input.store.getSnapshot(cacheRef));
   if (cached.success)
     return {
@@ -346,91 +357,97 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
       return { ...answer, usage: used };
     },
   };
-  try {
-    const result = await proposePlan({
-      client: metered,
-      model,
-      goal: goalText,
-      namespace,
-      evidence,
-      tools,
-      maxSteps,
-      // each step's params become exactly what its tool's schema parses: extra keys never reach status or the hash
-      check: (plan) => {
-        const steps = [];
-        for (const [i, s] of plan.steps.entries()) {
-          if (allow && !allow.includes(s.tool))
-            return `step ${i + 1}: ${s.tool} is not in ${policy.source}'s spec.tools.allow: use only the tools offered`;
-          try {
-            steps.push(registry.normalize(s, gate));
-          } catch (err) {
-            return `step ${i + 1}: ${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}`;
+  const run = async (): Promise<LlmOutcome> => {
+    try {
+      const result = await proposePlan({
+        client: metered,
+        model,
+        goal: goalText,
+        namespace,
+        evidence,
+        tools,
+        maxSteps,
+        // each step's params become exactly what its tool's schema parses: extra keys never reach status or the hash
+        check: (plan) => {
+          const steps = [];
+          for (const [i, s] of plan.steps.entries()) {
+            if (allow && !allow.includes(s.tool))
+              return `step ${i + 1}: ${s.tool} is not in ${policy.source}'s spec.tools.allow: use only the tools offered`;
+            try {
+              steps.push(registry.normalize(s, gate));
+            } catch (err) {
+              return `step ${i + 1}: ${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}`;
+            }
           }
-        }
-        return { plan: { ...plan, steps } };
-      },
-    });
-    health.succeeded(endpoint);
-    await reportReachability(client, provider.object, undefined);
-    // what the model wrote for people goes through the same redaction before any status, Event or record
-    const clean = (t: string) => redactor.redact(t).text;
-    const plan = {
-      ...result.plan,
-      reasoning: clean(result.plan.reasoning),
-      steps: result.plan.steps.map((st) => ({
-        ...st,
-        description: clean(st.description),
-        ...(st.reasoning !== undefined && { reasoning: clean(st.reasoning) }),
-      })),
-    };
-    const outcome = { plan, usage: priced(), redacted: report.counts };
-    await input.store.putSnapshot(cacheRef, outcome);
-    return outcome;
-  } catch (err) {
-    if (err instanceof EmptyPlanError) {
+          return { plan: { ...plan, steps } };
+        },
+      });
       health.succeeded(endpoint);
-      // nothing to do is a claim Bosun cannot check for a free-text Goal: it is not success
-      return {
-        stall: {
-          reason: GoalReason.EmptyPlan,
-          message:
-            `the model proposed no step (${redactor.redact(err.reasoning).text.slice(0, 500) || 'no reason given'}); ` +
-            'Bosun cannot verify that the Goal is already met: rephrase spec.goal, or use a typed spec.intent',
-        },
-        usage: priced(),
-        answers: err.answers.map((a) => redactThenCut(a, EVIDENCE_CHARS, redactor)), // by field first, then encoded
-      };
-    }
-    if (err instanceof InvalidPlanError) {
-      health.succeeded(endpoint); // it answered
       await reportReachability(client, provider.object, undefined);
-      return {
-        stall: {
-          reason: GoalReason.InvalidPlan,
-          message: `${redactor.redact(err.message.replace(/^BOSUN_ERR_\w+: /, '')).text}: rephrase spec.goal, or use a typed spec.intent`,
-        },
-        usage: priced(),
-        answers: err.answers.map((a) => redactThenCut(a, EVIDENCE_CHARS, redactor)), // by field first, then encoded
+      // what the model wrote for people goes through the same redaction before any status, Event or record
+      const clean = (t: string) => redactor.redact(t).text;
+      const plan = {
+        ...result.plan,
+        reasoning: clean(result.plan.reasoning),
+        steps: result.plan.steps.map((st) => ({
+          ...st,
+          description: clean(st.description),
+          ...(st.reasoning !== undefined && { reasoning: clean(st.reasoning) }),
+        })),
       };
+      const outcome = { plan, usage: priced(), redacted: report.counts };
+      await input.store.putSnapshot(cacheRef, outcome);
+      return outcome;
+    } catch (err) {
+      if (err instanceof EmptyPlanError) {
+        health.succeeded(endpoint);
+        // nothing to do is a claim Bosun cannot check for a free-text Goal: it is not success
+        return {
+          stall: {
+            reason: GoalReason.EmptyPlan,
+            message:
+              `the model proposed no step (${redactor.redact(err.reasoning).text.slice(0, 500) || 'no reason given'}); ` +
+              'Bosun cannot verify that the Goal is already met: rephrase spec.goal, or use a typed spec.intent',
+          },
+          usage: priced(),
+          answers: err.answers.map((a) => redactThenCut(a, EVIDENCE_CHARS, redactor)), // by field first, then encoded
+        };
+      }
+      if (err instanceof InvalidPlanError) {
+        health.succeeded(endpoint); // it answered
+        await reportReachability(client, provider.object, undefined);
+        return {
+          stall: {
+            reason: GoalReason.InvalidPlan,
+            message: `${redactor.redact(err.message.replace(/^BOSUN_ERR_\w+: /, '')).text}: rephrase spec.goal, or use a typed spec.intent`,
+          },
+          usage: priced(),
+          answers: err.answers.map((a) => redactThenCut(a, EVIDENCE_CHARS, redactor)), // by field first, then encoded
+        };
+      }
+      if (hasCode(err, 'BOSUN_ERR_LLM_BUDGET'))
+        return {
+          stall: {
+            reason: GoalReason.BudgetExceeded,
+            message: `${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}: raise spec.budget.maxTokens to plan again`,
+          },
+          usage: priced(),
+        };
+      if (!(err instanceof ProviderCallError)) throw err; // Bosun's own reads and writes: retried as any other
+      const waitMs = health.failed(endpoint, err.message);
+      await reportReachability(client, provider.object, err.message);
+      return {
+        waitMs,
+        why: `the model call failed: ${err.message}`,
+        unavailable: unavailable(err.message),
+        usage: priced(),
+      };
+    } finally {
+      tokenLimiter?.settle(estimate, paid.inputTokens + paid.outputTokens);
     }
-    if (hasCode(err, 'BOSUN_ERR_LLM_BUDGET'))
-      return {
-        stall: {
-          reason: GoalReason.BudgetExceeded,
-          message: `${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}: raise spec.budget.maxTokens to plan again`,
-        },
-        usage: priced(),
-      };
-    if (!(err instanceof ProviderCallError)) throw err; // Bosun's own reads and writes: retried as any other
-    const waitMs = health.failed(endpoint, err.message);
-    await reportReachability(client, provider.object, err.message);
-    return {
-      waitMs,
-      why: `the model call failed: ${err.message}`,
-      unavailable: unavailable(err.message),
-      usage: priced(),
-    };
-  } finally {
-    tokenLimiter?.settle(estimate, paid.inputTokens + paid.outputTokens);
-  }
+  };
+  if (!input.calls) return run();
+  // off the reconcile worker: the Goal is enqueued when the call is done, and takes its outcome then
+  input.calls.start(callKey, `${namespace}/${goal.metadata.name}`, run);
+  return { waitMs: callWaitMs, why: `asking ${provider.spec.provider} ${model} for a plan` };
 }

@@ -70,6 +70,7 @@ export function goalPlanner(deps: GoalReconcilerDeps, tools: readonly AnyTool[])
         secrets: deps.secrets,
         now,
         endpoints: deps.modelEndpoints,
+        calls: deps.modelCalls,
       });
       // every round paid for is counted, whatever came of it
       if (outcome.usage && outcome.usage.inputTokens + outcome.usage.outputTokens > 0) {

@@ -17,6 +17,8 @@ import type { Logger, SecretSink } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
 import { approvalResource } from './approvals.js';
 import { riskPolicyResource } from './gather.js';
+import type { LlmOutcome } from './llm.js';
+import { ModelCalls } from './llm-calls.js';
 import { goalReconciler, goalResource } from './reconciler.js';
 
 export const GOAL_CONTROLLER = 'goal';
@@ -112,6 +114,8 @@ export function setupGoalController(opts: GoalControllerOptions) {
       executors: opts.executors,
       mapper: new DiscoveryMapper(client),
       modelEndpoints: opts.modelEndpoints,
+      // a model call holds no worker: its Goal is enqueued when it is done
+      modelCalls: new ModelCalls<LlmOutcome>((key) => controller.enqueue(key)),
     }),
   });
   informer.addHandlers({
