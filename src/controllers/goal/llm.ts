@@ -1,27 +1,23 @@
-// Planning a free-text Goal with a model: the ModelProvider and its key, the
-// tier, the budget (checked before the call), read-only evidence (redacted),
-// the Goal's allowed tools with their JSON Schemas, and the registry's checks
-// on whatever comes back.
+// Planning a free-text Goal with a model: the ModelProvider (at an allowed
+// endpoint) and its key, the tier, the budgets (checked before the call, every
+// paid round counted at once), read-only evidence (redacted, then cut), the
+// tools the Goal and the RiskPolicy allow, with their JSON Schemas, and the
+// registry's checks on whatever comes back. The call itself runs off the
+// reconcile worker when the controller gives it somewhere to run.
 import { z } from 'zod';
-import { BosunError, errorMessage, hasCode } from '../../api/errors.js';
-import { timestamp } from '../../api/v1alpha1/common.js';
+import { errorMessage, hasCode } from '../../api/errors.js';
 import type { Goal } from '../../api/v1alpha1/goal.js';
-import { kindInfo } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
-import { ModelProviderSpec } from '../../api/v1alpha1/model-provider.js';
+import type { ModelProviderSpec } from '../../api/v1alpha1/model-provider.js';
 import { ExecutionPlan } from '../../api/v1alpha1/plan.js';
 import { GoalReason } from '../../api/v1alpha1/reasons.js';
 import type { KubeClient } from '../../kube/client.js';
-import { bosunResource, core } from '../../kube/resources.js';
-import { anthropicClient } from '../../llm/anthropic.js';
+import { core } from '../../kube/resources.js';
 import { endpointRefusal } from '../../llm/endpoints.js';
 import type { ModelClient, Usage } from '../../llm/model.js';
-import { ollamaClient } from '../../llm/ollama.js';
-import { openaiClient } from '../../llm/openai.js';
 import { EmptyPlanError, InvalidPlanError, proposePlan } from '../../llm/planner.js';
 import { buildPrompt } from '../../llm/prompt.js';
 import { sanitizePlan } from '../../llm/sanitize.js';
-import { providerFailure } from '../../llm/provider-errors.js';
 import { providerHealth, type ProviderHealth } from '../../llm/provider-health.js';
 import { CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS, Redactor, redactThenCut, type Pattern } from '../../redact/index.js';
 import { estimateTokens, limiterFor, tokenLimiterFor } from '../../llm/rate-limit.js';
@@ -32,11 +28,11 @@ import type { SecretSink } from '../../telemetry/logger.js';
 import type { Gate, ToolRegistry } from '../../tools/registry.js';
 import { budgetStall, dailyCounters, tokensLeft, toMicroUSD } from './llm-budget.js';
 import { planCacheKey, planCacheRef } from './llm-cache.js';
+import { MIN_OUTPUT_TOKENS, meteredClient, ProviderCallError } from './llm-meter.js';
+import { clientFor, findProvider, reportReachability } from './llm-provider.js';
 import type { ModelCalls } from './llm-calls.js';
 import type { GatheredEvidence } from './evidence.js';
 import type { Stall } from './validate.js';
-
-const modelProviders = bosunResource(kindInfo('ModelProvider'));
 
 const LlmPlanRecord = z.object({
   plan: ExecutionPlan,
@@ -68,51 +64,6 @@ export type LlmOutcome =
 
 /** How much of each evidence source the prompt holds (after redaction). */
 const EVIDENCE_CHARS = 8000;
-
-/** The least output a call is worth making for: below it, the budget is spent. */
-const MIN_OUTPUT_TOKENS = 256;
-
-/** A failure of the provider's call itself (not of Bosun's own reads and writes around it). */
-class ProviderCallError extends Error {}
-
-async function findProvider(client: KubeClient, namespace: string, operatorNamespace: string) {
-  for (const ns of [namespace, operatorNamespace]) {
-    const obj = await client.tryGet<KubeObject & { spec?: unknown; status?: Record<string, unknown> }>(
-      modelProviders,
-      ns,
-      'default',
-    );
-    if (obj) return { namespace: ns, object: obj, spec: ModelProviderSpec.parse(obj.spec ?? {}) };
-  }
-  return undefined;
-}
-
-/** ModelProvider status: reachable and the last error, as the last call found them. */
-async function reportReachability(
-  client: KubeClient,
-  object: KubeObject & { status?: Record<string, unknown> },
-  error: string | undefined,
-): Promise<void> {
-  const { lastError: _e, ...rest } = object.status ?? {};
-  const status = {
-    ...rest,
-    reachable: error === undefined,
-    ...(error && { lastError: error.slice(0, 2000) }),
-    lastCheckedAt: timestamp(),
-  };
-  try {
-    await client.patchStatus(modelProviders, object, status);
-  } catch {
-    // best effort: a conflict means someone else just reported
-  }
-}
-
-function clientFor(spec: ModelProviderSpec, apiKey: string | undefined): ModelClient {
-  const opts = { baseURL: spec.baseURL, apiKey, timeoutMs: spec.timeoutSeconds * 1000, maxRetries: 2 };
-  if (spec.provider === 'anthropic') return anthropicClient(opts);
-  if (spec.provider === 'openai') return openaiClient(opts);
-  return ollamaClient(opts);
-}
 
 export interface LlmPlanInput {
   client: KubeClient;
@@ -322,41 +273,20 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
       (provider.spec.pricing?.outputPerMillionTokensUSD ?? 0) * u.outputTokens) /
     1e6;
   // every round is counted as soon as it is paid for (status, metrics, the daily budget), whatever comes after
-  const paid: Usage = { inputTokens: 0, outputTokens: 0 };
-  const priced = (): LlmUsage => ({ ...paid, provider: provider.spec.provider, model, usd: price(paid) });
-  const base = (input.connect ?? clientFor)(provider.spec, apiKey);
-  let rounds = 0;
-  const metered: ModelClient = {
-    provider: base.provider,
-    propose: async (call) => {
-      if (rounds++ > 0) requests.force(); // a repair round of a call already let through
-      const prompt = estimateTokens(call.system + call.messages.map((m) => m.content).join('\n'));
-      const room = left - paid.inputTokens - paid.outputTokens - prompt;
-      if (room < MIN_OUTPUT_TOKENS)
-        throw new BosunError(
-          'BOSUN_ERR_LLM_BUDGET',
-          `another round would need about ${prompt + MIN_OUTPUT_TOKENS} LLM tokens and the budget has ` +
-            `${Math.max(0, left - paid.inputTokens - paid.outputTokens)} left`,
-        );
-      let answer;
-      try {
-        answer = await base.propose({ ...call, maxTokens: Math.min(call.maxTokens, room) });
-      } catch (err) {
-        throw new ProviderCallError(providerFailure(err), { cause: err });
-      }
-      // a provider that reports no usage is counted by the estimate, never as free
-      const used: Usage = {
-        inputTokens: answer.usage.inputTokens || prompt,
-        outputTokens: answer.usage.outputTokens || estimateTokens(JSON.stringify(answer.input ?? answer.text ?? '')),
-      };
-      paid.inputTokens += used.inputTokens;
-      paid.outputTokens += used.outputTokens;
+  const meter = meteredClient({
+    base: (input.connect ?? clientFor)(provider.spec, apiKey),
+    tokensLeft: left,
+    price,
+    onRepairRound: () => requests.force(), // a repair round of a call already let through
+    count: async (used) => {
       await input.store.addUsage(counters.tokens, used.inputTokens + used.outputTokens);
       const micro = toMicroUSD(price(used));
       if (micro > 0) await input.store.addUsage(counters.microUSD, micro);
-      return { ...answer, usage: used };
     },
-  };
+  });
+  const paid = meter.paid;
+  const metered = meter.client;
+  const priced = (): LlmUsage => ({ ...paid, provider: provider.spec.provider, model, usd: price(paid) });
   const run = async (): Promise<LlmOutcome> => {
     try {
       const result = await proposePlan({
