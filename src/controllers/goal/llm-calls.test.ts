@@ -35,4 +35,17 @@ describe('ModelCalls', () => {
     calls.start('c', 'ns/c', async () => 2); // sweeps
     expect(calls.take('b')).toBeUndefined();
   });
+
+  it('runs at most a few calls at once; the others wait their turn, holding no caller', async () => {
+    const calls = new ModelCalls<number>(() => {}, undefined, 2);
+    const finish: ((v: number) => void)[] = [];
+    let started = 0;
+    const run = () => (started++, new Promise<number>((r) => finish.push(r)));
+    for (const k of ['a', 'b', 'c']) calls.start(k, `ns/${k}`, run);
+    expect(started).toBe(2);
+    expect(calls.take('c')).toBe('running'); // waiting counts as running
+    finish[0]?.(1);
+    await tick();
+    expect(started).toBe(3);
+  });
 });

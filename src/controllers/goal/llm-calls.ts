@@ -3,10 +3,13 @@
 // the controller's few workers for all that time, and a flood of model Goals
 // starves every other Goal. So the reconcile starts the call here and returns;
 // when the call is done its Goal is enqueued, and the next reconcile takes the
-// outcome (once: its usage goes to the Goal's status exactly once). A result
-// nobody takes is forgotten after a while. A restart loses calls in flight:
-// the Goal asks again, and every round already paid for was counted.
+// outcome (once: its usage goes to the Goal's status exactly once). At most a
+// few calls run at once (their evidence reads load the API server too); the
+// rest wait their turn here, holding no worker. A result nobody takes is
+// forgotten after a while. A restart loses calls in flight: the Goal asks
+// again, and every round already paid for was counted.
 export const FORGET_AFTER_MS = 10 * 60_000;
+export const MAX_CONCURRENT_CALLS = 8;
 
 type Settled<T> = { ok: T } | { err: unknown };
 
@@ -17,19 +20,34 @@ interface Job<T> {
 
 export class ModelCalls<T> {
   private readonly jobs = new Map<string, Job<T>>();
+  private readonly waiting: (() => void)[] = [];
+  private running = 0;
 
   constructor(
     /** called with the Goal's queue key when its call is done */
     private readonly onDone: (goalKey: string) => void,
     private readonly now: () => number = () => performance.now(),
+    private readonly maxConcurrent = MAX_CONCURRENT_CALLS,
   ) {}
 
-  /** Starts `run` for `key` unless a call for it is already running or done. */
+  /** Starts `run` for `key` (now, or when a slot frees) unless a call for it is already running or done. */
   start(key: string, goalKey: string, run: () => Promise<T>): void {
     this.sweep();
     if (this.jobs.has(key)) return;
     const job: Job<T> = {};
     this.jobs.set(key, job);
+    this.waiting.push(() => this.launch(job, goalKey, run));
+    this.next();
+  }
+
+  private next(): void {
+    while (this.running < this.maxConcurrent && this.waiting.length) {
+      this.running++;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private launch(job: Job<T>, goalKey: string, run: () => Promise<T>): void {
     void run()
       .then(
         (ok) => (job.settled = { ok }),
@@ -37,6 +55,8 @@ export class ModelCalls<T> {
       )
       .finally(() => {
         job.doneAt = this.now();
+        this.running--;
+        this.next();
         this.onDone(goalKey);
       });
   }

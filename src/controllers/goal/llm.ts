@@ -200,94 +200,96 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
   if (over) return { stall: over };
   const left = tokensLeft(goal, policy, use);
 
-  const redactor = new Redactor([
-    ...CREDENTIAL_PATTERNS,
-    ...policy.spec.redact.map((k) => OPTIONAL_PATTERNS[k] as Pattern),
-  ]);
-  let apiKey: string | undefined;
-  if (provider.spec.secretRef) {
-    try {
-      const secret = await client.get<KubeObject & { data?: Record<string, string> }>(
-        core.secrets,
-        provider.namespace,
-        provider.spec.secretRef.name,
-      );
-      apiKey = Buffer.from(secret.data?.[provider.spec.secretRef.key] ?? '', 'base64').toString('utf8') || undefined;
-    } catch (err) {
-      if (!hasCode(err, 'BOSUN_ERR_KUBE_NOT_FOUND') && !hasCode(err, 'BOSUN_ERR_KUBE_FORBIDDEN')) throw err;
+  // the rest (the Secret, the evidence, the rate limits, the call) runs off the reconcile worker when it can:
+  // its API reads and the call take time, and a flood of model Goals must not hold the workers other Goals need
+  const run = async (): Promise<LlmOutcome> => {
+    const redactor = new Redactor([
+      ...CREDENTIAL_PATTERNS,
+      ...policy.spec.redact.map((k) => OPTIONAL_PATTERNS[k] as Pattern),
+    ]);
+    let apiKey: string | undefined;
+    if (provider.spec.secretRef) {
+      try {
+        const secret = await client.get<KubeObject & { data?: Record<string, string> }>(
+          core.secrets,
+          provider.namespace,
+          provider.spec.secretRef.name,
+        );
+        apiKey = Buffer.from(secret.data?.[provider.spec.secretRef.key] ?? '', 'base64').toString('utf8') || undefined;
+      } catch (err) {
+        if (!hasCode(err, 'BOSUN_ERR_KUBE_NOT_FOUND') && !hasCode(err, 'BOSUN_ERR_KUBE_FORBIDDEN')) throw err;
+        return {
+          stall: {
+            reason: GoalReason.NoModelProvider,
+            message: `cannot read the API key of ModelProvider ${provider.namespace}/default (Secret ${provider.spec.secretRef.name}): ${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}`,
+          },
+        };
+      }
+      if (apiKey) {
+        input.secrets.add(apiKey);
+        redactor.addSecret(apiKey);
+      }
+    }
+
+    const report = { counts: {} as Record<string, number> };
+    // redacted first (by field, then by pattern), then encoded and cut: a cut never lets half a secret through
+    const evidence = (await input.evidence()).map((e) => ({
+      source: e.source,
+      text: redactThenCut(e.value, EVIDENCE_CHARS, redactor, report),
+    }));
+    const goalText = redactor.redact(goal.spec.goal ?? JSON.stringify(goal.spec.intent), report).text;
+
+    // the prompt's size is known before the call: a call the budget cannot pay for is not made
+    const sized = buildPrompt({ goal: goalText, namespace, evidence, tools, maxSteps });
+    const estimate = estimateTokens(sized.system + sized.user);
+    if (estimate + MIN_OUTPUT_TOKENS > left)
       return {
         stall: {
-          reason: GoalReason.NoModelProvider,
-          message: `cannot read the API key of ModelProvider ${provider.namespace}/default (Secret ${provider.spec.secretRef.name}): ${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}`,
+          reason: GoalReason.BudgetExceeded,
+          message:
+            `a call would need about ${estimate + MIN_OUTPUT_TOKENS} LLM tokens and the Goal's or the namespace's ` +
+            `budget has ${left} left: raise spec.budget.maxTokens (within the RiskPolicy's budgets), or plan tomorrow`,
         },
       };
-    }
-    if (apiKey) {
-      input.secrets.add(apiKey);
-      redactor.addSecret(apiKey);
-    }
-  }
 
-  const report = { counts: {} as Record<string, number> };
-  // redacted first (by field, then by pattern), then encoded and cut: a cut never lets half a secret through
-  const evidence = (await input.evidence()).map((e) => ({
-    source: e.source,
-    text: redactThenCut(e.value, EVIDENCE_CHARS, redactor, report),
-  }));
-  const goalText = redactor.redact(goal.spec.goal ?? JSON.stringify(goal.spec.intent), report).text;
+    // rate limits: a call that does not fit now is not made; the reconciler requeues after the wait
+    const perMinute = provider.spec.rateLimits?.tokensPerMinute;
+    const tokenLimiter = perMinute === undefined ? undefined : tokenLimiterFor(endpoint, perMinute);
+    const requests = limiterFor(endpoint, provider.spec.rateLimits?.requestsPerMinute ?? 60);
+    const requestWait = requests.tryTake();
+    if (requestWait > 0)
+      return {
+        waitMs: requestWait,
+        why: `ModelProvider ${provider.namespace}/default allows ${provider.spec.rateLimits?.requestsPerMinute ?? 60} calls a minute`,
+      };
+    const tokenWait = tokenLimiter?.tryTake(estimate) ?? 0;
+    if (tokenWait > 0)
+      return {
+        waitMs: tokenWait,
+        why:
+          `ModelProvider ${provider.namespace}/default allows ${perMinute} tokens a minute ` +
+          `and this call needs about ${estimate}: waiting for the minute to have room`,
+      };
 
-  // the prompt's size is known before the call: a call the budget cannot pay for is not made
-  const sized = buildPrompt({ goal: goalText, namespace, evidence, tools, maxSteps });
-  const estimate = estimateTokens(sized.system + sized.user);
-  if (estimate + MIN_OUTPUT_TOKENS > left)
-    return {
-      stall: {
-        reason: GoalReason.BudgetExceeded,
-        message:
-          `a call would need about ${estimate + MIN_OUTPUT_TOKENS} LLM tokens and the Goal's or the namespace's ` +
-          `budget has ${left} left: raise spec.budget.maxTokens (within the RiskPolicy's budgets), or plan tomorrow`,
+    const price = (u: Usage) =>
+      ((provider.spec.pricing?.inputPerMillionTokensUSD ?? 0) * u.inputTokens +
+        (provider.spec.pricing?.outputPerMillionTokensUSD ?? 0) * u.outputTokens) /
+      1e6;
+    // every round is counted as soon as it is paid for (status, metrics, the daily budget), whatever comes after
+    const meter = meteredClient({
+      base: (input.connect ?? clientFor)(provider.spec, apiKey),
+      tokensLeft: left,
+      price,
+      onRepairRound: () => requests.force(), // a repair round of a call already let through
+      count: async (used) => {
+        await input.store.addUsage(counters.tokens, used.inputTokens + used.outputTokens);
+        const micro = toMicroUSD(price(used));
+        if (micro > 0) await input.store.addUsage(counters.microUSD, micro);
       },
-    };
-
-  // rate limits: a call that does not fit now is not made; the reconciler requeues after the wait
-  const perMinute = provider.spec.rateLimits?.tokensPerMinute;
-  const tokenLimiter = perMinute === undefined ? undefined : tokenLimiterFor(endpoint, perMinute);
-  const requests = limiterFor(endpoint, provider.spec.rateLimits?.requestsPerMinute ?? 60);
-  const requestWait = requests.tryTake();
-  if (requestWait > 0)
-    return {
-      waitMs: requestWait,
-      why: `ModelProvider ${provider.namespace}/default allows ${provider.spec.rateLimits?.requestsPerMinute ?? 60} calls a minute`,
-    };
-  const tokenWait = tokenLimiter?.tryTake(estimate) ?? 0;
-  if (tokenWait > 0)
-    return {
-      waitMs: tokenWait,
-      why:
-        `ModelProvider ${provider.namespace}/default allows ${perMinute} tokens a minute ` +
-        `and this call needs about ${estimate}: waiting for the minute to have room`,
-    };
-
-  const price = (u: Usage) =>
-    ((provider.spec.pricing?.inputPerMillionTokensUSD ?? 0) * u.inputTokens +
-      (provider.spec.pricing?.outputPerMillionTokensUSD ?? 0) * u.outputTokens) /
-    1e6;
-  // every round is counted as soon as it is paid for (status, metrics, the daily budget), whatever comes after
-  const meter = meteredClient({
-    base: (input.connect ?? clientFor)(provider.spec, apiKey),
-    tokensLeft: left,
-    price,
-    onRepairRound: () => requests.force(), // a repair round of a call already let through
-    count: async (used) => {
-      await input.store.addUsage(counters.tokens, used.inputTokens + used.outputTokens);
-      const micro = toMicroUSD(price(used));
-      if (micro > 0) await input.store.addUsage(counters.microUSD, micro);
-    },
-  });
-  const paid = meter.paid;
-  const metered = meter.client;
-  const priced = (): LlmUsage => ({ ...paid, provider: provider.spec.provider, model, usd: price(paid) });
-  const run = async (): Promise<LlmOutcome> => {
+    });
+    const paid = meter.paid;
+    const metered = meter.client;
+    const priced = (): LlmUsage => ({ ...paid, provider: provider.spec.provider, model, usd: price(paid) });
     try {
       const result = await proposePlan({
         client: metered,
