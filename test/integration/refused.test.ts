@@ -65,21 +65,25 @@ describe('a request refused for good ends in a reason, never a loop', { timeout:
       },
     },
   ];
+  const probe = () =>
+    kubectl(['create', '--dry-run=server', '-f', '-'], {
+      namespace: ns(),
+      input: JSON.stringify({
+        apiVersion: 'bosun.dev/v1alpha1',
+        kind: 'RiskPolicy',
+        metadata: { name: 'probe' },
+        spec: heldSpec,
+      }),
+    });
   const apply = async (docs: unknown[], says: string) => {
     kubectlOk(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs }) });
-    const probe = { apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name: 'probe' }, spec: heldSpec };
-    await until(
-      'the policy in force',
-      async () =>
-        kubectl(['create', '--dry-run=server', '-f', '-'], {
-          namespace: ns(),
-          input: JSON.stringify(probe),
-        }).stderr.includes(says),
-      30_000,
-    );
+    await until('the policy in force', async () => probe().stderr.includes(says), 30_000);
   };
-  const remove = (docs: { kind: string; metadata: { name: string } }[]) =>
+  /** Removes the policy and waits until the API server no longer enforces it (it caches policies). */
+  const remove = async (docs: { kind: string; metadata: { name: string } }[]) => {
     kubectlOk(['delete', '--ignore-not-found', ...docs.map((d) => `${d.kind.toLowerCase()}/${d.metadata.name}`)]);
+    await until('the policy gone', async () => probe().code === 0, 30_000);
+  };
 
   beforeAll(async () => {
     kubectlOk(['apply', '-f', '-'], {
@@ -128,7 +132,7 @@ describe('a request refused for good ends in a reason, never a loop', { timeout:
       expect(condition(g, 'Stalled')?.message).toMatch(/422: .*approvals are frozen for the release/);
       await settled('frozen');
     } finally {
-      remove(docs);
+      await remove(docs);
     }
   });
 
@@ -143,7 +147,7 @@ describe('a request refused for good ends in a reason, never a loop', { timeout:
       expect(op.log(200)).toMatch(/could not record a refused request on the Goal/);
       await settled('mute');
     } finally {
-      remove(docs);
+      await remove(docs);
     }
     scale('mute', 6); // the cause is gone and the spec changed: it goes on
     await waitPhase(ns(), 'mute', 'AwaitingApproval', more);
