@@ -203,3 +203,35 @@ describe('the Kubernetes tools take their params exactly as their schemas parse 
     expect(check(tool, params)).toThrow(/BOSUN_ERR_TOOL_PARAMS/);
   });
 });
+
+describe('tools describe what they touch, so that no caller names a tool', () => {
+  const tools = kubernetesTools();
+  const registry = new ToolRegistry(tools);
+  const target = { replicas: 4 };
+  it.each([
+    { step: { tool: 'k8s.scale', params: { target: 'deployment/web', replicas: 10 } }, want: { objects: 1, pods: 6 } },
+    { step: { tool: 'k8s.scale', params: { target: 'deployment/web', replicas: 1 } }, want: { objects: 1, pods: 3 } },
+    { step: { tool: 'k8s.rollout-restart', params: { target: 'deployment/web' } }, want: { objects: 1, pods: 4 } },
+    {
+      step: { tool: 'k8s.set-image', params: { target: 'deployment/web', container: 'web', image: 'web:2' } },
+      want: { objects: 1, pods: 4 },
+    },
+    {
+      step: { tool: 'k8s.rollout-undo', params: { target: 'deployment/web', toRevision: 2 } },
+      want: { objects: 1, pods: 4 },
+    },
+    { step: { tool: 'k8s.delete', params: { target: 'deployment/web' } }, want: { objects: 1, pods: 4 } },
+    { step: { tool: 'k8s.apply', params: { manifest: 'a: 1\n---\nb: 2\n---\n' } }, want: { objects: 2, pods: 0 } },
+    { step: { tool: 'k8s.get', params: { target: 'deployment/web' } }, want: { objects: 1, pods: 0 } },
+    { step: { tool: 'k8s.scale', params: { replicas: 'many' } }, want: { objects: 1, pods: 0 } }, // bad params: no throw
+  ])('$step.tool touches $want', ({ step, want }) => {
+    expect(registry.impact(step, target)).toEqual(want);
+  });
+
+  it('says which calls a plan-only run skips and which may create what later steps act on', () => {
+    expect(tools.filter((t) => registry.skippedInPlanOnly(t.name)).map((t) => t.name)).toEqual([
+      'k8s.wait-for-condition',
+    ]);
+    expect(tools.filter((t) => registry.creates(t.name)).map((t) => t.name)).toEqual(['k8s.apply']);
+  });
+});

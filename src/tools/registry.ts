@@ -5,7 +5,7 @@
 import { BosunError, errorMessage, type ErrorCode } from '../api/errors.js';
 import type { AccessAttributes } from '../kube/access.js';
 import type { KindMapper } from '../kube/discovery.js';
-import type { AnyTool, Tool, ToolContext, ToolResult } from './tool.js';
+import type { AnyTool, Impact, Tool, ToolContext, ToolResult } from './tool.js';
 
 export interface Gate {
   /** the Goal's spec.tools; undefined: every tool */
@@ -110,6 +110,23 @@ export class ToolRegistry {
     const tool = this.tools.get(step.tool) as Tool<unknown> | undefined;
     const parsed = tool?.params.safeParse(step.params);
     return tool?.content && parsed?.success ? tool.content(parsed.data) : [];
+  }
+
+  /** What a step touches, for the blast-radius rules (never throws on bad params: one object, no pods). */
+  impact(step: Step, target: { replicas: number }): Impact {
+    const tool = this.tools.get(step.tool) as Tool<unknown> | undefined;
+    const parsed = tool?.params.safeParse(step.params);
+    return tool?.impact && parsed?.success ? tool.impact(parsed.data, target) : { objects: 1, pods: 0 };
+  }
+
+  /** Whether a plan-only run skips the tool's call altogether (rather than making it a dry-run). */
+  skippedInPlanOnly(tool: string): boolean {
+    return this.tools.get(tool)?.planOnly === 'skip';
+  }
+
+  /** Whether the tool may create objects that later steps act on. */
+  creates(tool: string): boolean {
+    return this.tools.get(tool)?.creates === true;
   }
 
   /** A mutating step as a server-side dry-run, not recorded: what it would change, before anyone approves it. */

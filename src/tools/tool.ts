@@ -44,6 +44,14 @@ export interface ToolResult {
   requeueAfterMs?: number;
 }
 
+/** What a step touches, for the blast-radius risk rules. */
+export interface Impact {
+  /** objects it writes */
+  objects: number;
+  /** pods it replaces or adds */
+  pods: number;
+}
+
 export interface Tool<P = Record<string, unknown>> {
   name: string;
   description: string;
@@ -60,6 +68,15 @@ export interface Tool<P = Record<string, unknown>> {
   access?(params: P, ctx: { namespace: string; mapper: KindMapper }): Promise<AccessAttributes[]>;
   /** What the call will write (manifest objects, a patch body), for the risk rules that read content. */
   content?(params: P): unknown[];
+  /** What the call touches, given the target's replicas now (default: one object, no pods). */
+  impact?(params: P, target: { replicas: number }): Impact;
+  /**
+   * In a plan-only run a mutating call is a server-side dry-run; `skip`: the call is not made at all
+   * (a wait: nothing changed, so there is nothing to wait for).
+   */
+  planOnly?: 'skip';
+  /** The call may create objects that later steps act on (their dry-run cannot see them yet). */
+  creates?: boolean;
 }
 
 /** Keeps the params type of each tool while the registry holds them all. */

@@ -38,24 +38,6 @@ const REASON_BY_CODE: Record<string, string> = {
   BOSUN_ERR_TOOL_PARAMS: 'InvalidParams',
 };
 
-/** How many pods a step replaces or adds, for the blast-radius rule. */
-function podsTouched(step: ExecutionPlan['steps'][number], actual: GoalActual): number {
-  const current = actual.target?.replicas ?? 0;
-  if (step.tool === 'k8s.scale') return Math.abs(Number(step.params.replicas ?? current) - current);
-  if (['k8s.rollout-restart', 'k8s.set-image', 'k8s.rollout-undo', 'k8s.delete'].includes(step.tool)) return current;
-  return 0;
-}
-
-const objectsTouched = (step: ExecutionPlan['steps'][number]) =>
-  step.tool === 'k8s.apply'
-    ? Math.max(
-        1,
-        String(step.params.manifest ?? '')
-          .split(/^---$/m)
-          .filter((d) => d.trim()).length,
-      )
-    : 1;
-
 export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: Stall } {
   const { proposed, registry, gate, policy, namespace } = input;
   const reasons = new Set<string>();
@@ -74,6 +56,8 @@ export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: S
         };
       throw err;
     }
+    // what the step touches, as its tool says: no tool is named here
+    const impact = registry.impact(s, { replicas: input.actual.target?.replicas ?? 0 });
     const verdict = scoreStep({
       tool: s.tool,
       baseRisk: checked.tool.risk,
@@ -82,8 +66,8 @@ export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: S
       namespace,
       protectedNamespaces: policy.spec.protectedNamespaces,
       namespaceLabelProtected: input.namespaceProtected,
-      objectsTouched: objectsTouched(s),
-      replicaDelta: podsTouched(s, input.actual),
+      objectsTouched: impact.objects,
+      replicaDelta: impact.pods,
       llmFloor: input.fromModel ? policy.spec.llmStepRiskFloor : undefined,
       content: registry.content(s),
     });

@@ -154,8 +154,9 @@ export async function preflight(
       const apiErr = err instanceof KubeApiError ? err : err instanceof BosunError ? err.cause : undefined;
       if (apiErr instanceof KubeApiError && apiErr.httpStatus >= 400 && apiErr.httpStatus < 500) {
         // a later step may act on what an earlier one creates: its dry-run cannot know that yet
-        const earlierApply = apiErr.httpStatus === 404 && plan.steps.slice(0, i).some((p) => p.tool === 'k8s.apply');
-        if (earlierApply) {
+        const earlierCreate =
+          apiErr.httpStatus === 404 && plan.steps.slice(0, i).some((p) => input.registry.creates(p.tool));
+        if (earlierCreate) {
           steps.push({ ...s, diff: ['(acts on what an earlier step creates: not known until that step runs)'] });
           continue;
         }

@@ -81,7 +81,7 @@ export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
       writer = w.client;
     }
     let outcome: StepOutcome;
-    if (planOnly && step.tool === 'k8s.wait-for-condition') {
+    if (planOnly && registry.skippedInPlanOnly(step.tool)) {
       outcome = {
         kind: 'succeeded',
         summary: 'not run in plan-only mode: nothing changed, so there is nothing to wait for',

@@ -45,6 +45,8 @@ export function rolloutState(w: Workload): { done: boolean; failed?: string; pro
 export const waitForCondition = defineTool({
   name: 'k8s.wait-for-condition',
   description: 'Wait until a workload has rolled out (every replica updated and available), up to a timeout',
+  // in a plan-only run nothing changed: there is nothing to wait for
+  planOnly: 'skip',
   params: z.strictObject({
     target: targetOf(ROLLABLE),
     condition: z.enum(['RolledOut']).default('RolledOut'),

@@ -87,6 +87,9 @@ function manifestContent(manifest: string): unknown[] {
   }
 }
 
+/** A step that replaces (or removes) every pod of its target. */
+const replacesEveryPod = (_params: unknown, target: { replicas: number }) => ({ objects: 1, pods: target.replicas });
+
 export const apply = defineTool({
   name: 'k8s.apply',
   description: "Server-side apply a YAML manifest into the Goal's namespace (namespaced kinds only)",
@@ -94,6 +97,11 @@ export const apply = defineTool({
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
+  creates: true,
+  impact: ({ manifest }) => ({
+    objects: Math.max(1, manifest.split(/^---$/m).filter((d) => d.trim()).length),
+    pods: 0,
+  }),
   async access({ manifest }, ctx) {
     const objects = await manifestObjects(manifest, ctx);
     return objects.flatMap(({ object, resource }) => [
@@ -169,6 +177,7 @@ export const scale = defineTool({
   risk: 'low',
   effect: 'mutate',
   reversible: true,
+  impact: ({ replicas }, target) => ({ objects: 1, pods: Math.abs(replicas - target.replicas) }),
   async access({ target }, ctx) {
     const { resource, name } = resolveTarget(target);
     return [need('patch', resource, ctx.namespace, name, 'scale')];
@@ -210,6 +219,7 @@ export const rolloutRestart = defineTool({
   risk: 'low',
   effect: 'mutate',
   reversible: true,
+  impact: replacesEveryPod,
   access: patchesTarget,
   async execute(ctx, { target }) {
     const { resource, name } = resolveTarget(target);
@@ -244,6 +254,7 @@ export const setImage = defineTool({
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
+  impact: replacesEveryPod,
   access: patchesTarget,
   async execute(ctx, { target, container, image }) {
     const { resource, name } = resolveTarget(target);
@@ -280,6 +291,7 @@ export const rolloutUndo = defineTool({
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
+  impact: replacesEveryPod,
   access: patchesTarget,
   async execute(ctx, { target, toRevision }) {
     const { resource, name } = resolveTarget(target);
@@ -341,6 +353,7 @@ export const del = defineTool({
   risk: 'high',
   effect: 'destroy',
   reversible: false,
+  impact: replacesEveryPod,
   async access({ target }, ctx) {
     const { resource, name } = resolveTarget(target);
     return [need('delete', resource, ctx.namespace, name)];
