@@ -6,7 +6,8 @@ import {
   APPROVAL_RUNBOOK_MAX,
   APPROVAL_STEPS_MAX,
   APPROVAL_SUMMARY_MAX,
-  planRunbook,
+  runbookText,
+  UNDO_ROOM,
   type ExecutionPlan,
 } from '../api/v1alpha1/plan.js';
 
@@ -19,10 +20,11 @@ export function whyNotApprovable(plan: ExecutionPlan, namespace: string): string
     return `the plan has ${plan.steps.length} steps; an approver can be shown at most ${APPROVAL_STEPS_MAX}`;
   const long = plan.steps.findIndex((s) => s.description.length > APPROVAL_SUMMARY_MAX);
   if (long >= 0) return `step ${long + 1}'s description is longer than ${APPROVAL_SUMMARY_MAX} characters: shorten it`;
-  const runbook = planRunbook(namespace, LONGEST_NAME, plan.steps).length;
+  // the tools write each step's undo once the plan is accepted: room is kept for it
+  const runbook = runbookText(namespace, LONGEST_NAME, plan.steps).length + UNDO_ROOM * plan.steps.length;
   if (runbook > APPROVAL_RUNBOOK_MAX)
     return (
-      `the plan's runbook (every description, and the Undo: text of each reasoning) is ${runbook} characters; ` +
+      `the plan's runbook (every description, and room for each step's undo) is ${runbook} characters; ` +
       `at most ${APPROVAL_RUNBOOK_MAX} fit the Approval: shorten the descriptions or use fewer steps`
     );
   return undefined;

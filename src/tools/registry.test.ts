@@ -235,3 +235,53 @@ describe('tools describe what they touch, so that no caller names a tool', () =>
     expect(tools.filter((t) => registry.creates(t.name)).map((t) => t.name)).toEqual(['k8s.apply']);
   });
 });
+
+describe('tools write their own undo, from the target as it was', () => {
+  const registry = new ToolRegistry(kubernetesTools());
+  const web = {
+    kind: 'deployment',
+    name: 'web',
+    replicas: 2,
+    revision: 7,
+    containers: [{ name: 'web', image: 'web:1' }],
+  };
+  it.each([
+    {
+      step: { tool: 'k8s.scale', params: { target: 'deployment/web', replicas: 5 } },
+      want: { tool: 'k8s.scale', params: { target: 'deployment/web', replicas: 2 }, description: 'scale back to 2' },
+    },
+    {
+      step: { tool: 'k8s.set-image', params: { target: 'deployment/web', container: 'web', image: 'web:2' } },
+      want: {
+        tool: 'k8s.set-image',
+        params: { target: 'deployment/web', container: 'web', image: 'web:1' },
+        description: "set web's image back to web:1",
+      },
+    },
+    {
+      step: { tool: 'k8s.rollout-undo', params: { target: 'deployment/web', toRevision: 5 } },
+      want: {
+        tool: 'k8s.rollout-undo',
+        params: { target: 'deployment/web', toRevision: 7 },
+        description: 'roll forward again to revision 7',
+      },
+    },
+  ])('$step.tool', ({ step, want }) => {
+    expect(registry.undo(step, web)).toEqual(want);
+  });
+
+  it.each([
+    { why: 'another workload', step: { tool: 'k8s.scale', params: { target: 'deployment/api', replicas: 5 } } },
+    { why: 'another kind', step: { tool: 'k8s.scale', params: { target: 'statefulset/web', replicas: 5 } } },
+    { why: 'a delete', step: { tool: 'k8s.delete', params: { target: 'deployment/web' } } },
+    { why: 'a restart', step: { tool: 'k8s.rollout-restart', params: { target: 'deployment/web' } } },
+    {
+      why: 'an unknown container',
+      step: { tool: 'k8s.set-image', params: { target: 'deployment/web', container: 'x', image: 'y:1' } },
+    },
+    { why: 'bad params', step: { tool: 'k8s.scale', params: { replicas: 'many' } } },
+  ])('none for $why', ({ step }) => {
+    expect(registry.undo(step, web)).toBeUndefined();
+    expect(registry.undo(step, undefined)).toBeUndefined();
+  });
+});

@@ -5,7 +5,8 @@
 import { BosunError, errorMessage, type ErrorCode } from '../api/errors.js';
 import type { AccessAttributes } from '../kube/access.js';
 import type { KindMapper } from '../kube/discovery.js';
-import type { AnyTool, Impact, Tool, ToolContext, ToolResult } from './tool.js';
+import type { UndoStep } from '../api/v1alpha1/common.js';
+import type { AnyTool, Impact, TargetState, Tool, ToolContext, ToolResult } from './tool.js';
 
 export interface Gate {
   /** the Goal's spec.tools; undefined: every tool */
@@ -117,6 +118,13 @@ export class ToolRegistry {
     const tool = this.tools.get(step.tool) as Tool<unknown> | undefined;
     const parsed = tool?.params.safeParse(step.params);
     return tool?.impact && parsed?.success ? tool.impact(parsed.data, target) : { objects: 1, pods: 0 };
+  }
+
+  /** The step that undoes `step`, as its tool computes it from the target as it is now (never throws). */
+  undo(step: Step, target: TargetState | null | undefined): UndoStep | undefined {
+    const tool = this.tools.get(step.tool) as Tool<unknown> | undefined;
+    const parsed = tool?.params.safeParse(step.params);
+    return target && tool?.undo && parsed?.success ? tool.undo(parsed.data, target) : undefined;
   }
 
   /** Whether a plan-only run skips the tool's call altogether (rather than making it a dry-run). */

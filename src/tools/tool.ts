@@ -1,7 +1,7 @@
 // A tool: a named, typed action with a base risk. Plans name tools; the
 // registry validates parameters and gates every call.
 import type { z } from 'zod';
-import type { RiskLevel } from '../api/v1alpha1/common.js';
+import type { RiskLevel, UndoStep } from '../api/v1alpha1/common.js';
 import type { AccessAttributes } from '../kube/access.js';
 import type { KubeClient } from '../kube/client.js';
 import type { KindMapper } from '../kube/discovery.js';
@@ -52,6 +52,16 @@ export interface Impact {
   pods: number;
 }
 
+/** The workload a plan acts on, as it was when the plan was made. */
+export interface TargetState {
+  kind: string;
+  name: string;
+  replicas: number;
+  /** deployment.kubernetes.io/revision */
+  revision?: number;
+  containers: readonly { name: string; image: string }[];
+}
+
 export interface Tool<P = Record<string, unknown>> {
   name: string;
   description: string;
@@ -77,6 +87,11 @@ export interface Tool<P = Record<string, unknown>> {
   planOnly?: 'skip';
   /** The call may create objects that later steps act on (their dry-run cannot see them yet). */
   creates?: boolean;
+  /**
+   * The step that undoes the call, from `target` as it was before (undefined when the call acts on
+   * another object, or has no undo: a delete, a restart).
+   */
+  undo?(params: P, target: TargetState): UndoStep | undefined;
 }
 
 /** Keeps the params type of each tool while the registry holds them all. */

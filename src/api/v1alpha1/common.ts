@@ -181,6 +181,14 @@ export const StepWhen = z
   .enum(['always', 'on-failure'])
   .describe('on-failure: runs only after an earlier step failed (a rollback)');
 
+/** How to undo a step, as its tool computed it when the plan was made (from the target as it was then). */
+export const UndoStep = z.object({
+  tool: z.string().min(1).max(63),
+  params: z.record(z.string(), z.unknown()).default({}),
+  description: z.string().max(256),
+});
+export type UndoStep = z.infer<typeof UndoStep>;
+
 export const PlanStep = z.object({
   tool: z.string().min(1).max(63),
   when: StepWhen.default('always'),
@@ -202,6 +210,7 @@ export const PlanStep = z.object({
     .describe(
       'What the step will change (old → new), from a server-side dry-run at planning; Secret values never shown',
     ),
+  undo: UndoStep.optional().describe('How to undo the step, as its tool computed it at planning; absent: none known'),
 });
 export type PlanStep = z.infer<typeof PlanStep>;
 

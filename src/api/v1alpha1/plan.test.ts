@@ -35,10 +35,11 @@ describe("the Approval's bounds, as the planner checks them", () => {
     expect(approvalSummary({ description: 'x'.repeat(600) })).toHaveLength(APPROVAL_SUMMARY_MAX);
   });
 
-  it('write the runbook from the steps, with their undo text', () => {
+  it("write the runbook from the steps, with each tool's undo (never a planner's prose)", () => {
+    const undo = { tool: 'k8s.scale', params: {}, description: 'scale back to 2' };
     expect(
       planRunbook('shop', 'web', [
-        { description: 'scale web to 3', risk: 'low', when: 'always', reasoning: 'more load. Undo: scale back to 2.' },
+        { description: 'scale web to 3', risk: 'low', when: 'always', undo },
         { description: 'roll back', risk: 'medium', when: 'on-failure' },
       ]),
     ).toBe(
@@ -46,8 +47,20 @@ describe("the Approval's bounds, as the planner checks them", () => {
         'Goal shop/web will run these steps in shop:',
         '1. scale web to 3 [low]',
         '2. (only if an earlier step fails) roll back [medium]',
-        'To undo: scale back to 2.',
+        'To undo: scale back to 2',
       ].join('\n'),
     );
+    expect(planRunbook('shop', 'web', [{ description: 'x', risk: 'low', when: 'always' }])).toMatch(
+      /To undo: run a Goal that restores the previous state/,
+    );
+  });
+
+  it('keep the runbook within its bound, whatever the steps', () => {
+    const long = Array.from({ length: 50 }, () => ({
+      description: 'y'.repeat(512),
+      risk: 'low' as const,
+      when: 'always' as const,
+    }));
+    expect(planRunbook('shop', 'web', long)).toHaveLength(APPROVAL_RUNBOOK_MAX);
   });
 });

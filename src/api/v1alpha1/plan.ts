@@ -36,22 +36,30 @@ export const APPROVAL_STEPS_MAX = 50;
 export const approvalSummary = (step: Pick<ExecutionStep, 'description'>): string =>
   step.description.slice(0, APPROVAL_SUMMARY_MAX);
 
-/** The runbook of an Approval for the Goal namespace/name that runs these steps. */
-export function planRunbook(
-  namespace: string | undefined,
-  name: string,
-  steps: readonly Pick<ExecutionStep, 'when' | 'description' | 'reasoning' | 'risk'>[],
-): string {
+type RunbookStep = Pick<ExecutionStep, 'when' | 'description' | 'risk'> & { undo?: { description: string } };
+
+/** Room a step's undo (written by its tool at planning) is given in a runbook when a planner checks the fit. */
+export const UNDO_ROOM = 128;
+
+/** The runbook for the Goal namespace/name that runs these steps, whole. */
+export function runbookText(namespace: string | undefined, name: string, steps: readonly RunbookStep[]): string {
   const lines = steps.map(
     (s, i) =>
       `${i + 1}. ${s.when === 'on-failure' ? '(only if an earlier step fails) ' : ''}${s.description} [${s.risk}]`,
   );
-  const undo = steps.map((s) => /Undo: (.*)$/.exec(s.reasoning ?? '')?.[1]).filter(Boolean);
+  // each step's undo as its tool computed it: never read back out of anyone's prose
+  const undo = steps.map((s) => s.undo?.description).filter(Boolean);
   return [
     `Goal ${namespace}/${name} will run these steps in ${namespace}:`,
     ...lines,
     undo.length
-      ? `To undo: ${undo.join(' ')}`
+      ? `To undo: ${undo.join('; ')}`
       : 'To undo: run a Goal that restores the previous state (for example a rollback).',
   ].join('\n');
+}
+
+/** The runbook of an Approval: the whole text, cut to the Approval's bound (planners check the fit first). */
+export function planRunbook(namespace: string | undefined, name: string, steps: readonly RunbookStep[]): string {
+  const text = runbookText(namespace, name, steps);
+  return text.length > APPROVAL_RUNBOOK_MAX ? `${text.slice(0, APPROVAL_RUNBOOK_MAX - 1)}…` : text;
 }

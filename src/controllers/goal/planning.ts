@@ -58,6 +58,7 @@ export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: S
     }
     // what the step touches, as its tool says: no tool is named here
     const impact = registry.impact(s, { replicas: input.actual.target?.replicas ?? 0 });
+    const undo = registry.undo({ ...s, params: checked.params }, input.actual.target);
     const verdict = scoreStep({
       tool: s.tool,
       baseRisk: checked.tool.risk,
@@ -79,6 +80,7 @@ export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: S
       params: checked.params,
       description: s.description,
       reasoning: s.reasoning,
+      ...(undo && { undo }),
       risk,
       state: 'Pending',
       attempt: 0,

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import type { AccessAttributes } from '../../kube/access.js';
 import type { KindMapper } from '../../kube/discovery.js';
 import { core, type Resource } from '../../kube/resources.js';
-import { defineTool, type Change, type ToolContext } from '../tool.js';
+import { defineTool, type Change, type TargetState, type ToolContext } from '../tool.js';
 import { parseManifest } from './manifest.js';
 import { ContainerParam, resolveTarget, ROLLABLE, SCALABLE, targetOf, TargetParam } from './target.js';
 
@@ -86,6 +86,12 @@ function manifestContent(manifest: string): unknown[] {
     return [];
   }
 }
+
+/** Whether `target` (kind/name) names the workload the plan was made against. */
+const actsOn = (target: string, before: TargetState) => {
+  const { resource, name } = resolveTarget(target);
+  return name === before.name && resource.kind.toLowerCase() === before.kind.toLowerCase();
+};
 
 /** A step that replaces (or removes) every pod of its target. */
 const replacesEveryPod = (_params: unknown, target: { replicas: number }) => ({ objects: 1, pods: target.replicas });
@@ -177,6 +183,14 @@ export const scale = defineTool({
   risk: 'low',
   effect: 'mutate',
   reversible: true,
+  undo: ({ target }, before) =>
+    actsOn(target, before)
+      ? {
+          tool: 'k8s.scale',
+          params: { target, replicas: before.replicas },
+          description: `scale back to ${before.replicas}`,
+        }
+      : undefined,
   impact: ({ replicas }, target) => ({ objects: 1, pods: Math.abs(replicas - target.replicas) }),
   async access({ target }, ctx) {
     const { resource, name } = resolveTarget(target);
@@ -254,6 +268,16 @@ export const setImage = defineTool({
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
+  undo: ({ target, container }, before) => {
+    const image = before.containers.find((c) => c.name === container)?.image;
+    return actsOn(target, before) && image
+      ? {
+          tool: 'k8s.set-image',
+          params: { target, container, image },
+          description: `set ${container}'s image back to ${image}`,
+        }
+      : undefined;
+  },
   impact: replacesEveryPod,
   access: patchesTarget,
   async execute(ctx, { target, container, image }) {
@@ -291,6 +315,14 @@ export const rolloutUndo = defineTool({
   risk: 'medium',
   effect: 'mutate',
   reversible: true,
+  undo: ({ target }, before) =>
+    actsOn(target, before) && before.revision
+      ? {
+          tool: 'k8s.rollout-undo',
+          params: { target, toRevision: before.revision },
+          description: `roll forward again to revision ${before.revision}`,
+        }
+      : undefined,
   impact: replacesEveryPod,
   access: patchesTarget,
   async execute(ctx, { target, toRevision }) {
