@@ -16,6 +16,7 @@ const allowed = {
   agents: ['api', 'policy', 'tools', 'llm', 'redact'],
   executor: ['api', 'policy', 'tools', 'store', 'redact'],
   webhooks: ['api', 'kube', 'runtime', 'policy', 'store', 'telemetry', 'redact'],
+  engine: ['api', 'kube', 'runtime', 'policy', 'tools', 'llm', 'agents', 'executor', 'store', 'telemetry', 'redact'],
   controllers: [
     'api',
     'kube',
@@ -29,6 +30,7 @@ const allowed = {
     'telemetry',
     'redact',
     'webhooks',
+    'engine',
   ],
   cli: [
     'api',
@@ -43,6 +45,7 @@ const allowed = {
     'telemetry',
     'redact',
     'webhooks',
+    'engine',
     'controllers',
   ],
 };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BosunError, errorMessage } from './api/errors.js';
 import { setupGoalController } from './controllers/goal/setup.js';
 import { setupUnservedController } from './controllers/unserved/setup.js';
+import { setupSharedInformers } from './engine/informers.js';
 import { parseFailpoints } from './executor/failpoints.js';
 import { KubeClient } from './kube/client.js';
 import { DEFAULT_MODEL_ENDPOINTS } from './llm/endpoints.js';
@@ -151,8 +152,11 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
   });
   // every write to Bosun's etcd from now on is conditioned on this epoch: a deposed leader's write fails
   manager.onTakeover(async () => log.info({ epoch: await store.claimEpoch() }, 'claimed the fencing epoch'));
+  // one RiskPolicy and one Approval cache for every controller that plans
+  const shared = setupSharedInformers({ manager, client, log, metrics, namespace: config.namespace });
   setupGoalController({
     manager,
+    shared,
     client,
     store,
     log,

@@ -5,21 +5,19 @@ import { hasCode } from '../../api/errors.js';
 import { timestamp } from '../../api/v1alpha1/common.js';
 import { ApprovalSpec, type ApprovalStatus } from '../../api/v1alpha1/approval.js';
 import type { Goal, GoalStatus } from '../../api/v1alpha1/goal.js';
-import { API_VERSION, kindInfo } from '../../api/v1alpha1/kinds.js';
+import { API_VERSION } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import { ConditionType, GoalReason } from '../../api/v1alpha1/reasons.js';
 import type { KubeClient } from '../../kube/client.js';
 import type { EventRecorder } from '../../kube/events.js';
 import { deepEqual } from '../../kube/merge-patch.js';
-import { bosunResource } from '../../kube/resources.js';
 import type { StateStore } from '../../store/state-store.js';
 import { builtInPolicy } from '../../policy/decision.js';
 import { setCondition } from '../../runtime/conditions.js';
 import { admitted, approvalFor, approvalName, judge, ownedBy } from './approval.js';
-import { loadPolicy, type PolicyCache } from './gather.js';
+import { approvalResource } from '../../engine/informers.js';
+import { loadPolicy, type PolicyCache } from '../../engine/policy.js';
 import { markFailed, markRunning } from './phases.js';
-
-export const approvalResource = bosunResource(kindInfo('Approval'));
 
 export interface ApprovalCache {
   get(namespace: string | undefined, name: string): KubeObject | undefined;

@@ -14,7 +14,7 @@ import type { StateStore } from '../../store/state-store.js';
 import type { Logger, SecretSink } from '../../telemetry/logger.js';
 import type { Gate } from '../../tools/registry.js';
 import type { ApprovalCache } from './approvals.js';
-import type { PolicyCache } from './gather.js';
+import type { PolicyCache } from '../../engine/policy.js';
 import type { LlmOutcome, LlmUsage } from './llm.js';
 import type { ModelCalls } from './llm-calls.js';
 

@@ -1,17 +1,12 @@
-// Reads the Goal's world before deciding: the target workload, its pods (when
-// diagnosing), the RiskPolicy, and whether the namespace is protected.
-import { hasCode } from '../../api/errors.js';
+// Reads the Goal's world before deciding: the target workload and its pods
+// (when diagnosing). The RiskPolicy and namespace protection are the plan
+// engine's (src/engine/policy.ts).
 import type { GoalSpec } from '../../api/v1alpha1/goal.js';
-import { kindInfo } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
-import { RiskPolicySpec } from '../../api/v1alpha1/risk-policy.js';
 import type { GoalActual, PodState, Workload } from '../../agents/goal/actual.js';
 import type { KubeClient } from '../../kube/client.js';
-import { bosunResource, core } from '../../kube/resources.js';
-import { builtInPolicy, type EffectivePolicy } from '../../policy/decision.js';
+import { core } from '../../kube/resources.js';
 import { resolveTarget } from '../../tools/kubernetes/target.js';
-
-export const PROTECTED_LABEL = 'bosun.dev/protected';
 
 interface WorkloadObject extends KubeObject {
   spec?: {
@@ -71,50 +66,4 @@ function podState(p: PodObject): PodState {
     reason: bad?.state?.waiting?.reason ?? bad?.state?.terminated?.reason,
     container: bad?.name,
   };
-}
-
-export const riskPolicyResource = bosunResource(kindInfo('RiskPolicy'));
-
-/** Where RiskPolicies are read from: the informer cache in the operator. */
-export interface PolicyCache {
-  get(namespace: string | undefined, name: string): KubeObject | undefined;
-}
-
-/**
- * The RiskPolicy for a Goal: spec.riskPolicyRef, else "default" in the Goal's
- * namespace, else "default" in the operator's namespace, else the built-in one.
- * Returns undefined when an explicitly named policy does not exist.
- */
-export function loadPolicy(
-  policies: PolicyCache,
-  namespace: string,
-  ref: string | undefined,
-  operatorNamespace: string,
-): EffectivePolicy | undefined {
-  const candidates: [string, string][] = ref
-    ? [[namespace, ref]]
-    : [
-        [namespace, 'default'],
-        [operatorNamespace, 'default'],
-      ];
-  for (const [ns, name] of candidates) {
-    const obj = policies.get(ns, name) as (KubeObject & { spec?: unknown }) | undefined;
-    if (obj)
-      return {
-        source: `RiskPolicy ${ns}/${name}`,
-        spec: RiskPolicySpec.parse(obj.spec ?? {}),
-        version: `${ns}/${name}@${obj.metadata.resourceVersion ?? ''}`,
-      };
-  }
-  return ref ? undefined : builtInPolicy;
-}
-
-export async function namespaceIsProtected(client: KubeClient, namespace: string): Promise<boolean> {
-  try {
-    const ns = await client.get(core.namespaces, undefined, namespace);
-    return ns.metadata.labels?.[PROTECTED_LABEL] === 'true';
-  } catch (err) {
-    if (hasCode(err, 'BOSUN_ERR_KUBE_NOT_FOUND')) return false;
-    throw err;
-  }
 }

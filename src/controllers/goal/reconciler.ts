@@ -19,7 +19,7 @@ import type { AnyTool } from '../../tools/tool.js';
 import { approvalHandler } from './approvals.js';
 import { actionId, gateFor, type GoalReconcilerDeps } from './deps.js';
 import { applyOutcome, nextStep } from './execution.js';
-import { loadPolicy } from './gather.js';
+import { loadPolicy } from '../../engine/policy.js';
 import { forgetPlans } from './llm-cache.js';
 import { afterStep, announcements } from './phases.js';
 import { goalPlanner } from './plan-goal.js';

@@ -15,8 +15,7 @@ import { BosunError, errorMessage } from '../../api/errors.js';
 import { fencedStore } from '../../store/fenced-store.js';
 import type { Logger, SecretSink } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
-import { approvalResource } from './approvals.js';
-import { riskPolicyResource } from './gather.js';
+import type { SharedInformers } from '../../engine/informers.js';
 import type { LlmOutcome } from './llm.js';
 import { ModelCalls } from './llm-calls.js';
 import { goalReconciler, goalResource } from './reconciler.js';
@@ -42,6 +41,8 @@ export interface GoalControllerOptions {
   executors: ExecutorCredentials;
   /** where a ModelProvider's baseURL may point */
   modelEndpoints: readonly string[];
+  /** the RiskPolicy and Approval caches every planning kind shares */
+  shared: SharedInformers;
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
@@ -62,22 +63,7 @@ export function setupGoalController(opts: GoalControllerOptions) {
     observer: informerMetrics(opts.metrics, goalResource.plural),
     resyncMs: opts.resyncMs,
   });
-  // RiskPolicies are read from a cache: every step checks the deny list without an API call
-  const policies = new Informer({
-    client,
-    resource: riskPolicyResource,
-    log,
-    observer: informerMetrics(opts.metrics, riskPolicyResource.plural),
-    resyncMs: 0,
-  });
-  const approvals = new Informer({
-    client,
-    resource: approvalResource,
-    namespace: opts.namespace,
-    log,
-    observer: informerMetrics(opts.metrics, approvalResource.plural),
-    resyncMs: 0,
-  });
+  const { policies, approvals } = opts.shared;
   const events = new KubeEventRecorder(client, 'bosun.dev/goal-controller', opts.instance, (err) =>
     log.warn({ err: errorMessage(err) }, 'could not record an Event'),
   );
@@ -137,8 +123,6 @@ export function setupGoalController(opts: GoalControllerOptions) {
   };
   approvals.addHandlers({ onAdd: requeueOwner, onUpdate: (_old, a) => requeueOwner(a), onDelete: requeueOwner });
   opts.manager.addInformer(informer);
-  opts.manager.addInformer(policies);
-  opts.manager.addInformer(approvals);
   opts.manager.addController(controller);
   return { informer, policies, approvals, controller };
 }
