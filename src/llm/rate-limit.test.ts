@@ -1,27 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, TokenRateLimiter, estimateTokens } from './rate-limit.js';
+import { TokenRateLimiter, estimateTokens } from './rate-limit.js';
 
-describe('RateLimiter', () => {
+describe('TokenRateLimiter as requests a minute (one token a call)', () => {
   it('lets a burst of perMinute through, then says how long to wait instead of sleeping', () => {
     let now = 0;
-    const limiter = new RateLimiter(60, () => now);
-    const waits = Array.from({ length: 60 }, () => limiter.tryTake());
+    const limiter = new TokenRateLimiter(60, () => now);
+    const waits = Array.from({ length: 60 }, () => limiter.tryTake(1));
     expect(waits.every((w) => w === 0)).toBe(true);
-    expect(limiter.tryTake()).toBe(1000);
-    expect(limiter.tryTake()).toBe(1000); // nothing was taken
+    expect(limiter.tryTake(1)).toBe(1000);
+    expect(limiter.tryTake(1)).toBe(1000); // nothing was taken
     now += 1000;
-    expect(limiter.tryTake()).toBe(0);
+    expect(limiter.tryTake(1)).toBe(0);
   });
 
   it('lets the repair rounds of an admitted call through, and makes the next call wait for them', () => {
     let now = 0;
-    const limiter = new RateLimiter(60, () => now);
-    for (let i = 0; i < 60; i++) limiter.tryTake();
+    const limiter = new TokenRateLimiter(60, () => now);
+    for (let i = 0; i < 60; i++) limiter.tryTake(1);
     limiter.force();
     limiter.force();
-    expect(limiter.tryTake()).toBe(3000);
+    expect(limiter.tryTake(1)).toBe(3000);
     now += 3000;
-    expect(limiter.tryTake()).toBe(0);
+    expect(limiter.tryTake(1)).toBe(0);
   });
 });
 

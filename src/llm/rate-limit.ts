@@ -1,42 +1,8 @@
 // Per-provider rate limits (ModelProvider spec.rateLimits), as token buckets
-// refilled continuously. Neither ever sleeps: a call that does not fit is not
+// refilled continuously: one for tokens a minute, one for requests a minute
+// (a call takes one). Neither ever sleeps: a call that does not fit is not
 // made; the caller is told how long to wait, and requeues the Goal instead of
 // holding a reconcile worker (a slow provider must not starve other Goals).
-export class RateLimiter {
-  private tokens: number;
-  private last: number;
-
-  constructor(
-    private readonly perMinute: number,
-    private readonly now: () => number = () => performance.now(),
-  ) {
-    this.tokens = perMinute;
-    this.last = now();
-  }
-
-  private refill(): void {
-    const t = this.now();
-    this.tokens = Math.min(this.perMinute, this.tokens + (Math.max(0, t - this.last) / 60_000) * this.perMinute);
-    this.last = t;
-  }
-
-  /** Takes one request if the minute has room for it: 0. Otherwise takes nothing and returns how long to wait (ms). */
-  tryTake(): number {
-    this.refill();
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - this.tokens) / this.perMinute) * 60_000 - 1e-6);
-  }
-
-  /** Takes one request without asking: a repair round of a call already let through (at most two). */
-  force(): void {
-    this.refill();
-    this.tokens -= 1;
-  }
-}
-
 /** ceil(chars / 4): close enough to every provider's tokenizer for English and JSON, and cheap. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
 
@@ -73,6 +39,12 @@ export class TokenRateLimiter {
     return Math.ceil(((need - this.available) / this.perMinute) * 60_000 - 1e-6); // - 1e-6: float dust
   }
 
+  /** Takes `n` without asking: the repair rounds of a call already let through (at most two), counted after all. */
+  force(n = 1): void {
+    this.refill();
+    this.available -= n;
+  }
+
   /** After the call: what the provider reported replaces the estimate (more used: the next call waits longer). */
   settle(estimate: number, used: number): void {
     this.refill();
@@ -80,7 +52,7 @@ export class TokenRateLimiter {
   }
 }
 
-const limiters = new Map<string, RateLimiter>();
+const limiters = new Map<string, TokenRateLimiter>();
 const tokenLimiters = new Map<string, TokenRateLimiter>();
 
 /** One token limiter per provider endpoint and limit, shared by every Goal in the process. */
@@ -91,10 +63,10 @@ export function tokenLimiterFor(key: string, perMinute: number): TokenRateLimite
   return l;
 }
 
-/** One limiter per provider endpoint and limit, shared by every Goal in the process. */
-export function limiterFor(key: string, perMinute: number): RateLimiter {
+/** One requests-a-minute limiter per provider endpoint and limit (a bucket of requests: one token a call). */
+export function limiterFor(key: string, perMinute: number): TokenRateLimiter {
   const k = `${key}#${perMinute}`;
   let l = limiters.get(k);
-  if (!l) limiters.set(k, (l = new RateLimiter(perMinute)));
+  if (!l) limiters.set(k, (l = new TokenRateLimiter(perMinute)));
   return l;
 }

@@ -3,7 +3,8 @@
 // metrics endpoint, and a graceful shutdown: stop taking work, finish in-flight
 // reconciles within a bound, release the lease so a standby takes over at once.
 import http from 'node:http';
-import { errorMessage } from '../api/errors.js';
+import { BosunError, errorMessage } from '../api/errors.js';
+import type { KubeClient } from '../kube/client.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { Controller } from './controller.js';
@@ -93,6 +94,16 @@ export class Manager {
       onStoppedLeading: () => this.lost(),
     });
     this.elector.start();
+  }
+
+  /**
+   * `client` as a controller writes with it: its own field manager, and every write asks, right
+   * before it is sent, whether this replica still leads (BOSUN_ERR_NOT_LEADER when not).
+   */
+  leaderClient(client: KubeClient, fieldManager: string): KubeClient {
+    return client.as(fieldManager).withWriteGuard(() => {
+      if (!this.isLeader) throw new BosunError('BOSUN_ERR_NOT_LEADER', 'not the leader any more: write not sent');
+    });
   }
 
   /** Something showed that another replica leads now (a fenced write): stop acting as on a lost lease. */

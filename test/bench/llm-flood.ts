@@ -19,7 +19,7 @@ import { API_VERSION } from '../../src/api/v1alpha1/kinds.js';
 import type { KubeClient } from '../../src/kube/client.js';
 import { startFakeProvider } from '../support/fake-llm.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
-import { createNamespace, goalResource } from './lib/goals.js';
+import { createNamespace, goalResource, watchGoals } from './lib/goals.js';
 import { percentile, round } from './lib/stats.js';
 
 export interface FloodOptions {
@@ -154,36 +154,20 @@ function setUpNamespace(adminKubeconfig: string, namespace: string, baseURL: str
 }
 
 /** Every Goal's first planned status and Succeeded, as the watch sees them. */
-async function watchGoals(admin: KubeClient, namespace: string) {
+async function watchSeen(admin: KubeClient, namespace: string) {
   const seen = new Map<string, Seen>();
-  const { metadata } = await admin.listPage(goalResource, { namespace, limit: 1 });
-  const abort = new AbortController();
-  const watching = admin.rest
-    .watch(
-      `/apis/bosun.dev/v1alpha1/namespaces/${namespace}/goals`,
-      { resourceVersion: metadata.resourceVersion },
-      (ev) => {
-        const obj = ev.object as { metadata?: { name?: string }; status?: { phase?: string } };
-        const name = obj.metadata?.name;
-        const phase = obj.status?.phase;
-        if (!name || !phase || phase === 'Pending' || phase === 'Planning') return;
-        const now = performance.now();
-        const s = seen.get(name) ?? {};
-        s.planned ??= now;
-        s.phase = phase;
-        if (phase === 'Succeeded') s.succeeded ??= now;
-        seen.set(name, s);
-      },
-      abort.signal,
-    )
-    .catch(() => {});
-  return {
-    seen,
-    stop: async () => {
-      abort.abort();
-      await watching;
-    },
-  };
+  const watch = await watchGoals(admin, namespace, (obj) => {
+    const name = obj.metadata?.name;
+    const phase = obj.status?.phase;
+    if (!name || typeof phase !== 'string' || phase === 'Pending' || phase === 'Planning') return;
+    const now = performance.now();
+    const s = seen.get(name) ?? {};
+    s.planned ??= now;
+    s.phase = phase;
+    if (phase === 'Succeeded') s.succeeded ??= now;
+    seen.set(name, s);
+  });
+  return { seen, stop: watch.stop };
 }
 
 const requester = { username: identities.admin.user, groups: identities.admin.groups };
@@ -261,7 +245,7 @@ export async function benchModelFlood(
       const namespace = `flood-w${workers}`;
       await createNamespace(admin, namespace);
       setUpNamespace(cp.kubeconfigs.admin, namespace, fake.baseURL);
-      const watch = await watchGoals(admin, namespace);
+      const watch = await watchSeen(admin, namespace);
       let op: RunningOperator | undefined;
       try {
         op = await startOperator({

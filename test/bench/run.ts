@@ -28,7 +28,7 @@ import {
   type Contender,
   type ContenderSpec,
 } from './lib/contender.js';
-import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource } from './lib/goals.js';
+import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource, watchGoals } from './lib/goals.js';
 import { percentile, round } from './lib/stats.js';
 import { benchLlmPlanner } from './llm.js';
 import { benchModelFlood, floodJson, floodOptionsFromEnv } from './llm-flood.js';
@@ -115,23 +115,13 @@ async function latency(
   rate: number,
   seconds: number,
 ): Promise<{ p50: number; p99: number; missed: number }> {
-  const { metadata } = await admin.listPage(goalResource, { namespace, limit: 1 });
   const observed = new Map<string, { generation: number; at: number }[]>();
-  const abort = new AbortController();
-  const watching = admin.rest
-    .watch(
-      `/apis/bosun.dev/v1alpha1/namespaces/${namespace}/goals`,
-      { resourceVersion: metadata.resourceVersion },
-      (ev) => {
-        const obj = ev.object as { metadata?: { name?: string }; status?: { observedGeneration?: number } };
-        const name = obj.metadata?.name;
-        const gen = obj.status?.observedGeneration;
-        if (name && gen !== undefined)
-          observed.set(name, [...(observed.get(name) ?? []), { generation: gen, at: performance.now() }]);
-      },
-      abort.signal,
-    )
-    .catch(() => {});
+  const watch = await watchGoals(admin, namespace, (obj) => {
+    const name = obj.metadata?.name;
+    const gen = obj.status?.observedGeneration;
+    if (name && typeof gen === 'number')
+      observed.set(name, [...(observed.get(name) ?? []), { generation: gen, at: performance.now() }]);
+  });
   const changes: { name: string; sent: number; generation: number }[] = [];
   const total = rate * seconds;
   const start = performance.now();
@@ -154,8 +144,7 @@ async function latency(
   }
   await Promise.all(inflight);
   await sleep(5000);
-  abort.abort();
-  await watching;
+  await watch.stop();
   const latencies: number[] = [];
   let missed = 0;
   for (const c of changes) {

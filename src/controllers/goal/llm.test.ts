@@ -11,7 +11,7 @@ import type { EffectivePolicy } from '../../policy/decision.js';
 import { MemoryStateStore } from '../../store/memory-store.js';
 import { createLogger, SecretMasker } from '../../telemetry/logger.js';
 import { ToolRegistry } from '../../tools/registry.js';
-import { ProviderHealth } from '../../llm/provider-health.js';
+import { ProviderHealth } from './llm-health.js';
 import { FORMATS } from '../../redact/formats.testdata.js';
 import type { GatheredEvidence } from './evidence.js';
 import { planWithModel, type LlmOutcome, type LlmPlanInput } from './llm.js';

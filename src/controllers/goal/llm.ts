@@ -18,7 +18,7 @@ import type { ModelClient, Usage } from '../../llm/model.js';
 import { EmptyPlanError, InvalidPlanError, proposePlan } from '../../llm/planner.js';
 import { buildPrompt } from '../../llm/prompt.js';
 import { sanitizePlan } from '../../llm/sanitize.js';
-import { providerHealth, type ProviderHealth } from '../../llm/provider-health.js';
+import { providerHealth, type ProviderHealth } from './llm-health.js';
 import { CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS, Redactor, redactThenCut, type Pattern } from '../../redact/index.js';
 import { estimateTokens, limiterFor, tokenLimiterFor } from '../../llm/rate-limit.js';
 import { routeTier } from '../../llm/router.js';
@@ -256,7 +256,7 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     const perMinute = provider.spec.rateLimits?.tokensPerMinute;
     const tokenLimiter = perMinute === undefined ? undefined : tokenLimiterFor(endpoint, perMinute);
     const requests = limiterFor(endpoint, provider.spec.rateLimits?.requestsPerMinute ?? 60);
-    const requestWait = requests.tryTake();
+    const requestWait = requests.tryTake(1);
     if (requestWait > 0)
       return {
         waitMs: requestWait,

@@ -11,7 +11,7 @@ import { Informer } from '../../runtime/informer.js';
 import type { Manager } from '../../runtime/manager.js';
 import { informerMetrics } from '../../runtime/observers.js';
 import type { StateStore } from '../../store/state-store.js';
-import { BosunError, errorMessage } from '../../api/errors.js';
+import { errorMessage } from '../../api/errors.js';
 import { fencedStore } from '../../store/fenced-store.js';
 import type { Logger, SecretSink } from '../../telemetry/logger.js';
 import type { Metrics } from '../../telemetry/metrics.js';
@@ -51,9 +51,7 @@ export function setupGoalController(opts: GoalControllerOptions) {
   const log = opts.log.child({ controller: GOAL_CONTROLLER });
   // asked right before every write (status, events, finalizers, Bosun's etcd), not once per reconcile
   const fence = () => opts.manager.isLeader;
-  const client = opts.client.as('bosun-goal-controller').withWriteGuard(() => {
-    if (!fence()) throw new BosunError('BOSUN_ERR_NOT_LEADER', 'not the leader any more: write not sent');
-  });
+  const client = opts.manager.leaderClient(opts.client, 'bosun-goal-controller');
   const store = fencedStore(opts.store, fence);
   const informer = new Informer({
     client,

@@ -1,7 +1,7 @@
 // Wiring for the kinds this version accepts but does not act on yet
 // (Remediation, Pipeline, PipelineRun): each object gets a status that says so,
 // written once, with a Warning Event.
-import { BosunError, errorMessage } from '../../api/errors.js';
+import { errorMessage } from '../../api/errors.js';
 import { API_VERSION, kindInfo } from '../../api/v1alpha1/kinds.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import { ConditionType } from '../../api/v1alpha1/reasons.js';
@@ -34,10 +34,7 @@ type Obj = KubeObject & { status?: UnservedStatus };
 
 export function setupUnservedController(opts: UnservedControllerOptions) {
   const log = opts.log.child({ controller: UNSERVED_CONTROLLER });
-  const fence = () => opts.manager.isLeader;
-  const client = opts.client.as('bosun-unserved-controller').withWriteGuard(() => {
-    if (!fence()) throw new BosunError('BOSUN_ERR_NOT_LEADER', 'not the leader any more: write not sent');
-  });
+  const client = opts.manager.leaderClient(opts.client, 'bosun-unserved-controller');
   const events = new KubeEventRecorder(client, 'bosun.dev/unserved-controller', opts.instance, (err) =>
     log.warn({ err: errorMessage(err) }, 'could not record an Event'),
   );

@@ -56,3 +56,27 @@ export async function ceilingPatchesPerSecond(
   const seconds = (performance.now() - started) / 1000;
   return { patches: items.length, perSecond: items.length / seconds };
 }
+
+/** The Goal objects of every watch event in `namespace` from now on; `stop` ends the watch. */
+export async function watchGoals(
+  admin: KubeClient,
+  namespace: string,
+  onGoal: (goal: { metadata?: { name?: string }; status?: Record<string, unknown> }) => void,
+): Promise<{ stop(): Promise<void> }> {
+  const { metadata } = await admin.listPage(goalResource, { namespace, limit: 1 });
+  const abort = new AbortController();
+  const watching = admin.rest
+    .watch(
+      `/apis/bosun.dev/v1alpha1/namespaces/${namespace}/goals`,
+      { resourceVersion: metadata.resourceVersion },
+      (ev) => onGoal(ev.object as { metadata?: { name?: string }; status?: Record<string, unknown> }),
+      abort.signal,
+    )
+    .catch(() => {});
+  return {
+    stop: async () => {
+      abort.abort();
+      await watching;
+    },
+  };
+}

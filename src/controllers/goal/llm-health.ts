@@ -1,13 +1,16 @@
 // Per-provider backoff: after a failed call, the provider is not asked again
-// until its backoff has passed (5 s, doubling to 5 min), whichever Goal asks;
+// until its backoff has passed (the runtime's Backoff: 5 s, doubling to 5 min,
+// jittered so that replicas do not ask in step), whichever Goal asks;
 // a success clears it. The reconciler requeues a Goal for the rest of the
 // backoff rather than calling, so a provider that is down is asked about once
 // per backoff, not once per reconcile of every waiting Goal.
+import { Backoff } from '../../runtime/backoff.js';
+
 export const FIRST_BACKOFF_MS = 5_000;
 export const MAX_BACKOFF_MS = 300_000;
 
 interface State {
-  failures: number;
+  backoff: Backoff;
   until: number;
   /** why the last call failed, as providerFailure() says it (no response body) */
   why: string;
@@ -16,7 +19,10 @@ interface State {
 export class ProviderHealth {
   private readonly states = new Map<string, State>();
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    private readonly random: () => number = Math.random,
+  ) {}
 
   /** How long the provider at `endpoint` is still backed off (0: it may be asked), and why. */
   backoff(endpoint: string): { waitMs: number; why: string } {
@@ -26,9 +32,9 @@ export class ProviderHealth {
 
   /** A call failed: the backoff doubles. Returns how long it lasts. */
   failed(endpoint: string, why: string): number {
-    const failures = (this.states.get(endpoint)?.failures ?? 0) + 1;
-    const waitMs = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (failures - 1));
-    this.states.set(endpoint, { failures, until: this.now() + waitMs, why });
+    const backoff = this.states.get(endpoint)?.backoff ?? new Backoff(FIRST_BACKOFF_MS, MAX_BACKOFF_MS, this.random);
+    const waitMs = backoff.next();
+    this.states.set(endpoint, { backoff, until: this.now() + waitMs, why });
     return waitMs;
   }
 

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { FIRST_BACKOFF_MS, MAX_BACKOFF_MS, ProviderHealth } from './provider-health.js';
+import { FIRST_BACKOFF_MS, MAX_BACKOFF_MS, ProviderHealth } from './llm-health.js';
 
 describe('ProviderHealth', () => {
   it('backs a failing provider off, doubling to a cap, and forgets it on success', () => {
     let t = 0;
-    const h = new ProviderHealth(() => t);
+    const h = new ProviderHealth(
+      () => t,
+      () => 0.5, // no jitter: the doubling itself
+    );
     expect(h.backoff('a').waitMs).toBe(0);
     expect(h.failed('a', 'HTTP 503')).toBe(FIRST_BACKOFF_MS);
     expect(h.backoff('a')).toEqual({ waitMs: FIRST_BACKOFF_MS, why: 'HTTP 503' });
