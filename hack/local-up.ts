@@ -118,7 +118,8 @@ console.log(
 );
 say('the sample Remediation, Pipeline and PipelineRun: accepted and validated, not acted on by this version');
 const notServed =
-  'jsonpath={range .items[*]}{.kind} {.metadata.name}: {.status.conditions[?(@.type=="Stalled")].reason}: {.status.conditions[?(@.type=="Stalled")].message}{"\\n"}{end}';
+  'jsonpath={range .items[*]}{.kind} {.metadata.name}: ' +
+  '{.status.conditions[?(@.type=="Stalled")].reason}: {.status.conditions[?(@.type=="Stalled")].message}{"\\n"}{end}';
 await until(
   'their status to say so',
   async () =>

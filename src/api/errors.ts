@@ -16,11 +16,13 @@ export const errorCodes = {
   BOSUN_ERR_TERMINAL: 'A reconcile failed in a way retrying cannot fix; recorded on the resource, not retried.',
   BOSUN_ERR_NOT_LEADER: 'This replica lost leadership; it stops acting at once.',
   BOSUN_ERR_FENCED:
-    "A write to Bosun's etcd carried an older fencing epoch than the current leader's: this replica was deposed and the write was not made.",
+    "A write to Bosun's etcd carried an older fencing epoch than the current leader's: " +
+    'this replica was deposed and the write was not made.',
   BOSUN_ERR_PLANNING: 'No plan can be made for this spec as it stands; the Goal is Stalled with the reason.',
   BOSUN_ERR_LLM_BUDGET: 'A model call would need more tokens than the Goal or its namespace has left.',
   BOSUN_ERR_EMPTY_PLAN:
-    "The model proposed a plan with no step: the Goal is Stalled with the model's reasoning, unless Bosun can see it is met.",
+    "The model proposed a plan with no step: the Goal is Stalled with the model's reasoning, " +
+    'unless Bosun can see it is met.',
   BOSUN_ERR_TOOL_UNKNOWN: 'A plan names a tool the registry does not have.',
   BOSUN_ERR_TOOL_NOT_ALLOWED: "A plan names a tool outside the Goal's spec.tools allowlist.",
   BOSUN_ERR_TOOL_DENIED: "A plan names a tool the RiskPolicy's spec.tools.deny lists.",

@@ -76,10 +76,10 @@ export function renderApproval(a: ApprovalView, subject: SubjectPlan): string {
     ...block(s.runbook, '  '),
     'Decisions:',
     ...(s.decisions.length
-      ? s.decisions.map(
-          (d) =>
-            `  ${shown(d.decidedAt ?? '')} ${shown(d.user)}: ${shown(d.decision)}${d.comment ? ` (${shown(d.comment)})` : ''}`,
-        )
+      ? s.decisions.map((d) => {
+          const comment = d.comment ? ` (${shown(d.comment)})` : '';
+          return `  ${shown(d.decidedAt ?? '')} ${shown(d.user)}: ${shown(d.decision)}${comment}`;
+        })
       : ['  none yet']),
   ].join('\n');
 }

@@ -143,8 +143,10 @@ export const actionPrefix = (f: Partial<ResourceKey> = {}) => {
 
 export const decisionPrefix = (subjectUid: string) => `${KEY_PREFIX}/decisions/${subjectUid}/`;
 /** One key per admitted decision: its canonical form's digest, so that only that exact decision matches. */
-export const decisionKey = (ref: DecisionRef, decision: Decision) =>
-  `${decisionPrefix(ref.subjectUid)}${ref.approvalUid}/${createHash('sha256').update(canonicalJson(decision)).digest('hex')}`;
+export const decisionKey = (ref: DecisionRef, decision: Decision) => {
+  const digest = createHash('sha256').update(canonicalJson(decision)).digest('hex');
+  return `${decisionPrefix(ref.subjectUid)}${ref.approvalUid}/${digest}`;
+};
 
 let seq = 0;
 /** Time-ordered, unique action ids: milliseconds, a per-process counter, randomness. */

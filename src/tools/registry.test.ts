@@ -223,7 +223,8 @@ describe('tools describe what they touch, so that no caller names a tool', () =>
     { step: { tool: 'k8s.delete', params: { target: 'deployment/web' } }, want: { objects: 1, pods: 4 } },
     { step: { tool: 'k8s.apply', params: { manifest: 'a: 1\n---\nb: 2\n---\n' } }, want: { objects: 2, pods: 0 } },
     { step: { tool: 'k8s.get', params: { target: 'deployment/web' } }, want: { objects: 1, pods: 0 } },
-    { step: { tool: 'k8s.scale', params: { replicas: 'many' } }, want: { objects: 1, pods: 0 } }, // bad params: no throw
+    // bad params: no throw
+    { step: { tool: 'k8s.scale', params: { replicas: 'many' } }, want: { objects: 1, pods: 0 } },
   ])('$step.tool touches $want', ({ step, want }) => {
     expect(registry.impact(step, target)).toEqual(want);
   });

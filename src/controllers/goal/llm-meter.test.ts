@@ -27,7 +27,8 @@ describe('meteredClient', () => {
     });
     await client.propose(call);
     expect(sent).toEqual([800 - 200]); // the prompt's estimate comes off
-    await expect(client.propose(call)).rejects.toMatchObject({ code: 'BOSUN_ERR_LLM_BUDGET' }); // 400 left, 200 of them prompt: under 256
+    // 400 left, 200 of them prompt: under 256
+    await expect(client.propose(call)).rejects.toMatchObject({ code: 'BOSUN_ERR_LLM_BUDGET' });
     expect(repairs).toBe(1);
     expect(counted).toEqual([{ inputTokens: 300, outputTokens: 100 }]);
     expect(paid).toEqual({ inputTokens: 300, outputTokens: 100 });

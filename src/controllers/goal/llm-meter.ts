@@ -10,7 +10,7 @@ import { estimateTokens } from '../../llm/rate-limit.js';
 /** The least output a call is worth making for: below it, the budget is spent. */
 export const MIN_OUTPUT_TOKENS = 256;
 
-/** A failure of the provider's call itself (not of Bosun's own reads and writes around it); says it without the body. */
+/** A failure of the provider's call itself, not of Bosun's own reads and writes around it; said without the body. */
 export class ProviderCallError extends Error {}
 
 export interface MeterOptions {

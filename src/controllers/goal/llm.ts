@@ -97,7 +97,10 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     return {
       stall: {
         reason: GoalReason.NoModelProvider,
-        message: `waiting for a ModelProvider named default in ${namespace} or ${input.operatorNamespace}: create one (config/samples/modelprovider.yaml shows its shape; name it default) and Bosun plans this Goal, or use a typed spec.intent`,
+        message:
+          `waiting for a ModelProvider named default in ${namespace} or ${input.operatorNamespace}: create one ` +
+          '(config/samples/modelprovider.yaml shows its shape; name it default) and Bosun plans this Goal, ' +
+          'or use a typed spec.intent',
       },
     };
 
@@ -221,7 +224,9 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
         return {
           stall: {
             reason: GoalReason.NoModelProvider,
-            message: `cannot read the API key of ModelProvider ${provider.namespace}/default (Secret ${provider.spec.secretRef.name}): ${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}`,
+            message:
+              `cannot read the API key of ModelProvider ${provider.namespace}/default ` +
+              `(Secret ${provider.spec.secretRef.name}): ${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}`,
           },
         };
       }
@@ -260,7 +265,9 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     if (requestWait > 0)
       return {
         waitMs: requestWait,
-        why: `ModelProvider ${provider.namespace}/default allows ${provider.spec.rateLimits?.requestsPerMinute ?? 60} calls a minute`,
+        why:
+          `ModelProvider ${provider.namespace}/default allows ` +
+          `${provider.spec.rateLimits?.requestsPerMinute ?? 60} calls a minute`,
       };
     const tokenWait = tokenLimiter?.tryTake(estimate) ?? 0;
     if (tokenWait > 0)
@@ -304,7 +311,10 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
           const steps = [];
           for (const [i, s] of plan.steps.entries()) {
             if (allow && !allow.includes(s.tool))
-              return `step ${i + 1}: ${s.tool} is not in ${policy.source}'s spec.tools.allow: use only the tools offered`;
+              return (
+                `step ${i + 1}: ${s.tool} is not in ${policy.source}'s spec.tools.allow: ` +
+                'use only the tools offered'
+              );
             try {
               steps.push(registry.normalize(s, gate));
             } catch (err) {
@@ -338,7 +348,8 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
           stall: {
             reason: GoalReason.EmptyPlan,
             message:
-              `the model proposed no step (${redactor.redact(err.reasoning).text.slice(0, 500) || 'no reason given'}); ` +
+              `the model proposed no step ` +
+              `(${redactor.redact(err.reasoning).text.slice(0, 500) || 'no reason given'}); ` +
               'Bosun cannot verify that the Goal is already met: rephrase spec.goal, or use a typed spec.intent',
           },
           usage: priced(),
@@ -351,7 +362,9 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
         return {
           stall: {
             reason: GoalReason.InvalidPlan,
-            message: `${redactor.redact(err.message.replace(/^BOSUN_ERR_\w+: /, '')).text}: rephrase spec.goal, or use a typed spec.intent`,
+            message:
+              `${redactor.redact(err.message.replace(/^BOSUN_ERR_\w+: /, '')).text}: ` +
+              'rephrase spec.goal, or use a typed spec.intent',
           },
           usage: priced(),
           answers: err.answers.map((a) => redactThenCut(a, EVIDENCE_CHARS, redactor)), // by field first, then encoded

@@ -48,5 +48,8 @@ export function eventWindow<E extends CoreEvent>(
   return out.reverse();
 }
 
-export const eventLine = (e: CoreEvent) =>
-  `${e.type ?? ''} ${e.reason ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}: ${e.message ?? ''}${e.count && e.count > 1 ? ` (x${e.count})` : ''}`.trim();
+export const eventLine = (e: CoreEvent) => {
+  const object = `${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}`;
+  const count = e.count && e.count > 1 ? ` (x${e.count})` : '';
+  return `${e.type ?? ''} ${e.reason ?? ''} ${object}: ${e.message ?? ''}${count}`.trim();
+};
