@@ -1,110 +1,14 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { GoalAgent } from '../../agents/goal/agent.js';
-import { Goal } from '../../api/v1alpha1/goal.js';
-import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import { RiskPolicySpec } from '../../api/v1alpha1/risk-policy.js';
-import type { KubeClient } from '../../kube/client.js';
-import type { Resource } from '../../kube/resources.js';
 import type { ModelClient, PlanCall } from '../../llm/model.js';
-import type { EffectivePolicy } from '../../policy/decision.js';
 import { MemoryStateStore } from '../../store/memory-store.js';
 import { createLogger, SecretMasker } from '../../telemetry/logger.js';
-import { ToolRegistry } from '../../tools/registry.js';
 import { ProviderHealth } from './llm-health.js';
-import { FORMATS } from '../../redact/formats.testdata.js';
-import type { GatheredEvidence } from './evidence.js';
-import { planWithModel, type LlmOutcome, type LlmPlanInput } from './llm.js';
+import { planWithModel, type LlmOutcome } from './llm.js';
 import { ModelCalls } from './llm-calls.js';
 import { dailyCounters } from './llm-budget.js';
-
-const API_KEY = 'sk-ant-unit-5e1f0c2b9a7d';
-const NS = 'demo';
-const scalePlan = {
-  steps: [
-    {
-      tool: 'k8s.scale',
-      params: { target: 'deployment/web', replicas: 3 },
-      description: 'scale web to 3 replicas',
-      reasoning: 'more capacity',
-      risk: 'low',
-    },
-  ],
-  risk: 'low',
-  reasoning: 'more replicas for the load',
-};
-
-let endpoints = 0;
-/** A cluster with one ModelProvider (its own endpoint, so that rate limiters are not shared) and its Secret. */
-function cluster(providerSpec: Record<string, unknown> = {}) {
-  const provider: KubeObject & { spec: unknown } = {
-    apiVersion: 'bosun.dev/v1alpha1',
-    kind: 'ModelProvider',
-    metadata: { name: 'default', namespace: NS },
-    spec: {
-      provider: 'anthropic',
-      baseURL: `http://127.0.0.1:9/${++endpoints}`,
-      secretRef: { name: 'anthropic', key: 'api-key' },
-      models: { low: 'small', medium: 'mid', high: 'big' },
-      pricing: { inputPerMillionTokensUSD: 3, outputPerMillionTokensUSD: 15 },
-      ...providerSpec,
-    },
-  };
-  const secret = { metadata: { name: 'anthropic' }, data: { 'api-key': Buffer.from(API_KEY).toString('base64') } };
-  const fake = {
-    tryGet: async (r: Resource, ns: string | undefined) =>
-      r.plural === 'modelproviders' && ns === NS ? provider : undefined,
-    get: async (r: Resource) => {
-      if (r.plural !== 'secrets') throw new Error(`unexpected get of ${r.plural}`);
-      return secret;
-    },
-    patchStatus: async () => undefined,
-  };
-  return fake as unknown as KubeClient;
-}
-
-/** A model that answers with a valid plan, 120 tokens in and 80 out, and remembers what the sink held. */
-function model(sink: SecretMasker) {
-  const calls: { call: PlanCall; keyRegistered: boolean }[] = [];
-  const client: ModelClient = {
-    provider: 'anthropic',
-    propose: async (call) => {
-      calls.push({ call, keyRegistered: sink.mask(API_KEY) !== API_KEY });
-      return { input: scalePlan, usage: { inputTokens: 120, outputTokens: 80 } };
-    },
-  };
-  return { calls, client };
-}
-
-const goal = (uid: string, spec: Record<string, unknown> = {}) =>
-  Goal.parse({
-    apiVersion: 'bosun.dev/v1alpha1',
-    kind: 'Goal',
-    metadata: { name: `g-${uid}`, namespace: NS, uid, generation: 1 },
-    spec: { goal: 'checkout is slow: add capacity', planner: 'llm', ...spec },
-  });
-
-const policy = (budgets: Record<string, number> = {}, version = 'demo/default@1'): EffectivePolicy => ({
-  source: 'demo/default',
-  spec: RiskPolicySpec.parse({ budgets }),
-  version,
-});
-
-function input(over: Partial<LlmPlanInput> & Pick<LlmPlanInput, 'client' | 'goal' | 'secrets'>): LlmPlanInput {
-  const registry = new ToolRegistry(new GoalAgent().tools());
-  return {
-    policy: policy(),
-    registry,
-    gate: { denylist: [], allowChanges: true },
-    operatorNamespace: 'bosun-system',
-    evidence: async (): Promise<GatheredEvidence[]> => [{ source: 'events', value: 'Warning BackOff pod/web-1' }],
-    store: new MemoryStateStore(),
-    now: new Date('2026-03-01T10:00:00Z'),
-    endpoints: ['http://127.0.0.1'],
-    health: new ProviderHealth(),
-    ...over,
-  };
-}
+import { API_KEY, cluster, goal, input, model, NS, policy, scalePlan } from './llm.testkit.js';
 
 describe('planWithModel', () => {
   it('adds the API key to the secret sink before the model is called, so no log line shows it', async () => {
@@ -311,67 +215,6 @@ describe('planWithModel', () => {
       });
       expect(calls).toHaveLength(0);
       expect(masker.size).toBe(0);
-    });
-  });
-
-  it('redacts evidence by field and by pattern before it is encoded and cut, so a cut cannot let a secret through', async () => {
-    const masker = new SecretMasker();
-    const { calls, client: m } = model(masker);
-    const pem = [
-      '-----BEGIN RSA PRIVATE KEY-----',
-      ...Array.from({ length: 200 }, () => 'A'.repeat(64)),
-      '-----END RSA PRIVATE KEY-----',
-    ].join('\n');
-    const evidence = async (): Promise<GatheredEvidence[]> => [
-      { source: 'k8s.get configmap/app', value: { data: { 'db.password': 'hunter2-correct-horse', key: pem } } },
-      { source: 'k8s.logs pod/web-1', value: 'connecting with password="s3cret-value-here"' },
-    ];
-    await planWithModel(input({ client: cluster(), goal: goal('r1'), secrets: masker, evidence, connect: () => m }));
-    const prompt = calls[0]?.call.messages[0]?.content ?? '';
-    expect(prompt).not.toMatch(/hunter2|s3cret-value-here|AAAAAAAAAAAAAAAA/);
-    expect(prompt).toMatch(/REDACTED/);
-  });
-
-  describe.each(FORMATS.map((f, i) => ({ ...f, i })))('a $label', ({ text, secret, i }) => {
-    const says = (plan: unknown) => ({
-      input: {
-        steps: [{ ...scalePlan.steps[0], description: `scale web; seen: ${text}`, reasoning: text }],
-        risk: 'low',
-        reasoning: `because ${text}`,
-        ...(plan === 'garbage' && { steps: text }),
-      },
-      usage: { inputTokens: 10, outputTokens: 10 },
-    });
-
-    it('reaches no sink: not the prompt, the plan (status, Events, Approval), the cached record', async () => {
-      const store = new MemoryStateStore();
-      const calls: PlanCall[] = [];
-      const m: ModelClient = { provider: 'anthropic', propose: async (call) => (calls.push(call), says('plan')) };
-      const out = await planWithModel(
-        input({
-          client: cluster(),
-          goal: goal(`sink-${i}`),
-          secrets: new SecretMasker(),
-          store,
-          evidence: async () => [
-            { source: 'k8s.logs pod/web-1', value: `line one\n${text}\nline three` },
-            { source: 'k8s.get configmap/app', value: { data: { note: text } } },
-          ],
-          connect: () => m,
-        }),
-      );
-      expect('plan' in out).toBe(true);
-      for (const sink of [JSON.stringify(calls), JSON.stringify(out), JSON.stringify([...store.data.values()])])
-        expect(sink).not.toContain(secret);
-    });
-
-    it("reaches no sink from a rejected answer (the action log keeps the model's answers)", async () => {
-      const m: ModelClient = { provider: 'anthropic', propose: async () => says('garbage') };
-      const out = await planWithModel(
-        input({ client: cluster(), goal: goal(`sink-bad-${i}`), secrets: new SecretMasker(), connect: () => m }),
-      );
-      expect(out).toMatchObject({ stall: { reason: 'InvalidPlan' } });
-      expect(JSON.stringify(out)).not.toContain(secret);
     });
   });
 

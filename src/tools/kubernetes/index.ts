@@ -2,7 +2,8 @@
 import type { AnyTool } from '../tool.js';
 import { describe, events, get, list, logs } from './read.js';
 import { waitForCondition } from './wait.js';
-import { apply, del, patch, rolloutRestart, rolloutUndo, scale, setImage } from './write.js';
+import { apply, patch } from './apply.js';
+import { del, rolloutRestart, rolloutUndo, scale, setImage } from './write.js';
 
 export const kubernetesTools = (): AnyTool[] =>
   [

@@ -4,7 +4,8 @@ import { KubeClient } from '../../kube/client.js';
 import type { KindMapper } from '../../kube/discovery.js';
 import type { KubeRequest, KubeRest } from '../../kube/rest.js';
 import type { ToolContext } from '../tool.js';
-import { apply, del, manifestObjects, patch, rolloutRestart, scale, setImage } from './write.js';
+import { apply, manifestObjects, patch } from './apply.js';
+import { del, rolloutRestart, scale, setImage } from './write.js';
 
 const mapper: KindMapper = {
   resolve: async (apiVersion, kind) => {

@@ -1,91 +1,15 @@
-// Mutating Kubernetes tools. Each is idempotent for one step: running it again
-// after a crash (same idempotency key and start time) changes nothing more.
-// With ctx.dryRun they ask the API server for a server-side dry-run instead.
+// Mutating Kubernetes tools that act on a workload (scale, restart, image,
+// rollback, delete); apply.ts writes manifests and patches. Each is idempotent
+// for one step: running it again after a crash (same idempotency key and start
+// time) changes nothing more. With ctx.dryRun they ask the API server for a
+// server-side dry-run instead.
 import { z } from 'zod';
 import { BosunError, hasCode } from '../../api/errors.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
-import type { AccessAttributes } from '../../kube/access.js';
-import type { KindMapper } from '../../kube/discovery.js';
 import { core, type Resource } from '../../kube/resources.js';
 import { defineTool, type Change, type TargetState, type ToolContext } from '../tool.js';
-import { parseManifest } from './manifest.js';
 import { ContainerParam, resolveTarget, ROLLABLE, SCALABLE, targetOf, TargetParam } from './target.js';
-
-const dry = (d: boolean) => (d ? ' (server-side dry-run)' : '');
-
-/** A merge patch's bound, as JSON (as an apply manifest's). */
-const MAX_PATCH_BYTES = 65536;
-
-/** What one mutating call needs, as RBAC sees it. */
-const need = (verb: AccessAttributes['verb'], r: Resource, namespace: string, name: string, sub?: string) => ({
-  verb,
-  group: r.group,
-  resource: r.plural,
-  namespace,
-  name,
-  ...(sub && { subresource: sub }),
-});
-
-/**
- * Reads the object (as Bosun), then writes it on the condition that it is
- * unchanged since: the read's resourceVersion is the write's precondition, so
- * a write held up (a paused replica) conflicts instead of landing on a newer
- * object. With ctx.dryRun, the object before the call beside the API server's answer.
- */
-async function written<T>(
-  ctx: ToolContext,
-  read: () => Promise<unknown>,
-  write: (resourceVersion: string | undefined) => Promise<T>,
-): Promise<{ result: T; changes?: Change[] }> {
-  let before: unknown;
-  let unreadable = false;
-  try {
-    before = await read();
-  } catch (err) {
-    if (!hasCode(err, 'BOSUN_ERR_KUBE_FORBIDDEN')) throw err;
-    unreadable = true; // Secrets: Bosun may write them through the executor but never reads them: no precondition
-  }
-  const result = await write((before as Partial<KubeObject> | undefined)?.metadata?.resourceVersion);
-  if (!ctx.dryRun) return { result };
-  return { result, changes: [{ before, after: result, ...(unreadable && { beforeUnreadable: true }) }] };
-}
-
-/** The objects of an apply manifest, each checked to be namespaced and in the Goal's namespace. */
-export async function manifestObjects(
-  manifest: string,
-  ctx: { namespace: string; mapper: KindMapper },
-): Promise<{ object: KubeObject; resource: Resource }[]> {
-  const out: { object: KubeObject; resource: Resource }[] = [];
-  for (const obj of parseManifest(manifest)) {
-    const what = `${obj.kind}/${obj.metadata.name}`;
-    const resource = await ctx.mapper.resolve(String(obj.apiVersion), String(obj.kind));
-    if (!resource.namespaced) {
-      throw new BosunError(
-        'BOSUN_ERR_TARGET_OUTSIDE_NAMESPACE',
-        `manifest object ${what} is cluster-scoped; a Goal acts only inside its namespace (${ctx.namespace})`,
-      );
-    }
-    const ns = obj.metadata.namespace;
-    if (ns !== undefined && ns !== ctx.namespace) {
-      throw new BosunError(
-        'BOSUN_ERR_TARGET_OUTSIDE_NAMESPACE',
-        `manifest object ${what} names namespace ${String(ns)}; ` +
-          `a Goal acts only inside its namespace (${ctx.namespace})`,
-      );
-    }
-    out.push({ object: { ...obj, metadata: { ...obj.metadata, namespace: ctx.namespace } } as KubeObject, resource });
-  }
-  return out;
-}
-
-/** The manifest's objects as written, for the content risk rules (never throws: a bad manifest stalls elsewhere). */
-function manifestContent(manifest: string): unknown[] {
-  try {
-    return parseManifest(manifest);
-  } catch {
-    return [];
-  }
-}
+import { dry, need, written } from './write-call.js';
 
 /** Whether `target` (kind/name) names the workload the plan was made against. */
 const actsOn = (target: string, before: TargetState) => {
@@ -95,80 +19,6 @@ const actsOn = (target: string, before: TargetState) => {
 
 /** A step that replaces (or removes) every pod of its target. */
 const replacesEveryPod = (_params: unknown, target: { replicas: number }) => ({ objects: 1, pods: target.replicas });
-
-export const apply = defineTool({
-  name: 'k8s.apply',
-  description: "Server-side apply a YAML manifest into the Goal's namespace (namespaced kinds only)",
-  params: z.strictObject({ manifest: z.string().min(1).max(65536) }),
-  risk: 'medium',
-  effect: 'mutate',
-  reversible: true,
-  creates: true,
-  impact: ({ manifest }) => ({
-    objects: Math.max(1, manifest.split(/^---$/m).filter((d) => d.trim()).length),
-    pods: 0,
-  }),
-  async access({ manifest }, ctx) {
-    const objects = await manifestObjects(manifest, ctx);
-    return objects.flatMap(({ object, resource }) => [
-      need('create', resource, ctx.namespace, object.metadata.name),
-      need('patch', resource, ctx.namespace, object.metadata.name),
-    ]);
-  },
-  content: ({ manifest }) => manifestContent(manifest),
-  async execute(ctx, { manifest }) {
-    const applied: string[] = [];
-    const changes: Change[] = [];
-    const objects = await manifestObjects(manifest, ctx);
-    // all or nothing: the whole manifest passes a server-side dry-run before any object is written
-    if (!ctx.dryRun && objects.length > 1) {
-      for (const { object, resource } of objects)
-        await ctx.client.apply(resource, object, { force: true, dryRun: true });
-    }
-    for (const { object, resource } of objects) {
-      const w = await written(
-        ctx,
-        () => ctx.reader.tryGet(resource, ctx.namespace, object.metadata.name),
-        () => ctx.client.apply(resource, object, { force: true, dryRun: ctx.dryRun }),
-      );
-      changes.push(...(w.changes ?? []));
-      applied.push(`${String(object.kind).toLowerCase()}/${object.metadata.name}`);
-    }
-    return { summary: `applied ${applied.join(', ')}${dry(ctx.dryRun)}`, data: { applied }, changes };
-  },
-});
-
-export const patch = defineTool({
-  name: 'k8s.patch',
-  description: 'JSON merge patch an object',
-  params: z.strictObject({
-    target: TargetParam,
-    patch: z
-      .record(z.string().max(253), z.unknown())
-      .refine((p) => JSON.stringify(p).length <= MAX_PATCH_BYTES, `at most ${MAX_PATCH_BYTES / 1024} KiB as JSON`),
-  }),
-  risk: 'medium',
-  effect: 'mutate',
-  reversible: true,
-  async access({ target }, ctx) {
-    const { resource, name } = resolveTarget(target);
-    return [need('patch', resource, ctx.namespace, name)];
-  },
-  content({ target, patch: body }) {
-    const { resource, name } = resolveTarget(target);
-    return [{ ...body, kind: resource.kind, metadata: { ...(body.metadata as object | undefined), name } }];
-  },
-  async execute(ctx, { target, patch: body }) {
-    const { resource, name } = resolveTarget(target);
-    const w = await written(
-      ctx,
-      () => ctx.reader.get(resource, ctx.namespace, name),
-      (resourceVersion) =>
-        ctx.client.patch(resource, ctx.namespace, name, body, { dryRun: ctx.dryRun, resourceVersion }),
-    );
-    return { summary: `patched ${target}${dry(ctx.dryRun)}`, changes: w.changes };
-  },
-});
 
 /** The scale subresource as it is now, read as Bosun (for the dry-run's diff). */
 const scaleOf = async (ctx: ToolContext, resource: Resource, name: string) => {
