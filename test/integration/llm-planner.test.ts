@@ -6,6 +6,7 @@ import { EtcdStateStore } from '../../src/store/etcd-store.js';
 import { controlPlane, kubectlOk, useNamespace } from '../support/cluster.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-llm.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
+import { applyRiskPolicy } from '../support/goals.js';
 import { kubectlBosun } from '../support/plugin.js';
 import { createDeployment, getDeployment } from '../support/workloads.js';
 import type { GoalJson } from './goal-controller.test.js';
@@ -534,14 +535,10 @@ describe('LLM planner with the provider down', () => {
 
 describe('LLM planner: the namespace budget per day', () => {
   const policyWithDailyTokens = (maxTokensPerNamespacePerDay: number) =>
-    kubectlOk(['apply', '-f', '-'], {
-      namespace: ns(),
-      input: JSON.stringify({
-        apiVersion: 'bosun.dev/v1alpha1',
-        kind: 'RiskPolicy',
-        metadata: { name: 'default' },
-        spec: { levels: { medium: 'auto' }, approvers: { users: ['bob'] }, budgets: { maxTokensPerNamespacePerDay } },
-      }),
+    applyRiskPolicy(ns(), 'default', {
+      levels: { medium: 'auto' },
+      approvers: { users: ['bob'] },
+      budgets: { maxTokensPerNamespacePerDay },
     });
   const ns = useNamespace('llm-daily');
   let fake: FakeProvider;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../hack/control-plane/wait.js';
 import { controlPlane, kubectl, kubectlOk, useNamespace } from '../support/cluster.js';
 import { admitNamespace } from '../support/webhook.js';
-import { applyGoal, approveAs, condition, getApproval, getGoal, waitPhase } from '../support/goals.js';
+import { applyGoal, applyRiskPolicy, approveAs, condition, getApproval, getGoal, waitPhase } from '../support/goals.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { createDeployment, getDeployment, waitRolledOut } from '../support/workloads.js';
 
@@ -41,28 +41,15 @@ describe("Bosun's record decides", { timeout: 300_000 }, () => {
       ['held', 'approve'],
       ['auto', 'auto'],
     ] as const) {
-      kubectlOk(['apply', '-f', '-'], {
-        namespace: ns(),
-        input: JSON.stringify({
-          apiVersion: 'bosun.dev/v1alpha1',
-          kind: 'RiskPolicy',
-          metadata: { name },
-          spec: { levels: { none: 'auto', low: level, medium: level, high: level }, approvers: { users: ['bob'] } },
-        }),
+      applyRiskPolicy(ns(), name, {
+        levels: { none: 'auto', low: level, medium: level, high: level },
+        approvers: { users: ['bob'] },
       });
     }
-    kubectlOk(['apply', '-f', '-'], {
-      namespace: ns(),
-      input: JSON.stringify({
-        apiVersion: 'bosun.dev/v1alpha1',
-        kind: 'RiskPolicy',
-        metadata: { name: 'two' },
-        spec: {
-          levels: { none: 'auto', low: 'approve', medium: 'approve', high: 'approve' },
-          approvers: { users: ['bob', 'mallory'] },
-          requiredApprovals: 2,
-        },
-      }),
+    applyRiskPolicy(ns(), 'two', {
+      levels: { none: 'auto', low: 'approve', medium: 'approve', high: 'approve' },
+      approvers: { users: ['bob', 'mallory'] },
+      requiredApprovals: 2,
     });
     await createDeployment(ns(), 'web', { replicas: 2 });
     op = await startOperator({ cp: controlPlane(), identity: 'record', namespace: ns() });

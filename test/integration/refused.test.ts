@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../hack/control-plane/wait.js';
 import { controlPlane, kubectl, kubectlOk, useNamespace } from '../support/cluster.js';
-import { applyGoal, condition, getGoal, waitPhase } from '../support/goals.js';
+import { applyGoal, applyRiskPolicy, condition, getGoal, waitPhase } from '../support/goals.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { createDeployment, getDeployment } from '../support/workloads.js';
 
@@ -86,18 +86,7 @@ describe('a request refused for good ends in a reason, never a loop', { timeout:
   };
 
   beforeAll(async () => {
-    kubectlOk(['apply', '-f', '-'], {
-      namespace: ns(),
-      input: JSON.stringify({
-        apiVersion: 'bosun.dev/v1alpha1',
-        kind: 'RiskPolicy',
-        metadata: { name: 'held' },
-        spec: {
-          levels: { none: 'auto', low: 'approve', medium: 'approve', high: 'approve' },
-          approvers: { users: ['bob'] },
-        },
-      }),
-    });
+    applyRiskPolicy(ns(), 'held', heldSpec);
     await createDeployment(ns(), 'web', { replicas: 2 });
     op = await startOperator({ cp: controlPlane(), identity: 'refused', namespace: ns() });
   });

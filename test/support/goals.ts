@@ -32,6 +32,13 @@ export interface ApprovalView {
 export const goalJson = (name: string, spec: Record<string, unknown>) =>
   JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'Goal', metadata: { name }, spec });
 
+/** `kubectl apply` of a RiskPolicy (as admin). */
+export const applyRiskPolicy = (namespace: string, name: string, spec: Record<string, unknown>) =>
+  kubectlOk(['apply', '-f', '-'], {
+    namespace,
+    input: JSON.stringify({ apiVersion: 'bosun.dev/v1alpha1', kind: 'RiskPolicy', metadata: { name }, spec }),
+  });
+
 /** `kubectl apply` of a Goal as `as` (default admin). */
 export const applyGoal = (namespace: string, name: string, spec: Record<string, unknown>, as?: IdentityName) =>
   kubectlOk(['apply', '-f', '-'], { as, namespace, input: goalJson(name, spec) });
