@@ -231,3 +231,58 @@ export const Cost = z.object({
   tokens: z.int().min(0).default(0),
   usd: z.number().min(0).default(0),
 });
+
+/**
+ * The plan block every planning kind's status carries (Goal, Remediation): the plan, what policy made
+ * of it, whose rights it runs on, and what planning cost. Bosun's plan engine (src/engine) writes it.
+ */
+export const planStatus = {
+  risk: RiskLevel.optional(),
+  progress: z.string().max(32).optional().describe('Steps done / steps planned'),
+  plan: Plan.optional(),
+  planGeneration: z
+    .int()
+    .min(0)
+    .optional()
+    .describe('The generation the plan was made for: a later generation with the same plan is a new execution'),
+  planHash: z
+    .string()
+    .regex(/^[a-f0-9]{64}$/)
+    .optional(),
+  mode: z
+    .enum(['plan-only', 'auto'])
+    .optional()
+    .describe('The spec.mode the current plan runs in: a change of mode plans again'),
+  approvalRef: Name.optional().describe('The Approval the plan waits for'),
+  riskReasons: z.array(z.string().max(512)).max(20).optional().describe("The risk rules that raised the plan's risk"),
+  authority: z
+    .string()
+    .max(1024)
+    .optional()
+    .describe(
+      "Whose Kubernetes rights the plan runs on: the requester's, or the approvers' when the requester lacks them",
+    ),
+  decision: z.string().max(1024).optional().describe('What policy decided, and by which rule'),
+  policyVersion: z
+    .string()
+    .max(512)
+    .optional()
+    .describe('The RiskPolicy (name@resourceVersion) the decision was made with'),
+  cost: Cost.optional(),
+  startedAt: Timestamp.optional(),
+  completedAt: Timestamp.optional(),
+};
+
+/** The fields of the plan block that execution is decided from: Bosun's record restores any change to them. */
+export const DECIDING_FIELDS = [
+  'phase',
+  'plan',
+  'planHash',
+  'planGeneration',
+  'risk',
+  'decision',
+  'authority',
+  'approvalRef',
+  'policyVersion',
+  'observedGeneration',
+] as const;

@@ -4,17 +4,13 @@ import { resourceSchema } from './meta.js';
 import {
   Budget,
   Label,
-  Name,
   Mode,
-  Plan,
   Planner,
-  RiskLevel,
   TargetRef,
-  Timestamp,
   cel,
   statusBase,
-  Cost,
   keepsRequester,
+  planStatus,
   requesterField,
 } from './common.js';
 
@@ -125,41 +121,8 @@ export type GoalPhase = z.infer<typeof GoalPhase>;
 export const GoalStatus = z.object({
   ...statusBase,
   phase: GoalPhase.optional(),
-  risk: RiskLevel.optional(),
-  progress: z.string().max(32).optional().describe('Steps done / steps planned'),
-  plan: Plan.optional(),
-  planGeneration: z
-    .int()
-    .min(0)
-    .optional()
-    .describe('The generation the plan was made for: a later generation with the same plan is a new execution'),
-  planHash: z
-    .string()
-    .regex(/^[a-f0-9]{64}$/)
-    .optional(),
-  mode: z
-    .enum(['plan-only', 'auto'])
-    .optional()
-    .describe('The spec.mode the current plan runs in: a Goal whose mode changes is planned again'),
-  approvalRef: Name.optional().describe('The Approval this Goal waits for'),
+  ...planStatus,
   findings: z.array(z.string().max(1024)).max(20).optional().describe('What diagnosis found'),
-  riskReasons: z.array(z.string().max(512)).max(20).optional().describe("The risk rules that raised the plan's risk"),
-  authority: z
-    .string()
-    .max(1024)
-    .optional()
-    .describe(
-      "Whose Kubernetes rights the plan runs on: the requester's, or the approvers' when the requester lacks them",
-    ),
-  decision: z.string().max(1024).optional().describe('What policy decided, and by which rule'),
-  policyVersion: z
-    .string()
-    .max(512)
-    .optional()
-    .describe('The RiskPolicy (name@resourceVersion) the decision was made with'),
-  cost: Cost.optional(),
-  startedAt: Timestamp.optional(),
-  completedAt: Timestamp.optional(),
 });
 export type GoalStatus = z.infer<typeof GoalStatus>;
 

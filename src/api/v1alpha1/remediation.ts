@@ -1,13 +1,15 @@
 // Remediation: an issue to diagnose and, if policy allows, to heal.
 import { z } from 'zod';
+import { resourceSchema } from './meta.js';
 import {
+  Label,
   Mode,
   ObjectRef,
-  Plan,
   Planner,
   Timestamp,
   cel,
   keepsRequester,
+  planStatus,
   requesterField,
   statusBase,
 } from './common.js';
@@ -26,6 +28,9 @@ export const RemediationSpec = z
     symptoms: z.array(z.string().min(1).max(1024)).max(20).default([]),
     mode: Mode.default('auto'),
     planner: Planner.default('rules'),
+    riskPolicyRef: Label.optional().describe(
+      'RiskPolicy in this namespace (default: "default", then the cluster default)',
+    ),
     requester: requesterField,
   })
   .meta(cel(keepsRequester));
@@ -34,6 +39,7 @@ export type RemediationSpec = z.infer<typeof RemediationSpec>;
 export const RemediationPhase = z.enum([
   'Pending',
   'Diagnosing',
+  'Planned',
   'AwaitingApproval',
   'Healing',
   'Verifying',
@@ -43,26 +49,52 @@ export const RemediationPhase = z.enum([
   'Stalled',
 ]);
 
+export type RemediationPhase = z.infer<typeof RemediationPhase>;
+
+/** What a heal was: the playbook (or the model) that planned it, and how it ended. */
+export const HealAttempt = z.object({
+  playbook: z.string().max(63),
+  at: Timestamp,
+  result: z.enum(['Running', 'Healed', 'VerificationFailed', 'StepFailed', 'Denied']).optional(),
+});
+
 export const RemediationStatus = z.object({
   ...statusBase,
   phase: RemediationPhase.optional(),
+  ...planStatus,
+  occurrences: z.int().min(1).optional().describe('How often the issue was reported (alerts and pod-state repeats)'),
+  firstSeenAt: Timestamp.optional(),
+  lastSeenAt: Timestamp.optional(),
+  resolvedAt: Timestamp.optional().describe('When the source said the issue was resolved (an alert resolved)'),
   diagnosis: z
     .object({
       evidence: z
         .array(z.object({ source: z.string().max(253), summary: z.string().max(2048) }))
         .max(20)
         .default([]),
+      symptom: z.string().max(63).optional(),
       hypothesis: z.string().max(4096).optional(),
     })
     .optional(),
-  plan: Plan.optional(),
+  heals: z.array(HealAttempt).max(10).optional().describe('What was tried, oldest first'),
   verification: z
     .object({
       result: z.enum(['Pending', 'Passed', 'Failed']),
       message: z.string().max(2048).optional(),
+      since: Timestamp.optional().describe('Verification started: the symptoms must stay gone until `until`'),
+      until: Timestamp.optional(),
       checkedAt: Timestamp.optional(),
     })
     .optional(),
-  ticket: z.object({ url: z.url().max(2048) }).optional(),
+  ticket: z
+    .object({
+      system: z.enum(['github', 'jira']).optional(),
+      id: z.string().max(253).optional(),
+      url: z.url().max(2048),
+    })
+    .optional(),
 });
 export type RemediationStatus = z.infer<typeof RemediationStatus>;
+
+export const Remediation = resourceSchema(RemediationSpec, RemediationStatus);
+export type Remediation = z.infer<typeof Remediation>;

@@ -4,23 +4,10 @@
 // tool, a mistake) cannot set a phase, a plan or an approval and have Bosun
 // act on it: a status that disagrees with the record is restored from it.
 import { canonicalJson } from '../../api/canonical.js';
+import { DECIDING_FIELDS } from '../../api/v1alpha1/common.js';
 import { ConditionType } from '../../api/v1alpha1/reasons.js';
 import { GoalStatus, type Goal } from '../../api/v1alpha1/goal.js';
 import type { ResourceKey, StateStore } from '../../store/state-store.js';
-
-/** What execution is decided from: a difference in any of these is never acted on. */
-const DECIDING = [
-  'phase',
-  'plan',
-  'planHash',
-  'planGeneration',
-  'risk',
-  'decision',
-  'authority',
-  'approvalRef',
-  'policyVersion',
-  'observedGeneration',
-] as const;
 
 const normalize = (s: unknown) => {
   const parsed = GoalStatus.safeParse(s ?? {});
@@ -34,7 +21,7 @@ export function tamperedFields(observed: unknown, recorded: GoalStatus): string[
   const o = normalize(observed);
   if (!o) return ['status'];
   const r = normalize(recorded) ?? {};
-  const out: string[] = DECIDING.filter((f) => canonicalJson(o[f]) !== canonicalJson(r[f]));
+  const out: string[] = DECIDING_FIELDS.filter((f) => canonicalJson(o[f]) !== canonicalJson(r[f]));
   if (approved(o) !== approved(r)) out.push('conditions[Approved]');
   return out;
 }
