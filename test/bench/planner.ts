@@ -3,7 +3,7 @@
 import { planGoal } from '../../src/agents/goal/rule-planner.js';
 import type { GoalActual } from '../../src/agents/goal/actual.js';
 import { GoalSpec } from '../../src/api/v1alpha1/goal.js';
-import { assessPlan } from '../../src/controllers/goal/planning.js';
+import { assessPlan } from '../../src/engine/assess.js';
 import { builtInPolicy } from '../../src/policy/decision.js';
 import { kubernetesTools } from '../../src/tools/kubernetes/index.js';
 import { ToolRegistry } from '../../src/tools/registry.js';
@@ -44,7 +44,7 @@ export function benchRulePlanner(iterations = 20_000): { p50Us: number; p99Us: n
       policy: builtInPolicy,
       namespace: 'team',
       namespaceProtected: false,
-      actual,
+      target: actual.target,
     });
   };
   for (let i = 0; i < 2000; i++) run(intents[i % intents.length] as GoalSpec); // warm-up

@@ -286,3 +286,7 @@ export const DECIDING_FIELDS = [
   'policyVersion',
   'observedGeneration',
 ] as const;
+
+/** The status of any planning kind, as the plan engine reads and writes it. */
+export const PlanStatus = z.object({ ...statusBase, phase: z.string().optional(), ...planStatus });
+export type PlanStatus = z.infer<typeof PlanStatus>;

@@ -10,18 +10,13 @@ export const ConditionType = {
   Executing: 'Executing',
 } as const;
 
-export const GoalReason = {
-  Accepted: 'Accepted',
+/** The plan engine's reasons (src/engine): every planning kind's status and Events use them. */
+export const PlanReason = {
   UnsupportedTarget: 'UnsupportedTarget',
-  InvalidManifest: 'InvalidManifest',
-  InvalidImage: 'InvalidImage',
-  CrossNamespaceTarget: 'CrossNamespaceTarget',
-  DuplicateTool: 'DuplicateTool',
   InvalidObject: 'InvalidObject',
   StateStoreUnavailable: 'StateStoreUnavailable',
   NoPlanner: 'NoPlanner',
   TargetNotFound: 'TargetNotFound',
-  NoPreviousRevision: 'NoPreviousRevision',
   InvalidPlan: 'InvalidPlan',
   EmptyPlan: 'EmptyPlan',
   Planned: 'Planned',
@@ -53,4 +48,30 @@ export const GoalReason = {
   DryRunRejected: 'DryRunRejected',
   RequestRejected: 'RequestRejected',
 } as const;
+export type PlanReason = (typeof PlanReason)[keyof typeof PlanReason];
+
+export const GoalReason = {
+  ...PlanReason,
+  Accepted: 'Accepted',
+  InvalidManifest: 'InvalidManifest',
+  InvalidImage: 'InvalidImage',
+  CrossNamespaceTarget: 'CrossNamespaceTarget',
+  DuplicateTool: 'DuplicateTool',
+  NoPreviousRevision: 'NoPreviousRevision',
+} as const;
 export type GoalReason = (typeof GoalReason)[keyof typeof GoalReason];
+
+export const RemediationReason = {
+  ...PlanReason,
+  Diagnosed: 'Diagnosed',
+  Verifying: 'Verifying',
+  Healed: 'Healed',
+  VerificationFailed: 'VerificationFailed',
+  Escalated: 'Escalated',
+  NoPlaybook: 'NoPlaybook',
+  Flapping: 'Flapping',
+  HealLimitReached: 'HealLimitReached',
+  SelfHeal: 'SelfHeal',
+  Resolved: 'Resolved',
+} as const;
+export type RemediationReason = (typeof RemediationReason)[keyof typeof RemediationReason];

@@ -7,15 +7,15 @@ import { GoalReason } from '../../api/v1alpha1/reasons.js';
 import { PlanningError } from '../../agents/agent.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
-import { actionId, gateFor, type GoalReconcilerDeps } from './deps.js';
+import { actionId, gateFor } from '../../engine/subject.js';
+import { decidePlan } from '../../engine/plan.js';
+import { stalledStatus, waitingStatus } from '../../engine/status.js';
+import type { GoalReconcilerDeps } from './deps.js';
+import { goalKind } from './kind.js';
 import { gatherEvidence } from './evidence.js';
 import { planWithModel } from './llm.js';
 import { gatherActual } from './gather.js';
-import { loadPolicy, namespaceIsProtected } from '../../engine/policy.js';
-import { afterPlanning } from './phases.js';
-import { assessPlan } from './planning.js';
-import { preflight, stepNeeds } from './preflight.js';
-import { stalledStatus, waitingStatus } from './status.js';
+import { loadPolicy } from '../../engine/policy.js';
 import type { Stall } from './validate.js';
 
 /** How often a Goal waiting for a ModelProvider looks again (Bosun does not watch ModelProviders). */
@@ -155,55 +155,14 @@ export function goalPlanner(deps: GoalReconcilerDeps, tools: readonly AnyTool[])
       }
     }
     if (!proposed) throw new TypeError('planning ended without a plan or a stall'); // a bug, not an outcome
-    const confined = await stepNeeds(proposed.steps, registry, { namespace, mapper: deps.mapper });
-    if ('stall' in confined) return { ...stalledStatus(goal, confined.stall, now), ...(cost && { cost }) };
-    const assessed = assessPlan({
-      proposed,
-      registry,
-      gate,
-      policy,
-      namespace,
-      namespaceProtected: await namespaceIsProtected(client, namespace),
-      actual,
-      fromModel,
-    });
-    if ('stall' in assessed) return stalledStatus(goal, assessed.stall, now);
-    // a changed spec makes a new plan only when the plan, what policy makes of it, or the mode differs:
-    // a plan-only run switched to auto runs for real (its dry-run journal is keyed apart), and back
-    if (
-      prev.plan &&
-      prev.planHash === assessed.plan.hash &&
-      (prev.mode ?? 'auto') === goal.spec.mode &&
-      prev.phase !== 'Stalled' &&
-      prev.decision === assessed.plan.decision.rule
-    ) {
-      return { ...prev, observedGeneration: goal.metadata.generation, policyVersion: policy.version };
-    }
-    let decided = assessed.plan;
-    let authority: string | undefined;
-    if (decided.decision.action !== 'deny') {
-      const pre = await preflight({
-        plan: decided,
-        registry,
-        gate,
-        policy,
-        namespace,
-        requester: goal.spec.requester,
-        needs: confined.needs,
-        reader: client,
-        mapper: deps.mapper,
-        executors: deps.executors,
-        fieldManager: client.fieldManager,
-        now,
-      });
-      if ('stall' in pre) return { ...stalledStatus(goal, pre.stall, now), ...(cost && { cost }) };
-      decided = { ...decided, steps: pre.steps };
-      authority =
-        pre.authority.on === 'approvers'
-          ? pre.authority.message
-          : `runs on the rights of its requester, ${goal.spec.requester?.username ?? '?'}`;
-    }
-    const planned = afterPlanning(prev, decided, goal.spec, now, goal.metadata.generation, policy.version);
-    return { ...planned, authority, ...(cost && { cost }) };
+    const { status, fresh } = await decidePlan(
+      deps,
+      goalKind,
+      goal,
+      { proposed, registry, gate, policy, target: actual.target, fromModel },
+      now,
+    );
+    // a new plan clears what an earlier diagnosis found
+    return { ...status, ...(fresh && { findings: undefined }), ...(cost && { cost }) };
   };
 }

@@ -4,24 +4,26 @@
 // is dry-run on the server as that ServiceAccount, so that admission (Pod
 // Security, quotas, webhooks, the executor's RBAC) answers now, and the dry-run
 // shows each step's field-level diff to the approvers.
-import { BosunError, errorMessage, hasCode } from '../../api/errors.js';
-import type { PlanStep, Requester } from '../../api/v1alpha1/common.js';
-import { GoalReason } from '../../api/v1alpha1/reasons.js';
-import type { AccessAttributes } from '../../kube/access.js';
-import type { KubeClient } from '../../kube/client.js';
-import type { KindMapper } from '../../kube/discovery.js';
-import { KubeApiError } from '../../kube/errors.js';
-import type { ExecutorCredentials } from '../../kube/executor-credentials.js';
-import type { EffectivePolicy } from '../../policy/decision.js';
-import { fieldDiff } from '../../policy/diff.js';
-import type { Gate, ToolRegistry } from '../../tools/registry.js';
-import type { Change } from '../../tools/tool.js';
+import { BosunError, errorMessage, hasCode } from '../api/errors.js';
+import type { PlanStep, Requester } from '../api/v1alpha1/common.js';
+import { PlanReason } from '../api/v1alpha1/reasons.js';
+import type { AccessAttributes } from '../kube/access.js';
+import type { KubeClient } from '../kube/client.js';
+import type { KindMapper } from '../kube/discovery.js';
+import { KubeApiError } from '../kube/errors.js';
+import type { ExecutorCredentials } from '../kube/executor-credentials.js';
+import type { EffectivePolicy } from '../policy/decision.js';
+import { fieldDiff } from '../policy/diff.js';
+import type { Gate, ToolRegistry } from '../tools/registry.js';
+import type { Change } from '../tools/tool.js';
 import { noRequester, planningAuthority, type Authority } from './authority.js';
-import type { DecidedPlan } from './planning.js';
-import type { Stall } from './validate.js';
+import type { DecidedPlan } from './assess.js';
+import type { Stall } from './subject.js';
 import { executorFor } from './writer.js';
 
 export interface PreflightInput {
+  /** the subject's kind, for messages */
+  kind: string;
   plan: DecidedPlan;
   registry: ToolRegistry;
   gate: Gate;
@@ -44,9 +46,9 @@ const MAX_DIFF_LINES = 20;
 function accessStall(index: number, err: unknown): Stall | undefined {
   const at = `step ${index + 1}: ${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}`;
   if (hasCode(err, 'BOSUN_ERR_TARGET_OUTSIDE_NAMESPACE'))
-    return { reason: GoalReason.TargetOutsideNamespace, message: at };
-  if (hasCode(err, 'BOSUN_ERR_KIND_UNKNOWN')) return { reason: GoalReason.UnsupportedTarget, message: at };
-  if (hasCode(err, 'BOSUN_ERR_TOOL_PARAMS')) return { reason: GoalReason.InvalidParams, message: at };
+    return { reason: PlanReason.TargetOutsideNamespace, message: at };
+  if (hasCode(err, 'BOSUN_ERR_KIND_UNKNOWN')) return { reason: PlanReason.UnsupportedTarget, message: at };
+  if (hasCode(err, 'BOSUN_ERR_TOOL_PARAMS')) return { reason: PlanReason.InvalidParams, message: at };
   return undefined;
 }
 
@@ -56,17 +58,17 @@ function dryRunStall(index: number, step: PlanStep, err: KubeApiError, executor:
   // 403 is RBAC's answer, but also admission's (Pod Security, a ValidatingAdmissionPolicy): say which
   if (err.httpStatus === 403 && /cannot \w+ resource/.test(said)) {
     return {
-      reason: GoalReason.ExecutorForbidden,
+      reason: PlanReason.ExecutorForbidden,
       message:
         `step ${index + 1} (${step.tool}): the API server refused it for ${executor}: ${said}. ` +
         `The namespace's admin decides what Bosun may do here by binding ${executor}`,
     };
   }
   if (err.httpStatus === 404) {
-    return { reason: GoalReason.TargetNotFound, message: `step ${index + 1} (${step.tool}): ${said}` };
+    return { reason: PlanReason.TargetNotFound, message: `step ${index + 1} (${step.tool}): ${said}` };
   }
   return {
-    reason: GoalReason.DryRunRejected,
+    reason: PlanReason.DryRunRejected,
     message: `step ${index + 1} (${step.tool}): a server-side dry-run was rejected: ${said}`,
   };
 }
@@ -91,7 +93,7 @@ export function diffLines(changes: readonly Change[]): string[] {
 
 /**
  * What each step will ask of the API server, as RBAC sees it; a step that would
- * act outside the Goal's namespace, or on a kind the API server does not serve,
+ * act outside the subject's namespace, or on a kind the API server does not serve,
  * stalls the plan here, before policy is asked.
  */
 export async function stepNeeds(
@@ -118,7 +120,7 @@ export async function preflight(
   const { plan, registry, namespace } = input;
   const mutating = plan.steps.map((s) => registry.mutates(s.tool));
   if (!mutating.some(Boolean)) return { steps: plan.steps, authority: { on: 'requester' } };
-  if (!input.requester) return { stall: noRequester('Goal') };
+  if (!input.requester) return { stall: noRequester(input.kind) };
 
   const needs = input.needs.flat();
   const judged = await planningAuthority(input.reader, {

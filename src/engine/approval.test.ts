@@ -1,6 +1,6 @@
-import { boundedName } from '../../api/v1alpha1/common.js';
+import { boundedName } from '../api/v1alpha1/common.js';
 import { describe, expect, it } from 'vitest';
-import { ApprovalSpec } from '../../api/v1alpha1/approval.js';
+import { ApprovalSpec } from '../api/v1alpha1/approval.js';
 import { admitted, approvalName, judge } from './approval.js';
 
 const base = ApprovalSpec.parse({

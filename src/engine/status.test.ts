@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Goal } from '../../api/v1alpha1/goal.js';
+import type { Goal } from '../api/v1alpha1/goal.js';
 import { stalledStatus, storeUnavailableStatus, waitingStatus } from './status.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
@@ -50,7 +50,7 @@ describe('waitingStatus', () => {
 describe('storeUnavailableStatus', () => {
   it("reports the outage without advancing observedGeneration or moving Ready's transition time", () => {
     const stalled = stalledStatus(goal(), { reason: 'UnsupportedTarget', message: 'm' }, t0);
-    const down = storeUnavailableStatus({ ...stalled }, t1);
+    const down = storeUnavailableStatus({ ...stalled }, t1, 'Goal');
     expect(down.observedGeneration).toBe(1);
     const ready = down.conditions?.find((c) => c.type === 'Ready');
     expect(ready?.reason).toBe('StateStoreUnavailable');

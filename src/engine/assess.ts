@@ -1,14 +1,14 @@
 // From a proposed plan to a decided one: every step checked by the registry,
 // scored by the risk chain, hashed, and judged by policy. Pure.
-import { BosunError } from '../../api/errors.js';
-import type { PlanStep } from '../../api/v1alpha1/common.js';
-import type { ExecutionPlan } from '../../api/v1alpha1/plan.js';
-import type { GoalActual } from '../../agents/goal/actual.js';
-import { decide, type EffectivePolicy, type PolicyDecision } from '../../policy/decision.js';
-import { planHash } from '../../policy/plan-hash.js';
-import { planRisk, scoreStep } from '../../policy/risk.js';
-import type { Gate, ToolRegistry } from '../../tools/registry.js';
-import type { Stall } from './validate.js';
+import { BosunError } from '../api/errors.js';
+import type { PlanStep } from '../api/v1alpha1/common.js';
+import type { ExecutionPlan } from '../api/v1alpha1/plan.js';
+import { decide, type EffectivePolicy, type PolicyDecision } from '../policy/decision.js';
+import { planHash } from '../policy/plan-hash.js';
+import { planRisk, scoreStep } from '../policy/risk.js';
+import type { Gate, ToolRegistry } from '../tools/registry.js';
+import type { TargetState } from '../tools/tool.js';
+import type { Stall } from './subject.js';
 
 export interface PlanInput {
   proposed: ExecutionPlan;
@@ -17,7 +17,8 @@ export interface PlanInput {
   policy: EffectivePolicy;
   namespace: string;
   namespaceProtected: boolean;
-  actual: GoalActual;
+  /** the target as gathered (replicas, images, revision): what tools size their impact and undo from */
+  target?: TargetState | null;
   /** the plan came from a model: policy's llmStepRiskFloor applies */
   fromModel?: boolean;
 }
@@ -50,15 +51,15 @@ export function assessPlan(input: PlanInput): { plan: DecidedPlan } | { stall: S
       if (err instanceof BosunError)
         return {
           stall: {
-            reason: (REASON_BY_CODE[err.code] ?? 'InvalidPlan') as Stall['reason'],
+            reason: REASON_BY_CODE[err.code] ?? 'InvalidPlan',
             message: `step ${i + 1}: ${err.message.replace(/^BOSUN_ERR_\w+: /, '')}`,
           },
         };
       throw err;
     }
     // what the step touches, as its tool says: no tool is named here
-    const impact = registry.impact(s, { replicas: input.actual.target?.replicas ?? 0 });
-    const undo = registry.undo({ ...s, params: checked.params }, input.actual.target);
+    const impact = registry.impact(s, { replicas: input.target?.replicas ?? 0 });
+    const undo = registry.undo({ ...s, params: checked.params }, input.target);
     const verdict = scoreStep({
       tool: s.tool,
       baseRisk: checked.tool.risk,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PlanStep } from '../../api/v1alpha1/common.js';
+import type { PlanStep } from '../api/v1alpha1/common.js';
 import { applyOutcome, nextStep, progress } from './execution.js';
 
 const s = (state: PlanStep['state'], when: PlanStep['when'] = 'always'): PlanStep => ({

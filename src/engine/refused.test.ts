@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BosunError } from '../../api/errors.js';
-import { KubeApiError } from '../../kube/errors.js';
+import { BosunError } from '../api/errors.js';
+import { KubeApiError } from '../kube/errors.js';
 import { refusedWrite } from './refused.js';
 
 const api = (code: number, message: string) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PlanStep } from '../../api/v1alpha1/common.js';
-import type { GoalStatus } from '../../api/v1alpha1/goal.js';
+import type { PlanStep } from '../api/v1alpha1/common.js';
+import type { GoalStatus } from '../api/v1alpha1/goal.js';
 import { DELETED_MESSAGE, windDown } from './deletion.js';
 
 const step = (tool: string, state: PlanStep['state'], when: PlanStep['when'] = 'always'): PlanStep => ({

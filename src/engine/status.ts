@@ -1,15 +1,14 @@
-// Goal statuses for a stalled spec, a Goal waiting for set-up, and an unreachable state store. Pure:
-// the clock is passed in, and the same input gives an identical status (so no
-// write happens). The life of a running Goal is in phases.ts.
-import type { Goal, GoalStatus } from '../../api/v1alpha1/goal.js';
-import { ConditionType, GoalReason } from '../../api/v1alpha1/reasons.js';
-import { removeCondition, setCondition } from '../../runtime/conditions.js';
-import type { Stall } from './validate.js';
+// Statuses for a subject that is stalled, waiting for set-up, or cannot reach Bosun's etcd. Pure: the
+// clock is passed in, and the same input gives an identical status (so no write happens). The life of
+// a running plan is in phases.ts.
+import { ConditionType, PlanReason } from '../api/v1alpha1/reasons.js';
+import { removeCondition, setCondition } from '../runtime/conditions.js';
+import type { PlanStatus, PlanSubject, Stall } from './subject.js';
 
-/** A Goal that cannot go on as its spec stands: Stalled, with what to change. */
-export function stalledStatus(goal: Goal, stall: Stall, now: Date): GoalStatus {
-  const prev: GoalStatus = goal.status ?? {};
-  const generation = goal.metadata.generation;
+/** A subject that cannot go on as its spec stands: Stalled, with what to change. */
+export function stalledStatus<S extends PlanStatus>(subject: PlanSubject<S>, stall: Stall, now: Date): S {
+  const prev = subject.status ?? ({} as S);
+  const generation = subject.metadata.generation;
   let conditions = setCondition(
     prev.conditions,
     { type: ConditionType.Stalled, status: 'True', reason: stall.reason, message: stall.message },
@@ -27,12 +26,12 @@ export function stalledStatus(goal: Goal, stall: Stall, now: Date): GoalStatus {
 }
 
 /**
- * A Goal waiting for something set up outside its spec (a ModelProvider): Pending, not Stalled, with
+ * A subject waiting for something set up outside its spec (a ModelProvider): Pending, not Stalled, with
  * what to set up on Ready. The spec is fine as it is; it is planned once that exists.
  */
-export function waitingStatus(goal: Goal, wait: Stall, now: Date): GoalStatus {
-  const prev: GoalStatus = goal.status ?? {};
-  const generation = goal.metadata.generation;
+export function waitingStatus<S extends PlanStatus>(subject: PlanSubject<S>, wait: Stall, now: Date): S {
+  const prev = subject.status ?? ({} as S);
+  const generation = subject.metadata.generation;
   let conditions = removeCondition(prev.conditions, ConditionType.Stalled);
   conditions = removeCondition(conditions, ConditionType.Reconciling);
   conditions = setCondition(
@@ -45,7 +44,7 @@ export function waitingStatus(goal: Goal, wait: Stall, now: Date): GoalStatus {
 }
 
 /** Bosun's etcd is unreachable: said on Ready; nothing else changes, observedGeneration included. */
-export function storeUnavailableStatus(prev: GoalStatus, now: Date): GoalStatus {
+export function storeUnavailableStatus<S extends PlanStatus>(prev: S, now: Date, kind: string): S {
   return {
     ...prev,
     conditions: setCondition(
@@ -53,9 +52,10 @@ export function storeUnavailableStatus(prev: GoalStatus, now: Date): GoalStatus 
       {
         type: ConditionType.Ready,
         status: 'False',
-        reason: GoalReason.StateStoreUnavailable,
+        reason: PlanReason.StateStoreUnavailable,
         message:
-          "Bosun's etcd is unreachable; the Goal is retried with backoff and nothing is lost. Check the bosun-etcd endpoints.",
+          `Bosun's etcd is unreachable; the ${kind} is retried with backoff and nothing is lost. ` +
+          'Check the bosun-etcd endpoints.',
       },
       now,
       prev.observedGeneration,

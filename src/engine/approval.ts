@@ -1,31 +1,31 @@
-// Approvals for a held plan: what Bosun creates, and what the decisions on it
-// mean. Pure.
+// Approvals for a held plan, whatever kind holds it: what Bosun creates, and
+// what the decisions on it mean. Pure.
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../api/canonical.js';
-import { boundedName, timestamp } from '../../api/v1alpha1/common.js';
-import type { ApprovalSpec, ApprovalState, ApprovalStatus, Decision } from '../../api/v1alpha1/approval.js';
-import type { Goal } from '../../api/v1alpha1/goal.js';
-import { API_VERSION } from '../../api/v1alpha1/kinds.js';
-import { approvalSummary, planRunbook } from '../../api/v1alpha1/plan.js';
-import type { KubeObject } from '../../api/v1alpha1/meta.js';
-import type { EffectivePolicy } from '../../policy/decision.js';
+import { canonicalJson } from '../api/canonical.js';
+import { boundedName, timestamp } from '../api/v1alpha1/common.js';
+import type { ApprovalSpec, ApprovalState, ApprovalStatus, Decision } from '../api/v1alpha1/approval.js';
+import { API_VERSION } from '../api/v1alpha1/kinds.js';
+import { approvalSummary, planRunbook } from '../api/v1alpha1/plan.js';
+import type { KubeObject } from '../api/v1alpha1/meta.js';
+import type { EffectivePolicy } from '../policy/decision.js';
+import type { PlanSubject, SubjectKind } from './subject.js';
 
 /**
- * Deterministic: one Approval per Goal (by UID), plan and the generation it was made for, so a repeat
- * create is a no-op, and a Goal made again under the same name, or the same plan in a later
+ * Deterministic: one Approval per subject (by UID), plan and the generation it was made for, so a
+ * repeat create is a no-op, and a subject made again under the same name, or the same plan in a later
  * generation, asks for a new one.
  */
-export const approvalName = (goal: Pick<Goal, 'metadata' | 'status'>) => {
-  const m = goal.metadata;
-  const bound = `${m.uid ?? ''}/${goal.status?.planHash ?? ''}/${goal.status?.planGeneration ?? 0}`;
+export const approvalName = (subject: Pick<PlanSubject, 'metadata' | 'status'>) => {
+  const m = subject.metadata;
+  const bound = `${m.uid ?? ''}/${subject.status?.planHash ?? ''}/${subject.status?.planGeneration ?? 0}`;
   return `${boundedName(m.name, 242)}-${createHash('sha256').update(bound).digest('hex').slice(0, 10)}`;
 };
 
-/** An Approval counts for a Goal only if that very Goal (by UID, not by name) owns it. */
-export const ownedBy = (approval: KubeObject, goal: Pick<Goal, 'metadata'>) =>
-  !!goal.metadata.uid &&
-  (approval.metadata.ownerReferences ?? []).some((o) => o.kind === 'Goal' && o.uid === goal.metadata.uid) &&
-  (approval.spec as { subjectRef?: { uid?: string } } | undefined)?.subjectRef?.uid === goal.metadata.uid;
+/** An Approval counts for a subject only if that very subject (by kind and UID, not by name) owns it. */
+export const ownedBy = (approval: KubeObject, subject: Pick<PlanSubject, 'metadata'>, kind: string) =>
+  !!subject.metadata.uid &&
+  (approval.metadata.ownerReferences ?? []).some((o) => o.kind === kind && o.uid === subject.metadata.uid) &&
+  (approval.spec as { subjectRef?: { uid?: string } } | undefined)?.subjectRef?.uid === subject.metadata.uid;
 
 /**
  * The decisions that count: those on the Approval that Bosun's webhook admitted and recorded, exactly
@@ -42,39 +42,32 @@ export function admitted(spec: ApprovalSpec, recorded: readonly Decision[]) {
 }
 
 /** What will happen and how to undo it, as the planner checked it fits an Approval (src/api/v1alpha1/plan.ts). */
-export const runbook = (goal: Goal): string =>
-  planRunbook(goal.metadata.namespace, goal.metadata.name, goal.status?.plan?.steps ?? []);
+export const runbook = (subject: PlanSubject): string =>
+  planRunbook(subject.metadata.namespace, subject.metadata.name, subject.status?.plan?.steps ?? []);
 
-export function approvalFor(goal: Goal, policy: EffectivePolicy, now: Date): KubeObject & { spec: ApprovalSpec } {
-  const status = goal.status ?? {};
+export function approvalFor(
+  subject: PlanSubject,
+  kind: Pick<SubjectKind, 'kind' | 'approvalLabel'>,
+  policy: EffectivePolicy,
+  now: Date,
+): KubeObject & { spec: ApprovalSpec } {
+  const status = subject.status ?? {};
   const planHash = status.planHash ?? '';
-  const requester = goal.spec.requester;
+  const requester = subject.spec.requester;
+  const { name, namespace, uid } = subject.metadata;
   return {
     apiVersion: API_VERSION,
     kind: 'Approval',
     metadata: {
-      name: approvalName(goal),
-      namespace: goal.metadata.namespace,
-      labels: { 'bosun.dev/goal': boundedName(goal.metadata.name, 63) },
+      name: approvalName(subject),
+      namespace,
+      labels: { [kind.approvalLabel]: boundedName(name, 63) },
       ownerReferences: [
-        {
-          apiVersion: API_VERSION,
-          kind: 'Goal',
-          name: goal.metadata.name,
-          uid: goal.metadata.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
+        { apiVersion: API_VERSION, kind: kind.kind, name, uid: uid ?? '', controller: true, blockOwnerDeletion: true },
       ],
     },
     spec: {
-      subjectRef: {
-        apiVersion: API_VERSION,
-        kind: 'Goal',
-        name: goal.metadata.name,
-        namespace: goal.metadata.namespace,
-        uid: goal.metadata.uid,
-      },
+      subjectRef: { apiVersion: API_VERSION, kind: kind.kind, name, namespace, uid },
       ...(requester && { requester }),
       ...(status.authority && { authority: status.authority }),
       planHash,
@@ -87,7 +80,7 @@ export function approvalFor(goal: Goal, policy: EffectivePolicy, now: Date): Kub
       })),
       risk: status.risk ?? 'none',
       reasons: [...(status.riskReasons ?? []), status.decision ?? ''].filter(Boolean).slice(0, 20),
-      runbook: runbook(goal),
+      runbook: runbook(subject),
       approvers: policy.spec.approvers,
       requiredApprovals: policy.spec.requiredApprovals,
       expiresAt: timestamp(new Date(now.getTime() + policy.spec.approvalTTLSeconds * 1000)),

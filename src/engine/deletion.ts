@@ -1,24 +1,23 @@
-// A Goal deleted while it executes: its target is left as it was after the
+// A subject (a Goal, a Remediation) deleted while it executes: its target is left as it was after the
 // last finished step, unless the plan says how to undo a change that had
 // started (its on-failure steps, as a failed deploy rolls back); then those run
 // first. Either way the Deleted record in the action log says what was left.
 // Pure.
-import type { PlanStep } from '../../api/v1alpha1/common.js';
-import type { GoalStatus } from '../../api/v1alpha1/goal.js';
+import type { PlanStep } from '../api/v1alpha1/common.js';
+import type { PlanStatus } from './subject.js';
 import { nextStep } from './execution.js';
 
-export const DELETED_MESSAGE =
-  "the Goal was deleted while this step ran; the plan's on-failure steps undo what was done";
+export const DELETED_MESSAGE = "deleted while this step ran; the plan's on-failure steps undo what was done";
 
-export type WindDown =
+export type WindDown<S extends PlanStatus = PlanStatus> =
   /** run the on-failure steps of this status (its interrupted step marked failed) before letting go */
-  | { rollback: GoalStatus }
+  | { rollback: S }
   /** let go; what the Deleted record says */
   | { done: Record<string, unknown> };
 
 const label = (steps: readonly PlanStep[], i: number) => `step ${i + 1} (${steps[i]?.tool ?? '?'})`;
 
-export function windDown(status: GoalStatus, mutating: (tool: string) => boolean): WindDown {
+export function windDown<S extends PlanStatus>(status: S, mutating: (tool: string) => boolean): WindDown<S> {
   const steps = status.plan?.steps ?? [];
   const finished = steps.flatMap((s, i) => (s.state === 'Succeeded' && s.when !== 'on-failure' ? [i] : []));
   const last = finished.at(-1);

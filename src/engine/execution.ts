@@ -1,7 +1,7 @@
 // Which step runs next, and what an outcome does to it. Pure.
-import type { PlanStep } from '../../api/v1alpha1/common.js';
-import { timestamp } from '../../api/v1alpha1/common.js';
-import type { StepOutcome } from '../../executor/executor.js';
+import type { PlanStep } from '../api/v1alpha1/common.js';
+import { timestamp } from '../api/v1alpha1/common.js';
+import type { StepOutcome } from '../executor/executor.js';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -11,7 +11,7 @@ const finished = (s: PlanStep) => s.state === 'Succeeded' || s.state === 'Skippe
 
 /**
  * Steps run in order. Once a step has failed, only the on-failure steps after
- * it run (the rollback); the Goal then ends failed, or rolled back when they
+ * it run (the rollback); the plan then ends failed, or rolled back when they
  * all succeeded.
  */
 export function nextStep(steps: readonly PlanStep[]): Next {
@@ -75,7 +75,7 @@ export function applyOutcome(
   }
 }
 
-/** Steps left waiting when the Goal ends are marked skipped, so the status reads as a finished story. */
+/** Steps left waiting when the plan ends are marked skipped, so the status reads as a finished story. */
 export const skipRest = (steps: readonly PlanStep[]): PlanStep[] =>
   steps.map((s) => (s.state === 'Pending' ? { ...s, state: 'Skipped' } : s));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AccessAttributes, Subject } from '../../kube/access.js';
-import type { KubeClient } from '../../kube/client.js';
+import type { AccessAttributes, Subject } from '../kube/access.js';
+import type { KubeClient } from '../kube/client.js';
 import { planningAuthority, requesterForbidden, stepAuthority } from './authority.js';
 
 const scale: AccessAttributes = {

@@ -1,23 +1,23 @@
-// The AwaitingApproval phase: create the Approval for the current plan, mark
-// Approvals of older plans superseded, keep each Approval's status, and move
-// the Goal on when the decisions add up.
-import { hasCode } from '../../api/errors.js';
-import { timestamp } from '../../api/v1alpha1/common.js';
-import { ApprovalSpec, type ApprovalStatus } from '../../api/v1alpha1/approval.js';
-import type { Goal, GoalStatus } from '../../api/v1alpha1/goal.js';
-import { API_VERSION } from '../../api/v1alpha1/kinds.js';
-import type { KubeObject } from '../../api/v1alpha1/meta.js';
-import { ConditionType, GoalReason } from '../../api/v1alpha1/reasons.js';
-import type { KubeClient } from '../../kube/client.js';
-import type { EventRecorder } from '../../kube/events.js';
-import { deepEqual } from '../../kube/merge-patch.js';
-import type { StateStore } from '../../store/state-store.js';
-import { builtInPolicy } from '../../policy/decision.js';
-import { setCondition } from '../../runtime/conditions.js';
+// The AwaitingApproval phase of any planning kind: create the Approval for the
+// current plan, mark Approvals of older plans superseded, keep each Approval's
+// status, and move the subject on when the decisions add up.
+import { hasCode } from '../api/errors.js';
+import { timestamp } from '../api/v1alpha1/common.js';
+import { ApprovalSpec, type ApprovalStatus } from '../api/v1alpha1/approval.js';
+import { API_VERSION } from '../api/v1alpha1/kinds.js';
+import type { KubeObject } from '../api/v1alpha1/meta.js';
+import { ConditionType, PlanReason } from '../api/v1alpha1/reasons.js';
+import type { KubeClient } from '../kube/client.js';
+import type { EventRecorder } from '../kube/events.js';
+import { deepEqual } from '../kube/merge-patch.js';
+import type { StateStore } from '../store/state-store.js';
+import { builtInPolicy } from '../policy/decision.js';
+import { setCondition } from '../runtime/conditions.js';
 import { admitted, approvalFor, approvalName, judge, ownedBy } from './approval.js';
-import { approvalResource } from '../../engine/informers.js';
-import { loadPolicy, type PolicyCache } from '../../engine/policy.js';
+import { approvalResource } from './informers.js';
+import { loadPolicy, type PolicyCache } from './policy.js';
 import { markFailed, markRunning } from './phases.js';
+import type { PlanStatus, PlanSubject, SubjectKind } from './subject.js';
 
 export interface ApprovalCache {
   get(namespace: string | undefined, name: string): KubeObject | undefined;
@@ -25,7 +25,7 @@ export interface ApprovalCache {
 }
 
 interface Deps {
-  /** the Goal controller's client (its field manager) */
+  /** the subject's controller's client (its field manager) */
   client: KubeClient;
   events: EventRecorder;
   approvals: ApprovalCache;
@@ -38,7 +38,7 @@ interface Deps {
 type ApprovalObject = KubeObject & { spec?: unknown; status?: ApprovalStatus };
 
 /** The Approved condition while waiting: which Approval, why it is needed, what it still lacks. */
-const waiting = (name: string, prev: GoalStatus, what: string) =>
+const waiting = (name: string, prev: PlanStatus, what: string) =>
   `waiting for Approval ${name} (${prev.decision ?? 'policy'}${prev.riskReasons?.length ? `; risk ${prev.risk}: ${prev.riskReasons.join('; ')}` : ''}): ${what}`;
 
 export function approvalHandler(deps: Deps) {
@@ -61,30 +61,35 @@ export function approvalHandler(deps: Deps) {
     }
   }
 
-  async function awaitApproval(goal: Goal, now: Date): Promise<{ next: GoalStatus; requeueAfter?: number }> {
-    const prev = goal.status ?? {};
-    const namespace = goal.metadata.namespace ?? '';
-    const gen = goal.metadata.generation;
+  async function awaitApproval<S extends PlanStatus>(
+    subject: PlanSubject<S>,
+    kind: SubjectKind<S>,
+    now: Date,
+  ): Promise<{ next: S; requeueAfter?: number }> {
+    const prev = subject.status ?? ({} as S);
+    const namespace = subject.metadata.namespace ?? '';
+    const gen = subject.metadata.generation;
     const planHash = prev.planHash ?? '';
-    const name = approvalName(goal);
+    const name = approvalName(subject);
+    const { phases } = kind;
 
     // an Approval of an older plan is void
-    for (const old of deps.approvals.byOwner(goal.metadata.uid ?? '') as ApprovalObject[]) {
+    for (const old of deps.approvals.byOwner(subject.metadata.uid ?? '') as ApprovalObject[]) {
       const spec = ApprovalSpec.safeParse(old.spec);
       if (spec.success && old.metadata.name !== name && old.status?.state !== 'Superseded') {
         await record(
           old,
           { state: 'Superseded' },
-          `the Goal's plan changed (now ${planHash.slice(0, 12)}); this Approval no longer applies`,
+          `the ${kind.kind}'s plan changed (now ${planHash.slice(0, 12)}); this Approval no longer applies`,
         );
       }
     }
 
     const policy =
-      loadPolicy(deps.policies, namespace, goal.spec.riskPolicyRef, deps.operatorNamespace) ?? builtInPolicy;
+      loadPolicy(deps.policies, namespace, subject.spec.riskPolicyRef, deps.operatorNamespace) ?? builtInPolicy;
     const found = deps.approvals.get(namespace, name) as ApprovalObject | undefined;
-    // only an Approval this very Goal owns counts: never one left by an earlier Goal of the same name
-    const approval = found && ownedBy(found, goal) ? found : undefined;
+    // only an Approval this very subject owns counts: never one left by an earlier one of the same name
+    const approval = found && ownedBy(found, subject, kind.kind) ? found : undefined;
     if (!approval) {
       const { users, groups } = policy.spec.approvers;
       if (!users.length && !groups.length) {
@@ -94,7 +99,7 @@ export function approvalHandler(deps: Deps) {
             ...prev,
             conditions: setCondition(
               prev.conditions,
-              { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message },
+              { type: ConditionType.Approved, status: 'False', reason: PlanReason.ApprovalRequired, message },
               now,
               gen,
             ),
@@ -102,7 +107,7 @@ export function approvalHandler(deps: Deps) {
         };
       }
       try {
-        await client.create(approvalResource, approvalFor(goal, policy, now));
+        await client.create(approvalResource, approvalFor(subject, kind, policy, now));
       } catch (err) {
         if (!hasCode(err, 'BOSUN_ERR_KUBE_CONFLICT')) throw err; // already there: the cache has not seen it yet
       }
@@ -118,7 +123,7 @@ export function approvalHandler(deps: Deps) {
           approvalRef: name,
           conditions: setCondition(
             prev.conditions,
-            { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalRequired, message },
+            { type: ConditionType.Approved, status: 'False', reason: PlanReason.ApprovalRequired, message },
             now,
             gen,
           ),
@@ -127,7 +132,7 @@ export function approvalHandler(deps: Deps) {
     }
 
     const recorded = await deps.decisions.admittedDecisions({
-      subjectUid: goal.metadata.uid ?? '',
+      subjectUid: subject.metadata.uid ?? '',
       approvalUid: approval.metadata.uid ?? '',
     });
     const { spec, unadmitted } = admitted(ApprovalSpec.parse(approval.spec), recorded);
@@ -136,7 +141,7 @@ export function approvalHandler(deps: Deps) {
       const who = unadmitted.map((d) => `${d.user} (${d.decision})`).join(', ');
       const note =
         `not counted: ${who}: written past Bosun's admission webhook; other approvers can still decide, ` +
-        'or change the Goal to ask for a new Approval';
+        `or change the ${kind.kind} to ask for a new Approval`;
       verdict.message += `; ${note}`;
       await events.event(
         { ...approval, apiVersion: API_VERSION, kind: 'Approval' },
@@ -147,7 +152,7 @@ export function approvalHandler(deps: Deps) {
       );
     }
     await record(approval, verdict.status, verdict.message);
-    const base: GoalStatus = { ...prev, approvalRef: name };
+    const base: S = { ...prev, approvalRef: name };
     switch (verdict.state) {
       case 'Pending': {
         const conditions = setCondition(
@@ -155,7 +160,7 @@ export function approvalHandler(deps: Deps) {
           {
             type: ConditionType.Approved,
             status: 'False',
-            reason: GoalReason.ApprovalRequired,
+            reason: PlanReason.ApprovalRequired,
             message: waiting(name, prev, verdict.message),
           },
           now,
@@ -172,7 +177,7 @@ export function approvalHandler(deps: Deps) {
           {
             type: ConditionType.Approved,
             status: 'True',
-            reason: GoalReason.Approved,
+            reason: PlanReason.Approved,
             message: `Approval ${name} ${verdict.message}`,
           },
           now,
@@ -184,7 +189,7 @@ export function approvalHandler(deps: Deps) {
           now,
           gen,
         );
-        return { next: { ...base, phase: 'Executing', startedAt: timestamp(now), conditions } };
+        return { next: { ...base, phase: phases.executing, startedAt: timestamp(now), conditions } };
       }
       case 'Denied': {
         let conditions = setCondition(
@@ -192,7 +197,7 @@ export function approvalHandler(deps: Deps) {
           {
             type: ConditionType.Approved,
             status: 'False',
-            reason: GoalReason.ApprovalDenied,
+            reason: PlanReason.ApprovalDenied,
             message: `Approval ${name} ${verdict.message}`,
           },
           now,
@@ -200,26 +205,26 @@ export function approvalHandler(deps: Deps) {
         );
         conditions = markFailed(
           conditions,
-          GoalReason.ApprovalDenied,
+          PlanReason.ApprovalDenied,
           `Approval ${name} ${verdict.message}; nothing was run`,
           now,
           gen,
         );
-        return { next: { ...base, phase: 'Denied', completedAt: timestamp(now), conditions } };
+        return { next: { ...base, phase: phases.denied, completedAt: timestamp(now), conditions } };
       }
       case 'Expired': {
         const message = `Approval ${name} ${verdict.message}; nothing was run (RiskPolicy onExpiry: ${policy.spec.onExpiry})`;
         let conditions = setCondition(
           prev.conditions,
-          { type: ConditionType.Approved, status: 'False', reason: GoalReason.ApprovalExpired, message },
+          { type: ConditionType.Approved, status: 'False', reason: PlanReason.ApprovalExpired, message },
           now,
           gen,
         );
-        conditions = markFailed(conditions, GoalReason.ApprovalExpired, message, now, gen);
+        conditions = markFailed(conditions, PlanReason.ApprovalExpired, message, now, gen);
         return {
           next: {
             ...base,
-            phase: policy.spec.onExpiry === 'fail' ? 'Failed' : 'Denied',
+            phase: policy.spec.onExpiry === 'fail' ? phases.failed : phases.denied,
             completedAt: timestamp(now),
             conditions,
           },

@@ -1,16 +1,16 @@
-// The Goal's status through its life: planned, held, denied, executing, and
-// finished. Pure: each takes the previous status and returns the next; the
-// helpers markRunning / markSucceeded / markFailed are the only writers of
-// the Succeeded condition.
-import type { PlanStep } from '../../api/v1alpha1/common.js';
-import { timestamp } from '../../api/v1alpha1/common.js';
-import type { GoalSpec, GoalStatus } from '../../api/v1alpha1/goal.js';
-import { ConditionType, GoalReason } from '../../api/v1alpha1/reasons.js';
-import { removeCondition, setCondition } from '../../runtime/conditions.js';
+// A plan's life in its subject's status (a Goal, a Remediation): planned, held,
+// denied, executing, and finished, in the kind's own phase names. Pure: each
+// takes the previous status and returns the next; markRunning / markSucceeded /
+// markFailed are the only writers of the Succeeded condition.
+import type { PlanStep } from '../api/v1alpha1/common.js';
+import { timestamp } from '../api/v1alpha1/common.js';
+import { ConditionType, PlanReason } from '../api/v1alpha1/reasons.js';
+import { removeCondition, setCondition } from '../runtime/conditions.js';
 import { progress, skipRest } from './execution.js';
-import type { DecidedPlan } from './planning.js';
+import type { DecidedPlan } from './assess.js';
+import type { PlanStatus, SubjectKind } from './subject.js';
 
-type C = GoalStatus['conditions'];
+type C = PlanStatus['conditions'];
 const set = (
   c: C,
   type: string,
@@ -22,9 +22,9 @@ const set = (
 ) => setCondition(c, { type, status, reason, message }, now, gen);
 
 export function markRunning(c: C, message: string, now: Date, gen?: number): NonNullable<C> {
-  let out = set(c, ConditionType.Reconciling, 'True', GoalReason.Executing, message, now, gen);
-  out = set(out, ConditionType.Ready, 'False', GoalReason.Executing, message, now, gen);
-  return set(out, ConditionType.Succeeded, 'Unknown', GoalReason.Executing, message, now, gen);
+  let out = set(c, ConditionType.Reconciling, 'True', PlanReason.Executing, message, now, gen);
+  out = set(out, ConditionType.Ready, 'False', PlanReason.Executing, message, now, gen);
+  return set(out, ConditionType.Succeeded, 'Unknown', PlanReason.Executing, message, now, gen);
 }
 
 export function markSucceeded(c: C, reason: string, message: string, now: Date, gen?: number): NonNullable<C> {
@@ -40,80 +40,77 @@ export function markFailed(c: C, reason: string, message: string, now: Date, gen
 }
 
 /** The status right after a plan is made and policy has decided. */
-export function afterPlanning(
-  prev: GoalStatus,
+export function afterPlanning<S extends PlanStatus>(
+  kind: Pick<SubjectKind<S>, 'kind' | 'phases'>,
+  prev: S,
   plan: DecidedPlan,
-  spec: GoalSpec,
+  mode: 'plan-only' | 'auto',
   now: Date,
   gen: number | undefined,
   policyVersion?: string,
-): GoalStatus {
+): S {
+  const { phases } = kind;
   const summary = `plan ${plan.hash.slice(0, 12)}: ${plan.steps.length} step(s), risk ${plan.risk}`;
-  const base: GoalStatus = {
+  const base: S = {
     ...prev,
     observedGeneration: gen,
     plan: { hash: plan.hash, risk: plan.risk, reasoning: plan.reasoning, steps: plan.steps },
     planHash: plan.hash,
     planGeneration: gen,
-    mode: spec.mode,
+    mode,
     risk: plan.risk,
     riskReasons: plan.reasons,
     decision: plan.decision.rule,
     policyVersion,
     progress: progress(plan.steps),
-    findings: undefined,
     startedAt: undefined,
     completedAt: undefined,
   };
   let c = removeCondition(prev.conditions, ConditionType.Stalled);
-  c = set(c, ConditionType.Planned, 'True', GoalReason.Planned, summary, now, gen);
+  c = set(c, ConditionType.Planned, 'True', PlanReason.Planned, summary, now, gen);
   if (plan.decision.action === 'deny') {
-    const message = `denied: ${plan.decision.rule}. Change the Goal or the RiskPolicy to proceed.`;
+    const message = `denied: ${plan.decision.rule}. Change the ${kind.kind} or the RiskPolicy to proceed.`;
     return {
       ...base,
-      phase: 'Denied',
+      phase: phases.denied,
       completedAt: timestamp(now),
-      conditions: markFailed(c, GoalReason.Denied, message, now, gen),
+      conditions: markFailed(c, PlanReason.Denied, message, now, gen),
     };
   }
   if (plan.decision.action === 'approve') {
     const message = `held for approval: ${plan.decision.rule}${plan.reasons.length ? ` (risk ${plan.risk}: ${plan.reasons.join('; ')})` : ''}`;
-    c = set(c, ConditionType.Approved, 'False', GoalReason.ApprovalRequired, message, now, gen);
-    c = set(c, ConditionType.Ready, 'False', GoalReason.ApprovalRequired, message, now, gen);
-    return { ...base, phase: 'AwaitingApproval', conditions: c };
+    c = set(c, ConditionType.Approved, 'False', PlanReason.ApprovalRequired, message, now, gen);
+    c = set(c, ConditionType.Ready, 'False', PlanReason.ApprovalRequired, message, now, gen);
+    return { ...base, phase: phases.awaitingApproval, conditions: c };
   }
   if (!plan.steps.length) {
     return {
       ...base,
-      phase: 'Succeeded',
+      phase: phases.succeeded,
       completedAt: timestamp(now),
-      conditions: markSucceeded(c, GoalReason.NothingToDo, plan.reasoning, now, gen),
+      conditions: markSucceeded(c, PlanReason.NothingToDo, plan.reasoning, now, gen),
     };
   }
-  const mode =
-    spec.mode === 'plan-only'
+  const running =
+    mode === 'plan-only'
       ? 'plan-only: dry-running every step on the server'
       : `step 1/${plan.steps.length}: ${plan.steps[0]?.description ?? ''}`;
-  return { ...base, phase: 'Executing', startedAt: timestamp(now), conditions: markRunning(c, mode, now, gen) };
+  return { ...base, phase: phases.executing, startedAt: timestamp(now), conditions: markRunning(c, running, now, gen) };
 }
 
 /** The status after one step moved on; `done` when the plan has finished. */
-export function afterStep(
-  prev: GoalStatus,
+export function afterStep<S extends PlanStatus>(
+  kind: Pick<SubjectKind<S>, 'kind' | 'phases'>,
+  prev: S,
   steps: PlanStep[],
   done: 'succeeded' | 'failed' | 'rolled-back' | undefined,
   planOnly: boolean,
   now: Date,
   gen: number | undefined,
-  findings?: string[],
-): GoalStatus {
+): S {
+  const { phases } = kind;
   const plan = prev.plan ? { ...prev.plan, steps: done ? skipRest(steps) : steps } : undefined;
-  const base: GoalStatus = {
-    ...prev,
-    plan,
-    progress: progress(steps),
-    ...(findings?.length && { findings: findings.slice(0, 20) }),
-  };
+  const base: S = { ...prev, plan, progress: progress(steps) };
   if (!done) {
     const i = steps.findIndex(
       (s) =>
@@ -135,16 +132,16 @@ export function afterStep(
         'plan-only: every step passed a server-side dry-run and nothing was changed; set spec.mode: auto to run it';
       return {
         ...finished,
-        phase: 'Planned',
-        conditions: markSucceeded(prev.conditions, GoalReason.Planned, message, now, gen),
+        phase: phases.planned,
+        conditions: markSucceeded(prev.conditions, PlanReason.Planned, message, now, gen),
       };
     }
     return {
       ...finished,
-      phase: 'Succeeded',
+      phase: phases.succeeded,
       conditions: markSucceeded(
         prev.conditions,
-        GoalReason.Succeeded,
+        PlanReason.Succeeded,
         `all ${steps.filter((s) => s.when !== 'on-failure').length} step(s) succeeded`,
         now,
         gen,
@@ -157,17 +154,17 @@ export function afterStep(
   if (done === 'rolled-back') {
     return {
       ...finished,
-      phase: 'Failed',
-      conditions: markFailed(prev.conditions, GoalReason.RolledBack, `${what}; the rollback succeeded`, now, gen),
+      phase: phases.failed,
+      conditions: markFailed(prev.conditions, PlanReason.RolledBack, `${what}; the rollback succeeded`, now, gen),
     };
   }
   return {
     ...finished,
-    phase: 'Failed',
+    phase: phases.failed,
     conditions: markFailed(
       prev.conditions,
-      GoalReason.StepFailed,
-      `${what}. Fix the cause and change the Goal to run it again.`,
+      PlanReason.StepFailed,
+      `${what}. Fix the cause and change the ${kind.kind} to run it again.`,
       now,
       gen,
     ),
@@ -181,9 +178,13 @@ export interface Announcement {
 }
 
 /** One Event per decision and per step transition, from the difference between two statuses. */
-export function announcements(prev: GoalStatus, next: GoalStatus): Announcement[] {
+export function announcements(
+  kind: Pick<SubjectKind, 'warningPhases'>,
+  prev: PlanStatus,
+  next: PlanStatus,
+): Announcement[] {
   const out: Announcement[] = [];
-  const ready = (s: GoalStatus) => s.conditions?.find((c) => c.type === ConditionType.Ready);
+  const ready = (s: PlanStatus) => s.conditions?.find((c) => c.type === ConditionType.Ready);
   if (next.planHash && next.planHash !== prev.planHash) {
     out.push({
       type: 'Normal',
@@ -204,21 +205,17 @@ export function announcements(prev: GoalStatus, next: GoalStatus): Announcement[
     if (s.state === 'Pending' && (s.attempt ?? 0) > 1)
       out.push({ type: 'Warning', reason: 'StepRetrying', note: `${label}: ${s.message ?? ''}` });
   }
-  const approved = (s: GoalStatus) => s.conditions?.find((c) => c.type === ConditionType.Approved);
+  const approved = (s: PlanStatus) => s.conditions?.find((c) => c.type === ConditionType.Approved);
   const a = approved(next);
   const ap = approved(prev);
   if (a && next.approvalRef && (a.reason !== ap?.reason || next.approvalRef !== prev.approvalRef)) {
-    if (a.reason === GoalReason.ApprovalRequired)
+    if (a.reason === PlanReason.ApprovalRequired)
       out.push({ type: 'Normal', reason: 'ApprovalRequested', note: a.message });
-    if (a.reason === GoalReason.Approved) out.push({ type: 'Normal', reason: 'Approved', note: a.message });
+    if (a.reason === PlanReason.Approved) out.push({ type: 'Normal', reason: 'Approved', note: a.message });
   }
   const r = ready(next);
-  if (r && (r.reason !== ready(prev)?.reason || next.phase !== prev.phase) && r.reason !== GoalReason.Executing) {
-    const warn =
-      next.phase === 'Failed' ||
-      next.phase === 'Denied' ||
-      next.phase === 'Stalled' ||
-      r.reason === GoalReason.StateStoreUnavailable;
+  if (r && (r.reason !== ready(prev)?.reason || next.phase !== prev.phase) && r.reason !== PlanReason.Executing) {
+    const warn = kind.warningPhases.includes(next.phase ?? '') || r.reason === PlanReason.StateStoreUnavailable;
     out.push({ type: warn ? 'Warning' : 'Normal', reason: r.reason, note: r.message });
   }
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GoalStatus } from '../../api/v1alpha1/goal.js';
+import { GoalStatus } from '../api/v1alpha1/goal.js';
 import { tamperedFields } from './record.js';
 
 const recorded: GoalStatus = {
@@ -38,7 +38,7 @@ const recorded: GoalStatus = {
 
 describe('tamperedFields', () => {
   it('finds nothing when the status is the record (and defaults do not count)', () => {
-    expect(tamperedFields(JSON.parse(JSON.stringify(recorded)), recorded)).toEqual([]);
+    expect(tamperedFields(JSON.parse(JSON.stringify(recorded)), recorded, GoalStatus)).toEqual([]);
   });
   it.each([
     { why: 'a phase set by hand', change: { phase: 'Executing' }, want: ['phase'] },
@@ -61,12 +61,12 @@ describe('tamperedFields', () => {
     },
     { why: 'a later generation claimed as observed', change: { observedGeneration: 9 }, want: ['observedGeneration'] },
   ])('sees $why', ({ change, want }) => {
-    expect(tamperedFields({ ...recorded, ...change }, recorded)).toEqual(want);
+    expect(tamperedFields({ ...recorded, ...change }, recorded, GoalStatus)).toEqual(want);
   });
   it('sees a status that does not parse', () => {
-    expect(tamperedFields({ phase: 'Hacked' }, recorded)).toEqual(['status']);
+    expect(tamperedFields({ phase: 'Hacked' }, recorded, GoalStatus)).toEqual(['status']);
   });
   it('a status written when Bosun had no record is a forgery', () => {
-    expect(tamperedFields({ phase: 'Executing', plan: recorded.plan }, {})).toEqual(['phase', 'plan']);
+    expect(tamperedFields({ phase: 'Executing', plan: recorded.plan }, {}, GoalStatus)).toEqual(['phase', 'plan']);
   });
 });

@@ -3,12 +3,12 @@
 // SubjectAccessReview for the requester; when the requester may not, a plan
 // held for approval may still run on the rights of its approvers, if enough of
 // them may. Bosun's own RBAC (and the executor ServiceAccount's) bound it too.
-import type { Requester } from '../../api/v1alpha1/common.js';
-import { GoalReason } from '../../api/v1alpha1/reasons.js';
-import { describeAccess, firstDenied, type AccessAttributes, type Subject } from '../../kube/access.js';
-import type { KubeClient } from '../../kube/client.js';
-import type { Approvers } from '../../api/v1alpha1/common.js';
-import type { Stall } from './validate.js';
+import type { Requester } from '../api/v1alpha1/common.js';
+import { PlanReason } from '../api/v1alpha1/reasons.js';
+import { describeAccess, firstDenied, type AccessAttributes, type Subject } from '../kube/access.js';
+import type { KubeClient } from '../kube/client.js';
+import type { Approvers } from '../api/v1alpha1/common.js';
+import type { Stall } from './subject.js';
 
 export type Authority = { on: 'requester' } | { on: 'approvers'; message: string };
 
@@ -21,7 +21,7 @@ export function grantHint(user: string, a: AccessAttributes): string {
 }
 
 export const noRequester = (kind: string): Stall => ({
-  reason: GoalReason.NoRequester,
+  reason: PlanReason.NoRequester,
   message:
     `the ${kind} has no spec.requester, which Bosun's admission webhook stamps from the API server at creation: ` +
     `register the webhook (config/webhook) and create the ${kind} again`,
@@ -32,7 +32,7 @@ export function requesterForbidden(user: string, denied: AccessAttributes, held:
     ? 'and too few of the approvers may either: list approvers who may, or grant it'
     : `grant it (${grantHint(user, denied)}), or have the RiskPolicy hold such plans for an approver who may`;
   return {
-    reason: GoalReason.RequesterForbidden,
+    reason: PlanReason.RequesterForbidden,
     message: `${user} may not ${describeAccess(denied)}, and Bosun does only what its requester may do: ${rest}`,
   };
 }
