@@ -44,6 +44,17 @@ export interface StartOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Bosun's own KWOK stages (kwok-stages/), each a way a pod fails for tests: they win over
+ * KWOK's pod-ready stage only for the images they name (test/support/workloads.ts).
+ */
+const bosunStages = [
+  'pod-never-ready.yaml',
+  'pod-image-pull-backoff.yaml',
+  'pod-oom-killed.yaml',
+  'pod-crash-loop.yaml',
+];
+
 export function buildTools(): string {
   const out = execFileSync(join(hackDir, 'build-tools.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return out.trim().split('\n').pop() ?? '';
@@ -233,7 +244,7 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
       '--node-ip=10.244.0.1',
       `--server-address=127.0.0.1:${kwokPort}`,
       `--config=${bin('kwok-stages.yaml')}`,
-      `--config=${join(dirname(fileURLToPath(import.meta.url)), 'kwok-stages', 'pod-never-ready.yaml')}`,
+      ...bosunStages.map((file) => `--config=${join(dirname(fileURLToPath(import.meta.url)), 'kwok-stages', file)}`),
     ],
     logPath('kwok'),
   );

@@ -2,10 +2,31 @@
 import { until } from '../../hack/control-plane/wait.js';
 import { kubectlOk } from './cluster.js';
 
-export function deploymentManifest(
-  name: string,
-  opts: { replicas?: number; image?: string; progressDeadlineSeconds?: number } = {},
-): string {
+// Images that fail the ways Remediations heal. They are not real images and no registry serves them: Bosun's
+// KWOK stages (hack/control-plane/kwok-stages/) match a pod whose first container names one and give it the
+// status a kubelet would. Any other image runs and becomes ready.
+
+/** runs, never becomes ready: its containers crash-loop (pod-never-ready.yaml) */
+export const NEVER_READY_IMAGE = 'registry.bosun.test/never-ready:1';
+/** with any tag, cannot be pulled: Pending, ErrImagePull then ImagePullBackOff (pod-image-pull-backoff.yaml) */
+export const NO_SUCH_IMAGE_REPOSITORY = 'registry.bosun.test/no-such-image';
+export const NO_SUCH_IMAGE = `${NO_SUCH_IMAGE_REPOSITORY}:1`;
+/** OOM-killed (137) and crash-looping, but only with the memory limit HUNGRY_MEMORY_LIMIT (pod-oom-killed.yaml) */
+export const HUNGRY_IMAGE = 'registry.bosun.test/hungry:1';
+/** the limit HUNGRY_IMAGE is OOM-killed under; any other limit, or none, lets it run */
+export const HUNGRY_MEMORY_LIMIT = '32Mi';
+/** exits with 1 and crash-loops; other tags of the repository run (pod-crash-loop.yaml) */
+export const CRASH_IMAGE = 'registry.bosun.test/crash:1';
+
+export interface DeploymentOptions {
+  replicas?: number;
+  image?: string;
+  /** the container's resources.limits.memory */
+  memoryLimit?: string;
+  progressDeadlineSeconds?: number;
+}
+
+export function deploymentManifest(name: string, opts: DeploymentOptions = {}): string {
   return JSON.stringify({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -16,18 +37,27 @@ export function deploymentManifest(
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'app', image: opts.image ?? 'nginx:1.27' }] },
+        spec: {
+          containers: [
+            {
+              name: 'app',
+              image: opts.image ?? 'nginx:1.27',
+              ...(opts.memoryLimit && { resources: { limits: { memory: opts.memoryLimit } } }),
+            },
+          ],
+        },
       },
     },
   });
 }
 
-export async function createDeployment(
-  namespace: string,
-  name: string,
-  opts: Parameters<typeof deploymentManifest>[1] = {},
-): Promise<void> {
+/** Applies a Deployment without waiting for it (one whose pods fail never rolls out). */
+export function applyDeployment(namespace: string, name: string, opts: DeploymentOptions = {}): void {
   kubectlOk(['apply', '-f', '-'], { namespace, input: deploymentManifest(name, opts) });
+}
+
+export async function createDeployment(namespace: string, name: string, opts: DeploymentOptions = {}): Promise<void> {
+  applyDeployment(namespace, name, opts);
   kubectlOk(['rollout', 'status', `deployment/${name}`, '--timeout=90s'], { namespace });
 }
 
@@ -37,7 +67,11 @@ export interface DeploymentJson {
     replicas: number;
     template: { metadata?: { annotations?: Record<string, string> }; spec: { containers: { image: string }[] } };
   };
-  status: { availableReplicas?: number; updatedReplicas?: number };
+  status: {
+    availableReplicas?: number;
+    updatedReplicas?: number;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  };
 }
 
 export const getDeployment = (namespace: string, name: string) =>
