@@ -110,6 +110,15 @@ export function stepRunner<S extends PlanStatus>(deps: StepDeps, kind: SubjectKi
         },
       );
     }
+    if (outcome.kind === 'succeeded' && !planOnly && registry.mutates(step.tool)) {
+      // what it changed, and by whose plan: a later diagnosis names it
+      const change = { kind: kind.kind, name: subject.metadata.name, uid, tool: step.tool, at: now.toISOString() };
+      for (const a of await registry.access(step, { namespace, mapper: deps.mapper })) {
+        if (!a.name || a.verb === 'get' || a.verb === 'list') continue;
+        const resource = a.group ? `${a.resource}.${a.group}` : a.resource;
+        await store.noteChange({ namespace: a.namespace, resource, name: a.name }, change);
+      }
+    }
     const applied = applyOutcome(step, outcome, now);
     const updated = steps.map((s, i) => (i === next.index ? applied.step : s));
     const after = nextStep(updated);

@@ -16,6 +16,13 @@ import {
   ActionRecord,
   JournalEntry,
   decisionKey,
+  changeKey,
+  Occurrence,
+  occurrenceKey,
+  occurrencePrefix,
+  TargetChange,
+  type IssueKey,
+  type TargetKey,
   decisionPrefix,
   KEY_PREFIX,
   epochKey,
@@ -270,6 +277,35 @@ export class EtcdStateStore implements StateStore {
         this.client.put(k).value(JSON.stringify(full)),
       ]);
       return full;
+    });
+  }
+
+  noteChange(target: TargetKey, change: TargetChange): Promise<void> {
+    return this.run('noteChange', async () => {
+      await this.commit('noteChange', (c) => c, [this.client.put(changeKey(target)).value(JSON.stringify(change))]);
+    });
+  }
+  lastChange(target: TargetKey): Promise<TargetChange | undefined> {
+    return this.run('lastChange', async () => {
+      const text = await this.client.get(changeKey(target)).string();
+      return text === null ? undefined : TargetChange.parse(parse(changeKey(target), text));
+    });
+  }
+  recordOccurrence(issue: IssueKey, occurrence: Occurrence): Promise<void> {
+    // a plain put, not fenced by the epoch: the intake of every replica records what it receives
+    return this.run('recordOccurrence', async () => {
+      await this.client.put(occurrenceKey(issue, occurrence.id)).value(JSON.stringify(occurrence));
+    });
+  }
+  occurrences(issue: IssueKey): Promise<Occurrence[]> {
+    return this.run('occurrences', async () => {
+      const all = await this.client.getAll().prefix(occurrencePrefix(issue)).strings();
+      return Object.entries(all).map(([k, v]) => Occurrence.parse(parse(k, v)));
+    });
+  }
+  forgetOccurrences(issue: IssueKey): Promise<void> {
+    return this.run('forgetOccurrences', async () => {
+      await this.commit('forgetOccurrences', (c) => c, [this.client.delete().prefix(occurrencePrefix(issue))]);
     });
   }
 

@@ -25,6 +25,11 @@ export function fencedStore(store: StateStore, mayWrite: () => boolean): StateSt
     appendAction: async (record) => (check('appendAction'), store.appendAction(record)),
     exportActions: (filter) => store.exportActions(filter),
     // the webhook records decisions from every replica: not a leader's write
+    noteChange: async (target, change) => (check('noteChange'), store.noteChange(target, change)),
+    lastChange: (target) => store.lastChange(target),
+    recordOccurrence: (issue, occurrence) => store.recordOccurrence(issue, occurrence),
+    occurrences: (issue) => store.occurrences(issue),
+    forgetOccurrences: async (issue) => (check('forgetOccurrences'), store.forgetOccurrences(issue)),
     recordDecision: (ref, decision) => store.recordDecision(ref, decision),
     admittedDecisions: (ref) => store.admittedDecisions(ref),
     forgetDecisions: async (uid) => (check('forgetDecisions'), store.forgetDecisions(uid)),

@@ -3,6 +3,13 @@ import type { Decision } from '../api/v1alpha1/approval.js';
 import {
   ActionRecord,
   decisionKey,
+  changeKey,
+  Occurrence,
+  occurrenceKey,
+  occurrencePrefix,
+  TargetChange,
+  type IssueKey,
+  type TargetKey,
   decisionPrefix,
   actionPrefix,
   journalKey,
@@ -105,6 +112,28 @@ export class MemoryStateStore implements StateStore {
     const k = `${actionPrefix(full)}${full.id}`;
     if (!this.data.has(k)) this.data.set(k, JSON.stringify(full));
     return full;
+  }
+  async noteChange(target: TargetKey, change: TargetChange) {
+    this.check();
+    this.data.set(changeKey(target), JSON.stringify(change));
+  }
+  async lastChange(target: TargetKey) {
+    this.check();
+    const text = this.data.get(changeKey(target));
+    return text === undefined ? undefined : TargetChange.parse(JSON.parse(text));
+  }
+  async recordOccurrence(issue: IssueKey, occurrence: Occurrence) {
+    this.check();
+    this.data.set(occurrenceKey(issue, occurrence.id), JSON.stringify(occurrence));
+  }
+  async occurrences(issue: IssueKey) {
+    this.check();
+    const prefix = occurrencePrefix(issue);
+    return [...this.data].filter(([k]) => k.startsWith(prefix)).map(([, v]) => Occurrence.parse(JSON.parse(v)));
+  }
+  async forgetOccurrences(issue: IssueKey) {
+    this.check();
+    for (const k of [...this.data.keys()]) if (k.startsWith(occurrencePrefix(issue))) this.data.delete(k);
   }
   async recordDecision(ref: DecisionRef, decision: Decision) {
     this.check();

@@ -61,6 +61,39 @@ export const ActionRecord = z.object({
 });
 export type ActionRecord = z.infer<typeof ActionRecord>;
 
+/** The last change Bosun made to a workload: which subject's plan, with which tool, when. */
+export const TargetChange = z.object({
+  kind: z.string(),
+  name: z.string(),
+  uid: z.string().optional(),
+  tool: z.string(),
+  at: z.string(),
+});
+export type TargetChange = z.infer<typeof TargetChange>;
+
+/** A workload, as the API server names it: resource is the plural with its group (deployments.apps). */
+export interface TargetKey {
+  namespace: string;
+  resource: string;
+  name: string;
+}
+
+/** One occurrence of an issue (an alert's firing, a pod's failure), under the issue's fingerprint. */
+export const Occurrence = z.object({
+  /** what makes this occurrence one: the alert's startsAt, the failing pod's UID */
+  id: z.string().min(1).max(253),
+  firstSeenAt: z.string(),
+  lastSeenAt: z.string(),
+  state: z.enum(['firing', 'resolved']),
+});
+export type Occurrence = z.infer<typeof Occurrence>;
+
+export interface IssueKey {
+  namespace: string;
+  /** sha256 of the issue's fingerprint, hex */
+  fingerprint: string;
+}
+
 /** An Approval, under the subject (Goal, Remediation) whose plan it approves. */
 export interface DecisionRef {
   subjectUid: string;
@@ -109,6 +142,18 @@ export interface StateStore {
   /** Forgets the decisions recorded for every Approval of a subject (when the subject is gone). */
   forgetDecisions(subjectUid: string): Promise<void>;
 
+  /** Notes the last change a plan made to a workload (fenced: the leader's executor made it). */
+  noteChange(target: TargetKey, change: TargetChange): Promise<void>;
+  lastChange(target: TargetKey): Promise<TargetChange | undefined>;
+
+  /**
+   * Records an occurrence of an issue (idempotent by its id; a later record of the same id updates it).
+   * Not fenced: every replica's intake records what it receives.
+   */
+  recordOccurrence(issue: IssueKey, occurrence: Occurrence): Promise<void>;
+  occurrences(issue: IssueKey): Promise<Occurrence[]>;
+  forgetOccurrences(issue: IssueKey): Promise<void>;
+
   /** Adds to a usage counter (LLM tokens per namespace per day, say); returns the new total. */
   addUsage(counter: string, amount: number): Promise<number>;
   getUsage(counter: string): Promise<number>;
@@ -141,6 +186,11 @@ export const actionPrefix = (f: Partial<ResourceKey> = {}) => {
   return p;
 };
 
+export const changeKey = (t: TargetKey) => `${KEY_PREFIX}/changes/${t.namespace}/${t.resource}/${t.name}`;
+export const OCCURRENCES = `${KEY_PREFIX}/occurrences/`;
+export const occurrencePrefix = (i: IssueKey) => `${OCCURRENCES}${i.namespace}/${i.fingerprint}/`;
+export const occurrenceKey = (i: IssueKey, id: string) =>
+  `${occurrencePrefix(i)}${createHash('sha256').update(id).digest('hex').slice(0, 32)}`;
 export const decisionPrefix = (subjectUid: string) => `${KEY_PREFIX}/decisions/${subjectUid}/`;
 /** One key per admitted decision: its canonical form's digest, so that only that exact decision matches. */
 export const decisionKey = (ref: DecisionRef, decision: Decision) => {

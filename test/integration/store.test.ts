@@ -199,4 +199,37 @@ describe('etcd state store', () => {
       await replica.close();
     }
   });
+
+  it("keeps the last change to a workload, and an issue's occurrences once each by id, from any replica", async () => {
+    const target = { namespace: 'shop', resource: 'deployments.apps', name: 'web' };
+    expect(await store.lastChange(target)).toBeUndefined();
+    await store.noteChange(target, { kind: 'Goal', name: 'a', tool: 'k8s.scale', at: '2026-01-01T00:00:00Z' });
+    await store.noteChange(target, { kind: 'Goal', name: 'b', tool: 'k8s.set-image', at: '2026-01-01T00:01:00Z' });
+    expect(await store.lastChange(target)).toMatchObject({ name: 'b', tool: 'k8s.set-image' });
+
+    const issue = { namespace: 'shop', fingerprint: 'f'.repeat(64) };
+    const at = (id: string, lastSeenAt: string, state: 'firing' | 'resolved' = 'firing') => ({
+      id,
+      firstSeenAt: '2026-01-01T00:00:00Z',
+      lastSeenAt,
+      state,
+    });
+    // a replica that is not the leader records too: the write is not fenced
+    const other = new EtcdStateStore({ endpoints: [etcd.url], retryBudgetMs: 1500 });
+    try {
+      await store.recordOccurrence(issue, at('2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'));
+      await other.recordOccurrence(issue, at('2026-01-01T00:00:00Z', '2026-01-01T00:05:00Z'));
+      await other.recordOccurrence(issue, at('2026-01-01T01:00:00Z', '2026-01-01T01:00:00Z', 'resolved'));
+    } finally {
+      await other.close();
+    }
+    const seen = await store.occurrences(issue);
+    expect(seen.map((o) => [o.id, o.lastSeenAt, o.state]).sort()).toEqual([
+      ['2026-01-01T00:00:00Z', '2026-01-01T00:05:00Z', 'firing'],
+      ['2026-01-01T01:00:00Z', '2026-01-01T01:00:00Z', 'resolved'],
+    ]);
+    expect(await store.occurrences({ ...issue, fingerprint: 'e'.repeat(64) })).toEqual([]);
+    await store.forgetOccurrences(issue);
+    expect(await store.occurrences(issue)).toEqual([]);
+  });
 });

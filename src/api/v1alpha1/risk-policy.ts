@@ -6,6 +6,37 @@ export const Action = z
   .enum(['auto', 'approve', 'deny'])
   .describe('auto: run; approve: wait for an Approval; deny: refuse');
 
+/** What Remediations may do, and how they judge a heal. */
+export const HealPolicy = z
+  .object({
+    maxHealsPerHour: z
+      .int()
+      .min(0)
+      .max(100)
+      .default(3)
+      .describe('Most heals per target per hour; past it, a Remediation escalates instead'),
+    verifySeconds: z
+      .int()
+      .min(1)
+      .max(86400)
+      .default(120)
+      .describe('How long the symptoms must stay gone after a heal before it counts as Healed'),
+    flapWindowSeconds: z
+      .int()
+      .min(0)
+      .max(604800)
+      .default(1800)
+      .describe('An issue back this soon after it was healed is flapping: escalated, not healed again'),
+    memoryFactor: z.number().min(1.1).max(4).default(1.5).describe("OOMKilled: the container's limit × this"),
+    maxMemory: z
+      .string()
+      .regex(/^[0-9]+(Ki|Mi|Gi|Ti)$/, 'must be a quantity in Ki, Mi, Gi or Ti, for example 4Gi')
+      .default('4Gi')
+      .describe('OOMKilled: no limit is raised past this (nor past the namespace LimitRange)'),
+  })
+  .describe('Remediations: how often they may heal a target, and how a heal is judged');
+export type HealPolicy = z.infer<typeof HealPolicy>;
+
 export const RiskPolicySpec = z
   .object({
     levels: z
@@ -57,6 +88,7 @@ export const RiskPolicySpec = z
           .describe("What the model may cost a namespace per day (UTC), counted in Bosun's etcd"),
       })
       .optional(),
+    heal: HealPolicy.default(HealPolicy.parse({})),
   })
   .meta(
     cel({
