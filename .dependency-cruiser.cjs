@@ -16,7 +16,21 @@ const allowed = {
   agents: ['api', 'policy', 'tools', 'llm', 'redact'],
   executor: ['api', 'policy', 'tools', 'store', 'redact'],
   webhooks: ['api', 'kube', 'runtime', 'policy', 'store', 'telemetry', 'redact'],
-  engine: ['api', 'kube', 'runtime', 'policy', 'tools', 'llm', 'agents', 'executor', 'store', 'telemetry', 'redact'],
+  tickets: ['api', 'redact', 'telemetry'],
+  engine: [
+    'api',
+    'kube',
+    'runtime',
+    'policy',
+    'tools',
+    'llm',
+    'agents',
+    'executor',
+    'store',
+    'telemetry',
+    'redact',
+    'tickets',
+  ],
   controllers: [
     'api',
     'kube',
@@ -31,6 +45,7 @@ const allowed = {
     'redact',
     'webhooks',
     'engine',
+    'tickets',
   ],
   cli: [
     'api',
@@ -47,6 +62,7 @@ const allowed = {
     'webhooks',
     'engine',
     'controllers',
+    'tickets',
   ],
 };
 const layers = Object.keys(allowed);

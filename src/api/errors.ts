@@ -42,6 +42,22 @@ export const errorCodes = {
   BOSUN_ERR_APPROVAL_EDITED:
     "Admission refused an edit of an Approval's spec other than appending your one decision at the end.",
   BOSUN_ERR_APPROVAL_CLOSED: 'Admission refused a decision on an Approval that expired or was superseded.',
+  BOSUN_ERR_TICKET_CONFIG:
+    "A ticket target's configuration or its Secret is incomplete (a missing key, an unusable URL); " +
+    'the message names it.',
+  BOSUN_ERR_TICKET_AUTH:
+    'The ticket system refused the credentials (401) or what they may do (403): fix the token or its permissions, ' +
+    'as the message says.',
+  BOSUN_ERR_TICKET_NOT_FOUND:
+    'The ticket system has no such repository, project or issue (404, 410), or the credentials cannot see it.',
+  BOSUN_ERR_TICKET_REJECTED:
+    'The ticket system refused the request as invalid (400, 409, 422): the message names the fields ' +
+    '(issue type, labels, fields the project requires).',
+  BOSUN_ERR_TICKET_UNAVAILABLE:
+    'The ticket system could not be reached, timed out, rate-limited or answered 5xx; retried with backoff.',
+  BOSUN_ERR_TICKET_NO_TRANSITION:
+    "Jira offers no transition from the issue's status to one in the Done category: add one to the workflow " +
+    'or close the issue by hand.',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -37,6 +37,12 @@ describe('dependency rule', { timeout: 60_000 }, () => {
     },
     { why: 'llm talking to the cluster (llm -> kube)', from: 'src/llm/a.ts', to: 'src/kube/b.ts', rule: 'layer-llm' },
     {
+      why: 'tickets talking to the cluster (tickets -> kube)',
+      from: 'src/tickets/a.ts',
+      to: 'src/kube/b.ts',
+      rule: 'layer-tickets',
+    },
+    {
       why: 'anything importing a controller (executor -> controllers)',
       from: 'src/executor/a.ts',
       to: 'src/controllers/goal/b.ts',
