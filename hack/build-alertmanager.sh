@@ -15,7 +15,9 @@ export GOWORK=off CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod
 
 dir="$here/tools/alertmanager"
 pkg=github.com/prometheus/alertmanager
-version=$(awk -v dep="$pkg" '$1 == dep { print $2; exit } $1 == "require" && $2 == dep { print $3; exit }' "$dir/go.mod")
+# the version go.mod requires (the same reading as build-tools.sh's version_of)
+version=$(awk -v dep="$pkg" '$1 == dep { print $2; exit } $1 == "require" && $2 == dep { print $3; exit }' \
+  "$dir/go.mod")
 bin="$cache/bin/alertmanager-$version-$(go env GOVERSION)"
 
 if [ ! -x "$bin/alertmanager" ]; then
