@@ -18,6 +18,7 @@ let server: AdmissionServer;
 let bare: AdmissionServer;
 let received: IntakeAlert[][] = [];
 let failing = false;
+let tokensReadable = true;
 const logged: string[] = [];
 
 const alert = (fingerprint: string, labels: Record<string, string>) => ({
@@ -106,7 +107,10 @@ beforeAll(async () => {
     ...common,
     log,
     alertmanager: {
-      tokens: () => ['another-token-that-is-also-valid', TOKEN],
+      tokens: () => {
+        if (!tokensReadable) throw new Error('the Secret is not read yet');
+        return ['another-token-that-is-also-valid', TOKEN];
+      },
       receive: async (alerts) => {
         if (failing) throw new Error('the store is down');
         received.push(alerts);
@@ -126,6 +130,7 @@ afterAll(async () => {
 beforeEach(() => {
   received = [];
   failing = false;
+  tokensReadable = true;
 });
 
 describe('the alert intake at /alertmanager', () => {
@@ -229,6 +234,13 @@ describe('the alert intake at /alertmanager', () => {
     const r = await call();
     expect(r.status).toBe(503);
     expect(codeOf(r)).toBe('BOSUN_ERR_INTAKE_UNAVAILABLE');
+  });
+
+  it('answers 503 while the accepted tokens cannot be read', async () => {
+    tokensReadable = false;
+    const r = await call();
+    expect(r.status).toBe(503);
+    expect(received).toEqual([]);
   });
 
   it('logs counts, never the token or the annotations', async () => {

@@ -132,6 +132,7 @@ export function alertIntakeHandler(opts: AlertIntakeOptions, log: Logger): Alert
   if (!parsed.success) throw new BosunError('BOSUN_ERR_CONFIG', `alert intake mapping: ${parsed.error.message}`);
   const mapping = parsed.data;
   const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const unavailable = refuse(503, 'BOSUN_ERR_INTAKE_UNAVAILABLE', 'Bosun could not take in the alerts; retry');
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Refused before its body is read, a request's connection closes: the body is never read, and
@@ -141,9 +142,17 @@ export function alertIntakeHandler(opts: AlertIntakeOptions, log: Logger): Alert
       const wrongMethod = refuse(405, 'BOSUN_ERR_INTAKE_REQUEST', 'send the alerts with POST');
       return sendRefusal(res, wrongMethod, { ...close, Allow: 'POST' });
     }
-    const denied = authenticate(req.headers.authorization, opts.tokens());
+    let accepted: readonly string[];
+    try {
+      accepted = opts.tokens();
+    } catch (err) {
+      // the Secret is not readable yet: Alertmanager retries a 503
+      log.error({ err: errorMessage(err) }, 'alert intake: the accepted tokens are not available');
+      return sendRefusal(res, unavailable, { ...close, 'Retry-After': '10' });
+    }
+    const denied = authenticate(req.headers.authorization, accepted);
     if (denied) {
-      log.warn({ status: 401 }, 'alert intake: unauthenticated request refused');
+      log.warn({ status: 401, acceptedTokens: accepted.length }, 'alert intake: unauthenticated request refused');
       return sendRefusal(res, denied, close);
     }
     if (!isJson(req.headers['content-type']))
@@ -174,7 +183,6 @@ export function alertIntakeHandler(opts: AlertIntakeOptions, log: Logger): Alert
         await opts.receive(alerts);
       } catch (err) {
         log.error({ ...counts, err: errorMessage(err) }, 'alert intake: could not take in the alerts');
-        const unavailable = refuse(503, 'BOSUN_ERR_INTAKE_UNAVAILABLE', 'Bosun could not take in the alerts; retry');
         return sendRefusal(res, unavailable, { 'Retry-After': '10' });
       }
     }
