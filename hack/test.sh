@@ -2,8 +2,12 @@
 # The README's test command: installs what it needs, then runs the type check,
 # the lint (including the layer rule in the README) and every test, unit and
 # integration (a real etcd, kube-apiserver, controller-manager, scheduler and
-# KWOK on loopback).
+# KWOK on loopback, and a real Alertmanager).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# Prometheus Alertmanager, for the alert intake's integration test (cached like the control plane)
+BOSUN_ALERTMANAGER=$(hack/build-alertmanager.sh)
+export BOSUN_ALERTMANAGER
 
 echo "bosun: type check" >&2
 npm run --silent typecheck

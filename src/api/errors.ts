@@ -58,6 +58,15 @@ export const errorCodes = {
   BOSUN_ERR_TICKET_NO_TRANSITION:
     "Jira offers no transition from the issue's status to one in the Done category: add one to the workflow " +
     'or close the issue by hand.',
+  BOSUN_ERR_INTAKE_UNAUTHENTICATED:
+    'The alert intake refused a request without a bearer token, or with one the intake Secret does not hold (401).',
+  BOSUN_ERR_INTAKE_REQUEST:
+    'The alert intake takes a JSON POST within its size limit; the method (405), content type (415) or size (413) ' +
+    'was not that.',
+  BOSUN_ERR_INTAKE_PAYLOAD:
+    'The alert intake body is not JSON (400), or not an Alertmanager webhook payload of version 4 (422); ' +
+    'the message names the field.',
+  BOSUN_ERR_INTAKE_UNAVAILABLE: 'Bosun could not take in the alerts just now (503); Alertmanager retries them.',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -2,6 +2,8 @@
 // rules, /validate rules and records each admitted Approval decision in Bosun's
 // etcd before it answers (no record, no admission). Registered by config/webhook
 // (cert-manager provides the certificate in a cluster; tests make their own).
+// The same server takes Alertmanager's notifications at /alertmanager when the
+// alert intake is configured (alertmanager-intake.ts); without it, that path is 404.
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { errorMessage } from '../api/errors.js';
 import type { StateStore } from '../store/state-store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { reviewApproval, reviewRequested, REQUESTED_KINDS, type AdmissionRequest, type Review } from './admission.js';
+import { alertIntakeHandler, type AlertIntakeOptions } from './alertmanager-intake.js';
 
 export interface AdmissionServerOptions {
   /** host:port */
@@ -20,7 +23,12 @@ export interface AdmissionServerOptions {
   decisions: Pick<StateStore, 'recordDecision'>;
   log: Logger;
   now?: () => Date;
+  /** Alertmanager's webhook receiver at /alertmanager (absent: that path answers 404) */
+  alertmanager?: AlertIntakeOptions;
 }
+
+/** The path Alertmanager's webhook_config url names on this server. */
+export const ALERTMANAGER_PATH = '/alertmanager';
 
 export interface AdmissionServer {
   port: number;
@@ -46,9 +54,16 @@ async function review(req: AdmissionRequest, opts: AdmissionServerOptions, valid
 export async function startAdmissionServer(opts: AdmissionServerOptions): Promise<AdmissionServer> {
   const i = opts.addr.lastIndexOf(':');
   const [host, port] = [opts.addr.slice(0, i) || '0.0.0.0', Number(opts.addr.slice(i + 1))];
+  const alertIntake =
+    opts.alertmanager && alertIntakeHandler(opts.alertmanager, opts.log.child({ intake: 'alertmanager' }));
   const server = https.createServer(
     { cert: readFileSync(join(opts.certDir, 'tls.crt')), key: readFileSync(join(opts.certDir, 'tls.key')) },
     (httpReq, res) => {
+      if (httpReq.url?.split('?')[0] === ALERTMANAGER_PATH) {
+        if (alertIntake) alertIntake(httpReq, res);
+        else res.writeHead(404).end();
+        return;
+      }
       let body = '';
       httpReq.setEncoding('utf8');
       httpReq.on('data', (c: string) => (body += c));
