@@ -8,16 +8,16 @@ import { API_VERSION } from '../api/v1alpha1/kinds.js';
 import { approvalSummary, planRunbook } from '../api/v1alpha1/plan.js';
 import type { KubeObject } from '../api/v1alpha1/meta.js';
 import type { EffectivePolicy } from '../policy/decision.js';
-import type { PlanSubject, SubjectKind } from './subject.js';
+import { runOf, type PlanStatus, type PlanSubject, type SubjectKind } from './subject.js';
 
 /**
  * Deterministic: one Approval per subject (by UID), plan and the generation it was made for, so a
  * repeat create is a no-op, and a subject made again under the same name, or the same plan in a later
  * generation, asks for a new one.
  */
-export const approvalName = (subject: Pick<PlanSubject, 'metadata' | 'status'>) => {
+export const approvalName = (subject: Pick<PlanSubject, 'metadata' | 'status'>, run?: string) => {
   const m = subject.metadata;
-  const bound = `${m.uid ?? ''}/${subject.status?.planHash ?? ''}/${subject.status?.planGeneration ?? 0}`;
+  const bound = `${m.uid ?? ''}/${subject.status?.planHash ?? ''}/${run ?? subject.status?.planGeneration ?? 0}`;
   return `${boundedName(m.name, 242)}-${createHash('sha256').update(bound).digest('hex').slice(0, 10)}`;
 };
 
@@ -45,13 +45,13 @@ export function admitted(spec: ApprovalSpec, recorded: readonly Decision[]) {
 export const runbook = (subject: PlanSubject): string =>
   planRunbook(subject.metadata.namespace, subject.metadata.name, subject.status?.plan?.steps ?? []);
 
-export function approvalFor(
-  subject: PlanSubject,
-  kind: Pick<SubjectKind, 'kind' | 'approvalLabel'>,
+export function approvalFor<S extends PlanStatus>(
+  subject: PlanSubject<S>,
+  kind: Pick<SubjectKind<S>, 'kind' | 'approvalLabel' | 'run'>,
   policy: EffectivePolicy,
   now: Date,
 ): KubeObject & { spec: ApprovalSpec } {
-  const status = subject.status ?? {};
+  const status = subject.status ?? ({} as S);
   const planHash = status.planHash ?? '';
   const requester = subject.spec.requester;
   const { name, namespace, uid } = subject.metadata;
@@ -59,7 +59,7 @@ export function approvalFor(
     apiVersion: API_VERSION,
     kind: 'Approval',
     metadata: {
-      name: approvalName(subject),
+      name: approvalName(subject, runOf(kind, status)),
       namespace,
       labels: { [kind.approvalLabel]: boundedName(name, 63) },
       ownerReferences: [

@@ -17,7 +17,7 @@ import { admitted, approvalFor, approvalName, judge, ownedBy } from './approval.
 import { approvalResource } from './informers.js';
 import { loadPolicy, type PolicyCache } from './policy.js';
 import { markFailed, markRunning } from './phases.js';
-import type { PlanStatus, PlanSubject, SubjectKind } from './subject.js';
+import { runOf, type PlanStatus, type PlanSubject, type SubjectKind } from './subject.js';
 
 export interface ApprovalCache {
   get(namespace: string | undefined, name: string): KubeObject | undefined;
@@ -70,7 +70,7 @@ export function approvalHandler(deps: Deps) {
     const namespace = subject.metadata.namespace ?? '';
     const gen = subject.metadata.generation;
     const planHash = prev.planHash ?? '';
-    const name = approvalName(subject);
+    const name = approvalName(subject, runOf(kind, prev));
     const { phases } = kind;
 
     // an Approval of an older plan is void

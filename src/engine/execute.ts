@@ -17,7 +17,7 @@ import { applyOutcome, nextStep } from './execution.js';
 import { afterStep } from './phases.js';
 import { loadPolicy, type PolicyCache } from './policy.js';
 import { stalledStatus } from './status.js';
-import { actionId, gateFor, refOf, type PlanStatus, type PlanSubject, type SubjectKind } from './subject.js';
+import { actionId, gateFor, refOf, runOf, type PlanStatus, type PlanSubject, type SubjectKind } from './subject.js';
 import { writerFor } from './writer.js';
 
 export interface StepDeps {
@@ -69,7 +69,7 @@ export function stepRunner<S extends PlanStatus>(deps: StepDeps, kind: SubjectKi
     const policy =
       loadPolicy(deps.policies, namespace, subject.spec.riskPolicyRef, deps.operatorNamespace) ?? builtInPolicy;
     // the same plan in a later generation is a new execution: its results are never replayed from an earlier one
-    const hash = `${prev.planHash ?? ''}@${prev.planGeneration ?? 0}${planOnly ? '-dryrun' : ''}`;
+    const hash = `${prev.planHash ?? ''}@${runOf(kind, prev)}${planOnly ? '-dryrun' : ''}`;
     const attempt = Math.max(1, step.attempt ?? 0);
     const registry = new ToolRegistry(tools, async (call) => {
       await store.appendAction({

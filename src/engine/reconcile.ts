@@ -19,7 +19,7 @@ import { ToolRegistry } from '../tools/registry.js';
 import type { AnyTool } from '../tools/tool.js';
 import { windDown } from './deletion.js';
 import type { StepRun } from './execute.js';
-import { announcements } from './phases.js';
+import { announcements, type Announcement } from './phases.js';
 import { recordedStatus, tamperedFields } from './record.js';
 import { refusedWrite } from './refused.js';
 import { stalledStatus, storeUnavailableStatus } from './status.js';
@@ -47,6 +47,8 @@ export interface KindHooks<S extends PlanStatus, T extends PlanSubject<S> & Kube
   decide(subject: T, now: Date): Promise<{ next: S; requeueAfter?: number }>;
   /** advances a plan one step: deletion winds a started plan down with it */
   execute(subject: T, now: Date): Promise<StepRun<S>>;
+  /** the kind's own Events and action-log entries for a transition, beside the engine's */
+  announce?(prev: S, next: S): Announcement[];
   /** what else goes with the subject when it is deleted (model plans, decision records) */
   forget?(subject: T): Promise<void>;
 }
@@ -213,7 +215,7 @@ export function planReconciler<S extends PlanStatus, T extends PlanSubject<S> & 
     if (!storeError && deepEqual(next, prev)) return requeueAfter ? { requeueAfter } : undefined;
 
     // act: the durable record first, then the status people read
-    const said = storeError ? [] : announcements(kind, prev, next);
+    const said = storeError ? [] : [...announcements(kind, prev, next), ...(hooks.announce?.(prev, next) ?? [])];
     if (!storeError) {
       try {
         await recordDecided(subject, next, prev);

@@ -55,9 +55,18 @@ export interface SubjectKind<S extends PlanStatus = PlanStatus> {
   warningPhases: readonly string[];
   /** the label that names the subject on its Approvals (bosun.dev/goal) */
   approvalLabel: string;
+  /**
+   * What makes one run of a plan differ from an earlier run of the same plan in the same generation
+   * (a Remediation healing again): its journal and Approval are new. Absent: a generation runs once.
+   */
+  run?: (status: S) => string;
 }
 
-export const refOf = (kind: SubjectKind, s: PlanSubject) => ({
+/** The key of one run of the current plan: a later generation, or a later run, never replays an earlier one. */
+export const runOf = <S extends PlanStatus>(kind: Pick<SubjectKind<S>, 'run'>, status: S) =>
+  `${status.planGeneration ?? 0}${kind.run?.(status) ?? ''}`;
+
+export const refOf = (kind: Pick<SubjectKind, 'kind'>, s: PlanSubject) => ({
   kind: kind.kind,
   namespace: s.metadata.namespace ?? '',
   name: s.metadata.name,

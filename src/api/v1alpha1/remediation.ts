@@ -84,6 +84,7 @@ export const RemediationStatus = z.object({
       since: Timestamp.optional().describe('Verification started: the symptoms must stay gone until `until`'),
       until: Timestamp.optional(),
       checkedAt: Timestamp.optional(),
+      restarts: z.int().min(0).optional().describe("The target's pods' restarts when verification started"),
     })
     .optional(),
   ticket: z
