@@ -147,6 +147,7 @@ describe('the Kubernetes tools take their params exactly as their schemas parse 
     'k8s.rollout-restart': { target: 'ds/agent' },
     'k8s.rollout-undo': { target: 'deployment/web', toRevision: 3 },
     'k8s.set-image': { target: 'deployment/web', container: 'app', image: 'registry.example.com/web:1.2' },
+    'k8s.set-memory': { target: 'deployment/web', container: 'app', limit: '768Mi' },
     'k8s.delete': { target: 'service/web' },
     'k8s.wait-for-condition': { target: 'deployment/web' },
   };

@@ -59,7 +59,14 @@ export interface TargetState {
   replicas: number;
   /** deployment.kubernetes.io/revision */
   revision?: number;
-  containers: readonly { name: string; image: string }[];
+  containers: readonly {
+    name: string;
+    image: string;
+    /** the pod template's resources.limits.memory (absent: none set, or not gathered) */
+    memoryLimit?: string;
+    /** the pod template's resources.requests.memory */
+    memoryRequest?: string;
+  }[];
 }
 
 export interface Tool<P = Record<string, unknown>> {

@@ -4,6 +4,7 @@ import { describe, events, get, list, logs } from './read.js';
 import { waitForCondition } from './wait.js';
 import { apply, patch } from './apply.js';
 import { del, rolloutRestart, rolloutUndo, scale, setImage } from './write.js';
+import { setMemory } from './set-memory.js';
 
 export const kubernetesTools = (): AnyTool[] =>
   [
@@ -18,6 +19,7 @@ export const kubernetesTools = (): AnyTool[] =>
     rolloutRestart,
     rolloutUndo,
     setImage,
+    setMemory,
     del,
     waitForCondition,
   ] as unknown as AnyTool[];

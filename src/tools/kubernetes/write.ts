@@ -12,13 +12,16 @@ import { ContainerParam, resolveTarget, ROLLABLE, SCALABLE, targetOf, TargetPara
 import { dry, need, written } from './write-call.js';
 
 /** Whether `target` (kind/name) names the workload the plan was made against. */
-const actsOn = (target: string, before: TargetState) => {
+export const actsOn = (target: string, before: TargetState) => {
   const { resource, name } = resolveTarget(target);
   return name === before.name && resource.kind.toLowerCase() === before.kind.toLowerCase();
 };
 
 /** A step that replaces (or removes) every pod of its target. */
-const replacesEveryPod = (_params: unknown, target: { replicas: number }) => ({ objects: 1, pods: target.replicas });
+export const replacesEveryPod = (_params: unknown, target: { replicas: number }) => ({
+  objects: 1,
+  pods: target.replicas,
+});
 
 /** The scale subresource as it is now, read as Bosun (for the dry-run's diff). */
 const scaleOf = async (ctx: ToolContext, resource: Resource, name: string) => {
@@ -71,7 +74,7 @@ export const scale = defineTool({
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 
 /** Mutating tools that patch the target workload itself. */
-const patchesTarget = async <P extends { target: string }>(params: P, ctx: { namespace: string }) => {
+export const patchesTarget = async <P extends { target: string }>(params: P, ctx: { namespace: string }) => {
   const { resource, name } = resolveTarget(params.target);
   return [need('patch', resource, ctx.namespace, name)];
 };
