@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { BosunError, errorMessage } from './api/errors.js';
 import { setupGoalController } from './controllers/goal/setup.js';
+import { setupRemediationController } from './controllers/remediation/setup.js';
 import { setupUnservedController } from './controllers/unserved/setup.js';
 import { setupSharedInformers } from './engine/informers.js';
 import { parseFailpoints } from './executor/failpoints.js';
@@ -171,7 +172,22 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     executors,
     modelEndpoints: config.modelEndpoints,
   });
-  // Remediations, Pipelines and PipelineRuns are accepted; their status says that this version does not act on them
+  setupRemediationController({
+    manager,
+    shared,
+    client,
+    store,
+    log,
+    metrics,
+    instance: config.identity,
+    namespace: config.namespace,
+    workers: config.workers,
+    resyncMs: config.resyncSeconds * 1000,
+    operatorNamespace: config.operatorNamespace,
+    crashpoint: parseFailpoints(process.env.BOSUN_FAILPOINTS),
+    executors,
+  });
+  // Pipelines and PipelineRuns are accepted; their status says that this version does not act on them
   setupUnservedController({ manager, client, log, metrics, instance: config.identity, namespace: config.namespace });
   if (config.webhookAddr) {
     if (!config.webhookCertDir)

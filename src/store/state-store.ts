@@ -187,7 +187,9 @@ export const actionPrefix = (f: Partial<ResourceKey> = {}) => {
 };
 
 export const changeKey = (t: TargetKey) => `${KEY_PREFIX}/changes/${t.namespace}/${t.resource}/${t.name}`;
-export const OCCURRENCES = `${KEY_PREFIX}/occurrences/`;
+/** Under KEY_PREFIX, as watchPrefix takes it. */
+export const OCCURRENCES_PREFIX = 'occurrences/';
+export const OCCURRENCES = `${KEY_PREFIX}/${OCCURRENCES_PREFIX}`;
 export const occurrencePrefix = (i: IssueKey) => `${OCCURRENCES}${i.namespace}/${i.fingerprint}/`;
 export const occurrenceKey = (i: IssueKey, id: string) =>
   `${occurrencePrefix(i)}${createHash('sha256').update(id).digest('hex').slice(0, 32)}`;

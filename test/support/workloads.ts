@@ -65,7 +65,10 @@ export interface DeploymentJson {
   metadata: { generation: number; resourceVersion: string; annotations?: Record<string, string> };
   spec: {
     replicas: number;
-    template: { metadata?: { annotations?: Record<string, string> }; spec: { containers: { image: string }[] } };
+    template: {
+      metadata?: { annotations?: Record<string, string> };
+      spec: { containers: { image: string; resources?: { limits?: { memory?: string } } }[] };
+    };
   };
   status: {
     availableReplicas?: number;

@@ -123,7 +123,8 @@ export interface Health {
   problem?: string;
 }
 
-export type Verdict = { result: 'waiting'; recheckMs: number } | { result: 'passed' } | { result: 'failed'; why: string };
+export type Verdict =
+  { result: 'waiting'; recheckMs: number } | { result: 'passed' } | { result: 'failed'; why: string };
 
 /** Judges a heal at `now` from the target's health and whether the source says the issue is resolved. */
 export function judgeHeal(prev: Status, health: Health, alertSource: boolean, now: Date): Verdict {

@@ -164,7 +164,13 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
     const failed = verificationFailed(prev, why, now);
     const steps = undoSteps(prev.plan?.steps ?? []);
     if (!steps.length)
-      return escalated(failed, RemediationReason.VerificationFailed, `${why}; the heal has no undo`, now, prev.observedGeneration);
+      return escalated(
+        failed,
+        RemediationReason.VerificationFailed,
+        `${why}; the heal has no undo`,
+        now,
+        prev.observedGeneration,
+      );
     const hash = planHash(steps);
     const message = `the heal did not hold (${why}): undoing it, step 1/${steps.length}: ${steps[0]?.description ?? ''}`;
     return {
@@ -190,7 +196,8 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
       const message = `RiskPolicy ${namespace}/${rem.spec.riskPolicyRef} does not exist: create it, or remove spec.riskPolicyRef`;
       return { next: stalledStatus(sub, { reason: RemediationReason.RiskPolicyNotFound, message }, now) };
     }
-    const fresh = prev.observedGeneration !== gen || !prev.phase || prev.phase === 'Pending' || prev.phase === 'Diagnosing';
+    const fresh =
+      prev.observedGeneration !== gen || !prev.phase || prev.phase === 'Pending' || prev.phase === 'Diagnosing';
     const back = (prev.phase === 'Healed' || prev.phase === 'Escalated') && firingSince(occurrences, prev.completedAt);
     if (back && prev.phase === 'Escalated' && !fresh) return { next: base }; // a person has it
     if (back && !fresh && flapping(prev, policy.spec.heal, now)) {
@@ -219,11 +226,26 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
         return { next, requeueAfter: ran.requeueAfter };
       }
       case 'Verifying': {
-        if (prev.verification?.result === 'Failed') {
+        if (!prev.verification) {
+          // nothing to change (a plan with no steps): the target must still stay healthy through the window
+          const health = await readHealth(
+            client,
+            resolveKind(rem.spec.targetRef.kind),
+            namespace,
+            rem.spec.targetRef.name,
+          );
+          return { next: startVerifying(base, health.restarts, policy.spec.heal, now), requeueAfter: 1000 };
+        }
+        if (prev.verification.result === 'Failed') {
           const message = `${prev.verification.message ?? 'the heal did not hold'}; the heal was undone`;
           return { next: escalated(base, RemediationReason.VerificationFailed, message, now, gen) };
         }
-        const health = await readHealth(client, resolveKind(rem.spec.targetRef.kind), namespace, rem.spec.targetRef.name);
+        const health = await readHealth(
+          client,
+          resolveKind(rem.spec.targetRef.kind),
+          namespace,
+          rem.spec.targetRef.name,
+        );
         const verdict = judgeHeal(base, health, rem.spec.issue.source === 'alert', now);
         if (verdict.result === 'waiting') return { next: base, requeueAfter: verdict.recheckMs };
         if (verdict.result === 'passed') return { next: healed(base, now) };
@@ -250,7 +272,7 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
 
 type HealPolicyOf = NonNullable<ReturnType<typeof loadPolicy>>;
 
-/** The Remediation's own Events: what diagnosis found, repeats, resolution, verification. */
+/** The Remediation's own Events: what diagnosis found, repeats, resolution, a heal that did not hold. */
 export function remediationAnnouncements(prev: Status, next: Status): Announcement[] {
   const out: Announcement[] = [];
   const d = next.diagnosis;
@@ -259,10 +281,13 @@ export function remediationAnnouncements(prev: Status, next: Status): Announceme
   if ((next.occurrences ?? 0) > (prev.occurrences ?? 0) && prev.occurrences !== undefined)
     out.push({ type: 'Normal', reason: 'Occurred', note: `seen again: ${next.occurrences} occurrence(s)` });
   if (next.resolvedAt && next.resolvedAt !== prev.resolvedAt)
-    out.push({ type: 'Normal', reason: 'Resolved', note: `the source says the issue is resolved (${next.resolvedAt})` });
+    out.push({
+      type: 'Normal',
+      reason: 'Resolved',
+      note: `the source says the issue is resolved (${next.resolvedAt})`,
+    });
+  // verification starting and passing are Ready's own transitions (Verifying, Healed): the engine says them
   const v = next.verification;
-  if (v?.result === 'Pending' && v.since !== prev.verification?.since)
-    out.push({ type: 'Normal', reason: 'Verifying', note: v.message ?? '' });
   if (v?.result === 'Failed' && prev.verification?.result !== 'Failed')
     out.push({ type: 'Warning', reason: 'VerificationFailed', note: v.message ?? '' });
   return out;

@@ -1,5 +1,5 @@
 // Wiring for the kinds this version accepts but does not act on yet
-// (Remediation, Pipeline, PipelineRun): each object gets a status that says so,
+// (Pipeline, PipelineRun): each object gets a status that says so,
 // written once, with a Warning Event.
 import { errorMessage } from '../../api/errors.js';
 import { API_VERSION, kindInfo } from '../../api/v1alpha1/kinds.js';

@@ -10,12 +10,6 @@ export const NOT_SERVED = 'NotServed';
 
 /** What each kind would do, and what was (not) done. */
 export const unservedKinds = {
-  Remediation: {
-    phase: 'Pending',
-    message:
-      'this version of Bosun stores and validates Remediations but does not heal them yet: nothing was done. ' +
-      'To act on the target now, create a Goal (intent diagnose, rollout-restart or rollback)',
-  },
   Pipeline: {
     phase: undefined,
     message: 'this version of Bosun stores and validates Pipelines but does not run them yet: no run was started',
