@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { BosunError, errorMessage } from './api/errors.js';
 import { setupGoalController } from './controllers/goal/setup.js';
+import { alertTokens } from './controllers/remediation/alert-tokens.js';
 import { setupRemediationController } from './controllers/remediation/setup.js';
 import { setupUnservedController } from './controllers/unserved/setup.js';
 import { setupSharedInformers } from './engine/informers.js';
@@ -81,6 +82,21 @@ export const RunConfig = z.object({
     .describe(
       "where a ModelProvider's baseURL may point: scheme://host[:port][/path], comma-separated " +
         '(no port: any; a path: a prefix); anything else is refused before a call',
+    ),
+  intakeRequester: z
+    .string()
+    .optional()
+    .describe(
+      'who asks for the heals of alerts and failing pods, as a username whose RBAC bounds them ' +
+        '(default: system:serviceaccount:<operator-namespace>:bosun-healer)',
+    ),
+  alertIntakeSecret: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Secret name')
+    .optional()
+    .describe(
+      "serve Alertmanager's webhook at /alertmanager, accepting the bearer tokens this Secret " +
+        "(in the operator's namespace) holds as values; needs --webhook-addr",
     ),
   operatorUser: z
     .string()
@@ -172,7 +188,13 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     executors,
     modelEndpoints: config.modelEndpoints,
   });
-  setupRemediationController({
+  const intakeRequester = config.intakeRequester ?? `system:serviceaccount:${config.operatorNamespace}:bosun-healer`;
+  const sa = /^system:serviceaccount:([^:]+):/.exec(intakeRequester)?.[1];
+  const remediations = setupRemediationController({
+    intakeRequester: {
+      username: intakeRequester,
+      groups: sa ? ['system:serviceaccounts', `system:serviceaccounts:${sa}`, 'system:authenticated'] : [],
+    },
     manager,
     shared,
     client,
@@ -195,14 +217,21 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
         'BOSUN_ERR_CONFIG',
         '--webhook-addr needs --webhook-cert-dir (a folder with tls.crt and tls.key)',
       );
+    const tokens =
+      config.alertIntakeSecret &&
+      alertTokens(client, { namespace: config.operatorNamespace, name: config.alertIntakeSecret }, masker, log);
     const webhook = await startAdmissionServer({
       addr: config.webhookAddr,
       certDir: config.webhookCertDir,
       operatorUser: config.operatorUser ?? `system:serviceaccount:${config.operatorNamespace}:bosun`,
       decisions: store,
       log: log.child({ component: 'admission' }),
+      ...(tokens && { alertmanager: { tokens: () => tokens.current(), receive: remediations.intake.alerts } }),
     });
     manager.onStop(() => webhook.close());
+    if (tokens) manager.onStop(async () => tokens.stop());
+  } else if (config.alertIntakeSecret) {
+    throw new BosunError('BOSUN_ERR_CONFIG', '--alert-intake-secret needs --webhook-addr: Alertmanager posts there');
   }
   manager.onStop(() => store.close());
   manager.onStop(async () => executors.close());

@@ -10,6 +10,7 @@ export interface RemediationView {
     phase?: string;
     risk?: string;
     occurrences?: number;
+    resolvedAt?: string;
     approvalRef?: string;
     diagnosis?: { evidence: { source: string; summary: string }[]; symptom?: string; hypothesis?: string };
     heals?: { playbook: string; at: string; result?: string }[];

@@ -123,6 +123,9 @@ export interface Health {
   problem?: string;
 }
 
+/** How long after the verification window an alert may take to resolve. */
+export const RESOLVE_GRACE_MS = 5 * 60_000;
+
 export type Verdict =
   { result: 'waiting'; recheckMs: number } | { result: 'passed' } | { result: 'failed'; why: string };
 
@@ -134,7 +137,15 @@ export function judgeHeal(prev: Status, health: Health, alertSource: boolean, no
     return { result: 'failed', why: `restarts rose from ${v?.restarts ?? 0} to ${health.restarts}` };
   if (now.getTime() < until) return { result: 'waiting', recheckMs: Math.min(until - now.getTime(), 5000) };
   if (!health.available) return { result: 'failed', why: health.problem ?? 'the target is not available' };
-  if (alertSource && !prev.resolvedAt) return { result: 'failed', why: 'the alert has not resolved' };
+  if (alertSource && !prev.resolvedAt) {
+    // an alert resolves some time after its cause (rule evaluation, Alertmanager's resolve timeout)
+    const left = until + RESOLVE_GRACE_MS - now.getTime();
+    if (left > 0) return { result: 'waiting', recheckMs: Math.min(left, 5000) };
+    return {
+      result: 'failed',
+      why: `the alert had not resolved ${RESOLVE_GRACE_MS / 60_000} minutes after the window`,
+    };
+  }
   return { result: 'passed' };
 }
 

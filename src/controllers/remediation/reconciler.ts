@@ -246,7 +246,7 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
           namespace,
           rem.spec.targetRef.name,
         );
-        const verdict = judgeHeal(base, health, rem.spec.issue.source === 'alert', now);
+        const verdict = judgeHeal(base, health, rem.spec.issue.source === 'alert' && occurrences.length > 0, now);
         if (verdict.result === 'waiting') return { next: base, requeueAfter: verdict.recheckMs };
         if (verdict.result === 'passed') return { next: healed(base, now) };
         return { next: undo(base, verdict.why, now), requeueAfter: 1 };

@@ -1,13 +1,17 @@
 // Wiring for the Remediation controller: the plan engine's controller with the
 // rule healer (the Heal agent's diagnosis and playbooks) and the Kubernetes
-// tools. A new occurrence of an issue, recorded in Bosun's etcd by any
-// replica's intake, wakes the Remediation it belongs to.
+// tools; the intake (alerts, and the pod-state watcher). A new occurrence of an
+// issue, recorded in Bosun's etcd by any replica's intake, wakes the
+// Remediation it belongs to.
 import { setupPlanController, type PlanControllerOptions } from '../../engine/controller.js';
 import type { Redactor } from '../../redact/index.js';
 import { errorMessage } from '../../api/errors.js';
 import { OCCURRENCES, OCCURRENCES_PREFIX } from '../../store/state-store.js';
 import { kubernetesTools } from '../../tools/kubernetes/index.js';
+import type { Requester } from '../../api/v1alpha1/common.js';
+import { remediationIntake } from './intake.js';
 import { remediationKind } from './kind.js';
+import { setupPodStateWatcher } from './pod-watch.js';
 import { remediationReconciler } from './reconciler.js';
 import { ruleHealer } from './rules.js';
 
@@ -16,6 +20,8 @@ export const REMEDIATION_CONTROLLER = 'remediation';
 export interface RemediationControllerOptions extends PlanControllerOptions {
   /** what diagnosis findings are redacted with (Secret values read, credential patterns) */
   redactor?: Redactor;
+  /** who asks for the heals of issues that come in (alerts, failing pods) */
+  intakeRequester: Requester;
 }
 
 export function setupRemediationController(opts: RemediationControllerOptions) {
@@ -27,7 +33,15 @@ export function setupRemediationController(opts: RemediationControllerOptions) {
     }),
   );
   watchOccurrences(opts, set);
-  return set;
+  // any replica takes alerts in; the pod-state watcher runs on the leader
+  const intake = remediationIntake({
+    client: opts.client,
+    store: opts.store,
+    requester: opts.intakeRequester,
+    log: set.log.child({ component: 'intake' }),
+  });
+  setupPodStateWatcher({ ...opts, client: set.client, report: intake.report });
+  return { ...set, intake };
 }
 
 /** Every Remediation of a namespace is looked at when an occurrence under it is recorded. */
