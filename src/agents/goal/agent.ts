@@ -1,5 +1,5 @@
 // The Goal agent: plans typed intents with the rule planner (free text goes to
-// the model planner, src/controllers/goal/llm.ts, when spec.planner is llm).
+// the model planner, src/engine/model/plan.ts, when spec.planner is llm).
 import type { GoalSpec } from '../../api/v1alpha1/goal.js';
 import type { ExecutionPlan } from '../../api/v1alpha1/plan.js';
 import { kubernetesTools } from '../../tools/kubernetes/index.js';

@@ -9,8 +9,8 @@ import type { ApprovalCache } from '../../engine/approvals.js';
 import type { PolicyCache } from '../../engine/policy.js';
 import type { ReconcileDeps } from '../../engine/reconcile.js';
 import type { Logger, SecretSink } from '../../telemetry/logger.js';
-import type { LlmOutcome, LlmUsage } from './llm.js';
-import type { ModelCalls } from './llm-calls.js';
+import type { LlmOutcome, LlmUsage } from '../../engine/model/plan.js';
+import type { ModelCalls } from '../../engine/model/calls.js';
 
 export interface GoalReconcilerDeps extends ReconcileDeps, StepDeps {
   events: EventRecorder;

@@ -5,6 +5,7 @@ import type { Goal, GoalStatus } from '../../api/v1alpha1/goal.js';
 import type { ExecutionPlan } from '../../api/v1alpha1/plan.js';
 import { GoalReason } from '../../api/v1alpha1/reasons.js';
 import { PlanningError } from '../../agents/agent.js';
+import { goalAsk } from '../../agents/goal/ask.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
 import { actionId, gateFor } from '../../engine/subject.js';
@@ -12,8 +13,8 @@ import { decidePlan } from '../../engine/plan.js';
 import { stalledStatus, waitingStatus } from '../../engine/status.js';
 import type { GoalReconcilerDeps } from './deps.js';
 import { goalKind } from './kind.js';
-import { gatherEvidence } from './evidence.js';
-import { planWithModel } from './llm.js';
+import { gatherEvidence } from '../../engine/model/evidence.js';
+import { planWithModel } from '../../engine/model/plan.js';
 import { gatherActual } from './gather.js';
 import { loadPolicy } from '../../engine/policy.js';
 import type { Stall } from './validate.js';
@@ -61,7 +62,8 @@ export function goalPlanner(deps: GoalReconcilerDeps, tools: readonly AnyTool[])
     if (fromModel) {
       const outcome = await planWithModel({
         client,
-        goal,
+        subject: goal,
+        ask: goalAsk(goal),
         policy,
         registry,
         gate,

@@ -13,7 +13,7 @@ import type { Reconcile } from '../../runtime/controller.js';
 import type { AnyTool } from '../../tools/tool.js';
 import type { GoalReconcilerDeps } from './deps.js';
 import { goalKind } from './kind.js';
-import { forgetPlans } from './llm-cache.js';
+import { forgetPlans } from '../../engine/model/cache.js';
 import { goalPlanner } from './plan-goal.js';
 import { validateGoal } from './validate.js';
 

@@ -3,8 +3,8 @@
 import { GoalAgent } from '../../agents/goal/agent.js';
 import { setupPlanController, type PlanControllerOptions } from '../../engine/controller.js';
 import type { SecretSink } from '../../telemetry/logger.js';
-import type { LlmOutcome } from './llm.js';
-import { ModelCalls } from './llm-calls.js';
+import type { LlmOutcome } from '../../engine/model/plan.js';
+import { ModelCalls } from '../../engine/model/calls.js';
 import { goalKind } from './kind.js';
 import { goalReconciler } from './reconciler.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIRST_BACKOFF_MS, MAX_BACKOFF_MS, ProviderHealth } from './llm-health.js';
+import { FIRST_BACKOFF_MS, MAX_BACKOFF_MS, ProviderHealth } from './health.js';
 
 describe('ProviderHealth', () => {
   it('backs a failing provider off, doubling to a cap, and forgets it on success', () => {

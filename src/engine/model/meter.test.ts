@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanCall, Usage } from '../../llm/model.js';
-import { MIN_OUTPUT_TOKENS, meteredClient, ProviderCallError } from './llm-meter.js';
+import { MIN_OUTPUT_TOKENS, meteredClient, ProviderCallError } from './meter.js';
 
 const call: PlanCall = {
   model: 'm',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../store/memory-store.js';
-import { forgetPlans, planCacheKey, planCacheRef, type PlanCacheInput } from './llm-cache.js';
+import { forgetPlans, planCacheKey, planCacheRef, type PlanCacheInput } from './cache.js';
 
 const base: PlanCacheInput = {
   uid: 'uid-1',
-  spec: { goal: 'checkout is slow: add capacity', allowChanges: true, tools: ['k8s.scale'] },
+  decides: { goal: 'checkout is slow: add capacity', allowChanges: true, tools: ['k8s.scale'] },
   provider: 'anthropic',
   model: 'mid',
   tools: ['k8s.scale', 'k8s.get'],
@@ -15,15 +15,18 @@ const key = planCacheKey(base);
 describe('planCacheKey', () => {
   it.each<[string, PlanCacheInput]>([
     ['the Goal was deleted and made again (a new UID)', { ...base, uid: 'uid-2' }],
-    ['the goal text changed', { ...base, spec: { ...base.spec, goal: 'checkout is slow: restart it' } }],
+    ['the goal text changed', { ...base, decides: { ...base.decides, goal: 'checkout is slow: restart it' } }],
     [
       'a typed intent',
-      { ...base, spec: { ...base.spec, goal: undefined, intent: { type: 'restart', target: 'deployment/web' } } },
+      { ...base, decides: { ...base.decides, goal: undefined, intent: { type: 'restart', target: 'deployment/web' } } },
     ],
-    ['the allowlist changed', { ...base, spec: { ...base.spec, tools: ['k8s.scale', 'k8s.restart'] } }],
-    ['another tier was asked for', { ...base, spec: { ...base.spec, modelTier: 'high' } }],
-    ['the budget changed (maxSteps is in the prompt)', { ...base, spec: { ...base.spec, budget: { maxSteps: 3 } } }],
-    ['changes became dry-runs', { ...base, spec: { ...base.spec, allowChanges: false } }],
+    ['the allowlist changed', { ...base, decides: { ...base.decides, tools: ['k8s.scale', 'k8s.restart'] } }],
+    ['another tier was asked for', { ...base, decides: { ...base.decides, modelTier: 'high' } }],
+    [
+      'the budget changed (maxSteps is in the prompt)',
+      { ...base, decides: { ...base.decides, budget: { maxSteps: 3 } } },
+    ],
+    ['changes became dry-runs', { ...base, decides: { ...base.decides, allowChanges: false } }],
     ['another model', { ...base, model: 'big' }],
     ['another provider', { ...base, provider: 'openai' }],
     ['another tool set is offered', { ...base, tools: ['k8s.scale'] }],
@@ -35,8 +38,8 @@ describe('planCacheKey', () => {
 
   it.each<[string, PlanCacheInput]>([
     ['the tools are offered in another order', { ...base, tools: ['k8s.get', 'k8s.scale'] }],
-    ['the spec object has its keys in another order', { ...base, spec: { tools: ['k8s.scale'], ...base.spec } }],
-    ['a field is present but undefined', { ...base, spec: { ...base.spec, modelTier: undefined } }],
+    ['the spec object has its keys in another order', { ...base, decides: { tools: ['k8s.scale'], ...base.decides } }],
+    ['a field is present but undefined', { ...base, decides: { ...base.decides, modelTier: undefined } }],
     // levels, approvers, budgets: the plan is judged again, not asked for again
     ['the rest of the RiskPolicy changed', { ...base, request: { maxSteps: 20, redact: [] } }],
   ])('stays the same when %s', (_why, input) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Goal } from '../../api/v1alpha1/goal.js';
 import { RiskPolicySpec } from '../../api/v1alpha1/risk-policy.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
-import { budgetStall, dailyCounters, tokensLeft, toMicroUSD, type BudgetUse } from './llm-budget.js';
+import { budgetStall, dailyCounters, tokensLeft, toMicroUSD, type BudgetUse } from './budget.js';
 
 const goal = (budget?: Record<string, number>, cost?: { tokens: number; usd: number }) =>
   Goal.parse({

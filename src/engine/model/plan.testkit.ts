@@ -12,8 +12,9 @@ import { MemoryStateStore } from '../../store/memory-store.js';
 import type { SecretMasker } from '../../telemetry/logger.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import type { GatheredEvidence } from './evidence.js';
-import { ProviderHealth } from './llm-health.js';
-import type { LlmPlanInput } from './llm.js';
+import { ProviderHealth } from './health.js';
+import type { LlmPlanInput } from './plan.js';
+import { goalAsk } from '../../agents/goal/ask.js';
 
 export const API_KEY = 'sk-ant-unit-5e1f0c2b9a7d';
 export const NS = 'demo';
@@ -87,9 +88,14 @@ export const policy = (budgets: Record<string, number> = {}, version = 'demo/def
   version,
 });
 
-export function input(over: Partial<LlmPlanInput> & Pick<LlmPlanInput, 'client' | 'goal' | 'secrets'>): LlmPlanInput {
+type InputOver = Partial<Omit<LlmPlanInput, 'subject' | 'ask'>> &
+  Pick<LlmPlanInput, 'client' | 'secrets'> & { goal: Goal };
+
+export function input({ goal: g, ...over }: InputOver): LlmPlanInput {
   const registry = new ToolRegistry(new GoalAgent().tools());
   return {
+    subject: g,
+    ask: goalAsk(g),
     policy: policy(),
     registry,
     gate: { denylist: [], allowChanges: true },

@@ -3,10 +3,20 @@
 // counted in micro-dollars, as integers, so that sums do not drift. Token
 // budgets have defaults: a Goal and a RiskPolicy that set none are still
 // bounded.
-import type { Goal } from '../../api/v1alpha1/goal.js';
-import { GoalReason } from '../../api/v1alpha1/reasons.js';
+import type { z } from 'zod';
+import type { Cost } from '../../api/v1alpha1/common.js';
+import type { ObjectMeta } from '../../api/v1alpha1/meta.js';
+import { PlanReason } from '../../api/v1alpha1/reasons.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
-import type { Stall } from './validate.js';
+import type { Stall } from '../subject.js';
+
+/** What the budgets read of a subject: its own budget (spec.budget) and what it has cost so far. */
+export interface BudgetSubject {
+  kind?: string;
+  metadata: Pick<ObjectMeta, 'name' | 'namespace' | 'uid'>;
+  spec: { budget?: { maxSteps?: number; maxTokens?: number; maxCostUSD?: number } };
+  status?: { cost?: z.infer<typeof Cost> };
+}
 
 /** The usage counters of one namespace for one (UTC) day. */
 export const dailyCounters = (namespace: string, now: Date) => {
@@ -20,7 +30,7 @@ export const toMicroUSD = (usd: number): number => Math.round(usd * 1e6);
 export const DEFAULT_TOKEN_BUDGETS = { perGoal: 100_000, perNamespacePerDay: 2_000_000 } as const;
 
 /** The Goal's and the namespace's token limits, and where each comes from. */
-export function tokenLimits(goal: Goal, policy: EffectivePolicy) {
+export function tokenLimits(goal: BudgetSubject, policy: EffectivePolicy) {
   const budgets = policy.spec.budgets;
   const set = Math.min(goal.spec.budget?.maxTokens ?? Infinity, budgets?.maxTokensPerGoal ?? Infinity);
   return {
@@ -32,7 +42,7 @@ export function tokenLimits(goal: Goal, policy: EffectivePolicy) {
 }
 
 /** How many tokens the next call may use at most: what both the Goal and the namespace have left today. */
-export function tokensLeft(goal: Goal, policy: EffectivePolicy, use: BudgetUse): number {
+export function tokensLeft(goal: BudgetSubject, policy: EffectivePolicy, use: BudgetUse): number {
   const l = tokenLimits(goal, policy);
   return Math.max(
     0,
@@ -47,7 +57,7 @@ export interface BudgetUse {
 }
 
 /** Why the model may not be asked now, or undefined when every budget has room. */
-export function budgetStall(goal: Goal, policy: EffectivePolicy, use: BudgetUse): Stall | undefined {
+export function budgetStall(goal: BudgetSubject, policy: EffectivePolicy, use: BudgetUse): Stall | undefined {
   const namespace = goal.metadata.namespace ?? '';
   const budgets = policy.spec.budgets;
   const limits = tokenLimits(goal, policy);
@@ -55,9 +65,9 @@ export function budgetStall(goal: Goal, policy: EffectivePolicy, use: BudgetUse)
   const limit = limits.perGoal;
   if (used >= limit)
     return {
-      reason: GoalReason.BudgetExceeded,
+      reason: PlanReason.BudgetExceeded,
       message:
-        `the Goal has used ${used} of its ${limit} LLM tokens` +
+        `the ${goal.kind ?? 'Goal'} has used ${used} of its ${limit} LLM tokens` +
         (limits.perGoalDefault
           ? " (the default budget: neither spec.budget nor the RiskPolicy's budgets set one)"
           : '') +
@@ -67,16 +77,16 @@ export function budgetStall(goal: Goal, policy: EffectivePolicy, use: BudgetUse)
   const costLimit = Math.min(goal.spec.budget?.maxCostUSD ?? Infinity, budgets?.maxCostPerGoalUSD ?? Infinity);
   if (spent >= costLimit)
     return {
-      reason: GoalReason.BudgetExceeded,
+      reason: PlanReason.BudgetExceeded,
       message:
-        `the Goal has spent $${spent.toFixed(4)} of its $${costLimit} on the model: ` +
+        `the ${goal.kind ?? 'Goal'} has spent $${spent.toFixed(4)} of its $${costLimit} on the model: ` +
         "raise spec.budget.maxCostUSD (within the RiskPolicy's budgets) to plan again",
     };
   const dailyTokens = limits.perNamespacePerDay;
   const tokensToday = use.namespaceTokensToday ?? 0;
   if (tokensToday >= dailyTokens)
     return {
-      reason: GoalReason.BudgetExceeded,
+      reason: PlanReason.BudgetExceeded,
       message:
         `namespace ${namespace} has used ${tokensToday} of its ${dailyTokens} LLM tokens today ` +
         (limits.perNamespaceDefault
@@ -88,7 +98,7 @@ export function budgetStall(goal: Goal, policy: EffectivePolicy, use: BudgetUse)
   const microToday = use.namespaceMicroUSDToday ?? 0;
   if (dailyCost !== undefined && microToday >= toMicroUSD(dailyCost))
     return {
-      reason: GoalReason.BudgetExceeded,
+      reason: PlanReason.BudgetExceeded,
       message:
         `namespace ${namespace} has spent $${(microToday / 1e6).toFixed(4)} of its $${dailyCost} ` +
         `on the model today (${policy.source} spec.budgets.maxCostPerNamespacePerDayUSD): ` +

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FORGET_AFTER_MS, ModelCalls } from './llm-calls.js';
+import { FORGET_AFTER_MS, ModelCalls } from './calls.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 

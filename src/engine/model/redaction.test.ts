@@ -5,8 +5,8 @@ import { FORMATS } from '../../redact/formats.testdata.js';
 import { MemoryStateStore } from '../../store/memory-store.js';
 import { SecretMasker } from '../../telemetry/logger.js';
 import type { GatheredEvidence } from './evidence.js';
-import { planWithModel } from './llm.js';
-import { cluster, goal, input, model, scalePlan } from './llm.testkit.js';
+import { planWithModel } from './plan.js';
+import { cluster, goal, input, model, scalePlan } from './plan.testkit.js';
 
 describe('planWithModel redaction', () => {
   it('redacts evidence by field and by pattern before it is encoded and cut, so a cut cannot let a secret through', async () => {

@@ -4,11 +4,11 @@ import { RiskPolicySpec } from '../../api/v1alpha1/risk-policy.js';
 import type { ModelClient, PlanCall } from '../../llm/model.js';
 import { MemoryStateStore } from '../../store/memory-store.js';
 import { createLogger, SecretMasker } from '../../telemetry/logger.js';
-import { ProviderHealth } from './llm-health.js';
-import { planWithModel, type LlmOutcome } from './llm.js';
-import { ModelCalls } from './llm-calls.js';
-import { dailyCounters } from './llm-budget.js';
-import { API_KEY, cluster, goal, input, model, NS, policy, scalePlan } from './llm.testkit.js';
+import { ProviderHealth } from './health.js';
+import { planWithModel, type LlmOutcome } from './plan.js';
+import { ModelCalls } from './calls.js';
+import { dailyCounters } from './budget.js';
+import { API_KEY, cluster, goal, input, model, NS, policy, scalePlan } from './plan.testkit.js';
 
 describe('planWithModel', () => {
   it('adds the API key to the secret sink before the model is called, so no log line shows it', async () => {

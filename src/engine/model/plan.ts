@@ -1,16 +1,16 @@
-// Planning a free-text Goal with a model: the ModelProvider (at an allowed
-// endpoint) and its key, the tier, the budgets (checked before the call, every
-// paid round counted at once), read-only evidence (redacted, then cut), the
-// tools the Goal and the RiskPolicy allow, with their JSON Schemas, and the
-// registry's checks on whatever comes back. The call itself runs off the
-// reconcile worker when the controller gives it somewhere to run.
+// The model planner, for any planning kind (a free-text Goal, a Remediation to
+// heal): the ModelProvider (at an allowed endpoint) and its key, the tier, the
+// budgets (checked before the call, every paid round counted at once),
+// read-only evidence (redacted, then cut), the tools the subject and the
+// RiskPolicy allow, with their JSON Schemas, and the registry's checks on
+// whatever comes back. The call itself runs off the reconcile worker when the
+// controller gives it somewhere to run.
 import { z } from 'zod';
 import { errorMessage, hasCode } from '../../api/errors.js';
-import type { Goal } from '../../api/v1alpha1/goal.js';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import type { ModelProviderSpec } from '../../api/v1alpha1/model-provider.js';
 import { ExecutionPlan } from '../../api/v1alpha1/plan.js';
-import { GoalReason } from '../../api/v1alpha1/reasons.js';
+import { PlanReason } from '../../api/v1alpha1/reasons.js';
 import type { KubeClient } from '../../kube/client.js';
 import { core } from '../../kube/resources.js';
 import { endpointRefusal } from '../../llm/endpoints.js';
@@ -18,21 +18,23 @@ import type { ModelClient, Usage } from '../../llm/model.js';
 import { EmptyPlanError, InvalidPlanError, proposePlan } from '../../llm/planner.js';
 import { buildPrompt } from '../../llm/prompt.js';
 import { sanitizePlan } from '../../llm/sanitize.js';
-import { providerHealth, type ProviderHealth } from './llm-health.js';
+import { providerHealth, type ProviderHealth } from './health.js';
 import { CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS, Redactor, redactThenCut, type Pattern } from '../../redact/index.js';
 import { estimateTokens, limiterFor, tokenLimiterFor } from '../../llm/rate-limit.js';
+import type { ModelAsk } from '../../llm/ask.js';
 import { routeTier } from '../../llm/router.js';
 import type { EffectivePolicy } from '../../policy/decision.js';
 import type { StateStore } from '../../store/state-store.js';
 import type { SecretSink } from '../../telemetry/logger.js';
 import type { Gate, ToolRegistry } from '../../tools/registry.js';
-import { budgetStall, dailyCounters, tokensLeft, toMicroUSD } from './llm-budget.js';
-import { planCacheKey, planCacheRef } from './llm-cache.js';
-import { MIN_OUTPUT_TOKENS, meteredClient, ProviderCallError } from './llm-meter.js';
-import { clientFor, findProvider, reportReachability } from './llm-provider.js';
-import type { ModelCalls } from './llm-calls.js';
+import { budgetStall, dailyCounters, tokensLeft, toMicroUSD } from './budget.js';
+import { planCacheKey, planCacheRef } from './cache.js';
+import { MIN_OUTPUT_TOKENS, meteredClient, ProviderCallError } from './meter.js';
+import { clientFor, findProvider, reportReachability } from './provider.js';
+import type { ModelCalls } from './calls.js';
 import type { GatheredEvidence } from './evidence.js';
-import type { Stall } from './validate.js';
+import type { Stall } from '../subject.js';
+import type { BudgetSubject } from './budget.js';
 
 const LlmPlanRecord = z.object({
   plan: ExecutionPlan,
@@ -65,9 +67,15 @@ export type LlmOutcome =
 /** How much of each evidence source the prompt holds (after redaction). */
 const EVIDENCE_CHARS = 8000;
 
+/** The subject, as far as the model planner reads it. */
+export interface ModelSubject extends BudgetSubject {
+  spec: BudgetSubject['spec'] & { mode: 'plan-only' | 'auto'; modelTier?: 'low' | 'medium' | 'high' };
+}
+
 export interface LlmPlanInput {
   client: KubeClient;
-  goal: Goal;
+  subject: ModelSubject;
+  ask: ModelAsk;
   policy: EffectivePolicy;
   registry: ToolRegistry;
   gate: Gate;
@@ -90,17 +98,18 @@ export interface LlmPlanInput {
 }
 
 export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
-  const { client, goal, policy, registry, gate } = input;
-  const namespace = goal.metadata.namespace ?? '';
+  const { client, subject, ask, policy, registry, gate } = input;
+  const namespace = subject.metadata.namespace ?? '';
+  const kind = ask.kind;
   const provider = await findProvider(client, namespace, input.operatorNamespace);
   if (!provider)
     return {
       stall: {
-        reason: GoalReason.NoModelProvider,
+        reason: PlanReason.NoModelProvider,
         message:
           `waiting for a ModelProvider named default in ${namespace} or ${input.operatorNamespace}: create one ` +
-          '(config/samples/modelprovider.yaml shows its shape; name it default) and Bosun plans this Goal, ' +
-          'or use a typed spec.intent',
+          `(config/samples/modelprovider.yaml shows its shape; name it default) and Bosun plans this ${kind}, ` +
+          `or ${ask.instead}`,
       },
     };
 
@@ -108,17 +117,18 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
   if (refused)
     return {
       stall: {
-        reason: GoalReason.ModelEndpointNotAllowed,
+        reason: PlanReason.ModelEndpointNotAllowed,
         message: `ModelProvider ${provider.namespace}/default is not used: ${refused}`,
       },
     };
 
   const tier = routeTier({
-    kind: 'Goal',
-    typed: Boolean(goal.spec.intent),
+    kind,
+    typed: ask.typed,
+    symptoms: ask.symptoms,
     targets: 1,
-    mode: goal.spec.mode,
-    override: goal.spec.modelTier,
+    mode: subject.spec.mode,
+    override: subject.spec.modelTier,
   });
   const model = provider.spec.models[tier];
   // offered: only tools that the Goal, the RiskPolicy's allow list and its deny list all let through
@@ -141,17 +151,17 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
         unrepresentable: 'any',
       }) as Record<string, unknown>,
     }));
-  const maxSteps = Math.min(goal.spec.budget?.maxSteps ?? 20, policy.spec.budgets?.maxStepsPerPlan ?? 20);
+  const maxSteps = Math.min(subject.spec.budget?.maxSteps ?? 20, policy.spec.budgets?.maxStepsPerPlan ?? 20);
 
-  // a plan already made for this Goal, spec, model and request (tools offered, redaction, step limit) is not
+  // a plan already made for this subject, spec, model and request (tools offered, redaction, step limit) is not
   // asked for again (a requeue, a restart, evidence that changed meanwhile, a policy edit that leaves the request
   // as it was): it is reused, and judged anew, before any budget, Secret or evidence is read
   const cacheRef = planCacheRef(
     namespace,
-    goal.metadata.uid ?? '',
+    subject.metadata.uid ?? '',
     planCacheKey({
-      uid: goal.metadata.uid ?? '',
-      spec: goal.spec,
+      uid: subject.metadata.uid ?? '',
+      decides: ask.decides,
       provider: provider.spec.provider,
       model,
       tools: tools.map((t) => t.name),
@@ -178,7 +188,7 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
   const endpoint = `${provider.spec.provider}:${provider.spec.baseURL ?? 'default'}`;
   const health = input.health ?? providerHealth;
   const unavailable = (why: string): Stall => ({
-    reason: GoalReason.ProviderUnavailable,
+    reason: PlanReason.ProviderUnavailable,
     message:
       `the model could not be reached (${provider.spec.provider} ${model}: ${why}); ` +
       'Bosun asks again with backoff, at most every 5 minutes',
@@ -199,9 +209,9 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     namespaceMicroUSDToday:
       daily?.maxCostPerNamespacePerDayUSD !== undefined ? await input.store.getUsage(counters.microUSD) : undefined,
   };
-  const over = budgetStall(goal, policy, use);
+  const over = budgetStall(subject, policy, use);
   if (over) return { stall: over };
-  const left = tokensLeft(goal, policy, use);
+  const left = tokensLeft(subject, policy, use);
 
   // the rest (the Secret, the evidence, the rate limits, the call) runs off the reconcile worker when it can:
   // its API reads and the call take time, and a flood of model Goals must not hold the workers other Goals need
@@ -223,7 +233,7 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
         if (!hasCode(err, 'BOSUN_ERR_KUBE_NOT_FOUND') && !hasCode(err, 'BOSUN_ERR_KUBE_FORBIDDEN')) throw err;
         return {
           stall: {
-            reason: GoalReason.NoModelProvider,
+            reason: PlanReason.NoModelProvider,
             message:
               `cannot read the API key of ModelProvider ${provider.namespace}/default ` +
               `(Secret ${provider.spec.secretRef.name}): ${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}`,
@@ -242,7 +252,7 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
       source: e.source,
       text: redactThenCut(e.value, EVIDENCE_CHARS, redactor, report),
     }));
-    const goalText = redactor.redact(goal.spec.goal ?? JSON.stringify(goal.spec.intent), report).text;
+    const goalText = redactor.redact(ask.text, report).text;
 
     // the prompt's size is known before the call: a call the budget cannot pay for is not made
     const sized = buildPrompt({ goal: goalText, namespace, evidence, tools, maxSteps });
@@ -250,7 +260,7 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     if (estimate + MIN_OUTPUT_TOKENS > left)
       return {
         stall: {
-          reason: GoalReason.BudgetExceeded,
+          reason: PlanReason.BudgetExceeded,
           message:
             `a call would need about ${estimate + MIN_OUTPUT_TOKENS} LLM tokens and the Goal's or the namespace's ` +
             `budget has ${left} left: raise spec.budget.maxTokens (within the RiskPolicy's budgets), or plan tomorrow`,
@@ -346,11 +356,11 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
         // nothing to do is a claim Bosun cannot check for a free-text Goal: it is not success
         return {
           stall: {
-            reason: GoalReason.EmptyPlan,
+            reason: PlanReason.EmptyPlan,
             message:
               `the model proposed no step ` +
               `(${redactor.redact(err.reasoning).text.slice(0, 500) || 'no reason given'}); ` +
-              'Bosun cannot verify that the Goal is already met: rephrase spec.goal, or use a typed spec.intent',
+              `Bosun cannot verify that the ${kind} is already met: ${ask.rephrase}, or ${ask.instead}`,
           },
           usage: priced(),
           answers: err.answers.map((a) => redactThenCut(a, EVIDENCE_CHARS, redactor)), // by field first, then encoded
@@ -361,10 +371,10 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
         await reportReachability(client, provider.object, undefined);
         return {
           stall: {
-            reason: GoalReason.InvalidPlan,
+            reason: PlanReason.InvalidPlan,
             message:
               `${redactor.redact(err.message.replace(/^BOSUN_ERR_\w+: /, '')).text}: ` +
-              'rephrase spec.goal, or use a typed spec.intent',
+              `${ask.rephrase}, or ${ask.instead}`,
           },
           usage: priced(),
           answers: err.answers.map((a) => redactThenCut(a, EVIDENCE_CHARS, redactor)), // by field first, then encoded
@@ -373,7 +383,7 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
       if (hasCode(err, 'BOSUN_ERR_LLM_BUDGET'))
         return {
           stall: {
-            reason: GoalReason.BudgetExceeded,
+            reason: PlanReason.BudgetExceeded,
             message: `${errorMessage(err).replace(/^BOSUN_ERR_\w+: /, '')}: raise spec.budget.maxTokens to plan again`,
           },
           usage: priced(),
@@ -393,6 +403,6 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
   };
   if (!input.calls) return run();
   // off the reconcile worker: the Goal is enqueued when the call is done, and takes its outcome then
-  input.calls.start(callKey, `${namespace}/${goal.metadata.name}`, run);
+  input.calls.start(callKey, `${namespace}/${subject.metadata.name}`, run);
   return { waitMs: callWaitMs, why: `asking ${provider.spec.provider} ${model} for a plan` };
 }
