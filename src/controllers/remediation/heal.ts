@@ -21,8 +21,17 @@ export interface HealContext {
   lastChange?: TargetChange;
 }
 
-export type HealProposal =
-  | { diagnosis: Diagnosis; plan: ExecutionPlan; playbook: string; target?: TargetState | null }
-  | { diagnosis: Diagnosis; escalate: string };
+/** What the model cost (a model heal), for status.cost and the metrics. */
+export interface HealCost {
+  tokens: number;
+  usd: number;
+}
+
+export type HealProposal = (
+  | { diagnosis: Diagnosis; plan: ExecutionPlan; playbook: string; target?: TargetState | null; fromModel?: true }
+  | { diagnosis: Diagnosis; escalate: string }
+  /** ask again after `waitMs` (the model is being asked, or its provider has no room now); `why` for Ready */
+  | { diagnosis: Diagnosis; waitMs: number; why: string }
+) & { cost?: HealCost };
 
 export type Healer = (remediation: Remediation, ctx: HealContext) => Promise<HealProposal>;

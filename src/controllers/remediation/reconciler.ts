@@ -119,7 +119,12 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
   });
 
   /** A new issue, or one back: guard rails, then the healer's diagnosis and plan, decided by the engine. */
-  async function start(rem: Remediation, base: Status, now: Date, heal: HealPolicyOf) {
+  async function start(
+    rem: Remediation,
+    base: Status,
+    now: Date,
+    heal: HealPolicyOf,
+  ): Promise<{ next: Status; requeueAfter?: number }> {
     const gen = rem.metadata.generation;
     const target = targetOf(rem);
     const g = guard({
@@ -127,15 +132,27 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
       healsThisHour: await store.getUsage(healCounter(target, now)),
       policy: heal.spec.heal,
     });
-    if (g) return escalated(diagnosing(base, now, gen), g.reason, g.message, now, gen);
+    if (g) return { next: escalated(diagnosing(base, now, gen), g.reason, g.message, now, gen) };
     const proposal = await deps.healer(rem, {
       tried: (base.heals ?? []).map((h) => h.playbook),
       policy: heal.spec.heal,
       lastChange: await store.lastChange(target),
     });
     const diagnosis = { ...proposal.diagnosis, evidence: proposal.diagnosis.evidence.slice(0, 20) };
-    const next: Status = { ...diagnosing(base, now, gen), diagnosis };
-    if ('escalate' in proposal) return escalated(next, RemediationReason.NoPlaybook, proposal.escalate, now, gen);
+    // what the model cost, whatever came of it
+    const cost = proposal.cost?.tokens
+      ? {
+          tokens: (base.cost?.tokens ?? 0) + proposal.cost.tokens,
+          usd: (base.cost?.usd ?? 0) + proposal.cost.usd,
+        }
+      : base.cost;
+    const next: Status = { ...diagnosing(base, now, gen), diagnosis, ...(cost && { cost }) };
+    if ('waitMs' in proposal) {
+      const conditions = markRunning(next.conditions, `diagnosed; ${proposal.why}`, now, gen);
+      return { next: { ...next, conditions }, requeueAfter: proposal.waitMs };
+    }
+    if ('escalate' in proposal)
+      return { next: escalated(next, RemediationReason.NoPlaybook, proposal.escalate, now, gen) };
     // a heal is a run of its own: never the same as an earlier one, even with the same plan
     const heals = [...(base.heals ?? []), { playbook: proposal.playbook, at: timestamp(now) }].slice(-10);
     const fresh: Status = { ...next, heals, plan: undefined, planHash: undefined, approvalRef: undefined };
@@ -150,13 +167,13 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
         gate: gateFor(rem, heal),
         policy: heal,
         target: proposal.target,
-        fromModel: false,
+        fromModel: proposal.fromModel ?? false,
       },
       now,
     );
     if (status.phase === 'Healing' || status.phase === 'AwaitingApproval')
       await store.addUsage(healCounter(target, now), 1);
-    return status;
+    return { next: status };
   }
 
   /** Verification failed: undo what the heal changed, if its steps say how; then escalate. */
@@ -206,7 +223,7 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
         '(RiskPolicy spec.heal.flapWindowSeconds): healing again would only loop';
       return { next: escalated(base, RemediationReason.Flapping, message, now, gen) };
     }
-    if (fresh || back) return { next: await start(rem, base, now, policy) };
+    if (fresh || back) return start(rem, base, now, policy);
 
     switch (prev.phase) {
       case 'AwaitingApproval':
