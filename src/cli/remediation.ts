@@ -165,7 +165,7 @@ function plan(r: RemediationView): string[] {
 function decisions(r: RemediationView, approval: Read<ApprovalView> | undefined): string[] {
   const s = r.status;
   const out = [
-    `Decision: ${shown(s?.decision ?? 'none yet')}${s?.policyVersion ? ` (RiskPolicy ${shown(s.policyVersion)})` : ''}`,
+    `Decision: ${shown(s?.decision ?? 'none yet')}${s?.policyVersion ? ` (judged with ${shown(s.policyVersion)})` : ''}`,
     ...(s?.authority ? [`Authority: ${shown(s.authority)}`] : []),
   ];
   if (!s?.approvalRef) return [...out, 'Approval: none asked for'];
