@@ -1,30 +1,19 @@
-// `kubectl bosun`: approve, deny, list, describe and logs. It talks to the
-// cluster through the user's own kubectl, so the API server sees (and
-// admission checks) the person who runs it.
-import { spawnSync } from 'node:child_process';
+// `kubectl bosun`: approve, deny, list, describe and logs, of Approvals, Goals
+// and Remediations. It talks to the cluster through the user's own kubectl
+// (kubectl.ts), so the API server sees (and admission checks) the person who
+// runs it.
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../api/errors.js';
 import { EtcdStateStore } from '../store/etcd-store.js';
-import { renderApproval, shown, type ApprovalView, type SubjectPlan } from './describe.js';
+import { currentNamespace, find, kubectl, ns, whoami } from './kubectl.js';
+import { renderApproval, type ApprovalView, type SubjectPlan } from './describe.js';
+import { goalTable, remediationTable, type GoalRow } from './lists.js';
+import { renderRemediation, type EventView, type Read, type RemediationView } from './remediation.js';
+import { table } from './table.js';
 
 type Approval = ApprovalView;
 
 class UsageError extends Error {}
-
-function kubectl(args: string[], input?: string): string {
-  const res = spawnSync('kubectl', args, { encoding: 'utf8', input });
-  if (res.status !== 0) throw new Error((res.stderr || res.stdout || `kubectl ${args[0]} failed`).trim());
-  return res.stdout;
-}
-
-function whoami(): { username: string; groups: string[] } {
-  const review = JSON.parse(kubectl(['auth', 'whoami', '-o', 'json'])) as {
-    status: { userInfo: { username: string; groups?: string[] } };
-  };
-  return { username: review.status.userInfo.username, groups: review.status.userInfo.groups ?? [] };
-}
-
-const ns = (namespace: string | undefined) => (namespace ? ['-n', namespace] : []);
 
 function decide(name: string, decision: 'approve' | 'deny', comment: string, namespace?: string): string {
   const { username } = whoami();
@@ -33,75 +22,10 @@ function decide(name: string, decision: 'approve' | 'deny', comment: string, nam
   return `${decision === 'approve' ? 'approved' : 'denied'} ${name} as ${username}`;
 }
 
-/** kubectl's namespace when no -n is given: the current context's, else default. */
-function currentNamespace(): string {
-  return kubectl(['config', 'view', '--minify', '-o', 'jsonpath={..namespace}']).trim() || 'default';
-}
-
-const isForbidden = (err: unknown) => /\bforbidden\b/i.test(errorMessage(err));
-
-/** Runs kubectl; undefined when the API server says the user may not. */
-function unlessForbidden(args: string[]): string | undefined {
-  try {
-    return kubectl(args);
-  } catch (err) {
-    if (isForbidden(err)) return undefined;
-    throw err;
-  }
-}
-
-const approvalsIn = (args: string[]) => {
-  const out = unlessForbidden(['get', 'approvals', ...args, '-o', 'json']);
-  return out === undefined ? undefined : (JSON.parse(out) as { items: Approval[] }).items;
-};
-
-/**
- * Approvals in every namespace the user may read: cluster-wide when allowed, else namespace by
- * namespace, naming the ones that could not be read.
- */
-function approvalsEverywhere(): { items: Approval[]; searched: string; notes: string[] } {
-  const all = approvalsIn(['-A']);
-  if (all) return { items: all, searched: 'any namespace', notes: [] };
-  const names = unlessForbidden(['get', 'namespaces', '-o', 'jsonpath={.items[*].metadata.name}']);
-  if (names === undefined) {
-    const here = currentNamespace();
-    const items = approvalsIn(['-n', here]);
-    return {
-      items: items ?? [],
-      searched: `namespace ${here}`,
-      notes: [
-        `you may not list namespaces, so only ${here} was searched: name others with -n NAMESPACE`,
-        ...(items ? [] : [`could not read Approvals in ${here} (forbidden)`]),
-      ],
-    };
-  }
-  const items: Approval[] = [];
-  const unreadable: string[] = [];
-  const readable: string[] = [];
-  for (const namespace of names.split(/\s+/).filter(Boolean)) {
-    const found = approvalsIn(['-n', namespace]);
-    if (found) {
-      readable.push(namespace);
-      items.push(...found);
-    } else unreadable.push(namespace);
-  }
-  return {
-    items,
-    searched: `the namespaces you may read (${readable.join(', ') || 'none'})`,
-    notes: unreadable.length ? [`could not read Approvals in ${unreadable.join(', ')} (forbidden)`] : [],
-  };
-}
-
-function list(namespace: string | undefined, all: boolean): string {
+/** Approvals waiting for the user: pending, naming them or a group of theirs, not yet decided by them. */
+function listApprovals(namespace: string | undefined, all: boolean): string {
   const me = whoami();
-  let found: { items: Approval[]; searched: string; notes: string[] };
-  if (all) found = approvalsEverywhere();
-  else {
-    const here = namespace ?? currentNamespace();
-    const items = approvalsIn(['-n', here]);
-    if (!items) throw new Error(`${me.username} may not list Approvals in namespace ${here}`);
-    found = { items, searched: `namespace ${here}`, notes: [] };
-  }
+  const found = find<Approval>('approvals', 'Approvals', namespace, all, () => me);
   const mine = found.items.filter(
     (a) =>
       (a.status?.state ?? 'Pending') === 'Pending' &&
@@ -112,14 +36,55 @@ function list(namespace: string | undefined, all: boolean): string {
     a.metadata.namespace,
     a.metadata.name,
     a.spec.subjectRef.name,
+    a.spec.subjectRef.kind ?? 'Goal',
     a.spec.risk,
     `${a.status?.approvals ?? 0}/${a.spec.requiredApprovals}`,
     a.spec.expiresAt,
   ]);
   const shown = mine.length
-    ? table([['NAMESPACE', 'NAME', 'GOAL', 'RISK', 'APPROVALS', 'EXPIRES'], ...rows])
+    ? table([['NAMESPACE', 'NAME', 'SUBJECT', 'KIND', 'RISK', 'APPROVALS', 'EXPIRES'], ...rows])
     : `no Approvals wait for ${me.username} in ${found.searched}`;
   return [shown, ...found.notes].join('\n');
+}
+
+/** The kinds `list` shows, by the names kubectl knows them by. */
+const LISTS = {
+  approvals: ['approval', 'approvals', 'appr'],
+  goals: ['goal', 'goals', 'gl'],
+  remediations: ['remediation', 'remediations', 'rem'],
+} as const;
+type Listed = keyof typeof LISTS;
+
+/** `word` is one of the names of `kind` (remediation, remediations, rem). */
+const names = (kind: Listed, word: string) => (LISTS[kind] as readonly string[]).includes(word);
+
+function listed(word: string): Listed {
+  const found = (Object.keys(LISTS) as Listed[]).find((k) => names(k, word));
+  if (!found) throw new UsageError(`list shows approvals, goals or remediations, not ${word}`);
+  return found;
+}
+
+/** Goals or Remediations in a table, with what could not be searched. */
+function listWork(kind: 'goals' | 'remediations', namespace: string | undefined, all: boolean, now: Date) {
+  const label = kind === 'goals' ? 'Goals' : 'Remediations';
+  const found =
+    kind === 'goals'
+      ? find<GoalRow>('goals', label, namespace, all, whoami)
+      : find<RemediationView>('remediations', label, namespace, all, whoami);
+  const body = !found.items.length
+    ? `no ${label} in ${found.searched}`
+    : kind === 'goals'
+      ? goalTable(found.items as GoalRow[], now, all)
+      : remediationTable(found.items as RemediationView[], now, all);
+  return [body, ...found.notes].join('\n');
+}
+
+/** `list [KIND[,KIND…]]`: Approvals waiting for you by default; Goals and Remediations on request. */
+function list(what: string | undefined, namespace: string | undefined, all: boolean, now: Date): string {
+  const kinds = [...new Set((what ?? 'approvals').split(',').filter(Boolean).map(listed))];
+  return kinds
+    .map((k) => (k === 'approvals' ? listApprovals(namespace, all) : listWork(k, namespace, all, now)))
+    .join('\n\n');
 }
 
 /** The plan in the status of the Approval's subject (Goal or Remediation), where the params are. */
@@ -137,13 +102,52 @@ function subjectPlan(a: Approval): SubjectPlan {
   }
 }
 
-function describe(name: string, namespace?: string): string {
+function describeApproval(name: string, namespace?: string): string {
   const a = JSON.parse(kubectl(['get', 'approval', name, ...ns(namespace), '-o', 'json'])) as Approval;
   return renderApproval(a, subjectPlan(a));
 }
 
+/** Reads what the story needs; what the user may not read is named, not fatal. */
+function readOr<T>(read: () => T): Read<T & object> {
+  try {
+    return read() as T & object;
+  } catch (err) {
+    return { unreadable: errorMessage(err).split('\n')[0] ?? 'error' };
+  }
+}
+
+function describeRemediation(name: string, namespace: string | undefined, now: Date): string {
+  const r = JSON.parse(kubectl(['get', 'remediation', name, ...ns(namespace), '-o', 'json'])) as RemediationView;
+  const here = ['-n', r.metadata.namespace];
+  const ref = r.status?.approvalRef;
+  const approval = ref
+    ? readOr(() => JSON.parse(kubectl(['get', 'approval', ref, ...here, '-o', 'json'])) as Approval)
+    : undefined;
+  const selector = `involvedObject.uid=${r.metadata.uid ?? ''}`;
+  const events = readOr(
+    () =>
+      (
+        JSON.parse(kubectl(['get', 'events', ...here, '--field-selector', selector, '-o', 'json'])) as {
+          items: EventView[];
+        }
+      ).items,
+  );
+  return renderRemediation({ remediation: r, approval, events, now });
+}
+
+/** `describe NAME` and `describe approval NAME` describe an Approval; `describe remediation NAME` a Remediation. */
+function describe(positionals: string[], namespace: string | undefined, now: Date): string {
+  const [first, second] = positionals;
+  if (!first) throw new UsageError('describe needs a NAME');
+  if (second === undefined) return describeApproval(first, namespace);
+  if (names('approvals', first)) return describeApproval(second, namespace);
+  if (names('remediations', first)) return describeRemediation(second, namespace, now);
+  throw new UsageError(`describe shows an approval or a remediation, not ${first}`);
+}
+
 async function logs(
-  goal: string,
+  kind: 'Goal' | 'Remediation',
+  name: string,
   namespace: string | undefined,
   endpoints: string | undefined,
   output: string,
@@ -153,8 +157,7 @@ async function logs(
   const store = new EtcdStateStore({ endpoints: endpoints.split(','), retryBudgetMs: 3000 });
   try {
     const lines: string[] = [];
-    for await (const line of store.exportActions({ kind: 'Goal', namespace: namespaceName, name: goal }))
-      lines.push(line);
+    for await (const line of store.exportActions({ kind, namespace: namespaceName, name })) lines.push(line);
     if (output === 'json') return lines.join('\n');
     const rows = lines
       .map((l) => JSON.parse(l) as { at: string; action: string; detail: Record<string, unknown> })
@@ -165,30 +168,31 @@ async function logs(
   }
 }
 
-/** Columns of cluster text, each cell on one line with no terminal escape (shown). */
-function table(cells: string[][]): string {
-  const rows = cells.map((r) => r.map(shown));
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('   ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
 const USAGE = `kubectl bosun: Bosun from kubectl
-  kubectl bosun approve NAME [-n NAMESPACE] [-m COMMENT]   add your approval to an Approval
+  kubectl bosun approve NAME [-n NAMESPACE] [-m COMMENT]   add your approval to an Approval (of a Goal or a
+                                                           Remediation)
   kubectl bosun deny NAME [-n NAMESPACE] [-m COMMENT]      add your denial
   kubectl bosun list [-n NAMESPACE | -A]                   Approvals waiting for you (default: the current
                                                            namespace; -A: every namespace you may read)
-  kubectl bosun describe NAME [-n NAMESPACE]               each step's tool, params and changes, risk,
-                                                           runbook and decisions
-  kubectl bosun logs GOAL [-n NAMESPACE] [--etcd-endpoints URLS] [-o json|table]   a Goal's action log`;
+  kubectl bosun list goals|remediations [-n NAMESPACE | -A]   Goals, Remediations (or both: goals,remediations)
+  kubectl bosun describe NAME [-n NAMESPACE]               an Approval: each step's tool, params and changes,
+                                                           risk, runbook and decisions
+  kubectl bosun describe remediation NAME [-n NAMESPACE]   a Remediation's story: the issue, diagnosis, plan,
+                                                           decisions, verification, heals tried and Events
+  kubectl bosun logs [goal|remediation] NAME [-n NAMESPACE] [--etcd-endpoints URLS] [-o json|table]
+                                                           the action log (default: a Goal's)`;
 
-export async function plugin(argv: string[]): Promise<number> {
+/** `logs NAME` is a Goal's; `logs goal NAME` and `logs remediation NAME` say whose. */
+function logsOf(positionals: string[]): { kind: 'Goal' | 'Remediation'; name: string } {
+  const [first, second] = positionals;
+  if (!first) throw new UsageError('logs needs a NAME');
+  if (second === undefined) return { kind: 'Goal', name: first };
+  if (names('goals', first)) return { kind: 'Goal', name: second };
+  if (names('remediations', first)) return { kind: 'Remediation', name: second };
+  throw new UsageError(`logs shows a goal's or a remediation's action log, not a ${first}'s`);
+}
+
+export async function plugin(argv: string[], now: () => Date = () => new Date()): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -201,29 +205,32 @@ export async function plugin(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [command, name] = positionals;
+  const [command, ...rest] = positionals;
   try {
     if (values.help || !command) {
       console.log(USAGE);
       return 0;
     }
     const needName = () => {
-      if (!name) throw new UsageError(`${command} needs a NAME`);
-      return name;
+      if (!rest[0]) throw new UsageError(`${command} needs a NAME`);
+      return rest[0];
     };
+    const all = values['all-namespaces'] ?? false;
     let out: string;
     if (command === 'approve' || command === 'deny')
       out = decide(needName(), command, values.message ?? '', values.namespace);
-    else if (command === 'list') out = list(values.namespace, values['all-namespaces'] ?? false);
-    else if (command === 'describe') out = describe(needName(), values.namespace);
-    else if (command === 'logs')
+    else if (command === 'list') out = list(rest[0], values.namespace, all, now());
+    else if (command === 'describe') out = describe(rest, values.namespace, now());
+    else if (command === 'logs') {
+      const { kind, name } = logsOf(rest);
       out = await logs(
-        needName(),
+        kind,
+        name,
         values.namespace,
         values['etcd-endpoints'] ?? process.env.BOSUN_ETCD_ENDPOINTS,
         values.output ?? 'table',
       );
-    else throw new UsageError(`unknown command ${command}`);
+    } else throw new UsageError(`unknown command ${command}`);
     console.log(out);
     return 0;
   } catch (err) {
