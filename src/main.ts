@@ -208,6 +208,8 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     operatorNamespace: config.operatorNamespace,
     crashpoint: parseFailpoints(process.env.BOSUN_FAILPOINTS),
     executors,
+    secrets: masker,
+    modelEndpoints: config.modelEndpoints,
   });
   // Pipelines and PipelineRuns are accepted; their status says that this version does not act on them
   setupUnservedController({ manager, client, log, metrics, instance: config.identity, namespace: config.namespace });

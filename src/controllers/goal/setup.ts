@@ -1,6 +1,7 @@
 // Wiring for the Goal controller: the plan engine's controller (informer →
 // keyed queue → reconciler) with the Goal's own planners and model metering.
 import { GoalAgent } from '../../agents/goal/agent.js';
+import { countUsage } from '../../engine/model/usage.js';
 import { setupPlanController, type PlanControllerOptions } from '../../engine/controller.js';
 import type { SecretSink } from '../../telemetry/logger.js';
 import type { LlmOutcome } from '../../engine/model/plan.js';
@@ -24,11 +25,7 @@ export function setupGoalController(opts: GoalControllerOptions) {
       ...deps,
       secrets: opts.secrets,
       agent: new GoalAgent(),
-      onLlmUsage: (u, namespace) => {
-        metrics.llmTokens.inc({ provider: u.provider, model: u.model, namespace, direction: 'input' }, u.inputTokens);
-        metrics.llmTokens.inc({ provider: u.provider, model: u.model, namespace, direction: 'output' }, u.outputTokens);
-        metrics.llmCost.inc({ provider: u.provider, model: u.model, namespace }, u.usd);
-      },
+      onLlmUsage: countUsage(metrics),
       modelEndpoints: opts.modelEndpoints,
       // a model call holds no worker: its Goal is enqueued when it is done
       modelCalls: new ModelCalls<LlmOutcome>(enqueue),

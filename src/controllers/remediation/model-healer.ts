@@ -50,8 +50,9 @@ export function remediationAsk(rem: Remediation, d: Diagnosis): ModelAsk {
   return {
     kind: 'Remediation',
     text,
-    // the plan is for this issue as diagnosed: a new diagnosis asks again
-    decides: { issue, targetRef, symptoms, mode: rem.spec.mode, symptom: d.symptom, hypothesis: d.hypothesis },
+    // the plan is for this issue and symptom; not the hypothesis's words, which carry times ("1 s ago") and
+    // would ask (and pay) again on every reconcile
+    decides: { issue, targetRef, symptoms, mode: rem.spec.mode, symptom: d.symptom },
     typed: false,
     symptoms: symptoms.length,
     instead: 'use spec.planner: rules',

@@ -3,6 +3,7 @@
 // tools; the intake (alerts, and the pod-state watcher). A new occurrence of an
 // issue, recorded in Bosun's etcd by any replica's intake, wakes the
 // Remediation it belongs to.
+import { countUsage } from '../../engine/model/usage.js';
 import { setupPlanController, type PlanControllerOptions } from '../../engine/controller.js';
 import type { Redactor } from '../../redact/index.js';
 import { errorMessage } from '../../api/errors.js';
@@ -14,6 +15,10 @@ import { remediationKind } from './kind.js';
 import { setupPodStateWatcher } from './pod-watch.js';
 import { remediationReconciler } from './reconciler.js';
 import { ruleHealer } from './rules.js';
+import { modelHealer } from './model-healer.js';
+import { ModelCalls } from '../../engine/model/calls.js';
+import type { LlmOutcome } from '../../engine/model/plan.js';
+import type { SecretSink } from '../../telemetry/logger.js';
 
 export const REMEDIATION_CONTROLLER = 'remediation';
 
@@ -22,16 +27,33 @@ export interface RemediationControllerOptions extends PlanControllerOptions {
   redactor?: Redactor;
   /** who asks for the heals of issues that come in (alerts, failing pods) */
   intakeRequester: Requester;
+  /** every Secret value the controller reads (a ModelProvider's key) is added here first */
+  secrets: SecretSink;
+  /** where a ModelProvider's baseURL may point */
+  modelEndpoints: readonly string[];
 }
 
 export function setupRemediationController(opts: RemediationControllerOptions) {
-  const set = setupPlanController(opts, REMEDIATION_CONTROLLER, remediationKind, (deps) =>
-    remediationReconciler({
+  const { metrics } = opts;
+  const set = setupPlanController(opts, REMEDIATION_CONTROLLER, remediationKind, (deps, enqueue) => {
+    const tools = kubernetesTools();
+    const rules = ruleHealer(deps.client, { now: deps.now, redactor: opts.redactor });
+    const model = modelHealer({
       ...deps,
-      tools: kubernetesTools(),
-      healer: ruleHealer(deps.client, { now: deps.now, redactor: opts.redactor }),
-    }),
-  );
+      tools,
+      rules,
+      secrets: opts.secrets,
+      endpoints: opts.modelEndpoints,
+      // a model call holds no worker: its Remediation is enqueued when it is done
+      calls: new ModelCalls<LlmOutcome>(enqueue),
+      onUsage: countUsage(metrics),
+    });
+    return remediationReconciler({
+      ...deps,
+      tools,
+      healer: (rem, ctx) => (rem.spec.planner === 'llm' ? model(rem, ctx) : rules(rem, ctx)),
+    });
+  });
   watchOccurrences(opts, set);
   // any replica takes alerts in; the pod-state watcher runs on the leader
   const intake = remediationIntake({
