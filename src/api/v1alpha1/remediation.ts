@@ -104,6 +104,7 @@ export const RemediationStatus = z.object({
     .describe('The escalation ticket (RiskPolicy spec.escalation.ticket)'),
   ticketRetry: z
     .object({
+      action: z.enum(['open', 'comment', 'close']),
       attempts: z.int().min(1),
       at: Timestamp.describe('The failed ticket call is made again then'),
     })
