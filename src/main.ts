@@ -178,6 +178,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     client,
     store,
     log,
+    secrets: masker,
     metrics,
     instance: config.identity,
     namespace: config.namespace,

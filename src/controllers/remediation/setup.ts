@@ -4,6 +4,7 @@
 // replica's intake, wakes the Remediation it belongs to.
 import { setupPlanController, type PlanControllerOptions } from '../../engine/controller.js';
 import type { Redactor } from '../../redact/index.js';
+import type { SecretSink } from '../../telemetry/logger.js';
 import { errorMessage } from '../../api/errors.js';
 import { OCCURRENCES, OCCURRENCES_PREFIX } from '../../store/state-store.js';
 import { kubernetesTools } from '../../tools/kubernetes/index.js';
@@ -16,6 +17,8 @@ export const REMEDIATION_CONTROLLER = 'remediation';
 export interface RemediationControllerOptions extends PlanControllerOptions {
   /** what diagnosis findings are redacted with (Secret values read, credential patterns) */
   redactor?: Redactor;
+  /** every Secret value the controller reads (escalation tickets' credentials) is added here first */
+  secrets: SecretSink;
 }
 
 export function setupRemediationController(opts: RemediationControllerOptions) {
@@ -23,6 +26,7 @@ export function setupRemediationController(opts: RemediationControllerOptions) {
     remediationReconciler({
       ...deps,
       tools: kubernetesTools(),
+      secrets: opts.secrets,
       healer: ruleHealer(deps.client, { now: deps.now, redactor: opts.redactor }),
     }),
   );
