@@ -226,8 +226,9 @@ function failed(next: Status, action: TicketAction, f: Failure, now: Date) {
   const attempts = prior + 1;
   const waitMs = retryDelay(attempts, f.unavailable);
   const at = timestamp(new Date(now.getTime() + waitMs));
+  // no time in the message (status.ticketRetry has it): a condition's message changes only when its cause does
   const message = f.unavailable
-    ? `could not ${action} the escalation ticket: ${f.message}; tried again at ${at}`
+    ? `could not ${action} the escalation ticket: ${f.message}; retried with backoff, nothing to do`
     : `could not ${action} the escalation ticket: ${f.message}`;
   return {
     next: {
