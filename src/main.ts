@@ -200,6 +200,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     client,
     store,
     log,
+    secrets: masker,
     metrics,
     instance: config.identity,
     namespace: config.namespace,
@@ -208,7 +209,6 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     operatorNamespace: config.operatorNamespace,
     crashpoint: parseFailpoints(process.env.BOSUN_FAILPOINTS),
     executors,
-    secrets: masker,
     modelEndpoints: config.modelEndpoints,
   });
   // Pipelines and PipelineRuns are accepted; their status says that this version does not act on them

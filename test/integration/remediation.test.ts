@@ -2,7 +2,6 @@
 // (there is no kubelet): registry.bosun.test/crash:1 crash-loops, hungry:1
 // under a 32Mi limit is OOM-killed (see hack/control-plane/kwok-stages).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../../hack/control-plane/wait.js';
 import { EtcdStateStore } from '../../src/store/etcd-store.js';
 import { controlPlane, kubectlOk, useNamespace } from '../support/cluster.js';
 import { applyGoal, applyRiskPolicy, approveAs, waitPhase } from '../support/goals.js';
@@ -16,11 +15,8 @@ import {
   createDeployment,
   deploymentManifest,
   getDeployment,
+  waitPodsWaiting,
 } from '../support/workloads.js';
-
-interface PodList {
-  items: { status?: { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } }[];
-}
 
 describe('Remediations heal', { timeout: 240_000 }, () => {
   const ns = useNamespace('heal');
@@ -32,17 +28,7 @@ describe('Remediations heal', { timeout: 240_000 }, () => {
     for await (const line of store.exportActions({ kind, namespace: ns(), name })) out.push(JSON.parse(line));
     return out;
   };
-  const waiting = (app: string, reason: string) =>
-    until(
-      `${app} pods ${reason}`,
-      async () => {
-        const pods = JSON.parse(kubectlOk(['get', 'pods', '-l', `app=${app}`, '-o', 'json'], { namespace: ns() }));
-        return (pods as PodList).items.some((p) =>
-          p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason === reason),
-        );
-      },
-      60_000,
-    );
+  const waiting = (app: string, reason: string) => waitPodsWaiting(ns(), app, reason);
 
   beforeAll(async () => {
     // medium-risk heals (rollbacks, memory) run without approval here; high risk waits for bob
@@ -107,7 +93,11 @@ describe('Remediations heal', { timeout: 240_000 }, () => {
   });
 
   it('a heal the RiskPolicy holds waits for an Approval and runs only after it', async () => {
-    applyRiskPolicy(ns(), 'careful', { levels: { medium: 'approve' }, approvers: { users: ['bob'] } });
+    applyRiskPolicy(ns(), 'careful', {
+      levels: { medium: 'approve' },
+      approvers: { users: ['bob'] },
+      heal: { verifySeconds: 3 },
+    });
     await createDeployment(ns(), 'cart');
     applyDeployment(ns(), 'cart', { image: CRASH_IMAGE });
     await waiting('cart', 'CrashLoopBackOff');

@@ -1,6 +1,8 @@
 // Remediations from tests: apply as a user, read back, wait for a phase.
 import type { IdentityName } from '../../hack/control-plane/identities.js';
 import { until } from '../../hack/control-plane/wait.js';
+import { issueOf } from '../../src/controllers/remediation/reconciler.js';
+import type { StateStore } from '../../src/store/state-store.js';
 import { kubectlOk } from './cluster.js';
 
 export interface RemediationView {
@@ -17,6 +19,8 @@ export interface RemediationView {
     plan?: { steps: { tool: string; state?: string; params?: Record<string, unknown>; message?: string }[] };
     verification?: { result: string; message?: string };
     conditions?: { type: string; status: string; reason: string; message: string }[];
+    completedAt?: string;
+    ticket?: { system?: string; id?: string; url: string; occurrences?: number; closedAt?: string };
   };
 }
 
@@ -60,3 +64,26 @@ export async function waitRemediation(
   );
   return getRemediation(namespace, name);
 }
+
+/**
+ * Records a firing occurrence of an issue in Bosun's etcd, as the alert intake does: under the digest of its
+ * fingerprint in its namespace, seen now.
+ */
+export async function recordFiring(
+  store: Pick<StateStore, 'recordOccurrence'>,
+  namespace: string,
+  fingerprint: string,
+  id: string,
+): Promise<void> {
+  const at = new Date().toISOString();
+  await store.recordOccurrence(issueOf(namespace, fingerprint), {
+    id,
+    firstSeenAt: at,
+    lastSeenAt: at,
+    state: 'firing',
+  });
+}
+
+/** The condition of a type on a Remediation's status. */
+export const remediationCondition = (r: RemediationView, type: string) =>
+  r.status?.conditions?.find((c) => c.type === type);

@@ -99,3 +99,20 @@ export const waitRolledOut = (namespace: string, name: string) =>
     },
     60_000,
   );
+
+interface PodList {
+  items: { status?: { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] } }[];
+}
+
+/** Waits until a pod of `app` has a container waiting for `reason` (CrashLoopBackOff, ImagePullBackOff). */
+export const waitPodsWaiting = (namespace: string, app: string, reason: string) =>
+  until(
+    `${app} pods ${reason}`,
+    async () => {
+      const pods = JSON.parse(kubectlOk(['get', 'pods', '-l', `app=${app}`, '-o', 'json'], { namespace }));
+      return (pods as PodList).items.some((p) =>
+        p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason === reason),
+      );
+    },
+    60_000,
+  );

@@ -5,6 +5,7 @@ export * from './pipeline-run.js';
 export * from './remediation.js';
 export * from './approval.js';
 export * from './risk-policy.js';
+export * from './ticket.js';
 export * from './model-provider.js';
 export * from './kinds.js';
 export * from './meta.js';

@@ -8,6 +8,8 @@ export const ConditionType = {
   Planned: 'Planned',
   Approved: 'Approved',
   Executing: 'Executing',
+  /** a Remediation's escalation ticket: opened (or closed), or why not */
+  Ticketed: 'Ticketed',
 } as const;
 
 /** The plan engine's reasons (src/engine): every planning kind's status and Events use them. */
@@ -73,5 +75,15 @@ export const RemediationReason = {
   HealLimitReached: 'HealLimitReached',
   SelfHeal: 'SelfHeal',
   Resolved: 'Resolved',
+  TicketOpened: 'TicketOpened',
+  TicketClosed: 'TicketClosed',
+  TicketUnavailable: 'TicketUnavailable',
+  TicketSecretUnreadable: 'TicketSecretUnreadable',
+  TicketConfigInvalid: 'TicketConfigInvalid',
+  TicketAuthFailed: 'TicketAuthFailed',
+  TicketTargetNotFound: 'TicketTargetNotFound',
+  TicketRejected: 'TicketRejected',
+  TicketNoTransition: 'TicketNoTransition',
+  TicketFailed: 'TicketFailed',
 } as const;
 export type RemediationReason = (typeof RemediationReason)[keyof typeof RemediationReason];

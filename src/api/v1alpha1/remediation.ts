@@ -22,6 +22,11 @@ export const RemediationSpec = z
       source: IssueSource,
       fingerprint: z.string().min(1).max(128).describe('Stable identity of the issue, for de-duplication'),
       summary: z.string().min(1).max(1024),
+      generatorURL: z
+        .string()
+        .max(2048)
+        .optional()
+        .describe("Where the alert comes from (Alertmanager's generatorURL): linked from an escalation ticket"),
       severity: z.enum(['info', 'warning', 'critical']).default('warning'),
     }),
     targetRef: ObjectRef,
@@ -92,8 +97,19 @@ export const RemediationStatus = z.object({
       system: z.enum(['github', 'jira']).optional(),
       id: z.string().max(253).optional(),
       url: z.url().max(2048),
+      occurrences: z.int().min(1).optional().describe('The occurrences the ticket has been told of'),
+      closedAt: Timestamp.optional().describe('When Bosun closed the ticket: the issue was healed'),
     })
-    .optional(),
+    .optional()
+    .describe('The escalation ticket (RiskPolicy spec.escalation.ticket)'),
+  ticketRetry: z
+    .object({
+      action: z.enum(['open', 'comment', 'close']),
+      attempts: z.int().min(1),
+      at: Timestamp.describe('The failed ticket call is made again then'),
+    })
+    .optional()
+    .describe('A ticket call that failed, and when it is tried again (the Ticketed condition says why)'),
 });
 export type RemediationStatus = z.infer<typeof RemediationStatus>;
 

@@ -1,6 +1,7 @@
 // RiskPolicy: what happens at each risk level, who approves, what is allowed.
 import { z } from 'zod';
 import { Approvers, Label, RiskLevel, cel, statusBase } from './common.js';
+import { TicketConfig } from './ticket.js';
 
 export const Action = z
   .enum(['auto', 'approve', 'deny'])
@@ -89,6 +90,15 @@ export const RiskPolicySpec = z
       })
       .optional(),
     heal: HealPolicy.default(HealPolicy.parse({})),
+    escalation: z
+      .object({
+        ticket: TicketConfig.optional().describe(
+          "An escalated Remediation opens a ticket here; its Secret is read in this RiskPolicy's namespace, " +
+            'where Bosun needs the bosun-secret-reader ClusterRole bound',
+        ),
+      })
+      .optional()
+      .describe('Where an escalated Remediation goes for a person to take over'),
   })
   .meta(
     cel({

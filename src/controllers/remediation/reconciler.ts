@@ -26,7 +26,9 @@ import type { Reconcile } from '../../runtime/controller.js';
 import type { IssueKey, TargetKey } from '../../store/state-store.js';
 import { resolveKind } from '../../tools/kubernetes/target.js';
 import { ToolRegistry } from '../../tools/registry.js';
+import type { SecretSink } from '../../telemetry/logger.js';
 import type { AnyTool } from '../../tools/tool.js';
+import { secretReader, ticketAnnouncements, withTicket } from './escalation.js';
 import type { Healer } from './heal.js';
 import { readHealth } from './health.js';
 import { remediationKind } from './kind.js';
@@ -48,6 +50,8 @@ type Status = RemediationStatus;
 export interface RemediationReconcilerDeps extends ReconcileDeps, StepDeps {
   healer: Healer;
   tools: readonly AnyTool[];
+  /** every Secret value read (an escalation ticket's credentials) is added here first */
+  secrets: SecretSink;
 }
 
 /** The kinds a Remediation heals: workloads with pods and a rollout. */
@@ -280,7 +284,8 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
       return { subject: { ...raw, spec: {} } as Remediation, invalid };
     },
     validate: validateRemediation,
-    decide,
+    // the escalation ticket follows the status decided, and never changes its phase
+    decide: withTicket({ ...deps, readSecret: secretReader(client) }, decide),
     execute,
     announce: remediationAnnouncements,
     forget: (rem) => store.forgetOccurrences(issueOf(rem.metadata.namespace ?? '', rem.spec.issue.fingerprint)),
@@ -291,7 +296,7 @@ type HealPolicyOf = NonNullable<ReturnType<typeof loadPolicy>>;
 
 /** The Remediation's own Events: what diagnosis found, repeats, resolution, a heal that did not hold. */
 export function remediationAnnouncements(prev: Status, next: Status): Announcement[] {
-  const out: Announcement[] = [];
+  const out: Announcement[] = [...ticketAnnouncements(prev, next)];
   const d = next.diagnosis;
   if (d && (d.hypothesis !== prev.diagnosis?.hypothesis || d.symptom !== prev.diagnosis?.symptom))
     out.push({ type: 'Normal', reason: 'Diagnosed', note: `${d.symptom ?? 'unknown'}: ${d.hypothesis ?? ''}` });

@@ -6,6 +6,7 @@
 import { countUsage } from '../../engine/model/usage.js';
 import { setupPlanController, type PlanControllerOptions } from '../../engine/controller.js';
 import type { Redactor } from '../../redact/index.js';
+import type { SecretSink } from '../../telemetry/logger.js';
 import { errorMessage } from '../../api/errors.js';
 import { OCCURRENCES, OCCURRENCES_PREFIX } from '../../store/state-store.js';
 import { kubernetesTools } from '../../tools/kubernetes/index.js';
@@ -18,7 +19,6 @@ import { ruleHealer } from './rules.js';
 import { modelHealer } from './model-healer.js';
 import { ModelCalls } from '../../engine/model/calls.js';
 import type { LlmOutcome } from '../../engine/model/plan.js';
-import type { SecretSink } from '../../telemetry/logger.js';
 
 export const REMEDIATION_CONTROLLER = 'remediation';
 
@@ -27,7 +27,7 @@ export interface RemediationControllerOptions extends PlanControllerOptions {
   redactor?: Redactor;
   /** who asks for the heals of issues that come in (alerts, failing pods) */
   intakeRequester: Requester;
-  /** every Secret value the controller reads (a ModelProvider's key) is added here first */
+  /** every Secret value the controller reads (a ModelProvider's key, ticket credentials) is added here first */
   secrets: SecretSink;
   /** where a ModelProvider's baseURL may point */
   modelEndpoints: readonly string[];
@@ -51,6 +51,7 @@ export function setupRemediationController(opts: RemediationControllerOptions) {
     return remediationReconciler({
       ...deps,
       tools,
+      secrets: opts.secrets,
       healer: (rem, ctx) => (rem.spec.planner === 'llm' ? model(rem, ctx) : rules(rem, ctx)),
     });
   });
