@@ -37,20 +37,29 @@
 // before Healed, so a resolution seen after the window would hold Healed back:
 // how many were, and by how much, is printed (not taken out). Nothing here is
 // asserted.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ControlPlaneInfo } from '../../hack/control-plane/control-plane.js';
-import { freePort, until } from '../../hack/control-plane/wait.js';
+import { freePort } from '../../hack/control-plane/wait.js';
 import { makeWebhookCerts } from '../../hack/webhook.js';
-import { API_VERSION, kindInfo } from '../../src/api/v1alpha1/kinds.js';
+import { kindInfo } from '../../src/api/v1alpha1/kinds.js';
 import type { KubeClient } from '../../src/kube/client.js';
 import { bosunResource, core } from '../../src/kube/resources.js';
 import { startAlertmanager, type Alertmanager, type PostedAlert } from '../support/alertmanager.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { createNamespace } from './lib/goals.js';
+import {
+  CRASH_IMAGE,
+  GOOD_IMAGE,
+  INTAKE_SECRET,
+  NAMESPACE,
+  OPERATOR_NAMESPACE,
+  crashLooping,
+  deploymentsAre,
+  setUpNamespace,
+} from './lib/heal-workloads.js';
 import { healTiming, type HealMarks, type HealTiming } from './lib/heal-timings.js';
 import { imageOf, rolledOut, type DeploymentView } from './lib/rollout.js';
 import { round, summary } from './lib/stats.js';
@@ -91,12 +100,6 @@ export interface HealFigures {
   warmUp?: HealTiming;
 }
 
-// as test/support/workloads.ts (not imported here: it needs vitest's context)
-const GOOD_IMAGE = 'nginx:1.27';
-const CRASH_IMAGE = 'registry.bosun.test/crash:1';
-const INTAKE_SECRET = 'bosun-alert-intake';
-const OPERATOR_NAMESPACE = 'bosun-system';
-const NAMESPACE = 'heal-bench';
 const remediationResource = bosunResource(kindInfo('Remediation'));
 const TERMINAL = ['Healed', 'Escalated', 'Failed', 'Stalled'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -111,91 +114,6 @@ interface Track {
   resolving?: Promise<void>;
   created?: number;
   phase?: string;
-}
-
-/** The namespace as its admin sets it up for Bosun's heals: executor, the healer's rights, a RiskPolicy. */
-function setUpNamespace(adminKubeconfig: string, names: string[], verifySeconds: number): void {
-  const kubectl = (args: string[], input?: string) =>
-    execFileSync('kubectl', ['--kubeconfig', adminKubeconfig, '-n', NAMESPACE, ...args], { encoding: 'utf8', input });
-  kubectl(['create', 'serviceaccount', 'bosun-executor']);
-  kubectl([
-    'create',
-    'rolebinding',
-    'bosun-executor',
-    '--clusterrole=bosun-executor',
-    `--serviceaccount=${NAMESPACE}:bosun-executor`,
-  ]);
-  // the heals of alerts run on the intake's requester's rights (bosun-healer), never Bosun's own
-  kubectl([
-    'create',
-    'rolebinding',
-    'bosun-healer',
-    '--clusterrole=bosun-healer',
-    `--serviceaccount=${OPERATOR_NAMESPACE}:bosun-healer`,
-  ]);
-  const deployment = (name: string) => ({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, labels: { app: name } },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: GOOD_IMAGE }] } },
-    },
-  });
-  const policy = {
-    apiVersion: API_VERSION,
-    kind: 'RiskPolicy',
-    metadata: { name: 'default' },
-    spec: {
-      levels: { none: 'auto', low: 'auto', medium: 'auto', high: 'auto', critical: 'auto' },
-      heal: { verifySeconds },
-    },
-  };
-  kubectl(
-    ['apply', '-f', '-'],
-    JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [policy, ...names.map(deployment)] }),
-  );
-}
-
-/** Waits until every one of `names` satisfies `ok`, polling the namespace's Deployments. */
-async function deploymentsAre(admin: KubeClient, names: string[], what: string, ok: (d: DeploymentView) => boolean) {
-  await until(
-    `${names.length} Deployments ${what}`,
-    async () => {
-      const { items } = await admin.list<DeploymentView & { metadata: { name: string } }>(core.deployments, {
-        namespace: NAMESPACE,
-      });
-      const good = new Set(items.filter(ok).map((d) => d.metadata.name));
-      return names.every((n) => good.has(n));
-    },
-    180_000,
-  );
-}
-
-interface PodView {
-  metadata: { labels?: Record<string, string> };
-  status?: { containerStatuses?: { image?: string; state?: { waiting?: { reason?: string } } }[] };
-}
-
-/** Waits until each of `names` has a pod of the crash image in CrashLoopBackOff (what KubePodCrashLooping fires on). */
-async function crashLooping(admin: KubeClient, names: string[]) {
-  await until(
-    `${names.length} Deployments crash-looping`,
-    async () => {
-      const { items } = await admin.list<PodView>(core.pods, { namespace: NAMESPACE });
-      const looping = new Set(
-        items
-          .filter((p) => {
-            const c = p.status?.containerStatuses?.[0];
-            return c?.image === CRASH_IMAGE && c.state?.waiting?.reason === 'CrashLoopBackOff';
-          })
-          .map((p) => p.metadata.labels?.app),
-      );
-      return names.every((n) => looping.has(n));
-    },
-    180_000,
-  );
 }
 
 interface RemediationView {
