@@ -2,13 +2,19 @@
 // that ratios compare like with like on a shared, noisy machine. Prints
 // figures as it goes and, last, all of them as one JSON line.
 //   BOSUN_BENCH_SIZES   object counts (default 1000,10000)
-//   BOSUN_BENCH_ONLY    `flood`: only the model-flood phase (no planner benches,
-//                       no controller-runtime peer build, no sizes)
+//   BOSUN_BENCH_ONLY    one phase alone (no planner benches, no controller-runtime
+//                       peer build, no sizes): `flood` (the model flood) or
+//                       `heal` (time to heal an alert)
 //   BOSUN_BENCH_FLOOD_GOALS    model Goals per flood (default 40; 0 skips the phase)
 //   BOSUN_BENCH_FLOOD_TYPED    typed Goals per phase (default 40)
 //   BOSUN_BENCH_FLOOD_DELAY_MS the slow provider's answer time (default 3000)
 //   BOSUN_BENCH_FLOOD_WORKERS  operator --workers per run (default 4,16; the
 //                              first gets two A/B rounds, the others one)
+//   BOSUN_BENCH_HEAL_ALERTS    crash-looping Deployments, one alert each (default 20;
+//                              0 skips the phase); needs BOSUN_ALERTMANAGER
+//                              (hack/bench.sh builds it)
+//   BOSUN_BENCH_HEAL_VERIFY_SECONDS  RiskPolicy spec.heal.verifySeconds (default 10)
+//   BOSUN_BENCH_HEAL_GAP_MS    time between two alerts (default 1000)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -32,14 +38,21 @@ import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource, wa
 import { percentile, round } from './lib/stats.js';
 import { benchLlmPlanner } from './llm.js';
 import { benchModelFlood, floodJson, floodOptionsFromEnv } from './llm-flood.js';
+import { benchHeal, healJson, healLines, healOptionsFromEnv } from './heal.js';
+import { machine, machineLine } from './lib/machine.js';
 import { benchRulePlanner } from './planner.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const say = (line: string) => console.log(`[bench] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const only = process.env.BOSUN_BENCH_ONLY;
-const sizes = only === 'flood' ? [] : (process.env.BOSUN_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
-const floodOptions = floodOptionsFromEnv();
+if (only && !['flood', 'heal'].includes(only))
+  throw new Error(`BOSUN_BENCH_ONLY=${only}: the phases that run alone are flood and heal`);
+/** Whether `phase` runs: every phase in the full bench, only the one BOSUN_BENCH_ONLY names otherwise. */
+const runs = (phase: string) => !only || only === phase;
+const sizes = only ? [] : (process.env.BOSUN_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
+const floodOptions = runs('flood') ? floodOptionsFromEnv() : undefined;
+const healOptions = runs('heal') ? healOptionsFromEnv() : undefined;
 
 function buildControllerRuntimePeer(): string {
   const src = join(here, 'controller-runtime');
@@ -183,7 +196,10 @@ const auditLines = (auditLog: string) => readFileSync(auditLog, 'utf8').split('\
 
 async function main() {
   const figures: Record<string, unknown> = {};
-  if (only !== 'flood') {
+  const m = machine({ alertmanager: healOptions && process.env.BOSUN_ALERTMANAGER });
+  say(machineLine(m));
+  figures.machine = m;
+  if (!only) {
     const planner = benchRulePlanner();
     say(
       `rule planner: p50 ${round(planner.p50Us)} µs, p99 ${round(planner.p99Us)} µs per plan (plan, check, score, hash, decide), ${round(planner.plansPerSecond)} plans/s`,
@@ -286,6 +302,15 @@ async function main() {
         );
         Object.assign(figures, floodJson([f]));
       }
+    }
+    if (healOptions) {
+      const o = healOptions;
+      say(
+        `--- heal: ${o.alerts} crash-looping Deployments, one alert each through Alertmanager (verifySeconds ${o.verifySeconds})`,
+      );
+      const f = await benchHeal(cp.info, admin, o, say);
+      for (const line of healLines(f)) say(line);
+      Object.assign(figures, healJson(f));
     }
     const largest = sizes.length ? (bySize[String(Math.max(...sizes))] ?? {}) : {};
     console.log(JSON.stringify({ ...largest, ...figures, by_size: bySize }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, pool } from './stats.js';
+import { percentile, pool, summary } from './stats.js';
 
 describe('bench stats', () => {
   it('percentile uses the nearest rank', () => {
@@ -7,6 +7,10 @@ describe('bench stats', () => {
     expect(percentile(v, 50)).toBe(50);
     expect(percentile(v, 99)).toBe(99);
     expect(percentile([5], 99)).toBe(5);
+  });
+  it('summary gives the extremes beside p50 and p99', () => {
+    expect(summary([30, 10, 20])).toEqual({ n: 3, min: 10, p50: 20, p99: 30, max: 30 });
+    expect(summary([])).toEqual({ n: 0, min: NaN, p50: NaN, p99: NaN, max: NaN });
   });
   it('pool keeps at most N in flight and runs every item', async () => {
     let inFlight = 0;

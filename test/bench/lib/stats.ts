@@ -6,6 +6,17 @@ export function percentile(values: number[], p: number): number {
   return sorted[i] as number;
 }
 
+/** Nearest-rank p50 and p99, with the extremes, of `values` (NaN for each when there are none). */
+export function summary(values: number[]): { n: number; min: number; p50: number; p99: number; max: number } {
+  return {
+    n: values.length,
+    min: values.length ? Math.min(...values) : NaN,
+    p50: percentile(values, 50),
+    p99: percentile(values, 99),
+    max: values.length ? Math.max(...values) : NaN,
+  };
+}
+
 export const round = (n: number, digits = 1) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n);
 
 /** Runs `fn` over `items` with at most `concurrency` in flight. */

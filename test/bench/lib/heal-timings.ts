@@ -1,0 +1,90 @@
+// One alert's heal, taken apart: the time Bosun spent from the alert's arrival
+// to Healed, less what is not Bosun's speed (the rollout the controller-manager
+// and the nodes do, and the verification window the RiskPolicy sets). Pure.
+
+/** Moments the bench saw, in ms since the epoch (one machine: the bench's clock is the operator's). */
+export interface HealMarks {
+  /** the bench posted the firing alert to Alertmanager */
+  posted: number;
+  /** the Remediation appeared (the intake creates it as the notification arrives) */
+  opened?: number;
+  /** the Deployment's pod template went back to the good image */
+  rollbackApplied?: number;
+  /** that rollout completed (kubectl rollout status's rule) */
+  rolledOut?: number;
+  /** the Remediation's phase was first Verifying */
+  verifying?: number;
+  /** status.verification.until: the end of the window the RiskPolicy sets */
+  verifyUntil?: number;
+  /** status.resolvedAt first appeared */
+  resolvedSeen?: number;
+  /** the Remediation's phase was first Healed */
+  healed?: number;
+}
+
+export interface HealTiming {
+  /** opened → Healed */
+  totalMs: number;
+  /** rollbackApplied → rolledOut */
+  rolloutMs: number;
+  /** verifying → verifyUntil */
+  windowMs: number;
+  /** totalMs less the rollout and the window (their union, within opened → Healed) */
+  ownMs: number;
+  /** Bosun's own time, in parts: opened → rollbackApplied (diagnosis, plan, policy, the rollback step) */
+  toRollbackMs: number;
+  /** rolledOut → verifying (Bosun seeing the rollout done; its wait step polls) */
+  noticeMs: number;
+  /** verifyUntil → healed (judging the heal after the window, and writing Healed) */
+  closeMs: number;
+  /** posted → opened: Alertmanager's notification delay and the intake */
+  intakeMs: number;
+  /** how long after the window the alert's resolution was seen (0: within it); Healed waits for it */
+  resolvedLateMs: number;
+}
+
+export type Interval = readonly [start: number, end: number];
+
+/** The length of the union of `intervals`, each clipped to `span`. */
+export function coveredMs(span: Interval, intervals: readonly Interval[]): number {
+  const clipped = intervals
+    .map(([a, b]): Interval => [Math.max(a, span[0]), Math.min(b, span[1])])
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, b] of clipped) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
+}
+
+/** The timing of a heal that reached Healed with every mark seen; undefined otherwise. */
+export function healTiming(m: HealMarks): HealTiming | undefined {
+  const { opened, rollbackApplied, rolledOut, verifying, verifyUntil, healed } = m;
+  if (
+    opened === undefined ||
+    rollbackApplied === undefined ||
+    rolledOut === undefined ||
+    verifying === undefined ||
+    verifyUntil === undefined ||
+    healed === undefined
+  )
+    return undefined;
+  const rollout: Interval = [rollbackApplied, rolledOut];
+  const window: Interval = [verifying, verifyUntil];
+  const totalMs = healed - opened;
+  return {
+    totalMs,
+    rolloutMs: rolledOut - rollbackApplied,
+    windowMs: verifyUntil - verifying,
+    ownMs: totalMs - coveredMs([opened, healed], [rollout, window]),
+    toRollbackMs: rollbackApplied - opened,
+    noticeMs: verifying - rolledOut,
+    closeMs: healed - verifyUntil,
+    intakeMs: opened - m.posted,
+    resolvedLateMs: m.resolvedSeen === undefined ? NaN : Math.max(0, m.resolvedSeen - verifyUntil),
+  };
+}
