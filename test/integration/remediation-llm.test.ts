@@ -16,7 +16,7 @@ const rollback = {
   steps: [
     {
       tool: 'k8s.rollout-undo',
-      params: { target: 'deployment/web' },
+      params: { target: 'deployment/web', toRevision: 1 },
       description: 'roll web back to the revision before the crashing image',
       reasoning: 'the crash loop started with the last rollout',
       risk: 'medium',
@@ -96,11 +96,12 @@ describe('Remediations planned by a model', { timeout: 240_000 }, () => {
       ...rollback,
       steps: [{ ...rollback.steps[0], tool: 'shell.exec', params: { cmd: 'kubectl rollout undo' } }],
     };
-    fake.script.push({ plan: bad }, { plan: bad });
+    fake.script.push({ plan: bad }, { plan: bad }, { plan: bad }); // asked, and asked twice to repair it
     applyRemediation(ns(), 'api-llm', 'api', { planner: 'llm' });
     const escalated = await waitRemediation(ns(), 'api-llm', 'Escalated', more);
     const ready = escalated.status?.conditions?.find((c) => c.type === 'Ready');
     expect(ready?.message).toMatch(/the model planner could not heal this/);
+    expect(ready?.message).toMatch(/shell\.exec/);
     expect(getDeployment(ns(), 'api').spec.template.spec.containers[0]?.image).toBe(CRASH_IMAGE); // nothing ran
   });
 });
