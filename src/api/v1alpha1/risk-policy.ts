@@ -1,6 +1,6 @@
 // RiskPolicy: what happens at each risk level, who approves, what is allowed.
 import { z } from 'zod';
-import { Approvers, Label, RiskLevel, cel, statusBase } from './common.js';
+import { Approvers, Label, Planner, RiskLevel, cel, statusBase } from './common.js';
 import { TicketConfig } from './ticket.js';
 
 export const Action = z
@@ -10,6 +10,9 @@ export const Action = z
 /** What Remediations may do, and how they judge a heal. */
 export const HealPolicy = z
   .object({
+    planner: Planner.default('rules').describe(
+      'How the Remediations Bosun opens for alerts and failing pods plan (one made by hand says so itself)',
+    ),
     maxHealsPerHour: z
       .int()
       .min(0)

@@ -28,6 +28,8 @@ export interface Issue {
   target: { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet'; name: string };
   symptoms: string[];
   occurrence: Occurrence;
+  /** an alert's source (Alertmanager's generatorURL), linked from an escalation ticket */
+  generatorURL?: string;
 }
 
 export interface IntakeDeps {
@@ -37,6 +39,8 @@ export interface IntakeDeps {
   store: Pick<StateStore, 'recordOccurrence'>;
   /** who asks for the heals that come in (spec.requester) */
   requester: Requester;
+  /** how a namespace's Remediations plan: its RiskPolicy's spec.heal.planner */
+  plannerFor?: (namespace: string) => 'rules' | 'llm';
   log: Logger;
 }
 
@@ -44,7 +48,11 @@ export interface IntakeDeps {
 export const remediationName = (target: string, fingerprint: string) =>
   `${boundedName(target, 40)}-${createHash('sha256').update(fingerprint).digest('hex').slice(0, 10)}`;
 
-export function remediationFor(issue: Issue, requester: Requester): KubeObject & { spec: RemediationSpec } {
+export function remediationFor(
+  issue: Issue,
+  requester: Requester,
+  planner: 'rules' | 'llm' = 'rules',
+): KubeObject & { spec: RemediationSpec } {
   return {
     apiVersion: API_VERSION,
     kind: 'Remediation',
@@ -59,11 +67,12 @@ export function remediationFor(issue: Issue, requester: Requester): KubeObject &
         fingerprint: issue.fingerprint,
         summary: issue.summary.slice(0, 1024),
         severity: issue.severity,
+        ...(issue.generatorURL && { generatorURL: issue.generatorURL.slice(0, 2048) }),
       },
       targetRef: { apiVersion: 'apps/v1', kind: issue.target.kind, name: issue.target.name },
       symptoms: issue.symptoms.slice(0, 20).map((s) => s.slice(0, 1024)),
       mode: 'auto',
-      planner: 'rules',
+      planner,
       requester,
     },
   };
@@ -88,7 +97,7 @@ export function remediationIntake(deps: IntakeDeps) {
 
   async function report(issue: Issue): Promise<string> {
     await store.recordOccurrence(issueOf(issue.namespace, issue.fingerprint), issue.occurrence);
-    const rem = remediationFor(issue, deps.requester);
+    const rem = remediationFor(issue, deps.requester, deps.plannerFor?.(issue.namespace));
     if (issue.occurrence.state === 'resolved') return rem.metadata.name; // nothing to open for a resolved issue
     try {
       await client.create(remediationResource, rem);
@@ -126,6 +135,7 @@ export function remediationIntake(deps: IntakeDeps) {
         severity: a.severity,
         target,
         symptoms: [a.labels.alertname ? `alert ${a.labels.alertname}` : 'an alert'],
+        generatorURL: a.generatorURL,
         occurrence: { id: a.startsAt, firstSeenAt: a.startsAt, lastSeenAt: at, state: a.status },
       });
     }

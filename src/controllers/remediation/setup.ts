@@ -4,6 +4,7 @@
 // issue, recorded in Bosun's etcd by any replica's intake, wakes the
 // Remediation it belongs to.
 import { countUsage } from '../../engine/model/usage.js';
+import { loadPolicy } from '../../engine/policy.js';
 import { setupPlanController, type PlanControllerOptions } from '../../engine/controller.js';
 import type { Redactor } from '../../redact/index.js';
 import type { SecretSink } from '../../telemetry/logger.js';
@@ -61,6 +62,8 @@ export function setupRemediationController(opts: RemediationControllerOptions) {
     client: opts.client,
     store: opts.store,
     requester: opts.intakeRequester,
+    plannerFor: (namespace) =>
+      loadPolicy(opts.shared.policies, namespace, undefined, opts.operatorNamespace)?.spec.heal.planner ?? 'rules',
     log: set.log.child({ component: 'intake' }),
   });
   setupPodStateWatcher({ ...opts, client: set.client, report: intake.report });
