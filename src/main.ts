@@ -171,7 +171,8 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
   manager.onTakeover(async () => log.info({ epoch: await store.claimEpoch() }, 'claimed the fencing epoch'));
   // one RiskPolicy and one Approval cache for every controller that plans
   const shared = setupSharedInformers({ manager, client, log, metrics, namespace: config.namespace });
-  setupGoalController({
+  // what every planning controller is given
+  const planning = {
     manager,
     shared,
     client,
@@ -187,29 +188,16 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     crashpoint: parseFailpoints(process.env.BOSUN_FAILPOINTS),
     executors,
     modelEndpoints: config.modelEndpoints,
-  });
+  };
+  setupGoalController(planning);
   const intakeRequester = config.intakeRequester ?? `system:serviceaccount:${config.operatorNamespace}:bosun-healer`;
   const sa = /^system:serviceaccount:([^:]+):/.exec(intakeRequester)?.[1];
   const remediations = setupRemediationController({
+    ...planning,
     intakeRequester: {
       username: intakeRequester,
       groups: sa ? ['system:serviceaccounts', `system:serviceaccounts:${sa}`, 'system:authenticated'] : [],
     },
-    manager,
-    shared,
-    client,
-    store,
-    log,
-    secrets: masker,
-    metrics,
-    instance: config.identity,
-    namespace: config.namespace,
-    workers: config.workers,
-    resyncMs: config.resyncSeconds * 1000,
-    operatorNamespace: config.operatorNamespace,
-    crashpoint: parseFailpoints(process.env.BOSUN_FAILPOINTS),
-    executors,
-    modelEndpoints: config.modelEndpoints,
   });
   // Pipelines and PipelineRuns are accepted; their status says that this version does not act on them
   setupUnservedController({ manager, client, log, metrics, instance: config.identity, namespace: config.namespace });

@@ -42,8 +42,8 @@ export function admitted(spec: ApprovalSpec, recorded: readonly Decision[]) {
 }
 
 /** What will happen and how to undo it, as the planner checked it fits an Approval (src/api/v1alpha1/plan.ts). */
-export const runbook = (subject: PlanSubject): string =>
-  planRunbook(subject.metadata.namespace, subject.metadata.name, subject.status?.plan?.steps ?? []);
+export const runbook = (subject: PlanSubject, kind = 'Goal'): string =>
+  planRunbook(subject.metadata.namespace, subject.metadata.name, subject.status?.plan?.steps ?? [], kind);
 
 export function approvalFor<S extends PlanStatus>(
   subject: PlanSubject<S>,
@@ -80,7 +80,7 @@ export function approvalFor<S extends PlanStatus>(
       })),
       risk: status.risk ?? 'none',
       reasons: [...(status.riskReasons ?? []), status.decision ?? ''].filter(Boolean).slice(0, 20),
-      runbook: runbook(subject),
+      runbook: runbook(subject, kind.kind),
       approvers: policy.spec.approvers,
       requiredApprovals: policy.spec.requiredApprovals,
       expiresAt: timestamp(new Date(now.getTime() + policy.spec.approvalTTLSeconds * 1000)),

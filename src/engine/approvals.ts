@@ -29,8 +29,8 @@ interface Deps {
   client: KubeClient;
   events: EventRecorder;
   approvals: ApprovalCache;
-  /** the decisions Bosun's webhook admitted: only those count */
-  decisions: Pick<StateStore, 'admittedDecisions'>;
+  /** Bosun's etcd: the decisions its webhook admitted (only those count) */
+  store: Pick<StateStore, 'admittedDecisions'>;
   policies: PolicyCache;
   operatorNamespace: string;
 }
@@ -131,7 +131,7 @@ export function approvalHandler(deps: Deps) {
       };
     }
 
-    const recorded = await deps.decisions.admittedDecisions({
+    const recorded = await deps.store.admittedDecisions({
       subjectUid: subject.metadata.uid ?? '',
       approvalUid: approval.metadata.uid ?? '',
     });

@@ -12,6 +12,7 @@ import { controlPlane, kubectlOk, useNamespace } from '../support/cluster.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/github-api.js';
 import { applyRiskPolicy } from '../support/goals.js';
 import { startFakeJira, type FakeJira } from '../support/jira-api.js';
+import { grantSecretReader } from '../support/model-provider.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import {
   applyRemediation,
@@ -115,16 +116,7 @@ describe('Remediations escalate', { timeout: 300_000 }, () => {
       ],
       { namespace: ns() },
     );
-    kubectlOk(
-      [
-        'create',
-        'rolebinding',
-        'bosun-secret-reader',
-        '--clusterrole=bosun-secret-reader',
-        '--serviceaccount=bosun-system:bosun',
-      ],
-      { namespace: ns() },
-    );
+    grantSecretReader(ns());
     const ticket = {
       github: {
         repository: github.repository,

@@ -2,8 +2,9 @@
 // against a loopback server that speaks Anthropic's wire format, on the real
 // control plane; pods crash-loop by a KWOK stage (registry.bosun.test/crash:1).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { controlPlane, kubectlOk, useNamespace } from '../support/cluster.js';
+import { controlPlane, useNamespace } from '../support/cluster.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-llm.js';
+import { applyModelProvider } from '../support/model-provider.js';
 import { applyRiskPolicy } from '../support/goals.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { applyRemediation, waitRemediation } from '../support/remediations.js';
@@ -34,31 +35,7 @@ describe('Remediations planned by a model', { timeout: 240_000 }, () => {
 
   beforeAll(async () => {
     fake = await startFakeProvider('anthropic');
-    kubectlOk(['create', 'secret', 'generic', 'anthropic', `--from-literal=api-key=${API_KEY}`], { namespace: ns() });
-    kubectlOk(
-      [
-        'create',
-        'rolebinding',
-        'bosun-secret-reader',
-        '--clusterrole=bosun-secret-reader',
-        '--serviceaccount=bosun-system:bosun',
-      ],
-      { namespace: ns() },
-    );
-    kubectlOk(['apply', '-f', '-'], {
-      namespace: ns(),
-      input: JSON.stringify({
-        apiVersion: 'bosun.dev/v1alpha1',
-        kind: 'ModelProvider',
-        metadata: { name: 'default' },
-        spec: {
-          provider: 'anthropic',
-          baseURL: fake.baseURL,
-          secretRef: { name: 'anthropic', key: 'api-key' },
-          models: { low: 'small', medium: 'mid', high: 'big' },
-        },
-      }),
-    });
+    applyModelProvider(ns(), fake, API_KEY);
     applyRiskPolicy(ns(), 'default', {
       levels: { medium: 'auto' },
       approvers: { users: ['bob'] },

@@ -41,8 +41,13 @@ type RunbookStep = Pick<ExecutionStep, 'when' | 'description' | 'risk'> & { undo
 /** Room a step's undo (written by its tool at planning) is given in a runbook when a planner checks the fit. */
 export const UNDO_ROOM = 128;
 
-/** The runbook for the Goal namespace/name that runs these steps, whole. */
-export function runbookText(namespace: string | undefined, name: string, steps: readonly RunbookStep[]): string {
+/** The runbook for the subject (a Goal, a Remediation) namespace/name that runs these steps, whole. */
+export function runbookText(
+  namespace: string | undefined,
+  name: string,
+  steps: readonly RunbookStep[],
+  kind = 'Goal',
+): string {
   const lines = steps.map(
     (s, i) =>
       `${i + 1}. ${s.when === 'on-failure' ? '(only if an earlier step fails) ' : ''}${s.description} [${s.risk}]`,
@@ -50,7 +55,7 @@ export function runbookText(namespace: string | undefined, name: string, steps: 
   // each step's undo as its tool computed it: never read back out of anyone's prose
   const undo = steps.map((s) => s.undo?.description).filter(Boolean);
   return [
-    `Goal ${namespace}/${name} will run these steps in ${namespace}:`,
+    `${kind} ${namespace}/${name} will run these steps in ${namespace}:`,
     ...lines,
     undo.length
       ? `To undo: ${undo.join('; ')}`
@@ -59,7 +64,12 @@ export function runbookText(namespace: string | undefined, name: string, steps: 
 }
 
 /** The runbook of an Approval: the whole text, cut to the Approval's bound (planners check the fit first). */
-export function planRunbook(namespace: string | undefined, name: string, steps: readonly RunbookStep[]): string {
-  const text = runbookText(namespace, name, steps);
+export function planRunbook(
+  namespace: string | undefined,
+  name: string,
+  steps: readonly RunbookStep[],
+  kind = 'Goal',
+): string {
+  const text = runbookText(namespace, name, steps, kind);
   return text.length > APPROVAL_RUNBOOK_MAX ? `${text.slice(0, APPROVAL_RUNBOOK_MAX - 1)}…` : text;
 }

@@ -21,18 +21,11 @@ export type { GoalReconcilerDeps } from './deps.js';
 export { goalResource } from './kind.js';
 
 export function goalReconciler(deps: GoalReconcilerDeps): Reconcile {
-  const { client, store } = deps;
+  const { store } = deps;
   const tools: AnyTool[] = deps.agent.tools();
   const plan = goalPlanner(deps, tools);
   const execute = stepRunner(deps, goalKind, tools);
-  const approvals = approvalHandler({
-    client,
-    events: deps.events,
-    approvals: deps.approvals,
-    decisions: store,
-    policies: deps.policies,
-    operatorNamespace: deps.operatorNamespace,
-  });
+  const approvals = approvalHandler(deps);
 
   /** Stalls that only a new spec can clear: asking the model again would only spend tokens. */
   const stalledForGood = (status: GoalStatus) =>

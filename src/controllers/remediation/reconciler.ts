@@ -113,14 +113,7 @@ export function undoSteps(steps: readonly PlanStep[]): PlanStep[] {
 export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcile {
   const { client, store, tools } = deps;
   const execute = stepRunner(deps, remediationKind, tools);
-  const approvals = approvalHandler({
-    client,
-    events: deps.events,
-    approvals: deps.approvals,
-    decisions: store,
-    policies: deps.policies,
-    operatorNamespace: deps.operatorNamespace,
-  });
+  const approvals = approvalHandler(deps);
 
   /** A new issue, or one back: guard rails, then the healer's diagnosis and plan, decided by the engine. */
   async function start(
