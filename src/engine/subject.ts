@@ -45,6 +45,18 @@ export interface PhaseNames {
   stalled: string;
 }
 
+/** The engine's own words for its phases; a kind changes only those it calls otherwise. */
+export const PHASES: PhaseNames = {
+  awaitingApproval: 'AwaitingApproval',
+  executing: 'Executing',
+  succeeded: 'Succeeded',
+  planned: 'Planned',
+  failed: 'Failed',
+  denied: 'Denied',
+  pending: 'Pending',
+  stalled: 'Stalled',
+};
+
 export interface SubjectKind<S extends PlanStatus = PlanStatus> {
   kind: string;
   resource: Resource;

@@ -3,7 +3,7 @@
 // denied or failed is Escalated, for a person to take over.
 import { kindInfo } from '../../api/v1alpha1/kinds.js';
 import { RemediationStatus } from '../../api/v1alpha1/remediation.js';
-import type { SubjectKind } from '../../engine/subject.js';
+import { PHASES, type SubjectKind } from '../../engine/subject.js';
 import { bosunResource } from '../../kube/resources.js';
 
 export const remediationResource = bosunResource(kindInfo('Remediation'));
@@ -12,16 +12,7 @@ export const remediationKind: SubjectKind<RemediationStatus> = {
   kind: 'Remediation',
   resource: remediationResource,
   status: RemediationStatus,
-  phases: {
-    awaitingApproval: 'AwaitingApproval',
-    executing: 'Healing',
-    succeeded: 'Verifying',
-    planned: 'Planned',
-    failed: 'Escalated',
-    denied: 'Escalated',
-    pending: 'Pending',
-    stalled: 'Stalled',
-  },
+  phases: { ...PHASES, executing: 'Healing', succeeded: 'Verifying', failed: 'Escalated', denied: 'Escalated' },
   warningPhases: ['Failed', 'Escalated', 'Stalled'],
   approvalLabel: 'bosun.dev/remediation',
   // one Remediation heals its issue again when it comes back: each heal is a run of its own
