@@ -1,7 +1,8 @@
-// LLM budgets, checked before each call, never after: per Goal (tokens, cost)
+// LLM budgets, checked before each call, never after: per subject, a Goal or a
+// Remediation (tokens, cost; the RiskPolicy's *PerGoal budgets bound both kinds)
 // and per namespace per day (tokens, cost), counted in Bosun's etcd. Cost is
 // counted in micro-dollars, as integers, so that sums do not drift. Token
-// budgets have defaults: a Goal and a RiskPolicy that set none are still
+// budgets have defaults: a subject and a RiskPolicy that set none are still
 // bounded.
 import type { z } from 'zod';
 import type { Cost } from '../../api/v1alpha1/common.js';
@@ -26,10 +27,10 @@ export const dailyCounters = (namespace: string, now: Date) => {
 
 export const toMicroUSD = (usd: number): number => Math.round(usd * 1e6);
 
-/** The token budgets when neither the Goal nor its RiskPolicy sets one. */
+/** The token budgets when neither the subject nor its RiskPolicy sets one. */
 export const DEFAULT_TOKEN_BUDGETS = { perGoal: 100_000, perNamespacePerDay: 2_000_000 } as const;
 
-/** The Goal's and the namespace's token limits, and where each comes from. */
+/** The subject's and the namespace's token limits, and where each comes from. */
 export function tokenLimits(goal: BudgetSubject, policy: EffectivePolicy) {
   const budgets = policy.spec.budgets;
   const set = Math.min(goal.spec.budget?.maxTokens ?? Infinity, budgets?.maxTokensPerGoal ?? Infinity);
@@ -41,7 +42,7 @@ export function tokenLimits(goal: BudgetSubject, policy: EffectivePolicy) {
   };
 }
 
-/** How many tokens the next call may use at most: what both the Goal and the namespace have left today. */
+/** How many tokens the next call may use at most: what both the subject and the namespace have left today. */
 export function tokensLeft(goal: BudgetSubject, policy: EffectivePolicy, use: BudgetUse): number {
   const l = tokenLimits(goal, policy);
   return Math.max(

@@ -1,12 +1,12 @@
 // Model calls off the reconcile workers. A call takes as long as the provider
 // takes (seconds, for a slow one); made inside a reconcile, it holds one of
-// the controller's few workers for all that time, and a flood of model Goals
-// starves every other Goal. So the reconcile starts the call here and returns;
-// when the call is done its Goal is enqueued, and the next reconcile takes the
-// outcome (once: its usage goes to the Goal's status exactly once). At most a
+// the controller's few workers for all that time, and a flood of model plans
+// starves every other subject. So the reconcile starts the call here and returns;
+// when the call is done its subject is enqueued, and the next reconcile takes the
+// outcome (once: its usage goes to the subject's status exactly once). At most a
 // few calls run at once (their evidence reads load the API server too); the
 // rest wait their turn here, holding no worker. A result nobody takes is
-// forgotten after a while. A restart loses calls in flight: the Goal asks
+// forgotten after a while. A restart loses calls in flight: the subject asks
 // again, and every round already paid for was counted.
 export const FORGET_AFTER_MS = 10 * 60_000;
 export const MAX_CONCURRENT_CALLS = 8;
@@ -24,7 +24,7 @@ export class ModelCalls<T> {
   private running = 0;
 
   constructor(
-    /** called with the Goal's queue key when its call is done */
+    /** called with the subject's queue key when its call is done */
     private readonly onDone: (goalKey: string) => void,
     private readonly now: () => number = () => performance.now(),
     private readonly maxConcurrent = MAX_CONCURRENT_CALLS,

@@ -1,9 +1,9 @@
 // Per-provider backoff: after a failed call, the provider is not asked again
 // until its backoff has passed (the runtime's Backoff: 5 s, doubling to 5 min,
-// jittered so that replicas do not ask in step), whichever Goal asks;
-// a success clears it. The reconciler requeues a Goal for the rest of the
+// jittered so that replicas do not ask in step), whichever subject asks;
+// a success clears it. The reconciler requeues a subject for the rest of the
 // backoff rather than calling, so a provider that is down is asked about once
-// per backoff, not once per reconcile of every waiting Goal.
+// per backoff, not once per reconcile of every waiting subject.
 import { Backoff } from '../../runtime/backoff.js';
 
 export const FIRST_BACKOFF_MS = 5_000;
