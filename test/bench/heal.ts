@@ -1,12 +1,21 @@
 // Time to heal: from an alert's arrival to its Remediation's `Healed`, less
-// what is not Bosun's speed. One operator (`bosun run`, rules only) watches one
-// namespace of `alerts` Deployments; each is rolled out from nginx:1.27 to
+// what is not Bosun's speed, once per planner: the rules, then the model, the
+// same count of alerts each, one run after the other. In each run one operator
+// (`bosun run`) watches the planner's own namespace of `alerts` Deployments,
+// whose RiskPolicy's spec.heal.planner says how the Remediations Bosun opens
+// for alerts plan. The model is a loopback server speaking Anthropic's wire
+// format (test/support/fake-llm.ts), reached through the namespace's
+// ModelProvider `default`; it answers each request at once with the rollback
+// the rules would make (lib/heal-model.ts), so the runs differ only in who
+// planned: what the model run adds is Bosun's side of a model plan (evidence,
+// redaction, the prompt, the SDK, the plan's checks), not a real model's time.
+// Each Deployment is rolled out from nginx:1.27 to
 // registry.bosun.test/crash:1, which crash-loops (Bosun's KWOK stage; no
 // kubelet), and once its pod is in CrashLoopBackOff the bench posts one alert
 // for it to a REAL Alertmanager (one group per alert, group_wait 100 ms), which
 // notifies Bosun's intake at /alertmanager. Alerts go out `gapMs` apart, after
 // one warm-up heal that is not counted (the operator's first heal fills its
-// caches and mints its first executor token).
+// caches and mints its first executor token; the model run's first model call).
 //
 // What is measured, each moment as the bench's watches see it (ms since the
 // epoch; the bench and the operator share one clock):
@@ -20,6 +29,9 @@
 //                   is printed as a check (the watch's moment must fall within
 //                   the second after it). Alertmanager's own delay (the bench's
 //                   post → the Remediation) is printed apart, not counted.
+//   plan exists     the first watch event with a status.plan: the healer has
+//                   diagnosed and planned (with the model: where its call
+//                   sits) and policy has decided; the rollback runs after it.
 //   Healed          the first watch event with status.phase Healed.
 //   the rollout     the Deployment's own rollout back to the good revision: from
 //                   the watch event whose pod template is nginx:1.27 again to
@@ -48,21 +60,27 @@ import { kindInfo } from '../../src/api/v1alpha1/kinds.js';
 import type { KubeClient } from '../../src/kube/client.js';
 import { bosunResource, core } from '../../src/kube/resources.js';
 import { startAlertmanager, type Alertmanager, type PostedAlert } from '../support/alertmanager.js';
+import { startFakeProvider, type FakeProvider } from '../support/fake-llm.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { createNamespace } from './lib/goals.js';
+import { rollbackReplies } from './lib/heal-model.js';
+import type { HealFigures } from './lib/heal-report.js';
 import {
   CRASH_IMAGE,
   GOOD_IMAGE,
+  GOOD_REVISION,
   INTAKE_SECRET,
-  NAMESPACE,
   OPERATOR_NAMESPACE,
   crashLooping,
   deploymentsAre,
+  healNamespace,
+  setUpModelProvider,
   setUpNamespace,
+  type HealPlanner,
 } from './lib/heal-workloads.js';
 import { healTiming, type HealMarks, type HealTiming } from './lib/heal-timings.js';
 import { imageOf, rolledOut, type DeploymentView } from './lib/rollout.js';
-import { round, summary } from './lib/stats.js';
+import { summary } from './lib/stats.js';
 import { watchObjects } from './lib/watch.js';
 
 export interface HealOptions {
@@ -72,32 +90,6 @@ export interface HealOptions {
   verifySeconds: number;
   /** the time between two alerts */
   gapMs: number;
-}
-
-type Summary = ReturnType<typeof summary>;
-
-export interface HealFigures {
-  alerts: number;
-  healed: number;
-  /** how the heals that did not reach Healed ended (their last phase) */
-  notHealed: Record<string, number>;
-  verifySeconds: number;
-  own: Summary;
-  total: Summary;
-  rollout: Summary;
-  window: Summary;
-  /** the parts of `own`: alert → rollback applied, rollout done → Verifying, window end → Healed */
-  toRollback: Summary;
-  notice: Summary;
-  close: Summary;
-  /** the bench's post to Alertmanager → the Remediation */
-  intake: Summary;
-  /** heals whose alert's resolution was seen after the window */
-  resolvedLate: number;
-  resolvedLateMax: number;
-  /** the Remediation as the watch saw it, less its creationTimestamp (whole seconds) */
-  creationSkew: Summary;
-  warmUp?: HealTiming;
 }
 
 const remediationResource = bosunResource(kindInfo('Remediation'));
@@ -119,7 +111,7 @@ interface Track {
 interface RemediationView {
   metadata: { name?: string; creationTimestamp?: string };
   spec?: { targetRef?: { name?: string } };
-  status?: { phase?: string; resolvedAt?: string; verification?: { until?: string } };
+  status?: { phase?: string; plan?: { steps?: unknown[] }; resolvedAt?: string; verification?: { until?: string } };
 }
 
 /** Marks each Track from the watches' events. */
@@ -141,6 +133,7 @@ function follow(tracks: Map<string, Track>, resolve: (t: Track) => void) {
       t.created ??= Date.parse(r.metadata.creationTimestamp ?? '');
       const s = r.status ?? {};
       t.phase = s.phase ?? t.phase;
+      if (s.plan?.steps?.length) t.marks.planned ??= at;
       if (s.phase === 'Verifying') {
         t.marks.verifying ??= at;
         if (s.verification?.until) t.marks.verifyUntil ??= Date.parse(s.verification.until);
@@ -151,14 +144,14 @@ function follow(tracks: Map<string, Track>, resolve: (t: Track) => void) {
   };
 }
 
-const alertFor = (name: string): PostedAlert => ({
-  labels: { alertname: 'KubePodCrashLooping', namespace: NAMESPACE, deployment: name, severity: 'warning' },
+const alertFor = (namespace: string, name: string): PostedAlert => ({
+  labels: { alertname: 'KubePodCrashLooping', namespace, deployment: name, severity: 'warning' },
   annotations: { summary: `pods of ${name} are crash looping` },
   startsAt: new Date(),
 });
 
-async function post(am: Alertmanager, t: Track) {
-  t.alert = alertFor(t.name);
+async function post(am: Alertmanager, namespace: string, t: Track) {
+  t.alert = alertFor(namespace, t.name);
   t.marks.posted = Date.now();
   await am.post([t.alert]);
 }
@@ -171,22 +164,34 @@ async function ended(tracks: Track[], ms: number): Promise<boolean> {
   return done();
 }
 
+/** what the ModelProvider's Secret holds: the loopback model does not check it */
+const API_KEY = 'sk-ant-bench-loopback';
+
+/** One run of the heal bench, its Remediations planned by `planner`, in that planner's own namespace. */
 export async function benchHeal(
   cp: ControlPlaneInfo,
   admin: KubeClient,
   opts: HealOptions,
+  planner: HealPlanner,
   say: (line: string) => void,
 ): Promise<HealFigures> {
+  const namespace = healNamespace(planner);
   const names = ['warm', ...Array.from({ length: opts.alerts }, (_, i) => `app-${i}`)];
   const tracks = new Map<string, Track>(names.map((name) => [name, { name, marks: { posted: 0 }, crashed: false }]));
   const token = randomBytes(24).toString('hex');
   const certDir = mkdtempSync(join(tmpdir(), 'bosun-bench-heal-certs-'));
   let op: RunningOperator | undefined;
   let am: Alertmanager | undefined;
+  let model: FakeProvider | undefined;
   const stops: (() => Promise<void>)[] = [];
   try {
-    await createNamespace(admin, NAMESPACE);
-    setUpNamespace(cp.kubeconfigs.admin, names, opts.verifySeconds);
+    await createNamespace(admin, namespace);
+    setUpNamespace(cp.kubeconfigs.admin, namespace, names, { verifySeconds: opts.verifySeconds, planner });
+    if (planner === 'llm') {
+      model = await startFakeProvider('anthropic');
+      model.respond = rollbackReplies(GOOD_REVISION);
+      setUpModelProvider(cp.kubeconfigs.admin, namespace, model.baseURL, API_KEY);
+    }
     await admin.delete(core.secrets, OPERATOR_NAMESPACE, INTAKE_SECRET).catch(() => {});
     await admin.create(core.secrets, {
       apiVersion: 'v1',
@@ -194,14 +199,14 @@ export async function benchHeal(
       metadata: { name: INTAKE_SECRET, namespace: OPERATOR_NAMESPACE },
       stringData: { alertmanager: token },
     });
-    await deploymentsAre(admin, names, 'rolled out', (d) => imageOf(d) === GOOD_IMAGE && rolledOut(d));
+    await deploymentsAre(admin, namespace, names, 'rolled out', (d) => imageOf(d) === GOOD_IMAGE && rolledOut(d));
 
     makeWebhookCerts(certDir);
     const port = await freePort();
     op = await startOperator({
       cp,
-      identity: 'bench-heal',
-      namespace: NAMESPACE,
+      identity: `bench-heal-${planner}`,
+      namespace,
       args: [
         '--leader-elect=false',
         '--webhook-addr',
@@ -226,15 +231,15 @@ export async function benchHeal(
       });
     };
     const on = follow(tracks, resolve);
-    const deployments = await watchObjects(admin, core.deployments, NAMESPACE, on.deployment);
+    const deployments = await watchObjects(admin, core.deployments, namespace, on.deployment);
     stops.push(deployments.stop);
-    const remediations = await watchObjects<RemediationView>(admin, remediationResource, NAMESPACE, on.remediation);
+    const remediations = await watchObjects<RemediationView>(admin, remediationResource, namespace, on.remediation);
     stops.push(remediations.stop);
 
     for (const name of names)
       await admin.patch(
         core.deployments,
-        NAMESPACE,
+        namespace,
         name,
         {
           spec: { template: { spec: { containers: [{ name: 'app', image: CRASH_IMAGE }] } } },
@@ -242,18 +247,22 @@ export async function benchHeal(
         { strategic: true },
       );
     for (const t of tracks.values()) t.crashed = true;
-    await crashLooping(admin, names);
-    say(`${names.length} Deployments crash-looping (one warm-up); alerts go out ${opts.gapMs} ms apart`);
+    await crashLooping(admin, namespace, names);
+    say(
+      `${planner}: ${names.length} Deployments crash-looping in ${namespace} (one warm-up); alerts go out ` +
+        `${opts.gapMs} ms apart`,
+    );
 
     const warm = tracks.get('warm') as Track;
-    await post(alertmanager, warm);
+    await post(alertmanager, namespace, warm);
     if (!(await ended([warm], opts.verifySeconds * 1000 + 180_000)))
       throw new Error(`the warm-up heal did not end (${warm.phase ?? 'no Remediation'}):\n${op.log(60)}`);
 
     const measured = names.slice(1).map((n) => tracks.get(n) as Track);
+    const callsBefore = model?.requests.length ?? 0;
     for (const [i, t] of measured.entries()) {
       if (i) await sleep(opts.gapMs);
-      await post(alertmanager, t);
+      await post(alertmanager, namespace, t);
     }
     if (!(await ended(measured, opts.verifySeconds * 1000 + 300_000)))
       say(`not every heal ended: ${measured.filter((t) => !TERMINAL.includes(t.phase ?? '')).length} still open`);
@@ -265,6 +274,7 @@ export async function benchHeal(
       if (t.marks.healed === undefined) notHealed[t.phase ?? 'none'] = (notHealed[t.phase ?? 'none'] ?? 0) + 1;
     const late = timings.filter((x) => x.resolvedLateMs > 0);
     return {
+      planner,
       alerts: opts.alerts,
       healed: timings.length,
       notHealed,
@@ -276,12 +286,14 @@ export async function benchHeal(
       toRollback: summary(timings.map((x) => x.toRollbackMs)),
       notice: summary(timings.map((x) => x.noticeMs)),
       close: summary(timings.map((x) => x.closeMs)),
+      toPlan: summary(timings.map((x) => x.toPlanMs)),
       intake: summary(timings.map((x) => x.intakeMs)),
       resolvedLate: late.length,
       resolvedLateMax: late.length ? Math.max(...late.map((x) => x.resolvedLateMs)) : 0,
       creationSkew: summary(
         measured.filter((t) => t.marks.opened && t.created).map((t) => (t.marks.opened ?? 0) - (t.created ?? 0)),
       ),
+      ...(model && { modelCalls: model.requests.length - callsBefore }),
       warmUp: healTiming(warm.marks),
     };
   } catch (err) {
@@ -292,58 +304,10 @@ export async function benchHeal(
     for (const stop of stops) await stop();
     await am?.stop();
     await op?.stop();
+    await model?.close();
     await admin.delete(core.secrets, OPERATOR_NAMESPACE, INTAKE_SECRET).catch(() => {});
     rmSync(certDir, { recursive: true, force: true });
   }
-}
-
-const ms = (s: Summary) => `p50 ${round(s.p50)} ms, p99 ${round(s.p99)} ms (min ${round(s.min)}, max ${round(s.max)})`;
-
-/** The phase's lines, as run.ts prints them. */
-export function healLines(f: HealFigures): string[] {
-  const lines = [
-    `heal (rules), ${f.healed} of ${f.alerts} alerts Healed: alert received → Healed, less the rollout and the ` +
-      `verification window: ${ms(f.own)}`,
-    `  beside it: received → Healed ${ms(f.total)}; the rollouts ${ms(f.rollout)}; the window ` +
-      `(verifySeconds ${f.verifySeconds}, whole seconds) ${ms(f.window)}`,
-    `  Bosun's parts: received → rollback applied ${ms(f.toRollback)}; rollout done → Verifying ` +
-      `${ms(f.notice)}; window end → Healed ${ms(f.close)}`,
-    `  Alertmanager → intake (the bench's post → the Remediation, not counted) ${ms(f.intake)}; ` +
-      `watch − creationTimestamp ${ms(f.creationSkew)}`,
-    `  alert resolution seen after the window: ${f.resolvedLate} of ${f.healed}` +
-      (f.resolvedLate ? ` (up to ${round(f.resolvedLateMax)} ms, left in the figures)` : ''),
-  ];
-  if (f.warmUp) lines.push(`  warm-up heal (not counted): ${round(f.warmUp.ownMs)} ms of Bosun's own time`);
-  if (Object.keys(f.notHealed).length) lines.push(`  not Healed: ${JSON.stringify(f.notHealed)}`);
-  // TODO(model planner): Remediations plan with rules only in this version: the intake opens them with
-  // spec.planner 'rules', and `spec.planner: llm` is not built for them. Once it is, run the same alerts in a
-  // second namespace whose Remediations plan with the model, against the loopback model server
-  // (test/support/fake-llm.ts, answering a rollback plan as llm-flood.ts does), and print the same figures here.
-  lines.push('model planner: not measured (Remediations plan with rules only in this version)');
-  return lines;
-}
-
-/** The figures for run.ts's JSON line. */
-export function healJson(f: HealFigures): Record<string, unknown> {
-  const json: Record<string, unknown> = {
-    heal_alerts: f.alerts,
-    heal_healed: f.healed,
-    heal_verify_seconds: f.verifySeconds,
-    heal_resolved_after_window: f.resolvedLate,
-    heal_model_planner: 'not measured',
-  };
-  const put = (key: string, s: Summary) => {
-    for (const stat of ['p50', 'p99', 'min', 'max'] as const) json[`heal_${key}_${stat}_ms`] = round(s[stat]);
-  };
-  put('own', f.own);
-  put('total', f.total);
-  put('rollout', f.rollout);
-  put('window', f.window);
-  put('to_rollback', f.toRollback);
-  put('rollout_noticed', f.notice);
-  put('window_to_healed', f.close);
-  put('alertmanager_to_intake', f.intake);
-  return json;
 }
 
 /** Reads the phase's size from the environment; undefined when it is to be skipped. */

@@ -11,7 +11,8 @@
 //   BOSUN_BENCH_FLOOD_WORKERS  operator --workers per run (default 4,16; the
 //                              first gets two A/B rounds, the others one)
 //   BOSUN_BENCH_HEAL_ALERTS    crash-looping Deployments, one alert each (default 20;
-//                              0 skips the phase); needs BOSUN_ALERTMANAGER
+//                              0 skips the phase), for the rule planner and again
+//                              for the model planner; needs BOSUN_ALERTMANAGER
 //                              (hack/bench.sh builds it)
 //   BOSUN_BENCH_HEAL_VERIFY_SECONDS  RiskPolicy spec.heal.verifySeconds (default 10)
 //   BOSUN_BENCH_HEAL_GAP_MS    time between two alerts (default 1000)
@@ -38,7 +39,8 @@ import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource, wa
 import { percentile, round } from './lib/stats.js';
 import { benchLlmPlanner } from './llm.js';
 import { benchModelFlood, floodJson, floodOptionsFromEnv } from './llm-flood.js';
-import { benchHeal, healJson, healLines, healOptionsFromEnv } from './heal.js';
+import { benchHeal, healOptionsFromEnv } from './heal.js';
+import { healJson, healLines } from './lib/heal-report.js';
 import { machine, machineLine } from './lib/machine.js';
 import { benchRulePlanner } from './planner.js';
 
@@ -306,11 +308,11 @@ async function main() {
     if (healOptions) {
       const o = healOptions;
       say(
-        `--- heal: ${o.alerts} crash-looping Deployments, one alert each through Alertmanager (verifySeconds ${o.verifySeconds})`,
+        `--- heal: ${o.alerts} crash-looping Deployments, one alert each through Alertmanager (verifySeconds ${o.verifySeconds}), planned by the rules, then by the model`,
       );
-      const f = await benchHeal(cp.info, admin, o, say);
-      for (const line of healLines(f)) say(line);
-      Object.assign(figures, healJson(f));
+      const heals = [await benchHeal(cp.info, admin, o, 'rules', say), await benchHeal(cp.info, admin, o, 'llm', say)];
+      for (const line of healLines(heals)) say(line);
+      Object.assign(figures, healJson(heals));
     }
     const largest = sizes.length ? (bySize[String(Math.max(...sizes))] ?? {}) : {};
     console.log(JSON.stringify({ ...largest, ...figures, by_size: bySize }));

@@ -67,6 +67,7 @@ describe('healTiming', () => {
   const marks: HealMarks = {
     posted: 1000,
     opened: 1150,
+    planned: 1300,
     rollbackApplied: 1400,
     rolledOut: 2400,
     verifying: 3000,
@@ -82,6 +83,7 @@ describe('healTiming', () => {
       windowMs: 5000,
       ownMs: 950,
       toRollbackMs: 250,
+      toPlanMs: 150,
       noticeMs: 600,
       closeMs: 100,
       intakeMs: 150,
@@ -104,5 +106,6 @@ describe('healTiming', () => {
   it('has no timing for a heal that did not reach Healed', () => {
     expect(healTiming({ ...marks, healed: undefined })).toBeUndefined();
     expect(healTiming({ ...marks, rolledOut: undefined })).toBeUndefined();
+    expect(healTiming({ ...marks, planned: undefined })).toBeUndefined();
   });
 });

@@ -8,6 +8,8 @@ export interface HealMarks {
   posted: number;
   /** the Remediation appeared (the intake creates it as the notification arrives) */
   opened?: number;
+  /** status.plan first appeared: the healer (rules or the model) had planned, and policy had decided */
+  planned?: number;
   /** the Deployment's pod template went back to the good image */
   rollbackApplied?: number;
   /** that rollout completed (kubectl rollout status's rule) */
@@ -33,6 +35,8 @@ export interface HealTiming {
   ownMs: number;
   /** Bosun's own time, in parts: opened → rollbackApplied (diagnosis, plan, policy, the rollback step) */
   toRollbackMs: number;
+  /** the first of those parts: opened → planned (diagnosis, the planner, policy; the model call, when it plans) */
+  toPlanMs: number;
   /** rolledOut → verifying (Bosun seeing the rollout done; its wait step polls) */
   noticeMs: number;
   /** verifyUntil → healed (judging the heal after the window, and writing Healed) */
@@ -63,9 +67,10 @@ export function coveredMs(span: Interval, intervals: readonly Interval[]): numbe
 
 /** The timing of a heal that reached Healed with every mark seen; undefined otherwise. */
 export function healTiming(m: HealMarks): HealTiming | undefined {
-  const { opened, rollbackApplied, rolledOut, verifying, verifyUntil, healed } = m;
+  const { opened, planned, rollbackApplied, rolledOut, verifying, verifyUntil, healed } = m;
   if (
     opened === undefined ||
+    planned === undefined ||
     rollbackApplied === undefined ||
     rolledOut === undefined ||
     verifying === undefined ||
@@ -82,6 +87,7 @@ export function healTiming(m: HealMarks): HealTiming | undefined {
     windowMs: verifyUntil - verifying,
     ownMs: totalMs - coveredMs([opened, healed], [rollout, window]),
     toRollbackMs: rollbackApplied - opened,
+    toPlanMs: planned - opened,
     noticeMs: verifying - rolledOut,
     closeMs: healed - verifyUntil,
     intakeMs: opened - m.posted,

@@ -14,19 +14,33 @@ export const GOOD_IMAGE = 'nginx:1.27';
 export const CRASH_IMAGE = 'registry.bosun.test/crash:1';
 export const INTAKE_SECRET = 'bosun-alert-intake';
 export const OPERATOR_NAMESPACE = 'bosun-system';
-export const NAMESPACE = 'heal-bench';
+export type HealPlanner = 'rules' | 'llm';
+/** Each planner heals in a namespace of its own, with its own operator, one run after the other. */
+export const healNamespace = (planner: HealPlanner) => (planner === 'rules' ? 'heal-bench' : 'heal-bench-llm');
+/** The revision the bench's Deployments roll back to: their first, the good image, before the crash image's */
+export const GOOD_REVISION = 1;
 
-/** The namespace as its admin sets it up for Bosun's heals: executor, the healer's rights, a RiskPolicy. */
-export function setUpNamespace(adminKubeconfig: string, names: string[], verifySeconds: number): void {
-  const kubectl = (args: string[], input?: string) =>
-    execFileSync('kubectl', ['--kubeconfig', adminKubeconfig, '-n', NAMESPACE, ...args], { encoding: 'utf8', input });
+const kubectlIn = (adminKubeconfig: string, namespace: string) => (args: string[], input?: string) =>
+  execFileSync('kubectl', ['--kubeconfig', adminKubeconfig, '-n', namespace, ...args], { encoding: 'utf8', input });
+
+/**
+ * The namespace as its admin sets it up for Bosun's heals: executor, the healer's rights, a RiskPolicy whose
+ * spec.heal.planner is how the Remediations Bosun opens for alerts plan.
+ */
+export function setUpNamespace(
+  adminKubeconfig: string,
+  namespace: string,
+  names: string[],
+  heal: { verifySeconds: number; planner: HealPlanner },
+): void {
+  const kubectl = kubectlIn(adminKubeconfig, namespace);
   kubectl(['create', 'serviceaccount', 'bosun-executor']);
   kubectl([
     'create',
     'rolebinding',
     'bosun-executor',
     '--clusterrole=bosun-executor',
-    `--serviceaccount=${NAMESPACE}:bosun-executor`,
+    `--serviceaccount=${namespace}:bosun-executor`,
   ]);
   // the heals of alerts run on the intake's requester's rights (bosun-healer), never Bosun's own
   kubectl([
@@ -52,7 +66,7 @@ export function setUpNamespace(adminKubeconfig: string, names: string[], verifyS
     metadata: { name: 'default' },
     spec: {
       levels: { none: 'auto', low: 'auto', medium: 'auto', high: 'auto', critical: 'auto' },
-      heal: { verifySeconds },
+      heal,
     },
   };
   kubectl(
@@ -61,9 +75,47 @@ export function setUpNamespace(adminKubeconfig: string, names: string[], verifyS
   );
 }
 
+/**
+ * The model the namespace's Remediations plan with (spec.heal.planner: llm): a ModelProvider named `default` at
+ * `baseURL` (a loopback server speaking Anthropic's wire format), its API key in a Secret, and Bosun's right to
+ * read that Secret here, as the namespace's admin would set it up.
+ */
+export function setUpModelProvider(adminKubeconfig: string, namespace: string, baseURL: string, apiKey: string): void {
+  const kubectl = kubectlIn(adminKubeconfig, namespace);
+  kubectl([
+    'create',
+    'rolebinding',
+    'bosun-secret-reader',
+    '--clusterrole=bosun-secret-reader',
+    `--serviceaccount=${OPERATOR_NAMESPACE}:bosun`,
+  ]);
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'anthropic' },
+    stringData: { 'api-key': apiKey },
+  };
+  const provider = {
+    apiVersion: API_VERSION,
+    kind: 'ModelProvider',
+    metadata: { name: 'default' },
+    spec: {
+      provider: 'anthropic',
+      baseURL,
+      secretRef: { name: 'anthropic', key: 'api-key' },
+      models: { low: 'bench', medium: 'bench', high: 'bench' },
+      // the provider's rate limit is not Bosun's speed: it must not hold back a short gap between alerts
+      rateLimits: { requestsPerMinute: 100000 },
+    },
+  };
+  // the key goes in on stdin, never on a command line
+  kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [secret, provider] }));
+}
+
 /** Waits until every one of `names` satisfies `ok`, polling the namespace's Deployments. */
 export async function deploymentsAre(
   admin: KubeClient,
+  namespace: string,
   names: string[],
   what: string,
   ok: (d: DeploymentView) => boolean,
@@ -72,7 +124,7 @@ export async function deploymentsAre(
     `${names.length} Deployments ${what}`,
     async () => {
       const { items } = await admin.list<DeploymentView & { metadata: { name: string } }>(core.deployments, {
-        namespace: NAMESPACE,
+        namespace,
       });
       const good = new Set(items.filter(ok).map((d) => d.metadata.name));
       return names.every((n) => good.has(n));
@@ -87,11 +139,11 @@ interface PodView {
 }
 
 /** Waits until each of `names` has a pod of the crash image in CrashLoopBackOff (what KubePodCrashLooping fires on). */
-export async function crashLooping(admin: KubeClient, names: string[]) {
+export async function crashLooping(admin: KubeClient, namespace: string, names: string[]) {
   await until(
     `${names.length} Deployments crash-looping`,
     async () => {
-      const { items } = await admin.list<PodView>(core.pods, { namespace: NAMESPACE });
+      const { items } = await admin.list<PodView>(core.pods, { namespace });
       const looping = new Set(
         items
           .filter((p) => {

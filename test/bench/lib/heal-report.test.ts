@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { healJson, healLines, type HealFigures } from './heal-report.js';
+import { summary } from './stats.js';
+
+const figures = (planner: HealFigures['planner'], base: number, extra: Partial<HealFigures> = {}): HealFigures => ({
+  planner,
+  alerts: 2,
+  healed: 2,
+  notHealed: {},
+  verifySeconds: 10,
+  own: summary([base, base + 10]),
+  total: summary([10_000 + base]),
+  rollout: summary([1000]),
+  window: summary([9000]),
+  toRollback: summary([base / 2]),
+  notice: summary([5]),
+  close: summary([6]),
+  toPlan: summary([base / 4]),
+  intake: summary([120]),
+  resolvedLate: 0,
+  resolvedLateMax: 0,
+  creationSkew: summary([300]),
+  ...extra,
+});
+
+describe('healLines', () => {
+  const rules = figures('rules', 400);
+  const model = figures('llm', 800, { modelCalls: 2 });
+
+  it("prints each figure's row with the rules' and the model's side by side", () => {
+    const lines = healLines([rules, model]);
+    expect(lines[0]).toBe('heal, 2 alerts per planner (verifySeconds 10), Healed: rules 2 of 2, model 2 of 2');
+    const own = lines.find((l) => l.includes("Bosun's own time"));
+    expect(own).toMatch(/rules p50 400 ms, p99 410 ms \(min 400, max 410\) \| model p50 800 ms, p99 810 ms/);
+    expect(lines.find((l) => l.includes('plan exists'))).toMatch(/rules p50 100 ms.* \| model p50 200 ms/);
+  });
+
+  it('says how often the model was asked, and what did not heal, only when there is something to say', () => {
+    expect(healLines([rules, model])).toContain('  model calls for the measured heals: 2 for 2 alerts');
+    expect(healLines([rules, model]).some((l) => l.includes('not Healed'))).toBe(false);
+    const failed = healLines([rules, { ...model, healed: 1, notHealed: { Escalated: 1 } }]);
+    expect(failed).toContain('  not Healed: rules {} | model {"Escalated":1}');
+  });
+
+  it('prints a missing warm-up as such, and nothing for no runs', () => {
+    const warm = { totalMs: 0, rolloutMs: 0, windowMs: 0, ownMs: 512.34 } as HealFigures['warmUp'];
+    const lines = healLines([{ ...rules, warmUp: warm }, model]);
+    expect(lines).toContain("  warm-up heal (not counted), Bosun's own time: rules 512.3 ms | model did not heal");
+    expect(healLines([])).toEqual([]);
+  });
+});
+
+describe('healJson', () => {
+  it("keeps the rules' keys as they were and puts the model's beside them", () => {
+    const json = healJson([figures('rules', 400), figures('llm', 800, { modelCalls: 3 })]);
+    expect(json).toMatchObject({
+      heal_alerts: 2,
+      heal_healed: 2,
+      heal_own_p50_ms: 400,
+      heal_to_plan_p50_ms: 100,
+      heal_model_alerts: 2,
+      heal_model_own_p50_ms: 800,
+      heal_model_to_plan_p50_ms: 200,
+      heal_model_calls: 3,
+    });
+    expect(json).not.toHaveProperty('heal_calls');
+    expect(json).not.toHaveProperty('heal_model_planner');
+  });
+});
