@@ -105,7 +105,9 @@ export function verdict(
   if (w.updatedReplicas < w.replicas || (w.observedGeneration ?? 0) < (w.generation ?? 0))
     return {
       symptom: 'Unknown',
-      hypothesis: `${t} is rolling out (${w.updatedReplicas} of ${w.replicas} updated) and every pod is Ready so far: look again once it is done.`,
+      hypothesis:
+        `${t} is rolling out (${w.updatedReplicas} of ${w.replicas} updated) and every pod is Ready so far: ` +
+        'look again once it is done.',
     } satisfies Verdict;
   return {
     symptom: 'Healthy',

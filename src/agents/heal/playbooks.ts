@@ -114,7 +114,8 @@ export const rollback: Playbook = (d, e) => {
       w,
       good,
       `${d.hypothesis} Revision ${good.revision} is the last one known to work: ${why(good)}.`,
-      `pods of ${target} fail (${d.symptom}) since ${who(d)} rolled out: roll back to revision ${good.revision}, the last whose pods were Ready`,
+      `pods of ${target} fail (${d.symptom}) since ${who(d)} rolled out: ` +
+        `roll back to revision ${good.revision}, the last whose pods were Ready`,
     ),
   };
 };
@@ -200,7 +201,9 @@ export const restart = (d: Diagnosis, e: HealEvidence, _limits: HealLimits, trie
           tool: 'k8s.rollout-restart',
           params: { target },
           description: `restart the pods of ${target} (rolling)`,
-          reasoning: `${d.hypothesis} Nothing changed, so fresh pods may recover (a stuck connection, a bad cache); tried once only.`,
+          reasoning:
+            `${d.hypothesis} Nothing changed, so fresh pods may recover ` +
+            '(a stuck connection, a bad cache); tried once only.',
           risk: 'low',
         }),
         waitStep(target, waitSeconds(w), 'the restart helped only if every new pod becomes Ready'),

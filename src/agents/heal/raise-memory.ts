@@ -72,7 +72,9 @@ export const raiseMemory: Playbook = (d, e, limits) => {
           ...(template.memoryRequest &&
             (parseQuantity(template.memoryRequest) ?? Infinity) <= currentBytes && { request: template.memoryRequest }),
         },
-        description: `if the new pods do not become available: set the limit of ${oom.container} back to ${template.memoryLimit}`,
+        description:
+          'if the new pods do not become available: ' +
+          `set the limit of ${oom.container} back to ${template.memoryLimit}`,
         reasoning: 'pods with the larger limit may not be schedulable; the earlier state is known to run',
         risk: 'medium',
         when: 'on-failure',

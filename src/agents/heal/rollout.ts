@@ -30,7 +30,10 @@ export const byLine = (c: LastChange) => `${c.kind} ${c.name}`;
 export const currentRevision = (e: HealEvidence): RevisionEvidence | undefined =>
   e.workload?.revision === undefined ? undefined : e.revisions.find((r) => r.revision === e.workload?.revision);
 
-/** The latest rollout, if it happened within `recentSeconds` of now: the current ReplicaSet's birth, or Bosun's change. */
+/**
+ * The latest rollout, if it happened within `recentSeconds` of now: the current ReplicaSet's birth, or
+ * Bosun's change.
+ */
 export function recentRollout(e: HealEvidence, now: Date, recentSeconds = RECENT_ROLLOUT_SECONDS) {
   const within = (at: string | undefined) => {
     const t = at === undefined ? NaN : Date.parse(at);

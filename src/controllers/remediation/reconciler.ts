@@ -82,7 +82,9 @@ export function validateRemediation(rem: Remediation): Stall | undefined {
   if (!HEALABLE.includes(kind.toLowerCase()))
     return {
       reason: RemediationReason.UnsupportedTarget,
-      message: `a Remediation heals a Deployment, StatefulSet or DaemonSet, not a ${kind} (${name}): change spec.targetRef`,
+      message:
+        `a Remediation heals a Deployment, StatefulSet or DaemonSet, not a ${kind} (${name}): ` +
+        'change spec.targetRef',
     };
   if (namespace && namespace !== rem.metadata.namespace)
     return {
@@ -186,7 +188,8 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
         prev.observedGeneration,
       );
     const hash = planHash(steps);
-    const message = `the heal did not hold (${why}): undoing it, step 1/${steps.length}: ${steps[0]?.description ?? ''}`;
+    const message =
+      `the heal did not hold (${why}): undoing it, ` + `step 1/${steps.length}: ${steps[0]?.description ?? ''}`;
     return {
       ...failed,
       phase: 'Healing',
@@ -196,6 +199,10 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
       conditions: markRunning(failed.conditions, message, now, prev.observedGeneration),
     };
   }
+
+  /** How the target looks now, for verification. */
+  const healthOf = (rem: Remediation) =>
+    readHealth(client, resolveKind(rem.spec.targetRef.kind), rem.metadata.namespace ?? '', rem.spec.targetRef.name);
 
   async function decide(rem: Remediation, now: Date): Promise<{ next: Status; requeueAfter?: number }> {
     const prev: Status = rem.status ?? {};
@@ -207,7 +214,9 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
     const sub = { ...rem, status: base };
     const policy = loadPolicy(deps.policies, namespace, rem.spec.riskPolicyRef, deps.operatorNamespace);
     if (!policy) {
-      const message = `RiskPolicy ${namespace}/${rem.spec.riskPolicyRef} does not exist: create it, or remove spec.riskPolicyRef`;
+      const message =
+        `RiskPolicy ${namespace}/${rem.spec.riskPolicyRef} does not exist: ` +
+        'create it, or remove spec.riskPolicyRef';
       return { next: stalledStatus(sub, { reason: RemediationReason.RiskPolicyNotFound, message }, now) };
     }
     const fresh =
@@ -233,8 +242,7 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
             const message = `${next.verification.message ?? 'the heal did not hold'}; the heal was undone`;
             return { next: escalated(next, RemediationReason.VerificationFailed, message, now, gen) };
           }
-          const { resource, name } = { resource: resolveKind(rem.spec.targetRef.kind), name: rem.spec.targetRef.name };
-          const health = await readHealth(client, resource, namespace, name);
+          const health = await healthOf(rem);
           return { next: startVerifying(next, health.restarts, policy.spec.heal, now), requeueAfter: 1000 };
         }
         return { next, requeueAfter: ran.requeueAfter };
@@ -242,24 +250,14 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
       case 'Verifying': {
         if (!prev.verification) {
           // nothing to change (a plan with no steps): the target must still stay healthy through the window
-          const health = await readHealth(
-            client,
-            resolveKind(rem.spec.targetRef.kind),
-            namespace,
-            rem.spec.targetRef.name,
-          );
+          const health = await healthOf(rem);
           return { next: startVerifying(base, health.restarts, policy.spec.heal, now), requeueAfter: 1000 };
         }
         if (prev.verification.result === 'Failed') {
           const message = `${prev.verification.message ?? 'the heal did not hold'}; the heal was undone`;
           return { next: escalated(base, RemediationReason.VerificationFailed, message, now, gen) };
         }
-        const health = await readHealth(
-          client,
-          resolveKind(rem.spec.targetRef.kind),
-          namespace,
-          rem.spec.targetRef.name,
-        );
+        const health = await healthOf(rem);
         const verdict = judgeHeal(base, health, rem.spec.issue.source === 'alert' && occurrences.length > 0, now);
         if (verdict.result === 'waiting') return { next: base, requeueAfter: verdict.recheckMs };
         if (verdict.result === 'passed') return { next: healed(base, now) };

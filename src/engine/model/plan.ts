@@ -19,6 +19,7 @@ import { EmptyPlanError, InvalidPlanError, proposePlan } from '../../llm/planner
 import { buildPrompt } from '../../llm/prompt.js';
 import { sanitizePlan } from '../../llm/sanitize.js';
 import { providerHealth, type ProviderHealth } from './health.js';
+import { offeredTools } from './offered.js';
 import { CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS, Redactor, redactThenCut, type Pattern } from '../../redact/index.js';
 import { estimateTokens, limiterFor, tokenLimiterFor } from '../../llm/rate-limit.js';
 import type { ModelAsk } from '../../llm/ask.js';
@@ -131,26 +132,8 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     override: subject.spec.modelTier,
   });
   const model = provider.spec.models[tier];
-  // offered: only tools that the Goal, the RiskPolicy's allow list and its deny list all let through
   const allow = policy.spec.tools.allow;
-  const tools = registry
-    .list()
-    .filter(
-      (t) =>
-        (!gate.allowlist || gate.allowlist.includes(t.name)) &&
-        (!allow || allow.includes(t.name)) &&
-        !gate.denylist.includes(t.name) &&
-        !policy.spec.tools.deny.includes(t.name),
-    )
-    .map((t) => ({
-      name: t.name,
-      description: t.description,
-      params: z.toJSONSchema(t.params as z.ZodType, {
-        target: 'draft-7',
-        io: 'input',
-        unrepresentable: 'any',
-      }) as Record<string, unknown>,
-    }));
+  const tools = offeredTools(registry, gate, policy);
   const maxSteps = Math.min(subject.spec.budget?.maxSteps ?? 20, policy.spec.budgets?.maxStepsPerPlan ?? 20);
 
   // a plan already made for this subject, spec, model and request (tools offered, redaction, step limit) is not
