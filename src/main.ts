@@ -15,6 +15,8 @@ import { KubeRest } from './kube/rest.js';
 import { Manager } from './runtime/manager.js';
 import { requestMetrics } from './runtime/observers.js';
 import { EtcdStateStore } from './store/etcd-store.js';
+import { ModelAgent } from './engine/model/agent.js';
+import { countUsage } from './engine/model/usage.js';
 import { createLogger, SecretMasker, type Logger } from './telemetry/logger.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { startAdmissionServer } from './webhooks/server.js';
@@ -187,7 +189,15 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     operatorNamespace: config.operatorNamespace,
     crashpoint: parseFailpoints(process.env.BOSUN_FAILPOINTS),
     executors,
-    modelEndpoints: config.modelEndpoints,
+    // the model planner: one for every planning kind, each kind briefing it for its own subjects
+    model: new ModelAgent({
+      client,
+      store,
+      secrets: masker,
+      endpoints: config.modelEndpoints,
+      operatorNamespace: config.operatorNamespace,
+      onUsage: countUsage(metrics),
+    }),
   };
   setupGoalController(planning);
   const intakeRequester = config.intakeRequester ?? `system:serviceaccount:${config.operatorNamespace}:bosun-healer`;

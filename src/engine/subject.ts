@@ -94,8 +94,4 @@ export const gateFor = (subject: PlanSubject, policy: EffectivePolicy): Gate => 
   allowChanges: (subject.spec.allowChanges ?? true) && subject.spec.mode !== 'plan-only',
 });
 
-/** A subject that cannot go on as it stands (Stalled), or waits for something outside it (Pending). */
-export interface Stall {
-  reason: string;
-  message: string;
-}
+export type { Stall } from '../agents/agent.js';

@@ -22,6 +22,13 @@ export interface Usage {
   outputTokens: number;
 }
 
+/** What one planning paid for: tokens both ways, with whom, and in dollars. */
+export interface LlmUsage extends Usage {
+  provider: string;
+  model: string;
+  usd: number;
+}
+
 export interface PlanAnswer {
   /** the tool call's arguments as the model gave them (unparsed, untrusted) */
   input: unknown;

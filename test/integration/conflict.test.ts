@@ -69,7 +69,6 @@ describe('status write conflicts', () => {
       approvals: { get: () => undefined, byOwner: () => [] },
       operatorNamespace: 'bosun-system',
       fence: () => true,
-      modelEndpoints: [],
       afterGather: async () => {
         if (!interfere) return;
         interfere = false;

@@ -4,7 +4,8 @@
 import type { Goal, GoalStatus } from '../../api/v1alpha1/goal.js';
 import type { ExecutionPlan } from '../../api/v1alpha1/plan.js';
 import { GoalReason } from '../../api/v1alpha1/reasons.js';
-import { PlanningError } from '../../agents/agent.js';
+import type { PlanInput } from '../../agents/agent.js';
+import type { GoalActual } from '../../agents/goal/actual.js';
 import { goalAsk } from '../../agents/goal/ask.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
@@ -14,13 +15,29 @@ import { stalledStatus, waitingStatus } from '../../engine/status.js';
 import type { GoalReconcilerDeps } from './deps.js';
 import { goalKind } from './kind.js';
 import { gatherEvidence } from '../../engine/model/evidence.js';
-import { planWithModel } from '../../engine/model/plan.js';
+import type { ModelBrief } from '../../engine/model/agent.js';
+import { propose } from '../../engine/propose.js';
 import { gatherActual } from './gather.js';
 import { loadPolicy } from '../../engine/policy.js';
-import type { Stall } from './validate.js';
+import type { KubeClient } from '../../kube/client.js';
+import type { KindMapper } from '../../kube/discovery.js';
 
 /** How often a Goal waiting for a ModelProvider looks again (Bosun does not watch ModelProviders). */
 export const PROVIDER_RECHECK_MS = 60_000;
+
+/** What the model is asked for a Goal (its intent or free text), and the namespace's read-only evidence. */
+export function goalModelBrief(
+  deps: { client: KubeClient; mapper: KindMapper },
+  tools: readonly AnyTool[],
+): ModelBrief<Goal, GoalActual> {
+  const { client, mapper } = deps;
+  return {
+    ask: ({ subject }: PlanInput<Goal, GoalActual>) => goalAsk(subject),
+    evidence: ({ subject, registry }: PlanInput<Goal, GoalActual>) =>
+      gatherEvidence(registry, { client, reader: client, mapper }, subject.metadata.namespace ?? ''),
+    tools,
+  };
+}
 
 /**
  * Plans a Goal: a new status, or how long to wait before planning can go on (the provider's tokens per minute,
@@ -56,105 +73,72 @@ export function goalPlanner(deps: GoalReconcilerDeps, tools: readonly AnyTool[])
     const actual = await gatherActual(client, namespace, goal.spec);
     const registry = new ToolRegistry(tools);
     const gate = gateFor(goal, policy);
-    let fromModel = goal.spec.planner === 'llm';
-    let proposed: ExecutionPlan | undefined;
-    let cost = prev.cost;
-    if (fromModel) {
-      const outcome = await planWithModel({
-        client,
-        subject: goal,
-        ask: goalAsk(goal),
-        policy,
-        registry,
-        gate,
-        operatorNamespace: deps.operatorNamespace,
-        evidence: () => gatherEvidence(registry, { client, reader: client, mapper: deps.mapper }, namespace),
-        store,
-        secrets: deps.secrets,
-        now,
-        endpoints: deps.modelEndpoints,
-        calls: deps.modelCalls,
+    const input = { subject: goal, facts: actual, policy, registry, gate, now };
+    const uid = goal.metadata.uid ?? '';
+    /** What the model answered, in the Goal's action log (once per generation). */
+    const logModel = (what: string, action: string, detail: Record<string, unknown>) =>
+      store.appendAction({
+        kind: 'Goal',
+        namespace,
+        name: goal.metadata.name,
+        uid,
+        id: actionId(uid, goal.metadata.generation, what),
+        action,
+        detail,
       });
-      // every round paid for is counted, whatever came of it
-      if (outcome.usage && outcome.usage.inputTokens + outcome.usage.outputTokens > 0) {
-        cost = {
-          tokens: (cost?.tokens ?? 0) + outcome.usage.inputTokens + outcome.usage.outputTokens,
-          usd: (cost?.usd ?? 0) + outcome.usage.usd,
+    const { proposal, fromModel, fellBack, usage } = await propose({ rules: deps.agent, model: deps.model }, input, {
+      model: goal.spec.planner === 'llm',
+      // the rule planner plans typed intents only
+      fallBack: policy.spec.llmFallback === 'rules' && !!goal.spec.intent,
+    });
+    // every round paid for is counted, whatever came of it
+    const cost =
+      usage && usage.inputTokens + usage.outputTokens > 0
+        ? {
+            tokens: (prev.cost?.tokens ?? 0) + usage.inputTokens + usage.outputTokens,
+            usd: (prev.cost?.usd ?? 0) + usage.usd,
+          }
+        : prev.cost;
+    let proposed: ExecutionPlan | undefined;
+    if ('waitMs' in proposal) {
+      log.debug({ namespace, name: goal.metadata.name, waitMs: proposal.waitMs }, proposal.why);
+      // a provider that is down: the Goal waits, saying so in words that do not change from call to call
+      if (proposal.unavailable)
+        return {
+          status: { ...waitingStatus(goal, proposal.unavailable, now), ...(cost && { cost }) },
+          waitMs: proposal.waitMs,
         };
-        deps.onLlmUsage?.(outcome.usage, namespace);
-      }
-      const fallBack = 'unavailable' in outcome && policy.spec.llmFallback === 'rules' && goal.spec.intent;
-      if (fallBack) {
-        fromModel = false; // the policy allows the rule planner when the model is down
-      } else if ('waitMs' in outcome) {
-        log.debug({ namespace, name: goal.metadata.name, waitMs: outcome.waitMs }, outcome.why);
-        // a provider that is down: the Goal waits, saying so in words that do not change from call to call
-        if (outcome.unavailable)
-          return {
-            status: { ...waitingStatus(goal, outcome.unavailable, now), ...(cost && { cost }) },
-            waitMs: outcome.waitMs,
-          };
-        return { waitMs: outcome.waitMs, ...(cost !== prev.cost && { status: { ...prev, cost } }) };
-      } else if (
-        'stall' in outcome &&
-        (outcome.stall.reason === GoalReason.NoModelProvider ||
-          outcome.stall.reason === GoalReason.ModelEndpointNotAllowed)
-      ) {
-        // nothing in the spec is wrong: the Goal waits, saying how to set a provider up, and looks again
-        return { status: waitingStatus(goal, outcome.stall, now), waitMs: PROVIDER_RECHECK_MS };
-      } else if ('stall' in outcome) {
-        if (outcome.answers) {
-          const uid = goal.metadata.uid ?? '';
-          await store.appendAction({
-            kind: 'Goal',
-            namespace,
-            name: goal.metadata.name,
-            uid,
-            id: actionId(uid, goal.metadata.generation, 'model-answers'),
-            action: 'ModelAnswersRejected',
-            detail: { answers: outcome.answers, usage: outcome.usage },
-          });
-        }
-        return { ...stalledStatus(goal, outcome.stall, now), ...(cost && { cost }) };
-      } else {
-        proposed = outcome.plan;
-        deps.crashpoint?.('after-model');
-        const uid = goal.metadata.uid ?? '';
-        await store.appendAction({
-          kind: 'Goal',
-          namespace,
-          name: goal.metadata.name,
-          uid,
-          id: actionId(uid, goal.metadata.generation, 'model-call'),
-          action: 'ModelCall',
-          detail: {
-            provider: outcome.usage.provider,
-            model: outcome.usage.model,
-            inputTokens: outcome.usage.inputTokens,
-            outputTokens: outcome.usage.outputTokens,
-            usd: outcome.usage.usd,
-            redacted: outcome.redacted,
-          },
-        });
-      }
-    }
-    if (!fromModel) {
-      try {
-        proposed = await deps.agent.plan({ namespace }, goal.spec, actual);
-        if (goal.spec.planner === 'llm')
-          proposed = {
-            ...proposed,
-            reasoning: `the model could not be reached, so the rule planner planned (RiskPolicy llmFallback: rules): ${proposed.reasoning}`,
-          };
-      } catch (err) {
-        if (err instanceof PlanningError)
-          return stalledStatus(
-            goal,
-            { reason: err.reason as Stall['reason'], message: err.message.replace(/^BOSUN_ERR_\w+: /, '') },
-            now,
-          );
-        throw err;
-      }
+      return { waitMs: proposal.waitMs, ...(cost !== prev.cost && { status: { ...prev, cost } }) };
+    } else if (
+      'stall' in proposal &&
+      fromModel &&
+      (proposal.stall.reason === GoalReason.NoModelProvider ||
+        proposal.stall.reason === GoalReason.ModelEndpointNotAllowed)
+    ) {
+      // nothing in the spec is wrong: the Goal waits, saying how to set a provider up, and looks again
+      return { status: waitingStatus(goal, proposal.stall, now), waitMs: PROVIDER_RECHECK_MS };
+    } else if ('stall' in proposal) {
+      if (proposal.answers)
+        await logModel('model-answers', 'ModelAnswersRejected', { answers: proposal.answers, usage: proposal.usage });
+      return { ...stalledStatus(goal, proposal.stall, now), ...(cost && { cost }) };
+    } else if (fromModel) {
+      proposed = proposal.plan;
+      deps.crashpoint?.('after-model');
+      await logModel('model-call', 'ModelCall', {
+        provider: usage?.provider,
+        model: usage?.model,
+        inputTokens: usage?.inputTokens,
+        outputTokens: usage?.outputTokens,
+        usd: usage?.usd,
+        redacted: proposal.redacted,
+      });
+    } else {
+      proposed = fellBack
+        ? {
+            ...proposal.plan,
+            reasoning: `the model could not be reached, so the rule planner planned (RiskPolicy llmFallback: rules): ${proposal.plan.reasoning}`,
+          }
+        : proposal.plan;
     }
     if (!proposed) throw new TypeError('planning ended without a plan or a stall'); // a bug, not an outcome
     const { status, fresh } = await decidePlan(

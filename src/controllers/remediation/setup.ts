@@ -1,23 +1,23 @@
 // Wiring for the Remediation controller: the plan engine's controller with the
-// rule healer (the Heal agent's diagnosis and playbooks) and the Kubernetes
-// tools; the intake (alerts, and the pod-state watcher). A new occurrence of an
-// issue, recorded in Bosun's etcd by any replica's intake, wakes the
-// Remediation it belongs to.
-import { countUsage } from '../../engine/model/usage.js';
+// Heal agent (diagnosis and playbooks, with the Kubernetes tools) and the model
+// agent main.ts made, briefed for Remediations; the intake (alerts, and the
+// pod-state watcher). A new occurrence of an issue, recorded in Bosun's etcd by
+// any replica's intake, wakes the Remediation it belongs to.
 import { loadPolicy } from '../../engine/policy.js';
 import { setupPlanController, type PlanControllerOptions } from '../../engine/controller.js';
 import type { Redactor } from '../../redact/index.js';
 import type { SecretSink } from '../../telemetry/logger.js';
 import { errorMessage } from '../../api/errors.js';
 import { OCCURRENCES, OCCURRENCES_PREFIX } from '../../store/state-store.js';
-import { kubernetesTools } from '../../tools/kubernetes/index.js';
 import type { Requester } from '../../api/v1alpha1/common.js';
 import { remediationIntake } from './intake.js';
 import { remediationKind } from './kind.js';
 import { setupPodStateWatcher } from './pod-watch.js';
 import { remediationReconciler } from './reconciler.js';
-import { ruleHealer } from './rules.js';
-import { modelHealer } from './model-healer.js';
+import { healer } from './heal.js';
+import { remediationModelBrief } from './model-brief.js';
+import { HealAgent } from '../../agents/heal/agent.js';
+import type { ModelAgent } from '../../engine/model/agent.js';
 import { ModelCalls } from '../../engine/model/calls.js';
 import type { LlmOutcome } from '../../engine/model/plan.js';
 
@@ -30,30 +30,21 @@ export interface RemediationControllerOptions extends PlanControllerOptions {
   intakeRequester: Requester;
   /** every Secret value the controller reads (a ModelProvider's key, ticket credentials) is added here first */
   secrets: SecretSink;
-  /** where a ModelProvider's baseURL may point */
-  modelEndpoints: readonly string[];
+  /** the model planner (main.ts) */
+  model: ModelAgent;
 }
 
 export function setupRemediationController(opts: RemediationControllerOptions) {
-  const { metrics } = opts;
   const set = setupPlanController(opts, REMEDIATION_CONTROLLER, remediationKind, (deps, enqueue) => {
-    const tools = kubernetesTools();
-    const rules = ruleHealer(deps.client, { now: deps.now, redactor: opts.redactor });
-    const model = modelHealer({
-      ...deps,
-      tools,
-      rules,
-      secrets: opts.secrets,
-      endpoints: opts.modelEndpoints,
-      // a model call holds no worker: its Remediation is enqueued when it is done
-      calls: new ModelCalls<LlmOutcome>(enqueue),
-      onUsage: countUsage(metrics),
-    });
+    const rules = new HealAgent();
+    const tools = rules.tools();
+    // a model call holds no worker: its Remediation is enqueued when it is done
+    const model = opts.model.for(remediationModelBrief(tools), new ModelCalls<LlmOutcome>(enqueue));
     return remediationReconciler({
       ...deps,
       tools,
       secrets: opts.secrets,
-      healer: (rem, ctx) => (rem.spec.planner === 'llm' ? model(rem, ctx) : rules(rem, ctx)),
+      healer: healer({ ...deps, redactor: opts.redactor, rules, model }),
     });
   });
   watchOccurrences(opts, set);

@@ -14,7 +14,7 @@ import { PlanReason } from '../../api/v1alpha1/reasons.js';
 import type { KubeClient } from '../../kube/client.js';
 import { core } from '../../kube/resources.js';
 import { endpointRefusal } from '../../llm/endpoints.js';
-import type { ModelClient, Usage } from '../../llm/model.js';
+import type { LlmUsage, ModelClient, Usage } from '../../llm/model.js';
 import { EmptyPlanError, InvalidPlanError, proposePlan } from '../../llm/planner.js';
 import { buildPrompt } from '../../llm/prompt.js';
 import { sanitizePlan } from '../../llm/sanitize.js';
@@ -49,11 +49,7 @@ const LlmPlanRecord = z.object({
   redacted: z.record(z.string(), z.number()),
 });
 
-export interface LlmUsage extends Usage {
-  provider: string;
-  model: string;
-  usd: number;
-}
+export type { LlmUsage } from '../../llm/model.js';
 
 /**
  * `redacted`: what kinds of values were removed from the prompt, and how many (never the values).

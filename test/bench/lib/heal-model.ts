@@ -4,7 +4,7 @@
 // differ only in who planned. Pure.
 import type { Reply } from '../../support/fake-llm.js';
 
-// the first line of a Remediation's ask (src/controllers/remediation/model-healer.ts, remediationAsk)
+// the first line of a Remediation's ask (src/controllers/remediation/model-brief.ts, remediationAsk)
 const HEAL_DEPLOYMENT = /heal Deployment ([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)/;
 
 /** The Deployment a model request asks to heal: the first one its messages name; undefined when none. */
