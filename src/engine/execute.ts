@@ -112,7 +112,14 @@ export function stepRunner<S extends PlanStatus>(deps: StepDeps, kind: SubjectKi
     }
     if (outcome.kind === 'succeeded' && !planOnly && registry.mutates(step.tool)) {
       // what it changed, and by whose plan: a later diagnosis names it
-      const change = { kind: kind.kind, name: subject.metadata.name, uid, tool: step.tool, at: now.toISOString() };
+      const change = {
+        kind: kind.kind,
+        namespace,
+        name: subject.metadata.name,
+        uid,
+        tool: step.tool,
+        at: now.toISOString(),
+      };
       for (const a of await registry.access(step, { namespace, mapper: deps.mapper })) {
         if (!a.name || a.verb === 'get' || a.verb === 'list') continue;
         const resource = a.group ? `${a.resource}.${a.group}` : a.resource;

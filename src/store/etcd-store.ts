@@ -12,15 +12,17 @@ import { randomUUID } from 'node:crypto';
 import { Etcd3, type ComparatorBuilder, type IOperation } from 'etcd3';
 import { Decision } from '../api/v1alpha1/approval.js';
 import { BosunError, errorMessage } from '../api/errors.js';
+import type { TargetChange } from './state-store.js';
 import {
   ActionRecord,
   JournalEntry,
   decisionKey,
   changeKey,
+  changeOf,
+  changeRecord,
   Occurrence,
   occurrenceKey,
   occurrencePrefix,
-  TargetChange,
   type IssueKey,
   type TargetKey,
   decisionPrefix,
@@ -281,14 +283,21 @@ export class EtcdStateStore implements StateStore {
   }
 
   noteChange(target: TargetKey, change: TargetChange): Promise<void> {
+    const record = changeRecord(target, change);
+    const k = `${actionPrefix(record)}${record.id}`;
     return this.run('noteChange', async () => {
-      await this.commit('noteChange', (c) => c, [this.client.put(changeKey(target)).value(JSON.stringify(change))]);
+      await this.commit('noteChange', (c) => c, [
+        this.client.put(k).value(JSON.stringify(record)),
+        this.client.put(changeKey(target)).value(k),
+      ]);
     });
   }
   lastChange(target: TargetKey): Promise<TargetChange | undefined> {
     return this.run('lastChange', async () => {
-      const text = await this.client.get(changeKey(target)).string();
-      return text === null ? undefined : TargetChange.parse(parse(changeKey(target), text));
+      const indexed = await this.client.get(changeKey(target)).string();
+      if (indexed === null) return undefined;
+      const text = indexed.startsWith('{') ? indexed : await this.client.get(indexed).string();
+      return text === null ? undefined : changeOf(text);
     });
   }
   recordOccurrence(issue: IssueKey, occurrence: Occurrence): Promise<void> {

@@ -1,13 +1,15 @@
 // An in-memory StateStore for unit tests only; production uses EtcdStateStore.
 import type { Decision } from '../api/v1alpha1/approval.js';
+import type { TargetChange } from './state-store.js';
 import {
   ActionRecord,
   decisionKey,
   changeKey,
+  changeOf,
+  changeRecord,
   Occurrence,
   occurrenceKey,
   occurrencePrefix,
-  TargetChange,
   type IssueKey,
   type TargetKey,
   decisionPrefix,
@@ -115,12 +117,16 @@ export class MemoryStateStore implements StateStore {
   }
   async noteChange(target: TargetKey, change: TargetChange) {
     this.check();
-    this.data.set(changeKey(target), JSON.stringify(change));
+    const record = changeRecord(target, change);
+    const k = `${actionPrefix(record)}${record.id}`;
+    this.data.set(k, JSON.stringify(record));
+    this.data.set(changeKey(target), k);
   }
   async lastChange(target: TargetKey) {
     this.check();
-    const text = this.data.get(changeKey(target));
-    return text === undefined ? undefined : TargetChange.parse(JSON.parse(text));
+    const k = this.data.get(changeKey(target));
+    const text = k === undefined ? undefined : this.data.get(k);
+    return text === undefined ? undefined : changeOf(text);
   }
   async recordOccurrence(issue: IssueKey, occurrence: Occurrence) {
     this.check();

@@ -64,12 +64,42 @@ export type ActionRecord = z.infer<typeof ActionRecord>;
 /** The last change Bosun made to a workload: which subject's plan, with which tool, when. */
 export const TargetChange = z.object({
   kind: z.string(),
+  /** the subject's namespace (default: the workload's) */
+  namespace: z.string().optional(),
   name: z.string(),
   uid: z.string().optional(),
   tool: z.string(),
   at: z.string(),
 });
 export type TargetChange = z.infer<typeof TargetChange>;
+
+/**
+ * A change as the action log keeps it: a `Changed` entry of the subject whose plan made it. The change index
+ * (changeKey) holds only the key of the latest such entry for a workload, so a diagnosis finds it in one read.
+ */
+export function changeRecord(target: TargetKey, change: TargetChange): ActionRecord {
+  const { kind, name, uid, tool, at } = change;
+  const workload = `${target.resource}/${target.name}`;
+  return {
+    id: createHash('sha256').update([uid, tool, target.namespace, workload, at].join('/')).digest('hex').slice(0, 24),
+    at,
+    kind,
+    namespace: change.namespace ?? target.namespace,
+    name,
+    ...(uid && { uid }),
+    action: 'Changed',
+    detail: { target: workload, targetNamespace: target.namespace, tool },
+  };
+}
+
+/** The change an action-log entry records (changeRecord); an index entry written before the log held it. */
+export function changeOf(text: string): TargetChange {
+  const value: unknown = JSON.parse(text);
+  const record = ActionRecord.safeParse(value);
+  if (!record.success || record.data.action !== 'Changed') return TargetChange.parse(value);
+  const { kind, namespace, name, uid, at, detail } = record.data;
+  return TargetChange.parse({ kind, namespace, name, uid, at, tool: detail.tool });
+}
 
 /** A workload, as the API server names it: resource is the plural with its group (deployments.apps). */
 export interface TargetKey {
@@ -142,8 +172,12 @@ export interface StateStore {
   /** Forgets the decisions recorded for every Approval of a subject (when the subject is gone). */
   forgetDecisions(subjectUid: string): Promise<void>;
 
-  /** Notes the last change a plan made to a workload (fenced: the leader's executor made it). */
+  /**
+   * Notes a change a plan made to a workload: a `Changed` entry in the subject's action log, and the workload's
+   * change index pointed at it, in one transaction (fenced: the leader's executor made it).
+   */
   noteChange(target: TargetKey, change: TargetChange): Promise<void>;
+  /** The last change noted for a workload, read from its action-log entry. */
   lastChange(target: TargetKey): Promise<TargetChange | undefined>;
 
   /**

@@ -74,10 +74,12 @@ describe('Remediations heal', { timeout: 240_000 }, () => {
     const described = kubectlOk(['describe', 'remediation', 'web-crashloop'], { namespace: ns() });
     for (const reason of ['Diagnosed', 'Planned', 'StepSucceeded', 'Verifying', 'Healed'])
       expect(described).toContain(reason);
-    const goalCalls = (await actions('Goal', 'ship-web')).filter((a) => a.action === 'ToolCall');
-    expect(goalCalls.some((a) => a.detail.tool === 'k8s.apply')).toBe(true);
+    const goalLog = await actions('Goal', 'ship-web');
+    expect(goalLog.some((a) => a.action === 'ToolCall' && a.detail.tool === 'k8s.apply')).toBe(true);
+    // the diagnosis found the Goal through this entry: the change it made to the target
+    expect(goalLog.filter((a) => a.action === 'Changed').map((a) => a.detail.target)).toContain('deployments.apps/web');
     const log = await actions('Remediation', 'web-crashloop');
-    expect(log.map((a) => a.action)).toEqual(expect.arrayContaining(['Diagnosed', 'ToolCall', 'Healed']));
+    expect(log.map((a) => a.action)).toEqual(expect.arrayContaining(['Diagnosed', 'ToolCall', 'Changed', 'Healed']));
     expect(JSON.stringify(log.find((a) => a.action === 'Diagnosed'))).toMatch(/ship-web/);
   });
 

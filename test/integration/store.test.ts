@@ -200,12 +200,23 @@ describe('etcd state store', () => {
     }
   });
 
-  it("keeps the last change to a workload, and an issue's occurrences once each by id, from any replica", async () => {
+  it("keeps the last change to a workload in the action log, and an issue's occurrences once each by id", async () => {
     const target = { namespace: 'shop', resource: 'deployments.apps', name: 'web' };
     expect(await store.lastChange(target)).toBeUndefined();
     await store.noteChange(target, { kind: 'Goal', name: 'a', tool: 'k8s.scale', at: '2026-01-01T00:00:00Z' });
     await store.noteChange(target, { kind: 'Goal', name: 'b', tool: 'k8s.set-image', at: '2026-01-01T00:01:00Z' });
-    expect(await store.lastChange(target)).toMatchObject({ name: 'b', tool: 'k8s.set-image' });
+    expect(await store.lastChange(target)).toMatchObject({ name: 'b', tool: 'k8s.set-image', namespace: 'shop' });
+    // each change is an entry in the action log of the Goal that made it; the last one is what lastChange reads
+    const logged = [];
+    for await (const line of store.exportActions({ kind: 'Goal', namespace: 'shop', name: 'b' }))
+      logged.push(JSON.parse(line) as unknown);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        action: 'Changed',
+        at: '2026-01-01T00:01:00Z',
+        detail: { target: 'deployments.apps/web', targetNamespace: 'shop', tool: 'k8s.set-image' },
+      }),
+    ]);
 
     const issue = { namespace: 'shop', fingerprint: 'f'.repeat(64) };
     const at = (id: string, lastSeenAt: string, state: 'firing' | 'resolved' = 'firing') => ({
