@@ -41,7 +41,7 @@ describe('CRDs', () => {
     const headers = out.split('\n').filter((l) => l.startsWith('NAME'));
     expect(headers).toEqual([
       expect.stringMatching(/^NAME\s+PHASE\s+RISK\s+PROGRESS\s+MODE\s+AGE$/),
-      expect.stringMatching(/^NAME\s+LAST RUN\s+LAST PHASE\s+SUCCEEDED\s+FAILED\s+READY\s+AGE$/),
+      expect.stringMatching(/^NAME\s+LAST RUN\s+LAST PHASE\s+SUCCEEDED\s+FAILED\s+HALTED\s+READY\s+AGE$/),
       expect.stringMatching(/^NAME\s+SUBJECT\s+RISK\s+STATE\s+APPROVALS\s+REQUIRED\s+EXPIRES\s+AGE$/),
     ]);
     expect(out).toMatch(/goal\.bosun\.dev\/scale-web\s+auto/);

@@ -131,6 +131,27 @@ const createCases: CreateCase[] = [
     spec: merge(valid.Pipeline, { stages: [{ name: 'fuzz', agent: 'fuzz' }] }),
     says: [/spec\.stages\[0\]\.agent: Unsupported value: "fuzz"/],
   },
+  {
+    kind: 'Pipeline',
+    why: 'a stage that runs in the cluster with no image',
+    spec: merge(valid.Pipeline, { runOn: 'cluster', stages: [{ name: 'lint', agent: 'lint', command: ['make'] }] }),
+    says: [/spec\.stages: Required value: a stage that runs in the cluster needs an image/],
+  },
+  {
+    kind: 'Pipeline',
+    why: 'a finally stage that depends on a main stage',
+    spec: merge(valid.Pipeline, {
+      stages: [{ name: 'lint', agent: 'lint' }],
+      finally: [{ name: 'report', agent: 'report', dependsOn: ['lint'] }],
+    }),
+    says: [/spec\.finally/, /a finally stage may depend only on other finally stages/],
+  },
+  {
+    kind: 'Pipeline',
+    why: 'a retry that backs off by less than nothing',
+    spec: merge(valid.Pipeline, { retry: { max: 2, factor: 0.5 } }),
+    says: [/spec\.retry\.factor/, /should be greater than or equal to 1/],
+  },
   // PipelineRun
   {
     kind: 'PipelineRun',
@@ -380,7 +401,14 @@ const updateCases: UpdateCase[] = [
     kind: 'PipelineRun',
     why: 'changing the revision of a run',
     patch: { revision: '0000000' },
-    says: [/spec: Invalid value/, /spec is immutable/],
+    says: [/spec: Invalid value/, /cannot be changed, except to set spec.status: Cancelled/],
+  },
+  {
+    kind: 'PipelineRun',
+    why: 'taking a cancel back',
+    before: { status: 'Cancelled' },
+    patch: { status: null },
+    says: [/spec.status/, /a cancelled PipelineRun stays cancelled/],
   },
 ];
 

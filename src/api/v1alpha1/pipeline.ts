@@ -1,27 +1,52 @@
 // Pipeline: CI/CD stages run as isolated agents, started by a PipelineRun.
 import { z } from 'zod';
-import { Label, SecretKeyRef, Timestamp, cel, statusBase } from './common.js';
+import { Label, Name, SecretKeyRef, Timestamp, cel, statusBase } from './common.js';
 
 export const StageAgent = z.enum(['lint', 'test', 'build', 'security', 'deploy', 'report']);
 
 export const RetryPolicy = z.object({
   max: z.int().min(0).max(10).default(0).describe('Retries after the first attempt'),
-  backoffSeconds: z.int().min(1).max(3600).default(10).describe('First backoff; doubles per retry'),
+  backoffSeconds: z.int().min(0).max(3600).default(10).describe('Delay before the first retry'),
+  factor: z.number().min(1).max(10).default(2).describe('Each later retry waits this many times longer'),
+  maxBackoffSeconds: z.int().min(0).max(86400).default(3600).describe('The longest delay between two attempts'),
 });
+export type RetryPolicy = z.infer<typeof RetryPolicy>;
+
+export const RunOn = z
+  .enum(['cluster', 'runner'])
+  .describe('cluster: a hardened Kubernetes Job per attempt; runner: a sandboxed command on a bosun runner');
+export type RunOn = z.infer<typeof RunOn>;
+
+export const ConcurrencyPolicy = z
+  .enum(['Queue', 'CancelPrevious'])
+  .describe('Queue: a new run waits for the running one; CancelPrevious: it cancels the running run of its branch');
 
 export const Stage = z.object({
   name: Label,
   agent: StageAgent,
-  image: z.string().min(1).max(512).optional(),
+  image: z.string().min(1).max(512).optional().describe('The image a cluster stage runs'),
   command: z.array(z.string().max(4096)).max(64).optional(),
   dependsOn: z
     .array(Label)
     .max(20)
     .default([])
     .describe('Stages that must succeed first; stages without a path between them run in parallel'),
-  timeoutSeconds: z.int().min(1).max(86400).default(1800),
+  runOn: RunOn.optional().describe("Where the stage runs (default: the Pipeline's spec.runOn)"),
+  timeoutSeconds: z.int().min(1).max(86400).default(1800).describe('Each attempt is stopped at this'),
   retry: RetryPolicy.optional(),
+  network: z.boolean().default(false).describe('runner: the command may reach the network'),
+  serviceAccountToken: z
+    .boolean()
+    .default(false)
+    .describe("cluster: mount the executor ServiceAccount's token (off: the pod has no API credentials)"),
+  resources: z
+    .object({
+      cpu: z.string().max(32).optional().describe('CPU limit: 500m, 2'),
+      memory: z.string().max(32).optional().describe('memory limit: 512Mi, 2Gi'),
+    })
+    .optional(),
 });
+export type Stage = z.infer<typeof Stage>;
 
 export const NotifyTarget = z
   .object({
@@ -48,6 +73,19 @@ export const PipelineSpec = z
       branch: z.string().min(1).max(255).default('main'),
     }),
     stages: z.array(Stage).min(1).max(20),
+    finally: z
+      .array(Stage)
+      .max(5)
+      .default([])
+      .describe('Stages that run after the others whatever happened (a report); dependsOn names other finally stages'),
+    runOn: RunOn.default('runner').describe('Where stages without their own runOn run'),
+    executor: z
+      .object({ serviceAccountName: Label })
+      .default({ serviceAccountName: 'bosun-pipeline' })
+      .describe("The ServiceAccount cluster stages run as (it needs no rights of Bosun's)"),
+    concurrency: z.int().min(1).max(20).default(4).describe('Most stages of one run at once'),
+    timeoutSeconds: z.int().min(1).max(172800).default(7200).describe('A run is stopped at this'),
+    concurrencyPolicy: ConcurrencyPolicy.default('Queue'),
     retry: RetryPolicy.optional().describe('Default retry policy for stages without their own'),
     haltAfterFailures: z
       .int()
@@ -76,6 +114,28 @@ export const PipelineSpec = z
         fieldPath: '.stages',
       },
       {
+        rule: 'self.finally.all(f, !self.stages.exists(s, s.name == f.name) && self.finally.exists_one(t, t.name == f.name))',
+        message: 'finally stage names must be unique, and differ from the stage names',
+        fieldPath: '.finally',
+      },
+      {
+        rule: 'self.finally.all(f, f.dependsOn.all(d, d != f.name && self.finally.exists(t, t.name == d)))',
+        message: 'a finally stage may depend only on other finally stages',
+        fieldPath: '.finally',
+      },
+      {
+        rule: "self.stages.all(s, (has(s.runOn) ? s.runOn : self.runOn) != 'cluster' || has(s.image))",
+        message: 'a stage that runs in the cluster needs an image',
+        fieldPath: '.stages',
+        reason: 'FieldValueRequired',
+      },
+      {
+        rule: "self.finally.all(s, (has(s.runOn) ? s.runOn : self.runOn) != 'cluster' || has(s.image))",
+        message: 'a finally stage that runs in the cluster needs an image',
+        fieldPath: '.finally',
+        reason: 'FieldValueRequired',
+      },
+      {
         rule: "!self.stages.exists(s, s.agent == 'deploy') || has(self.deploy)",
         message: 'a deploy stage needs spec.deploy (environment and namespace)',
         fieldPath: '.deploy',
@@ -95,8 +155,22 @@ export const PipelineStatus = z.object({
       completedAt: Timestamp.optional(),
     })
     .optional(),
+  runs: z.int().min(0).default(0).describe('Runs finished'),
   successCount: z.int().min(0).default(0),
   failureCount: z.int().min(0).default(0),
   consecutiveFailures: z.int().min(0).default(0),
+  halted: z
+    .object({
+      since: Timestamp,
+      generation: z.int().min(0).describe('A spec change (a later generation) resumes the Pipeline'),
+      message: z.string().max(1024),
+    })
+    .optional()
+    .describe('Set after haltAfterFailures consecutive failures: new runs are refused until it is resumed'),
+  counted: z
+    .array(Name)
+    .max(50)
+    .optional()
+    .describe('The last runs counted (so a run is counted once, whatever the restarts)'),
 });
 export type PipelineStatus = z.infer<typeof PipelineStatus>;
