@@ -17,7 +17,16 @@ import { applyOutcome, nextStep } from './execution.js';
 import { afterStep } from './phases.js';
 import { loadPolicy, type PolicyCache } from './policy.js';
 import { stalledStatus } from './status.js';
-import { actionId, gateFor, refOf, runOf, type PlanStatus, type PlanSubject, type SubjectKind } from './subject.js';
+import {
+  actionId,
+  gateFor,
+  refOf,
+  runOf,
+  type PlanStatus,
+  type PlanSubject,
+  type Stall,
+  type SubjectKind,
+} from './subject.js';
 import { writerFor } from './writer.js';
 
 export interface StepDeps {
@@ -42,7 +51,15 @@ export interface StepRun<S extends PlanStatus> {
   ran?: { step: PlanStep; outcome: StepOutcome };
 }
 
-export function stepRunner<S extends PlanStatus>(deps: StepDeps, kind: SubjectKind<S>, tools: readonly AnyTool[]) {
+/** One step's run: how it ended, or why it could not run (the writer's authority). */
+export type Invoked = { outcome: StepOutcome } | { stall: Stall };
+
+/**
+ * Runs step `index` of the subject's plan once, as attempt `attempt`, through the journal: the step's writer
+ * first (for a mutating tool), every tool call to the action log, and each change it made noted under the
+ * subject. The sequential runner below uses it for Goals and Remediations; a PipelineRun for each stage attempt.
+ */
+export function stepInvoker<S extends PlanStatus>(deps: StepDeps, kind: SubjectKind<S>, tools: readonly AnyTool[]) {
   const { client, store } = deps;
   const writerDeps = {
     reader: client,
@@ -53,63 +70,59 @@ export function stepRunner<S extends PlanStatus>(deps: StepDeps, kind: SubjectKi
     fieldManager: client.fieldManager,
   };
 
-  return async function execute(subject: PlanSubject<S>, now: Date): Promise<StepRun<S>> {
+  return async function invoke(
+    subject: PlanSubject<S>,
+    step: PlanStep,
+    index: number,
+    attempt: number,
+    now: Date,
+  ): Promise<Invoked> {
     const prev = subject.status ?? ({} as S);
-    const steps = prev.plan?.steps ?? [];
     const planOnly = subject.spec.mode === 'plan-only';
-    const gen = subject.metadata.generation;
-    const next = nextStep(steps);
-    if ('done' in next) return { next: afterStep(kind, prev, steps, next.done, planOnly, now, gen) };
-    const step = steps[next.index] as PlanStep;
-    const waitMs = step.retryAt ? Date.parse(step.retryAt) - now.getTime() : 0;
-    if (waitMs > 0) return { next: prev, requeueAfter: waitMs };
-
     const namespace = subject.metadata.namespace ?? '';
     const uid = subject.metadata.uid ?? '';
     const policy =
       loadPolicy(deps.policies, namespace, subject.spec.riskPolicyRef, deps.operatorNamespace) ?? builtInPolicy;
     // the same plan in a later generation is a new execution: its results are never replayed from an earlier one
     const hash = `${prev.planHash ?? ''}@${runOf(kind, prev)}${planOnly ? '-dryrun' : ''}`;
-    const attempt = Math.max(1, step.attempt ?? 0);
     const registry = new ToolRegistry(tools, async (call) => {
       await store.appendAction({
         ...refOf(kind, subject),
         uid,
-        id: actionId(uid, hash, next.index, attempt, call.outcome),
+        id: actionId(uid, hash, index, attempt, call.outcome),
         action: 'ToolCall',
-        detail: { step: next.index + 1, attempt, ...call },
+        detail: { step: index + 1, attempt, ...call },
       });
     });
     let writer = client;
     if (registry.mutates(step.tool)) {
       const w = await writerFor(writerDeps, subject, kind.kind, step, registry);
-      if ('stall' in w) return { next: stalledStatus(subject, w.stall, now) };
+      if ('stall' in w) return { stall: w.stall };
       writer = w.client;
     }
-    let outcome: StepOutcome;
-    if (planOnly && registry.skippedInPlanOnly(step.tool)) {
-      outcome = {
-        kind: 'succeeded',
-        summary: 'not run in plan-only mode: nothing changed, so there is nothing to wait for',
-        startedAt: now.toISOString(),
-      };
-    } else {
-      outcome = await runStep(
-        { store, registry, fence: deps.fence, crashpoint: deps.crashpoint },
-        {
-          uid,
-          planHash: hash,
-          index: next.index,
-          attempt,
-          step,
-          gate: gateFor(subject, policy),
-          client: writer,
-          reader: client,
-          mapper: deps.mapper,
-          namespace,
+    if (planOnly && registry.skippedInPlanOnly(step.tool))
+      return {
+        outcome: {
+          kind: 'succeeded',
+          summary: 'not run in plan-only mode: nothing changed, so there is nothing to wait for',
+          startedAt: now.toISOString(),
         },
-      );
-    }
+      };
+    const outcome = await runStep(
+      { store, registry, fence: deps.fence, crashpoint: deps.crashpoint },
+      {
+        uid,
+        planHash: hash,
+        index,
+        attempt,
+        step,
+        gate: gateFor(subject, policy),
+        client: writer,
+        reader: client,
+        mapper: deps.mapper,
+        namespace,
+      },
+    );
     if (outcome.kind === 'succeeded' && !planOnly && registry.mutates(step.tool)) {
       // what it changed, and by whose plan: a later diagnosis names it
       const change = {
@@ -126,6 +139,26 @@ export function stepRunner<S extends PlanStatus>(deps: StepDeps, kind: SubjectKi
         await store.noteChange({ namespace: a.namespace, resource, name: a.name }, change);
       }
     }
+    return { outcome };
+  };
+}
+
+/** Advances a plan one step at a time, in order (execution.ts: the rollback steps after a failure). */
+export function stepRunner<S extends PlanStatus>(deps: StepDeps, kind: SubjectKind<S>, tools: readonly AnyTool[]) {
+  const invoke = stepInvoker(deps, kind, tools);
+  return async function execute(subject: PlanSubject<S>, now: Date): Promise<StepRun<S>> {
+    const prev = subject.status ?? ({} as S);
+    const steps = prev.plan?.steps ?? [];
+    const planOnly = subject.spec.mode === 'plan-only';
+    const gen = subject.metadata.generation;
+    const next = nextStep(steps);
+    if ('done' in next) return { next: afterStep(kind, prev, steps, next.done, planOnly, now, gen) };
+    const step = steps[next.index] as PlanStep;
+    const waitMs = step.retryAt ? Date.parse(step.retryAt) - now.getTime() : 0;
+    if (waitMs > 0) return { next: prev, requeueAfter: waitMs };
+    const ran = await invoke(subject, step, next.index, Math.max(1, step.attempt ?? 0), now);
+    if ('stall' in ran) return { next: stalledStatus(subject, ran.stall, now) };
+    const { outcome } = ran;
     const applied = applyOutcome(step, outcome, now);
     const updated = steps.map((s, i) => (i === next.index ? applied.step : s));
     const after = nextStep(updated);
