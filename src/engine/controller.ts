@@ -50,14 +50,14 @@ export function setupPlanController(
   opts: PlanControllerOptions,
   name: string,
   kind: Pick<SubjectKind, 'kind' | 'resource'>,
-  reconciler: (deps: EngineDeps, enqueue: (key: string) => void) => Reconcile,
+  reconciler: (deps: EngineDeps, enqueue: (key: string) => void, informer: Informer<KubeObject>) => Reconcile,
 ) {
   const log = opts.log.child({ controller: name });
   // asked right before every write (status, events, finalizers, Bosun's etcd), not once per reconcile
   const fence = () => opts.manager.isLeader;
   const client = opts.manager.leaderClient(opts.client, `bosun-${name}-controller`);
   const store = fencedStore(opts.store, fence);
-  const informer = new Informer({
+  const informer = new Informer<KubeObject>({
     client,
     resource: kind.resource,
     namespace: opts.namespace,
@@ -89,7 +89,7 @@ export function setupPlanController(
     workers: opts.workers,
     log,
     metrics: opts.metrics,
-    reconcile: reconciler(deps, (key) => controller.enqueue(key)),
+    reconcile: reconciler(deps, (key) => controller.enqueue(key), informer),
   });
   informer.addHandlers({
     onAdd: (o) => controller.enqueue(keyOf(o)),

@@ -1,6 +1,7 @@
 // PipelineRun: one run of a Pipeline at one revision. Its stages run as a DAG;
 // each stage attempt is a journalled step of the run's plan.
 import { z } from 'zod';
+import { resourceSchema } from './meta.js';
 import {
   Label,
   LocalRef,
@@ -118,6 +119,8 @@ export const PipelineRunPhase = z.enum([
   'Pending',
   'Queued',
   'AwaitingApproval',
+  'Denied',
+  'Planned',
   'Running',
   'Succeeded',
   'Failed',
@@ -133,7 +136,11 @@ export const PipelineRunStatus = z.object({
   ...planStatus,
   stages: z.array(StageStatus).max(25).optional(),
   failedStage: Label.optional(),
+  deadline: Timestamp.optional().describe("When the Pipeline's timeoutSeconds stops the run"),
   durationSeconds: z.number().min(0).optional(),
   duration: z.string().max(32).optional().describe('The run so far, or in all: 1m20s'),
 });
 export type PipelineRunStatus = z.infer<typeof PipelineRunStatus>;
+
+export const PipelineRun = resourceSchema(PipelineRunSpec, PipelineRunStatus);
+export type PipelineRun = z.infer<typeof PipelineRun>;

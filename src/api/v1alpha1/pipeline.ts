@@ -1,5 +1,6 @@
 // Pipeline: CI/CD stages run as isolated agents, started by a PipelineRun.
 import { z } from 'zod';
+import { resourceSchema } from './meta.js';
 import { Label, Name, SecretKeyRef, Timestamp, cel, statusBase } from './common.js';
 
 export const StageAgent = z.enum(['lint', 'test', 'build', 'security', 'deploy', 'report']);
@@ -174,3 +175,6 @@ export const PipelineStatus = z.object({
     .describe('The last runs counted (so a run is counted once, whatever the restarts)'),
 });
 export type PipelineStatus = z.infer<typeof PipelineStatus>;
+
+export const Pipeline = resourceSchema(PipelineSpec, PipelineStatus);
+export type Pipeline = z.infer<typeof Pipeline>;

@@ -87,3 +87,25 @@ export const RemediationReason = {
   TicketFailed: 'TicketFailed',
 } as const;
 export type RemediationReason = (typeof RemediationReason)[keyof typeof RemediationReason];
+
+export const PipelineReason = {
+  ...PlanReason,
+  PipelineNotFound: 'PipelineNotFound',
+  StageCycle: 'StageCycle',
+  PipelineHalted: 'PipelineHalted',
+  ResumeFromInvalid: 'ResumeFromInvalid',
+  Queued: 'Queued',
+  StageStarted: 'StageStarted',
+  StageSucceeded: 'StageSucceeded',
+  StageFailed: 'StageFailed',
+  StageRetrying: 'StageRetrying',
+  StageSkipped: 'StageSkipped',
+  StageCancelled: 'StageCancelled',
+  StageReused: 'StageReused',
+  RunSucceeded: 'RunSucceeded',
+  RunFailed: 'RunFailed',
+  RunCancelled: 'RunCancelled',
+  Halted: 'Halted',
+  Resumed: 'Resumed',
+} as const;
+export type PipelineReason = (typeof PipelineReason)[keyof typeof PipelineReason];

@@ -1,0 +1,130 @@
+// pipeline.stage: one attempt of one pipeline stage, run where the stage says
+// (a hardened Job in the cluster, or a sandboxed command on a runner). The
+// first call starts the attempt; later calls look at it until it has ended.
+// The attempt's id comes from the step's idempotency key and its attempt
+// number, so a call again after a restart finds the attempt it started and
+// never starts a second one. A command that fails is still an attempt that ran
+// to a recorded result: the step succeeds with the outcome in its data, and the
+// PipelineRun decides what the failure means (a retry, a halt).
+import { z } from 'zod';
+import { Label, Name } from '../../api/v1alpha1/common.js';
+import { RetryPolicy, RunOn, Stage } from '../../api/v1alpha1/pipeline.js';
+import type { StageFindings } from '../../api/v1alpha1/pipeline-run.js';
+import { core } from '../../kube/resources.js';
+import { need } from '../kubernetes/write-call.js';
+import { defineTool, type Change, type ToolContext } from '../tool.js';
+
+export const StageParams = z.strictObject({
+  run: z.strictObject({ name: Name, uid: z.string().min(1).max(64) }),
+  pipeline: Name,
+  revision: z.string().max(40),
+  stage: Label,
+  runOn: RunOn,
+  image: Stage.shape.image,
+  command: Stage.shape.command,
+  timeoutSeconds: Stage.shape.timeoutSeconds,
+  network: Stage.shape.network,
+  serviceAccountToken: Stage.shape.serviceAccountToken,
+  resources: Stage.shape.resources,
+  serviceAccountName: Label,
+  /** the run's order and retries: part of the plan, so a Pipeline edited meanwhile does not change a run */
+  dependsOn: Stage.shape.dependsOn,
+  finally: z.boolean().default(false),
+  retry: RetryPolicy.optional(),
+  /** the attempt this call is for (the PipelineRun adds it per attempt) */
+  attempt: z.int().min(1).max(11).default(1),
+  /** the PipelineRun stops the attempt (a cancel, a timeout): the call stops it and records it cancelled */
+  cancel: z.boolean().optional(),
+});
+export type StageParams = z.infer<typeof StageParams>;
+
+/** One attempt, as a backend starts and watches it. */
+export interface StageWork {
+  /** the attempt's id: the step's idempotency key and the attempt number */
+  id: string;
+  namespace: string;
+  params: StageParams;
+}
+
+/** How an attempt stands. */
+export type StageProgress =
+  | { state: 'running'; log?: string; summary?: string }
+  | {
+      state: 'ended';
+      outcome: 'succeeded' | 'failed' | 'cancelled';
+      exitCode: number | null;
+      reason: string;
+      findings?: StageFindings;
+      log?: string;
+      startedAt?: string;
+      finishedAt?: string;
+    };
+
+/** Where stage attempts run. Every method is idempotent by the work's id. */
+export interface StageBackend {
+  /** starts the attempt unless it was started, and says how it stands */
+  ensure(ctx: ToolContext, work: StageWork): Promise<StageProgress>;
+  /** stops the attempt if it runs (nothing when it has ended or never started) */
+  cancel(ctx: ToolContext, work: StageWork): Promise<void>;
+  /** at planning (ctx.dryRun): what the attempt would create, checked as far as can be without running it */
+  preview?(ctx: ToolContext, work: StageWork): Promise<Change[]>;
+}
+
+export type StageBackends = Record<RunOn, StageBackend>;
+
+/** How often a running attempt is looked at (its end also wakes the run when the backend can tell). */
+export const STAGE_POLL_MS = 2000;
+
+export const attemptId = (idempotencyKey: string, attempt: number) => `${idempotencyKey}-${attempt}`;
+
+export const stageWork = (ctx: Pick<ToolContext, 'idempotencyKey' | 'namespace'>, params: StageParams): StageWork => ({
+  id: attemptId(ctx.idempotencyKey, params.attempt),
+  namespace: ctx.namespace,
+  params,
+});
+
+export const stageTool = (backends: StageBackends) =>
+  defineTool({
+    name: 'pipeline.stage',
+    description: 'Run one attempt of a pipeline stage: a hardened Job in the cluster, or a sandboxed runner command',
+    params: StageParams,
+    risk: 'low',
+    effect: 'mutate',
+    reversible: false,
+    // nothing runs in a plan-only run, so there is nothing to wait for
+    planOnly: 'skip',
+    impact: ({ runOn }) => (runOn === 'cluster' ? { objects: 1, pods: 1 } : { objects: 0, pods: 0 }),
+    async access({ runOn }, ctx) {
+      // a runner command writes nothing in the cluster; a Job is created, and deleted on cancel, in the namespace
+      if (runOn === 'runner') return [];
+      return [need('create', core.jobs, ctx.namespace, ''), need('delete', core.jobs, ctx.namespace, '')];
+    },
+    async execute(ctx, params) {
+      const work = stageWork(ctx, params);
+      const backend = backends[params.runOn];
+      if (ctx.dryRun) {
+        // planning: nothing starts; a cluster stage's Job is dry-run so admission (Pod Security) judges it now
+        const changes = (await backend.preview?.(ctx, work)) ?? [];
+        return { summary: `would run stage ${params.stage} (${params.runOn})`, changes };
+      }
+      if (params.cancel) {
+        await backend.cancel(ctx, work);
+        return {
+          summary: `stage ${params.stage} attempt ${params.attempt} stopped`,
+          data: { state: 'ended', outcome: 'cancelled', exitCode: null, reason: 'stopped by the run' },
+        };
+      }
+      const progress = await backend.ensure(ctx, work);
+      if (progress.state === 'running')
+        return {
+          done: false,
+          requeueAfterMs: STAGE_POLL_MS,
+          summary: progress.summary ?? `stage ${params.stage} attempt ${params.attempt} is running`,
+          data: { state: 'running', ...(progress.log && { log: progress.log }) },
+        };
+      return {
+        summary: `stage ${params.stage} attempt ${params.attempt} ${progress.outcome}: ${progress.reason}`,
+        data: { ...progress },
+      };
+    },
+  });
