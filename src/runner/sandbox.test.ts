@@ -118,6 +118,15 @@ describe.skipIf(!existsSync(BWRAP))(`runSandboxed (skipped when bubblewrap is no
     expect(again).toMatchObject({ outcome: 'exited', exitCode: 1, output: '' });
   });
 
+  it('holds no open file of the runner: above stdio, only /dev/null where the runner had an inherited fd', async () => {
+    // ls lists the fds of the shell, which the wrapper shell exec'd: what the command got
+    const res = await runSandboxed({ command: ['sh', '-c', 'ls -l /proc/$$/fd'], limits });
+    expect(res.outcome).toBe('exited');
+    const fds = [...res.output.matchAll(/ (\d+) -> (.*)$/gm)].map((m) => [m[1]!, m[2]!] as const);
+    expect(fds.filter(([fd]) => Number(fd) <= 2).map(([fd]) => fd)).toEqual(['0', '1', '2']);
+    expect(fds.filter(([fd, target]) => Number(fd) > 2 && target !== '/dev/null')).toEqual([]);
+  });
+
   it('holds only the environment it was given', async () => {
     process.env.BOSUN_SANDBOX_TEST_MARKER = 'operator-secret-value';
     try {

@@ -2,9 +2,9 @@
 // and network namespaces, the host's /usr and a few files of /etc read-only, a private /tmp, and
 // one writable host directory at /workspace. prlimit caps each process's CPU time and memory; the
 // runner kills the whole sandbox at the wall-clock limit or on cancel.
-import { spawn } from 'node:child_process';
+import { spawn, type StdioOptions } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, lstat, mkdtemp, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import { access, lstat, type FileHandle, mkdtemp, open, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -21,6 +21,7 @@ import {
   sandboxEnv,
   type RootEntry,
 } from './sandbox-args.js';
+import { inheritableFds, stdioCovering } from './sandbox-fds.js';
 import { readResultFile, removeTree } from './sandbox-files.js';
 import { verdictOf, type Ending } from './sandbox-outcome.js';
 import { OutputTail } from './sandbox-tail.js';
@@ -63,7 +64,12 @@ export async function runSandboxed(req: SandboxRequest, opts: SandboxOptions = {
       rootEntries: host.rootEntries,
       extraReadOnly: host.extraReadOnly,
     });
-    const run = await execute(file, args, sandboxEnv(req.env, host.pathPrefix), req.limits, req.signal);
+    const stdio = stdioCovering(
+      ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+      host.leakedFds,
+      host.nullFile?.fd ?? -1,
+    );
+    const run = await execute(file, args, stdio, sandboxEnv(req.env, host.pathPrefix), req.limits, req.signal);
     const verdict = verdictOf(run.ending, req.limits, run.output);
     const found = await readResultFile(workspace);
     const reasons = [verdict.reason, found.kind === 'unusable' ? found.why : undefined].filter((r) => r !== undefined);
@@ -133,11 +139,14 @@ interface HostLayout {
   rootEntries: RootEntry[];
   extraReadOnly: string[];
   pathPrefix: string[];
+  /** fds the runner was started with and would pass on, and a /dev/null to put in their place */
+  leakedFds: number[];
+  nullFile: FileHandle | undefined;
 }
 
 let layout: Promise<HostLayout> | undefined;
 
-/** How this host lays out its programs; it does not change while the runner runs, so it is read once. */
+/** How this host lays out its programs, and the runner's inherited fds: read once, they do not change. */
 function hostLayout(): Promise<HostLayout> {
   layout ??= readHostLayout();
   return layout;
@@ -153,10 +162,16 @@ async function readHostLayout(): Promise<HostLayout> {
   // node outside /usr (nvm, /opt): bind its installation so stage commands can run the same node
   const node = await realpath(process.execPath);
   const outside = !node.startsWith('/usr/');
+  const leakedFds = await inheritableFds();
+  // opened once for the runner's lifetime (close-on-exec, as Node opens every file); the handle is
+  // kept, since Node closes a collected FileHandle and its fd number would then be another file's
+  const nullFile = leakedFds.length > 0 ? await open('/dev/null', 'r') : undefined;
   return {
     rootEntries,
     extraReadOnly: outside ? [dirname(dirname(node))] : [],
     pathPrefix: outside ? [dirname(node)] : [],
+    leakedFds,
+    nullFile,
   };
 }
 
@@ -168,13 +183,14 @@ interface Run {
 function execute(
   file: string,
   args: string[],
+  stdio: StdioOptions,
   env: Record<string, string>,
   limits: SandboxLimits,
   signal: AbortSignal | undefined,
 ): Promise<Run> {
   return new Promise<Run>((resolve, reject) => {
     // detached: bwrap leads a process group of its own, which the runner kills as one
-    const child = spawn(file, args, { detached: true, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { detached: true, env, stdio });
     // fds 3 to 5 are pipes too; Node's types know only of the first three
     const pipes = child.stdio as unknown as [null, Readable, Readable, Writable, Writable, Readable];
     const tail = new OutputTail(limits.maxOutputBytes);
