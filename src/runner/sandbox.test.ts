@@ -188,6 +188,16 @@ describe.skipIf(!existsSync(BWRAP))(`runSandboxed (skipped when bubblewrap is no
     expect(await hostProcessesWith(`sleep\0${marker}`)).toEqual([]);
   });
 
+  it('cancels when the signal is aborted while the sandbox is being prepared', async () => {
+    const marker = `63.${process.pid}`;
+    const ac = new AbortController();
+    // runSandboxed is past its first check and awaiting the workspace when the abort comes
+    const running = runSandboxed({ command: ['sleep', marker], signal: ac.signal, limits });
+    ac.abort();
+    expect(await running).toMatchObject({ outcome: 'cancelled' });
+    expect(await hostProcessesWith(`sleep\0${marker}`)).toEqual([]);
+  });
+
   it('does not start a command whose signal is already aborted', async () => {
     const res = await runSandboxed({
       command: ['touch', '/workspace/ran'],

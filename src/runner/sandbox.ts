@@ -215,15 +215,19 @@ function execute(
         // already gone
       }
     };
+    // setTimeout fires at once past 2^31-1 ms (24.8 days): a limit that long is no limit
+    const timeoutMs = Math.min(limits.timeoutSeconds * 1000, 2 ** 31 - 1);
     const timer = setTimeout(() => {
       timedOut = !cancelled;
       killAll();
-    }, limits.timeoutSeconds * 1000);
+    }, timeoutMs);
     const onAbort = (): void => {
       cancelled = !timedOut;
       killAll();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    // aborted while the sandbox was being prepared: the event has passed, so act on the state
+    if (signal?.aborted === true) onAbort();
     const done = (): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
