@@ -17,6 +17,7 @@ const allowed = {
   executor: ['api', 'policy', 'tools', 'store', 'redact'],
   webhooks: ['api', 'kube', 'runtime', 'policy', 'store', 'telemetry', 'redact'],
   tickets: ['api', 'redact', 'telemetry'],
+  runner: ['api', 'redact', 'telemetry'],
   engine: [
     'api',
     'kube',
