@@ -5,12 +5,10 @@
 // acknowledges it (it takes reports idempotently by id and state) or refuses it with a 4xx.
 // An item past its deadline is never started. Logs carry ids, stages and outcomes: never the
 // key, the command or the env values (the env may hold credentials).
-import type { z } from 'zod';
 import { BosunError, errorMessage } from '../api/errors.js';
 import type { Logger } from '../telemetry/logger.js';
 import {
   ClaimResponse,
-  ErrorBody,
   HeartbeatResponse,
   MAX_CAPACITY,
   NOT_REGISTERED,
@@ -18,16 +16,15 @@ import {
   RegisterResponse,
   ReportResponse,
   RunnerName,
-  encodeBody,
   type Report,
-  type RunnerPath,
   type WorkItem,
 } from './protocol.js';
-import { createPost, targetPath, operatorUrl, type Post } from './runner-http.js';
+import { createCall, type Call } from './runner-call.js';
+import { createPost, operatorUrl } from './runner-http.js';
 import { finishedReport, maskerFor, notRunReport } from './runner-report.js';
 import type { Sandbox, SandboxResult } from './runner-sandbox.js';
 import { DEFAULT_BACKOFF, backoffMs, sleep, type Backoff } from './runner-wait.js';
-import { MIN_KEY_BYTES, signRequest } from './sign.js';
+import { MIN_KEY_BYTES } from './sign.js';
 
 export type { Sandbox, SandboxRequest, SandboxResult } from './runner-sandbox.js';
 
@@ -58,11 +55,6 @@ export interface RunnerOptions {
   requestTimeoutMs?: number;
 }
 
-type CallResult<T> =
-  | { kind: 'ok'; value: T }
-  | { kind: 'refused'; status: number; reason: string; message: string }
-  | { kind: 'unavailable'; message: string };
-
 interface Job {
   item: WorkItem;
   abort: AbortController;
@@ -71,8 +63,7 @@ interface Job {
 }
 
 export class Runner {
-  private readonly post: Post;
-  private readonly base: URL;
+  private readonly call: Call;
   private readonly now: () => number;
   private readonly backoff: Backoff;
   /** polling, heartbeats and registration: aborted by stop() */
@@ -98,14 +89,14 @@ export class Runner {
     if (opts.key.length < MIN_KEY_BYTES) {
       throw new BosunError('BOSUN_ERR_CONFIG', `the runner key must be at least ${MIN_KEY_BYTES} bytes`);
     }
-    this.base = operatorUrl(opts.url);
-    this.post = createPost({
+    this.now = opts.now ?? Date.now;
+    const post = createPost({
       url: opts.url,
       ...(opts.ca !== undefined && { ca: opts.ca }),
       ...(opts.fetch && { fetch: opts.fetch }),
       ...(opts.requestTimeoutMs !== undefined && { timeoutMs: opts.requestTimeoutMs }),
     });
-    this.now = opts.now ?? Date.now;
+    this.call = createCall({ post, base: operatorUrl(opts.url), key: opts.key, runner: opts.name, now: this.now });
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
   }
 
@@ -206,7 +197,7 @@ export class Runner {
         r.value.work.forEach((item, i) => this.launch(item, i < free ? undefined : 'the runner had no free slot'));
         if (r.value.work.length === 0) await sleep(this.opts.pollMs ?? 2000, this.loops.signal);
       } else if (r.kind === 'refused' && r.reason === NOT_REGISTERED) {
-        await this.register();
+        if (!(await this.registerAgain())) await sleep(backoffMs(this.backoff, failures++), this.loops.signal);
       } else if (!this.stopped) {
         this.opts.log.warn(
           { reason: r.kind === 'refused' ? r.reason : undefined, error: r.message },
@@ -229,7 +220,7 @@ export class Runner {
           if (job) this.cancel(job, 'cancelled by the operator');
         }
       } else if (r.kind === 'refused' && r.reason === NOT_REGISTERED) {
-        await this.register();
+        await this.registerAgain();
       } else if (!this.stopped) {
         this.opts.log.warn(
           { reason: r.kind === 'refused' ? r.reason : undefined, error: r.message },
@@ -329,46 +320,5 @@ export class Runner {
       log.warn({ state: report.state, attempt, error: r.message }, 'report not acknowledged; retrying');
       await sleep(backoffMs(this.backoff, attempt), this.reports.signal);
     }
-  }
-
-  /** One signed request, its answer parsed with `schema`. */
-  private async call<S extends z.ZodType>(
-    path: RunnerPath,
-    body: unknown,
-    schema: S,
-    signal: AbortSignal,
-  ): Promise<CallResult<z.infer<S>>> {
-    const encoded = encodeBody(body);
-    if (!encoded.ok) return { kind: 'refused', status: 413, reason: 'TooLarge', message: `${encoded.bytes} bytes` };
-    const target = targetPath(this.base, path);
-    const headers = signRequest(
-      this.opts.key,
-      { method: 'POST', path: target, runner: this.opts.name, body: encoded.body },
-      this.now(),
-    );
-    const res = await this.post(path, encoded.body, headers, signal);
-    if (res.kind === 'unavailable') return res;
-    const json = parseJson(res.body);
-    if (res.kind === 'refused') {
-      const e = ErrorBody.safeParse(json);
-      return e.success
-        ? { kind: 'refused', status: res.status, ...e.data }
-        : { kind: 'refused', status: res.status, reason: 'Unknown', message: `HTTP ${res.status}` };
-    }
-    const parsed = schema.safeParse(json);
-    if (parsed.success) return { kind: 'ok', value: parsed.data };
-    const issue = parsed.error.issues[0];
-    return {
-      kind: 'unavailable',
-      message: `the answer to ${path} does not parse: ${issue?.path.join('.')}: ${issue?.message}`,
-    };
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
