@@ -7,17 +7,20 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { hasCode } from '../api/errors.js';
 import { createLogger } from '../telemetry/logger.js';
 import {
   ClaimRequest,
   HeartbeatRequest,
   MAX_BODY_BYTES,
+  NOT_REGISTERED,
   RUNNER_PATHS,
   RegisterRequest,
   Report,
   type WorkItem,
 } from './protocol.js';
+import { acceptRunnerRequest } from './runner-accept.js';
 import { Runner, type Sandbox, type SandboxRequest, type SandboxResult } from './runner.js';
 import { RequestVerifier } from './sign.js';
 
@@ -39,6 +42,13 @@ function workItem(id: string, over: Partial<WorkItem> = {}): WorkItem {
   };
 }
 
+const SCHEMAS: Record<string, z.ZodType<{ runner: string }>> = {
+  [RUNNER_PATHS.register]: RegisterRequest,
+  [RUNNER_PATHS.claim]: ClaimRequest,
+  [RUNNER_PATHS.heartbeat]: HeartbeatRequest,
+  [RUNNER_PATHS.report]: Report,
+};
+
 /** The operator's side, as small as the test needs. */
 class FakeOperator {
   readonly verifier = new RequestVerifier({ keyFor: (r) => (r === 'runner-0' ? KEY : undefined) });
@@ -51,6 +61,8 @@ class FakeOperator {
   readonly cancel = new Set<string>();
   /** requests to a path whose connection is cut before any answer (a network error) */
   cut: Partial<Record<string, number>> = {};
+  /** false after forget(): as after an operator restart, it answers 409 NotRegistered until the runner registers */
+  registered = false;
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
   url = '';
 
@@ -79,23 +91,34 @@ class FakeOperator {
     }
     const body = Buffer.concat(chunks);
     const path = req.url ?? '';
-    const v = this.verifier.verify({ method: req.method ?? '', path, headers: req.headers, body });
-    if (!v.ok) {
-      this.refused.push(`${path} ${v.reason}`);
-      return void res.writeHead(v.status).end(JSON.stringify({ reason: v.reason, message: v.message }));
+    const schema = SCHEMAS[path];
+    if (!schema) return void res.writeHead(404).end(JSON.stringify({ reason: 'NotFound', message: path }));
+    // the operator-side checks the real handlers use: size, signature, schema, runner
+    const accepted = acceptRunnerRequest(this.verifier, schema, {
+      method: req.method ?? '',
+      path,
+      headers: req.headers,
+      body,
+    });
+    if (!accepted.ok) {
+      this.refused.push(`${path} ${accepted.body.reason}`);
+      return void res.writeHead(accepted.status).end(JSON.stringify(accepted.body));
     }
     this.seen.push(path);
+    const json = accepted.body;
     const cut = this.cut[path] ?? 0;
     if (cut > 0) {
       this.cut[path] = cut - 1;
-      if (path === RUNNER_PATHS.report) this.reportAttempts.push(Report.parse(JSON.parse(body.toString())));
+      if (path === RUNNER_PATHS.report) this.reportAttempts.push(Report.parse(json));
       return void req.socket.destroy();
     }
-    const json: unknown = JSON.parse(body.toString());
+    if (path !== RUNNER_PATHS.register && !this.registered) {
+      return void res.writeHead(409).end(JSON.stringify({ reason: NOT_REGISTERED, message: 'register first' }));
+    }
     const answer = (value: unknown) => res.writeHead(200).end(JSON.stringify(value));
     switch (path) {
       case RUNNER_PATHS.register:
-        RegisterRequest.parse(json);
+        this.registered = true;
         return void answer({ heartbeatSeconds: 1 });
       case RUNNER_PATHS.claim: {
         const claim = ClaimRequest.parse(json);
@@ -113,7 +136,6 @@ class FakeOperator {
         return void answer({ ok: true });
       }
     }
-    res.writeHead(404).end(JSON.stringify({ reason: 'NotFound', message: path }));
   }
 }
 
@@ -196,7 +218,7 @@ async function setup(opts: { capacity?: number; key?: Buffer } = {}) {
 
 describe('Runner', () => {
   it('registers, then claims, runs the item and reports started then finished with the result', async () => {
-    const { operator, sandbox, runner } = await setup();
+    const { operator, sandbox, runner, lines } = await setup();
     operator.queue.push(workItem('a-1'));
     await runner.start();
     await until(() => sandbox.running.includes('a-1'));
@@ -213,6 +235,8 @@ describe('Runner', () => {
     expect(finished.output).toContain('all passed');
     expect(finished.output).not.toContain(SECRET);
     expect(operator.acknowledged.filter((r) => r.id === 'a-1').map((r) => r.state)).toEqual(['started', 'finished']);
+    // the log says what ran and how it ended (and, checked after each test, no secret)
+    expect(lines.join('')).toMatch(/"work":"a-1".*"outcome":"exited"/s);
   });
 
   it('runs at most capacity items at once and claims only its free slots', async () => {
@@ -273,6 +297,18 @@ describe('Runner', () => {
     await runner.stop();
     expect(sandbox.aborted).toEqual(['s-1']);
     expect(operator.finished('s-1')).toMatchObject({ outcome: 'cancelled', reason: 'the runner is stopping' });
+  });
+
+  it('registers again when the operator no longer knows it (it restarted), and goes on', async () => {
+    const { operator, sandbox, runner } = await setup();
+    await runner.start();
+    await until(() => operator.claims.length > 0);
+    operator.registered = false;
+    operator.queue.push(workItem('n-1'));
+    await until(() => sandbox.running.includes('n-1'));
+    sandbox.release('n-1');
+    await until(() => operator.finished('n-1') !== undefined);
+    expect(operator.seen.filter((p) => p === RUNNER_PATHS.register)).toHaveLength(2);
   });
 
   it('keeps trying to register while the operator cannot be reached', async () => {
