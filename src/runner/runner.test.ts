@@ -311,6 +311,16 @@ describe('Runner', () => {
     expect(operator.seen.filter((p) => p === RUNNER_PATHS.register)).toHaveLength(2);
   });
 
+  it('reports a sandbox that throws as killed, masking what it said', async () => {
+    const { operator, sandbox, runner } = await setup();
+    sandbox.run = () => Promise.reject(new Error(`could not start with API_TOKEN=${SECRET}`));
+    operator.queue.push(workItem('t-1'));
+    await runner.start();
+    await until(() => operator.finished('t-1') !== undefined);
+    expect(operator.finished('t-1')).toMatchObject({ outcome: 'killed', exitCode: null });
+    expect(JSON.stringify(operator.finished('t-1'))).not.toContain(SECRET);
+  });
+
   it('keeps trying to register while the operator cannot be reached', async () => {
     const { operator, runner } = await setup();
     operator.cut[RUNNER_PATHS.register] = 3;

@@ -277,6 +277,7 @@ export class Runner {
     if (job.cancelled !== undefined) return notRun(job.cancelled);
 
     log.info({ run: `${item.run.namespace}/${item.run.name}` }, 'work started');
+    const masker = maskerFor(item);
     let result: SandboxResult;
     try {
       result = await this.opts.sandbox.run({
@@ -289,12 +290,13 @@ export class Runner {
     } catch (err) {
       const at = new Date(this.now());
       const reason = `the sandbox could not run the command: ${err instanceof BosunError ? err.code : 'an unexpected error'}`;
-      log.error({ error: errorMessage(err) }, 'the sandbox failed');
+      // masked: a failure to start may quote the command, and through it the env
+      log.error({ error: masker.redact(errorMessage(err)).text }, 'the sandbox failed');
       result = { outcome: 'killed', exitCode: null, reason, output: '', startedAt: at, finishedAt: at };
     }
     if (result.outcome === 'cancelled' && job.cancelled !== undefined) result = { ...result, reason: job.cancelled };
     log.info({ outcome: result.outcome, exitCode: result.exitCode }, 'work finished');
-    await this.report(finishedReport(this.opts.name, item, result, maskerFor(item)), log);
+    await this.report(finishedReport(this.opts.name, item, result, masker), log);
   }
 
   /** Sends a report until it is acknowledged (true), refused (false, logged) or stop() gives up (false). */
