@@ -6,6 +6,7 @@
 // to take in good alerts (receive threw) gets 503. Logs carry counts, never the
 // token, labels or annotations.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { readBody } from './body.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BosunError, errorMessage, type ErrorCode } from '../api/errors.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -77,23 +78,6 @@ function authenticate(header: string | undefined, accepted: readonly string[]): 
 
 const isJson = (contentType: string | undefined) =>
   (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
-
-/** The body, or undefined once it passes `max` bytes (reading stops there). */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        req.off('data', onData).off('end', onEnd).pause();
-        resolve(undefined);
-      } else chunks.push(chunk);
-    };
-    const onEnd = () => resolve(Buffer.concat(chunks));
-    req.on('data', onData).on('end', onEnd).once('error', reject);
-  });
-}
 
 const pathOf = (path: readonly PropertyKey[]) =>
   path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '');
