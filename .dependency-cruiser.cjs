@@ -15,7 +15,7 @@ const allowed = {
   llm: ['api', 'redact'],
   agents: ['api', 'policy', 'tools', 'llm', 'redact'],
   executor: ['api', 'policy', 'tools', 'store', 'redact'],
-  webhooks: ['api', 'kube', 'runtime', 'policy', 'store', 'telemetry', 'redact'],
+  webhooks: ['api', 'kube', 'runtime', 'policy', 'store', 'telemetry', 'redact', 'runner'],
   tickets: ['api', 'redact', 'telemetry'],
   runner: ['api', 'redact', 'telemetry'],
   engine: [
@@ -47,6 +47,7 @@ const allowed = {
     'webhooks',
     'engine',
     'tickets',
+    'runner',
   ],
   cli: [
     'api',

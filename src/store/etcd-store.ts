@@ -18,6 +18,8 @@ import {
   JournalEntry,
   decisionKey,
   changeKey,
+  RECORDS,
+  type VersionedRecord,
   changeOf,
   changeRecord,
   Occurrence,
@@ -377,6 +379,30 @@ export class EtcdStateStore implements StateStore {
       // the client reconnects the watch by itself
     });
     return { close: () => watcher.cancel() };
+  }
+
+  getRecord(key: string): Promise<VersionedRecord | undefined> {
+    return this.run('getRecord', async () => {
+      const kv = (await this.client.get(`${RECORDS}${key}`).exec()).kvs[0];
+      return kv && { value: kv.value.toString(), version: Number(kv.mod_revision) };
+    });
+  }
+  casRecord(key: string, expected: number, value: string): Promise<boolean> {
+    return this.run('casRecord', async () => {
+      const k = `${RECORDS}${key}`;
+      const txn = await this.client.if(k, 'Mod', '==', expected).then(this.client.put(k).value(value)).commit();
+      return txn.succeeded;
+    });
+  }
+  listRecords(prefix: string): Promise<(VersionedRecord & { key: string })[]> {
+    return this.run('listRecords', async () => {
+      const res = await this.client.getAll().prefix(`${RECORDS}${prefix}`).sort('Create', 'Ascend').exec();
+      return res.kvs.map((kv) => ({
+        key: kv.key.toString().slice(RECORDS.length),
+        value: kv.value.toString(),
+        version: Number(kv.mod_revision),
+      }));
+    });
   }
 
   /** Compacts etcd's history up to now (tests use it to force 410 Gone elsewhere). */

@@ -24,18 +24,22 @@ export function fencedStore(store: StateStore, mayWrite: () => boolean): StateSt
     listJournal: (uid) => store.listJournal(uid),
     appendAction: async (record) => (check('appendAction'), store.appendAction(record)),
     exportActions: (filter) => store.exportActions(filter),
-    // the webhook records decisions from every replica: not a leader's write
     noteChange: async (target, change) => (check('noteChange'), store.noteChange(target, change)),
     lastChange: (target) => store.lastChange(target),
     recordOccurrence: (issue, occurrence) => store.recordOccurrence(issue, occurrence),
     occurrences: (issue) => store.occurrences(issue),
     forgetOccurrences: async (issue) => (check('forgetOccurrences'), store.forgetOccurrences(issue)),
+    // the webhook records decisions from every replica: not a leader's write
     recordDecision: (ref, decision) => store.recordDecision(ref, decision),
     admittedDecisions: (ref) => store.admittedDecisions(ref),
     forgetDecisions: async (uid) => (check('forgetDecisions'), store.forgetDecisions(uid)),
     addUsage: async (counter, amount) => (check('addUsage'), store.addUsage(counter, amount)),
     getUsage: (counter) => store.getUsage(counter),
     watchPrefix: (prefix, onChange) => store.watchPrefix(prefix, onChange),
+    // versioned records settle races by their version, whoever writes (the runners' endpoints of every replica)
+    getRecord: (key) => store.getRecord(key),
+    casRecord: (key, expected, value) => store.casRecord(key, expected, value),
+    listRecords: (prefix) => store.listRecords(prefix),
     close: () => store.close(),
   };
 }

@@ -5,6 +5,7 @@ import {
   ActionRecord,
   decisionKey,
   changeKey,
+  type VersionedRecord,
   changeOf,
   changeRecord,
   Occurrence,
@@ -167,6 +168,22 @@ export class MemoryStateStore implements StateStore {
   async *exportActions(filter: Partial<ResourceKey> = {}) {
     this.check();
     for (const [k, v] of this.data) if (k.startsWith(actionPrefix(filter))) yield v;
+  }
+  private readonly records = new Map<string, VersionedRecord>();
+  private revision = 0;
+  async getRecord(key: string) {
+    this.check();
+    return this.records.get(key);
+  }
+  async casRecord(key: string, expected: number, value: string) {
+    this.check();
+    if ((this.records.get(key)?.version ?? 0) !== expected) return false;
+    this.records.set(key, { value, version: ++this.revision });
+    return true;
+  }
+  async listRecords(prefix: string) {
+    this.check();
+    return [...this.records.entries()].filter(([k]) => k.startsWith(prefix)).map(([key, r]) => ({ key, ...r }));
   }
   async watchPrefix(): Promise<StoreWatch> {
     return { close: async () => {} };

@@ -194,6 +194,16 @@ export interface StateStore {
 
   /** Calls back on every put (value) and delete (undefined) under a prefix of /bosun/v1. */
   watchPrefix(prefix: string, onChange: (key: string, value: string | undefined) => void): Promise<StoreWatch>;
+
+  /**
+   * Versioned records (the runners' work queue): read, written only if unchanged since they were read
+   * (`expected`: the version read; 0: it must not exist yet), listed by prefix. Not fenced: the runners'
+   * endpoints of every replica write them, and the version settles every race.
+   */
+  getRecord(key: string): Promise<VersionedRecord | undefined>;
+  /** false: the record changed (or appeared) since `expected`; read it again */
+  casRecord(key: string, expected: number, value: string): Promise<boolean>;
+  listRecords(prefix: string): Promise<(VersionedRecord & { key: string })[]>;
   close(): Promise<void>;
 }
 
@@ -221,6 +231,13 @@ export const actionPrefix = (f: Partial<ResourceKey> = {}) => {
 };
 
 export const changeKey = (t: TargetKey) => `${KEY_PREFIX}/changes/${t.namespace}/${t.resource}/${t.name}`;
+/** A record's value and its version (etcd's modification revision; 0 for none). */
+export interface VersionedRecord {
+  value: string;
+  version: number;
+}
+export const RECORDS = `${KEY_PREFIX}/records/`;
+
 /** Under KEY_PREFIX, as watchPrefix takes it. */
 export const OCCURRENCES_PREFIX = 'occurrences/';
 export const OCCURRENCES = `${KEY_PREFIX}/${OCCURRENCES_PREFIX}`;

@@ -3,7 +3,9 @@
 // etcd before it answers (no record, no admission). Registered by config/webhook
 // (cert-manager provides the certificate in a cluster; tests make their own).
 // The same server takes Alertmanager's notifications at /alertmanager when the
-// alert intake is configured (alertmanager-intake.ts); without it, that path is 404.
+// alert intake is configured (alertmanager-intake.ts), and the pipeline runners'
+// requests at /runner/* when runners are configured (runner-endpoints.ts);
+// without them, those paths are 404.
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import type { StateStore } from '../store/state-store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { reviewApproval, reviewRequested, REQUESTED_KINDS, type AdmissionRequest, type Review } from './admission.js';
 import { alertIntakeHandler, type AlertIntakeOptions } from './alertmanager-intake.js';
+import { isRunnerPath, runnerEndpoints, type RunnerEndpointsOptions } from './runner-endpoints.js';
 
 export interface AdmissionServerOptions {
   /** host:port */
@@ -25,6 +28,8 @@ export interface AdmissionServerOptions {
   now?: () => Date;
   /** Alertmanager's webhook receiver at /alertmanager (absent: that path answers 404) */
   alertmanager?: AlertIntakeOptions;
+  /** the pipeline runners' endpoints at /runner/* (absent: those paths answer 404) */
+  runners?: RunnerEndpointsOptions;
 }
 
 /** The path Alertmanager's webhook_config url names on this server. */
@@ -56,11 +61,17 @@ export async function startAdmissionServer(opts: AdmissionServerOptions): Promis
   const [host, port] = [opts.addr.slice(0, i) || '0.0.0.0', Number(opts.addr.slice(i + 1))];
   const alertIntake =
     opts.alertmanager && alertIntakeHandler(opts.alertmanager, opts.log.child({ intake: 'alertmanager' }));
+  const runners = opts.runners && runnerEndpoints(opts.runners, opts.log.child({ component: 'runners' }));
   const server = https.createServer(
     { cert: readFileSync(join(opts.certDir, 'tls.crt')), key: readFileSync(join(opts.certDir, 'tls.key')) },
     (httpReq, res) => {
       if (httpReq.url?.split('?')[0] === ALERTMANAGER_PATH) {
         if (alertIntake) alertIntake(httpReq, res);
+        else res.writeHead(404).end();
+        return;
+      }
+      if (isRunnerPath(httpReq.url)) {
+        if (runners) runners(httpReq, res);
         else res.writeHead(404).end();
         return;
       }

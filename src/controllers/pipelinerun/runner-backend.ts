@@ -1,0 +1,170 @@
+// Stages that run on a runner: each attempt is a work item in the runners'
+// queue (Bosun's etcd), taken by one registered runner, run there in a
+// sandbox, and reported back over signed requests. An attempt whose runner
+// stops answering is given up (failed: the stage's retries decide what comes
+// next); a report that comes after that changes nothing. The command's output
+// (its tail, masked by the runner) goes to the run's action log, where
+// `kubectl bosun logs pipelinerun` reads it.
+import { createHash } from 'node:crypto';
+import { StageFindings } from '../../api/v1alpha1/pipeline-run.js';
+import { actionId } from '../../engine/subject.js';
+import { BosunError } from '../../api/errors.js';
+import type { WorkItem } from '../../runner/protocol.js';
+import type { StateStore } from '../../store/state-store.js';
+import type { StageBackend, StageProgress, StageWork } from '../../tools/pipeline/stage.js';
+import { parseQuantity } from '../../tools/kubernetes/quantity.js';
+import { LOST_AFTER_MS, type RunnerQueue, type WorkRecord } from '../../webhooks/runner-queue.js';
+
+/** Memory a runner command gets when its stage sets none. */
+export const DEFAULT_MEMORY_BYTES = 1024 * 1024 * 1024;
+export const MAX_OUTPUT_BYTES = 32 * 1024;
+/** A queued attempt no runner took within this long is not started after it. */
+export const START_WITHIN_MS = 60 * 60 * 1000;
+
+/** The work item's id: readable (stage, attempt) and unique (a digest of the attempt's id). */
+export const workId = (work: StageWork) =>
+  `${work.params.stage}-${work.params.attempt}-${createHash('sha256').update(work.id).digest('hex').slice(0, 24)}`;
+
+export const logHint = (work: StageWork) =>
+  `kubectl bosun logs pipelinerun ${work.params.run.name} -n ${work.namespace} --stage ${work.params.stage}`;
+
+function workItem(work: StageWork, now: Date): WorkItem {
+  const { params } = work;
+  if (!params.command?.length)
+    throw new BosunError(
+      'BOSUN_ERR_TOOL_PARAMS',
+      `stage ${params.stage} runs on a runner and has no command: give it spec.stages[].command`,
+    );
+  const memory = params.resources?.memory ? parseQuantity(params.resources.memory) : undefined;
+  return {
+    id: workId(work),
+    run: { namespace: work.namespace, name: params.run.name },
+    stage: params.stage,
+    attempt: params.attempt,
+    command: params.command,
+    env: {},
+    network: params.network,
+    limits: {
+      timeoutSeconds: params.timeoutSeconds,
+      cpuSeconds: params.timeoutSeconds,
+      memoryBytes: memory ? Math.floor(memory) : DEFAULT_MEMORY_BYTES,
+      maxOutputBytes: MAX_OUTPUT_BYTES,
+    },
+    deadline: new Date(now.getTime() + START_WITHIN_MS).toISOString(),
+  };
+}
+
+/** What the stage found, from the result JSON it wrote (never guessed from its output). */
+function findingsOf(result: string | undefined): StageFindings | undefined {
+  if (!result) return undefined;
+  try {
+    const parsed = JSON.parse(result) as { summary?: unknown; findings?: unknown };
+    const findings = StageFindings.safeParse({
+      ...(typeof parsed.summary === 'string' && { summary: parsed.summary.slice(0, 512) }),
+      ...(typeof parsed.findings === 'object' && parsed.findings),
+    });
+    return findings.success && Object.keys(findings.data).length ? findings.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function progressOf(record: WorkRecord, work: StageWork): StageProgress | undefined {
+  const log = logHint(work);
+  const r = record.report;
+  if (record.state === 'finished' && r) {
+    const code = r.exitCode ?? null;
+    const base = {
+      exitCode: code,
+      findings: findingsOf(r.result),
+      log,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+    };
+    if (r.outcome === 'exited')
+      return code === 0
+        ? { state: 'ended', outcome: 'succeeded', reason: 'exit code 0', ...base }
+        : { state: 'ended', outcome: 'failed', reason: `exit code ${code}`, ...base };
+    if (r.outcome === 'cancelled')
+      return { state: 'ended', outcome: 'cancelled', reason: r.reason ?? 'cancelled', ...base };
+    const why = r.outcome === 'timeout' ? `timed out after ${work.params.timeoutSeconds} s` : (r.reason ?? 'killed');
+    return { state: 'ended', outcome: 'failed', reason: why, ...base };
+  }
+  if (record.state === 'cancelled')
+    return { state: 'ended', outcome: 'cancelled', exitCode: null, reason: record.reason ?? 'cancelled', log };
+  if (record.state === 'lost')
+    return { state: 'ended', outcome: 'failed', exitCode: null, reason: record.reason ?? 'its runner was lost', log };
+  return undefined;
+}
+
+export interface RunnerBackendDeps {
+  queue: RunnerQueue;
+  store: Pick<StateStore, 'appendAction'>;
+  now: () => Date;
+}
+
+export function runnerBackend(deps: RunnerBackendDeps): StageBackend {
+  const { queue } = deps;
+
+  /** The output of an attempt that ended, once, in the run's action log. */
+  const logOutput = async (work: StageWork, record: WorkRecord, progress: StageProgress) => {
+    if (progress.state !== 'ended') return;
+    const id = workId(work);
+    await deps.store.appendAction({
+      kind: 'PipelineRun',
+      namespace: work.namespace,
+      name: work.params.run.name,
+      uid: work.params.run.uid,
+      id: actionId(id, 'output'),
+      action: 'StageOutput',
+      detail: {
+        stage: work.params.stage,
+        attempt: work.params.attempt,
+        runner: record.runner,
+        outcome: progress.outcome,
+        exitCode: progress.exitCode,
+        output: record.report?.output ?? '',
+      },
+    });
+  };
+
+  return {
+    async ensure(_ctx, work) {
+      const id = workId(work);
+      const now = deps.now();
+      const got = await queue.get(id);
+      const record = got?.record ?? (await queue.enqueue(workItem(work, now)));
+      if (record.state === 'queued') {
+        const alive = (await queue.runners()).filter((r) => now.getTime() - Date.parse(r.lastSeen) < LOST_AFTER_MS);
+        const summary = alive.length
+          ? `stage ${work.params.stage} is queued for a runner (${alive.length} connected)`
+          : `stage ${work.params.stage} waits for a runner: none is connected (start one with bosun runner)`;
+        return { state: 'running', summary, log: logHint(work) };
+      }
+      if (record.state === 'claimed' || record.state === 'started') {
+        const runner = record.runner && (await queue.runner(record.runner));
+        const silentMs = runner ? now.getTime() - Date.parse(runner.lastSeen) : Infinity;
+        if (silentMs >= LOST_AFTER_MS) {
+          const why = `runner ${record.runner ?? '?'} stopped answering (nothing for ${Math.round(silentMs / 1000)} s)`;
+          const lost = await queue.giveUp(id, why);
+          const progress = lost && progressOf(lost, work);
+          if (lost && progress) {
+            await logOutput(work, lost, progress);
+            return progress;
+          }
+        }
+        return {
+          state: 'running',
+          summary: `stage ${work.params.stage} runs on runner ${record.runner}`,
+          log: logHint(work),
+        };
+      }
+      const progress = progressOf(record, work) ?? { state: 'running', log: logHint(work) };
+      await logOutput(work, record, progress);
+      return progress;
+    },
+    async cancel(_ctx, work) {
+      await queue.cancel(workId(work), 'stopped by the run');
+    },
+  };
+}
