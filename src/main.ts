@@ -5,7 +5,6 @@ import { BosunError, errorMessage } from './api/errors.js';
 import { setupGoalController } from './controllers/goal/setup.js';
 import { alertTokens } from './controllers/remediation/alert-tokens.js';
 import { setupRemediationController } from './controllers/remediation/setup.js';
-import { setupUnservedController } from './controllers/unserved/setup.js';
 import { setupSharedInformers } from './engine/informers.js';
 import { parseFailpoints } from './executor/failpoints.js';
 import { KubeClient } from './kube/client.js';
@@ -16,6 +15,12 @@ import { Manager } from './runtime/manager.js';
 import { requestMetrics } from './runtime/observers.js';
 import { EtcdStateStore } from './store/etcd-store.js';
 import { ModelAgent } from './engine/model/agent.js';
+import { jobBackend } from './controllers/pipelinerun/job-backend.js';
+import { runnerBackend } from './controllers/pipelinerun/runner-backend.js';
+import { setupPipelineRunController } from './controllers/pipelinerun/setup.js';
+import { MIN_KEY_BYTES, RequestVerifier } from './runner/sign.js';
+import { secretValues } from './runtime/secret-values.js';
+import { RunnerQueue } from './webhooks/runner-queue.js';
 import { countUsage } from './engine/model/usage.js';
 import { createLogger, SecretMasker, type Logger } from './telemetry/logger.js';
 import { createMetrics } from './telemetry/metrics.js';
@@ -99,6 +104,14 @@ export const RunConfig = z.object({
     .describe(
       "serve Alertmanager's webhook at /alertmanager, accepting the bearer tokens this Secret " +
         "(in the operator's namespace) holds as values; needs --webhook-addr",
+    ),
+  runnerSecret: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Secret name')
+    .optional()
+    .describe(
+      "serve the pipeline runners' endpoints at /runner/*: this Secret (in the operator's namespace) holds one " +
+        "HMAC key per runner, keyed by the runner's name (32 bytes or more); needs --webhook-addr",
     ),
   operatorUser: z
     .string()
@@ -209,8 +222,15 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
       groups: sa ? ['system:serviceaccounts', `system:serviceaccounts:${sa}`, 'system:authenticated'] : [],
     },
   });
-  // Pipelines and PipelineRuns are accepted; their status says that this version does not act on them
-  setupUnservedController({ manager, client, log, metrics, instance: config.identity, namespace: config.namespace });
+  // stages run as hardened Jobs, or on runners that take their work from a queue in Bosun's etcd
+  const runnerQueue = new RunnerQueue(store);
+  setupPipelineRunController({
+    ...planning,
+    backends: {
+      cluster: jobBackend(),
+      runner: runnerBackend({ queue: runnerQueue, store, now: () => new Date() }),
+    },
+  });
   if (config.webhookAddr) {
     if (!config.webhookCertDir)
       throw new BosunError(
@@ -220,6 +240,13 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     const tokens =
       config.alertIntakeSecret &&
       alertTokens(client, { namespace: config.operatorNamespace, name: config.alertIntakeSecret }, masker, log);
+    const runnerKeys =
+      config.runnerSecret &&
+      secretValues(
+        client,
+        { namespace: config.operatorNamespace, name: config.runnerSecret },
+        { secrets: masker, log, minLength: MIN_KEY_BYTES, what: 'runner keys' },
+      );
     const webhook = await startAdmissionServer({
       addr: config.webhookAddr,
       certDir: config.webhookCertDir,
@@ -227,11 +254,25 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
       decisions: store,
       log: log.child({ component: 'admission' }),
       ...(tokens && { alertmanager: { tokens: () => tokens.current(), receive: remediations.intake.alerts } }),
+      ...(runnerKeys && {
+        runners: {
+          queue: runnerQueue,
+          verifier: new RequestVerifier({
+            keyFor: (runner) => {
+              const key = runnerKeys.current()?.[runner];
+              return key === undefined ? undefined : Buffer.from(key, 'utf8');
+            },
+          }),
+        },
+      }),
     });
     manager.onStop(() => webhook.close());
     if (tokens) manager.onStop(async () => tokens.stop());
+    if (runnerKeys) manager.onStop(async () => runnerKeys.stop());
   } else if (config.alertIntakeSecret) {
     throw new BosunError('BOSUN_ERR_CONFIG', '--alert-intake-secret needs --webhook-addr: Alertmanager posts there');
+  } else if (config.runnerSecret) {
+    throw new BosunError('BOSUN_ERR_CONFIG', '--runner-secret needs --webhook-addr: runners call the operator there');
   }
   manager.onStop(() => store.close());
   manager.onStop(async () => executors.close());

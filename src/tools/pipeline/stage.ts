@@ -90,7 +90,9 @@ export const stageTool = (backends: StageBackends) =>
     params: StageParams,
     risk: 'low',
     effect: 'mutate',
-    reversible: false,
+    // an attempt leaves nothing to undo: its Job is removed after it, a runner's workspace with it; what a deploy
+    // stage changes is planned (and judged) as a plan of its own
+    reversible: true,
     // nothing runs in a plan-only run, so there is nothing to wait for
     planOnly: 'skip',
     impact: ({ runOn }) => (runOn === 'cluster' ? { objects: 1, pods: 1 } : { objects: 0, pods: 0 }),
