@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasCode } from '../../api/errors.js';
 import {
-  LABELS,
+  STAGE_JOB_LABELS,
   STAGE_DEFAULT_RESOURCES,
   STAGE_JOB_TTL_SECONDS,
   stageJob,
@@ -135,10 +135,10 @@ describe('stageJob: what it runs and who owns it', () => {
   it('labels on the Job and its pods name the run, pipeline, stage and attempt; the step id is annotated', () => {
     const job = stageJob({ ...input, attempt: 3 });
     const want = {
-      [LABELS.pipelineRun]: 'web-3f9c2ab',
-      [LABELS.pipeline]: 'web',
-      [LABELS.stage]: 'test',
-      [LABELS.attempt]: '3',
+      [STAGE_JOB_LABELS.pipelineRun]: 'web-3f9c2ab',
+      [STAGE_JOB_LABELS.pipeline]: 'web',
+      [STAGE_JOB_LABELS.stage]: 'test',
+      [STAGE_JOB_LABELS.attempt]: '3',
       'app.kubernetes.io/managed-by': 'bosun',
     };
     expect(job.metadata.labels).toEqual(want);
@@ -148,7 +148,7 @@ describe('stageJob: what it runs and who owns it', () => {
 
   it('a long run name is cut to a valid label value', () => {
     const run = { ...input.run, name: `${'r'.repeat(100)}.x` };
-    const label = stageJob({ ...input, run }).metadata.labels[LABELS.pipelineRun];
+    const label = stageJob({ ...input, run }).metadata.labels[STAGE_JOB_LABELS.pipelineRun];
     expect(label?.length).toBeLessThanOrEqual(63);
     expect(label).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
   });

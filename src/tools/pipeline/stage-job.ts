@@ -45,7 +45,7 @@ export const STAGE_DEFAULT_RESOURCES = { cpu: '1', memory: '1Gi' } as const;
 export const WORKSPACE_SIZE_LIMIT = '4Gi';
 export const TMP_SIZE_LIMIT = '1Gi';
 
-export const LABELS = {
+export const STAGE_JOB_LABELS = {
   pipelineRun: 'bosun.dev/pipelinerun',
   pipeline: 'bosun.dev/pipeline',
   stage: 'bosun.dev/stage',
@@ -207,11 +207,11 @@ export function stageJob(input: StageJobInput): StageJob {
   const i = parseInput(input);
   const { run, stage } = i;
   const labels = {
-    [LABELS.pipelineRun]: boundedName(run.name, 63),
-    [LABELS.pipeline]: boundedName(i.pipeline, 63),
-    [LABELS.stage]: stage.name,
-    [LABELS.attempt]: String(i.attempt),
-    [LABELS.managedBy]: 'bosun',
+    [STAGE_JOB_LABELS.pipelineRun]: boundedName(run.name, 63),
+    [STAGE_JOB_LABELS.pipeline]: boundedName(i.pipeline, 63),
+    [STAGE_JOB_LABELS.stage]: stage.name,
+    [STAGE_JOB_LABELS.attempt]: String(i.attempt),
+    [STAGE_JOB_LABELS.managedBy]: 'bosun',
   };
   const cpu = stage.resources?.cpu ?? STAGE_DEFAULT_RESOURCES.cpu;
   const memory = stage.resources?.memory ?? STAGE_DEFAULT_RESOURCES.memory;
