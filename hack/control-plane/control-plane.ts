@@ -45,14 +45,18 @@ export interface StartOptions {
 }
 
 /**
- * Bosun's own KWOK stages (kwok-stages/), each a way a pod fails for tests: they win over
- * KWOK's pod-ready stage only for the images they name (test/support/workloads.ts).
+ * Bosun's own KWOK stages (kwok-stages/), each a way a pod fails for tests (test/support/workloads.ts), or a way
+ * a pipeline stage's Job ends (job-*, test/support/stage-images.ts): they win over KWOK's pod-ready and
+ * pod-complete stages only for the images they name.
  */
 const bosunStages = [
   'pod-never-ready.yaml',
   'pod-image-pull-backoff.yaml',
   'pod-oom-killed.yaml',
   'pod-crash-loop.yaml',
+  'job-stage-start.yaml',
+  'job-stage-finish.yaml',
+  'job-stage-run-forever.yaml',
 ];
 
 export function buildTools(): string {
