@@ -15,7 +15,7 @@ import { Manager } from './runtime/manager.js';
 import { requestMetrics } from './runtime/observers.js';
 import { EtcdStateStore } from './store/etcd-store.js';
 import { ModelAgent } from './engine/model/agent.js';
-import { jobBackend } from './controllers/pipelinerun/job-backend.js';
+import { jobBackend } from './tools/pipeline/job-backend.js';
 import { runnerBackend } from './controllers/pipelinerun/runner-backend.js';
 import { setupPipelineRunController } from './controllers/pipelinerun/setup.js';
 import { MIN_KEY_BYTES, RequestVerifier } from './runner/sign.js';

@@ -126,7 +126,7 @@ describe('stageJob: what it runs and who owns it', () => {
         name: 'web-3f9c2ab',
         uid: input.run.uid,
         controller: true,
-        blockOwnerDeletion: true,
+        blockOwnerDeletion: false,
       },
     ]);
     expect(stageJob(input).metadata.namespace).toBe('team-a');

@@ -119,7 +119,7 @@ export interface StageJob {
       name: string;
       uid: string;
       controller: true;
-      blockOwnerDeletion: true;
+      blockOwnerDeletion: boolean;
     }[];
   };
   spec: {
@@ -230,7 +230,9 @@ export function stageJob(input: StageJobInput): StageJob {
           name: run.name,
           uid: run.uid,
           controller: true,
-          blockOwnerDeletion: true,
+          // the executor creates the Job: blocking the run's deletion would need rights on pipelineruns/finalizers
+          // it should not have; the garbage collector removes the Job after the run all the same
+          blockOwnerDeletion: false,
         },
       ],
     },
