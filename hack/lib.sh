@@ -11,6 +11,17 @@ need go "install Go 1.26 or newer (it builds etcd, the Kubernetes control plane 
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' ||
   { echo "bosun: Node.js 20.19 or newer is required (found $(node --version))" >&2; exit 1; }
 
+# bubblewrap and prlimit, for the pipeline runner's sandbox: the Debian packages when missing and this is root
+# (as CI runs); otherwise say what to install
+if ! command -v bwrap >/dev/null || ! command -v prlimit >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "bosun: installing bubblewrap and util-linux (the pipeline runner's sandbox)" >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap util-linux >&2
+  fi
+  need bwrap "install bubblewrap (Debian: apt-get install bubblewrap): the pipeline runner's sandbox"
+  need prlimit "install util-linux (it has prlimit): the pipeline runner's sandbox limits"
+fi
+
 # npm packages: a clean install whenever package-lock.json changed since the last one
 stamp=node_modules/.bosun-package-lock.sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)

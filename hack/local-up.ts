@@ -1,9 +1,11 @@
 // The README's run command (hack/local-up.sh) ends here: start the local
 // control plane, install Bosun's CRDs and RBAC, start the operator (as its own
-// identity, with its own etcd), apply the samples, show a reconciled Goal and a
-// healed Remediation, and keep running until Ctrl-C.
+// identity, with its own etcd) and a pipeline runner, apply the samples, show a
+// reconciled Goal, a healed Remediation and a PipelineRun, and keep running
+// until Ctrl-C.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Component } from './control-plane/component.js';
@@ -28,6 +30,21 @@ kubectl('apply', '-k', join(root, 'config', 'rbac'));
 const [healthPort, webhookPort] = [await freePort(), await freePort()];
 const certDir = join(dir, 'certs', 'webhook');
 const caBundle = makeWebhookCerts(certDir);
+// the runner's key: in a Secret the operator reads (bosun-runners, under the runner's name), and in a file the
+// runner reads; neither is printed
+const runnerDir = join(dir, 'runner');
+mkdirSync(runnerDir, { recursive: true, mode: 0o700 });
+const runnerKey = randomBytes(32).toString('hex');
+writeFileSync(join(runnerDir, 'key'), runnerKey, { mode: 0o600 });
+kubectl(
+  'create',
+  'secret',
+  'generic',
+  'bosun-runners',
+  '-n',
+  'bosun-system',
+  `--from-file=local=${join(runnerDir, 'key')}`,
+);
 const operator = new Component(
   'bosun',
   process.execPath,
@@ -48,6 +65,8 @@ const operator = new Component(
     certDir,
     '--identity',
     'bosun-local',
+    '--runner-secret',
+    'bosun-runners',
     // the hosted APIs, and a model server on this machine (the sample ModelProvider's local Ollama)
     '--model-endpoints',
     'https://api.anthropic.com,https://api.openai.com,http://127.0.0.1:11434',
@@ -62,6 +81,30 @@ await until(
   60_000,
   () => operator.tail(),
 );
+
+const runner = new Component(
+  'bosun-runner',
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    join(root, 'src', 'cli', 'bosun.ts'),
+    'runner',
+    '--url',
+    `https://127.0.0.1:${webhookPort}`,
+    '--name',
+    'local',
+    '--key-file',
+    join(runnerDir, 'key'),
+    '--ca-file',
+    join(certDir, 'ca.crt'),
+    '--workspace-dir',
+    join(runnerDir, 'workspaces'),
+  ],
+  join(dir, 'logs', 'runner.log'),
+);
+say(`starting a pipeline runner (each stage command in a bubblewrap sandbox; logs: ${runner.logPath})`);
+runner.start();
 
 say('registering the admission webhook (requester stamping, who may decide on an Approval)');
 for (const doc of webhookConfigs(webhookPort, caBundle))
@@ -152,18 +195,20 @@ console.log(kubectl('describe', 'remediation', 'cache-oom', '-n', 'demo'));
 const remediationEnd = remediationPhase();
 if (remediationEnd !== 'Healed')
   say(`the sample Remediation did not heal (${remediationEnd}): its conditions above say why`);
-say('the sample Pipeline and PipelineRun: accepted and validated, not acted on by this version');
-const notServed =
-  'jsonpath={range .items[*]}{.kind} {.metadata.name}: ' +
-  '{.status.conditions[?(@.type=="Stalled")].reason}: {.status.conditions[?(@.type=="Stalled")].message}{"\\n"}{end}';
+say('waiting for the sample PipelineRun web-3f9c2ab (its stages run on the runner)');
+const runPhase = () => kubectl('get', 'pipelinerun', 'web-3f9c2ab', '-n', 'demo', '-o', 'jsonpath={.status.phase}');
 await until(
-  'their status to say so',
-  async () =>
-    (kubectl('get', 'pipelines,pipelineruns', '-n', 'demo', '-o', notServed).match(/NotServed/g) ?? []).length === 2,
-  60_000,
-  () => operator.tail(),
+  'the sample PipelineRun to end',
+  async () => ['Succeeded', 'Failed', 'Cancelled', 'Refused', 'Stalled'].includes(runPhase()),
+  120_000,
+  () => `${operator.tail()}\n${runner.tail()}`,
 );
-console.log(kubectl('get', 'pipelines,pipelineruns', '-n', 'demo', '-o', notServed));
+say('kubectl get pipelines,pipelineruns -n demo');
+console.log(kubectl('get', 'pipelines,pipelineruns', '-n', 'demo'));
+say('kubectl describe pipelinerun web-3f9c2ab -n demo');
+console.log(kubectl('describe', 'pipelinerun', 'web-3f9c2ab', '-n', 'demo'));
+if (runPhase() !== 'Succeeded')
+  say(`the sample PipelineRun did not succeed (${runPhase()}): its status above says why`);
 say('waiting for the sample Goal scale-web-big (30 replicas: high risk) to ask for approval');
 await until(
   'an Approval for scale-web-big',
@@ -191,7 +236,7 @@ console.log(kubectl('get', 'deployments,pods', '-n', 'demo', '-o', 'wide'));
 
 console.log(`
 Bosun is running: the operator (health and metrics on http://127.0.0.1:${healthPort}/metrics),
-its own etcd, and a local control plane (etcd, kube-apiserver, kube-controller-manager,
+its own etcd, a pipeline runner, and a local control plane (etcd, kube-apiserver, kube-controller-manager,
 kube-scheduler and KWOK fake nodes), all on loopback. In another terminal:
 
   export KUBECONFIG=${admin}
@@ -214,6 +259,13 @@ The sample Remediation cache-oom ${remediationEnd === 'Healed' ? 'healed' : 'did
 
 Report an issue of your own with kubectl apply (config/samples/remediation.yaml shows one).
 
+The sample PipelineRun web-3f9c2ab ran its stages on the runner; the plugin tells its story:
+
+  kubectl bosun describe pipelinerun web-3f9c2ab -n demo
+  kubectl bosun logs pipelinerun web-3f9c2ab -n demo --stage build
+
+Run it again with a new PipelineRun (config/samples/pipelinerun.yaml shows one).
+
 The free-text Goal why-is-web-slow waits until a model is set up: create a ModelProvider
 named default in demo (config/samples/modelprovider.yaml shows one for a local Ollama).
 
@@ -225,7 +277,8 @@ let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
   stopping = true;
-  say('stopping the operator and the control plane');
+  say('stopping the runner, the operator and the control plane');
+  await runner.stop();
   await operator.stop();
   await cp.stop();
   process.exit(0);

@@ -1,14 +1,18 @@
 // What a newcomer meets: the free-text sample Goal (config/samples/goal-diagnose.yaml) on a
 // cluster with no model set up waits, saying how to set one up, and is planned once one exists;
 // the sample Remediation heals the sample Deployment whose pods a KWOK stage OOM-kills, as
-// hack/local-up.ts shows it; the samples of the kinds this version does not act on say so in their status.
+// hack/local-up.ts shows it; the sample PipelineRun runs on a runner (the real one, in this process, with its
+// bubblewrap sandbox).
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../../hack/control-plane/wait.js';
-import { controlPlane, kubectlOk, useNamespace } from '../support/cluster.js';
+import { freePort, until } from '../../hack/control-plane/wait.js';
+import { controlPlane, kubectl, kubectlOk, useNamespace } from '../support/cluster.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-llm.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { repoRoot } from '../support/paths.js';
+import { getPipeline, runnerSecret, stageOf, startRunner, waitRun, type TestRunner } from '../support/pipelines.js';
+import { makeWebhookCerts } from '../support/webhook.js';
 import { waitRemediation } from '../support/remediations.js';
 import { getDeployment } from '../support/workloads.js';
 import type { GoalJson } from './goal-controller.test.js';
@@ -122,35 +126,59 @@ describe('the free-text sample Goal without a model', () => {
     for (const reason of ['Diagnosed', 'Planned', 'StepSucceeded', 'Verifying', 'Healed'])
       expect(described).toMatch(new RegExp(`Normal\\s+${reason}\\s`));
   });
+});
 
-  it('the sample Pipeline and PipelineRun say that this version does not act on them', async () => {
+describe('the sample Pipeline and PipelineRun', { timeout: 180_000 }, () => {
+  const ns = useNamespace('samples-ci');
+  const certs = makeWebhookCerts();
+  let op: RunningOperator;
+  let runner: TestRunner;
+  const more = () => `${op.log(30)}\n${runner?.logs.slice(-10).join('')}`;
+
+  beforeAll(async () => {
+    kubectlOk(['apply', '-f', sample('riskpolicy.yaml')], { namespace: ns() });
+    const key = runnerSecret('bosun-runners-samples', 'local');
+    const port = await freePort();
+    op = await startOperator({
+      cp: controlPlane(),
+      identity: 'samples-ci',
+      namespace: ns(),
+      args: [
+        '--webhook-addr',
+        `127.0.0.1:${port}`,
+        '--webhook-cert-dir',
+        certs.dir,
+        '--runner-secret',
+        'bosun-runners-samples',
+      ],
+    });
+    runner = await startRunner({ url: `https://127.0.0.1:${port}`, name: 'local', key, certDir: certs.dir });
+  });
+  afterAll(async () => {
+    await runner?.stop();
+    await op?.stop();
+    kubectl(['delete', 'secret', 'bosun-runners-samples', '-n', 'bosun-system', '--ignore-not-found']);
+    rmSync(certs.dir, { recursive: true, force: true });
+  });
+
+  it('runs on the runner, every stage with its result, as hack/local-up.ts shows it', async () => {
     kubectlOk(['apply', '-f', sample('pipeline.yaml'), '-f', sample('pipelinerun.yaml')], { namespace: ns() });
-    type Obj = {
-      metadata: { name: string; generation: number };
-      status?: {
-        phase?: string;
-        observedGeneration?: number;
-        conditions?: { type: string; status: string; reason: string; message: string }[];
-      };
-    };
-    const get = (what: string) => JSON.parse(kubectlOk(['get', what, '-o', 'json'], { namespace: ns() })) as Obj;
-    const all = ['pipeline/web', 'pipelinerun/web-3f9c2ab'];
+    const run = await waitRun(ns(), 'web-3f9c2ab', 'Succeeded', more);
+    expect(run.status?.stages?.map((s) => [s.name, s.state])).toEqual([
+      ['lint', 'Succeeded'],
+      ['test', 'Succeeded'],
+      ['build', 'Succeeded'],
+      ['security', 'Succeeded'],
+      ['report', 'Succeeded'],
+    ]);
+    expect(stageOf(run, 'lint')?.findings).toMatchObject({ lintErrors: 0, lintWarnings: 2 });
+    expect(stageOf(run, 'security')?.findings?.vulnerabilities).toMatchObject({ critical: 0, high: 0, medium: 1 });
     await until(
-      'their status',
-      async () => all.every((w) => get(w).status?.conditions?.some((c) => c.reason === 'NotServed')),
-      60_000,
-      () => op.log(30),
+      'the Pipeline counts it',
+      async () => getPipeline(ns(), 'web').status?.successCount === 1,
+      30_000,
+      more,
     );
-    for (const w of all) {
-      const o = get(w);
-      expect(o.status?.observedGeneration).toBe(o.metadata.generation);
-      expect(o.status?.conditions?.find((c) => c.type === 'Stalled')).toMatchObject({
-        status: 'True',
-        reason: 'NotServed',
-      });
-      expect(o.status?.conditions?.find((c) => c.type === 'Ready')?.message).toMatch(/does not run them yet/);
-      expect(kubectlOk(['describe', w], { namespace: ns() })).toMatch(/Warning\s+NotServed\s+/);
-    }
-    expect(get('pipelinerun/web-3f9c2ab').status?.phase).toBe('Pending');
+    expect(kubectlOk(['get', 'pipelineruns'], { namespace: ns() })).toMatch(/web-3f9c2ab\s+web\s+Succeeded\s+5\/5/);
   });
 });
