@@ -64,6 +64,7 @@ const allowed = {
     'engine',
     'controllers',
     'tickets',
+    'runner',
   ],
 };
 const layers = Object.keys(allowed);
