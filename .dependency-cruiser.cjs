@@ -65,6 +65,7 @@ const allowed = {
     'engine',
     'controllers',
     'tickets',
+    'runner',
   ],
 };
 const layers = Object.keys(allowed);

@@ -1,8 +1,9 @@
-// `bosun`: the operator's entry point (and, later, the kubectl plugin's).
+// `bosun`: the operator's entry point (`bosun run`) and a pipeline runner's (`bosun runner`).
 import { errorMessage } from '../api/errors.js';
 import { startOperator } from '../main.js';
 import { loadRunConfig, runUsage } from './config.js';
 import { installCrashHandlers } from './crash.js';
+import { runnerMain, runnerUsage } from './runner.js';
 
 async function run(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -36,7 +37,10 @@ switch (command) {
   case 'run':
     await run(rest);
     break;
+  case 'runner':
+    await runnerMain(rest);
+    break;
   default:
-    console.error(`usage: bosun run [flags]\n\n${runUsage()}`);
+    console.error(`usage: bosun run|runner [flags]\n\n${runUsage()}\n\n${runnerUsage()}`);
     process.exit(command === undefined || command === 'help' || command === '--help' ? 0 : 2);
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { goalTable, remediationTable, type GoalRow } from './lists.js';
+import { PipelineRun } from '../api/v1alpha1/pipeline-run.js';
+import { Pipeline } from '../api/v1alpha1/pipeline.js';
+import { goalTable, pipelineRunTable, pipelineTable, remediationTable, type GoalRow } from './lists.js';
 import type { RemediationView } from './remediation.js';
 import { age, table } from './table.js';
 
@@ -43,6 +45,59 @@ describe('kubectl bosun list goals|remediations', () => {
       'NAME        PHASE       INTENT      TARGET           RISK   PROGRESS   AGE',
       'scale-web   Succeeded   scale       deployment/web   low    2/2        24h',
       'why         Pending     free text   -                -      -          <unknown>',
+    ]);
+  });
+});
+
+const run = (name: string, status?: Record<string, unknown>) =>
+  PipelineRun.parse({
+    apiVersion: 'bosun.dev/v1alpha1',
+    kind: 'PipelineRun',
+    metadata: { name, namespace: 'demo', creationTimestamp: '2026-03-01T11:58:00Z' },
+    spec: { pipelineRef: { name: 'web' }, revision: '3f9c2ab', trigger: { type: 'manual' } },
+    status,
+  });
+
+const pipeline = (name: string, status?: Record<string, unknown>) =>
+  Pipeline.parse({
+    apiVersion: 'bosun.dev/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name, namespace: 'demo', creationTimestamp: '2026-02-27T12:00:00Z' },
+    spec: { source: { repo: 'https://example.com/web.git' }, stages: [{ name: 'test', agent: 'test' }] },
+    status,
+  });
+
+describe('kubectl bosun list pipelineruns|pipelines', () => {
+  it('shows each PipelineRun with its Pipeline, phase, stages done, failed stage, duration and age', () => {
+    const runs = [
+      run('web-1', { phase: 'Failed', progress: '2/5', failedStage: 'test', duration: '1m20s' }),
+      run('web-2', { phase: 'Running', progress: '1/5', duration: '12s' }),
+      run('web-3'),
+    ];
+    expect(pipelineRunTable(runs, now, false).split('\n')).toEqual([
+      'NAME    PIPELINE   PHASE     STAGES   FAILED STAGE   DURATION   AGE',
+      'web-1   web        Failed    2/5      test           1m20s      2m',
+      'web-2   web        Running   1/5      -              12s        2m',
+      'web-3   web        Pending   -        -              -          2m',
+    ]);
+  });
+
+  it('shows each Pipeline with its last run, counts, failures in a row and the halt', () => {
+    const pipelines = [
+      pipeline('web', {
+        runs: 7,
+        successCount: 4,
+        failureCount: 3,
+        consecutiveFailures: 3,
+        lastRun: { name: 'web-7', phase: 'Failed' },
+        halted: { since: '2026-03-01T11:00:00Z', generation: 2, message: '3 failed runs in a row' },
+      }),
+      pipeline('api'),
+    ];
+    expect(pipelineTable(pipelines, now, true).split('\n')).toEqual([
+      'NAMESPACE   NAME   LAST RUN   LAST PHASE   SUCCEEDED   FAILED   IN A ROW   HALTED SINCE           AGE',
+      'demo        web    web-7      Failed       4           3        3          2026-03-01T11:00:00Z   2d',
+      'demo        api    -          -            0           0        0          -                      2d',
     ]);
   });
 });

@@ -1,6 +1,8 @@
-// What `kubectl bosun list goals|remediations` prints: the work Bosun does in a
-// namespace, one row each, the way `kubectl get` prints it (a NAMESPACE column
+// What `kubectl bosun list goals|remediations|pipelines|pipelineruns` prints: the
+// work Bosun does in a namespace, one row each, the way `kubectl get` prints it (a NAMESPACE column
 // first when the list spans namespaces). Pure: the clock is passed in.
+import type { PipelineRun } from '../api/v1alpha1/pipeline-run.js';
+import type { Pipeline } from '../api/v1alpha1/pipeline.js';
 import type { RemediationView } from './remediation.js';
 import { age, table } from './table.js';
 
@@ -47,6 +49,47 @@ export function remediationTable(items: readonly RemediationView[], now: Date, n
         r.spec.issue.source,
         String(r.status?.occurrences ?? '-'),
         age(r.metadata.creationTimestamp, now),
+      ],
+    })),
+  );
+}
+
+/** PipelineRuns: their Pipeline, phase, stages done, the stage that failed, how long, age. */
+export function pipelineRunTable(items: readonly PipelineRun[], now: Date, namespaces: boolean): string {
+  return withNamespace(
+    namespaces,
+    ['NAME', 'PIPELINE', 'PHASE', 'STAGES', 'FAILED STAGE', 'DURATION', 'AGE'],
+    items.map((r) => ({
+      ns: r.metadata.namespace ?? '',
+      cells: [
+        r.metadata.name,
+        r.spec.pipelineRef.name,
+        r.status?.phase ?? 'Pending',
+        r.status?.progress ?? '-',
+        r.status?.failedStage ?? '-',
+        r.status?.duration ?? '-',
+        age(r.metadata.creationTimestamp, now),
+      ],
+    })),
+  );
+}
+
+/** Pipelines: the last run and its phase, runs succeeded and failed, failures in a row, the halt, age. */
+export function pipelineTable(items: readonly Pipeline[], now: Date, namespaces: boolean): string {
+  return withNamespace(
+    namespaces,
+    ['NAME', 'LAST RUN', 'LAST PHASE', 'SUCCEEDED', 'FAILED', 'IN A ROW', 'HALTED SINCE', 'AGE'],
+    items.map((p) => ({
+      ns: p.metadata.namespace ?? '',
+      cells: [
+        p.metadata.name,
+        p.status?.lastRun?.name ?? '-',
+        p.status?.lastRun?.phase ?? '-',
+        String(p.status?.successCount ?? 0),
+        String(p.status?.failureCount ?? 0),
+        String(p.status?.consecutiveFailures ?? 0),
+        p.status?.halted?.since ?? '-',
+        age(p.metadata.creationTimestamp, now),
       ],
     })),
   );

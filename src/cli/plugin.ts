@@ -1,13 +1,20 @@
-// `kubectl bosun`: approve, deny, list, describe and logs, of Approvals, Goals
-// and Remediations. It talks to the cluster through the user's own kubectl
+// `kubectl bosun`: approve, deny, list, describe and logs, of Approvals, Goals,
+// Remediations, Pipelines and PipelineRuns, and resume a halted Pipeline. It talks to the cluster through the user's own kubectl
 // (kubectl.ts), so the API server sees (and admission checks) the person who
 // runs it.
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../api/errors.js';
-import { EtcdStateStore } from '../store/etcd-store.js';
+import { actionLines, NO_ENDPOINTS } from './action-log.js';
 import { currentNamespace, find, kubectl, ns, whoami } from './kubectl.js';
 import { renderApproval, type ApprovalView, type SubjectPlan } from './describe.js';
 import { goalTable, remediationTable, type GoalRow } from './lists.js';
+import {
+  describePipelineRun,
+  listPipelineRuns,
+  listPipelines,
+  pipelineRunLogs,
+  resumePipeline,
+} from './plugin-pipelines.js';
 import { renderRemediation, type EventView, type Read, type RemediationView } from './remediation.js';
 import { table } from './table.js';
 
@@ -52,6 +59,8 @@ const LISTS = {
   approvals: ['approval', 'approvals', 'appr'],
   goals: ['goal', 'goals', 'gl'],
   remediations: ['remediation', 'remediations', 'rem'],
+  pipelines: ['pipeline', 'pipelines', 'pl'],
+  pipelineruns: ['pipelinerun', 'pipelineruns', 'plr'],
 } as const;
 type Listed = keyof typeof LISTS;
 
@@ -60,7 +69,7 @@ const names = (kind: Listed, word: string) => (LISTS[kind] as readonly string[])
 
 function listed(word: string): Listed {
   const found = (Object.keys(LISTS) as Listed[]).find((k) => names(k, word));
-  if (!found) throw new UsageError(`list shows approvals, goals or remediations, not ${word}`);
+  if (!found) throw new UsageError(`list shows approvals, goals, remediations, pipelines or pipelineruns, not ${word}`);
   return found;
 }
 
@@ -79,12 +88,18 @@ function listWork(kind: 'goals' | 'remediations', namespace: string | undefined,
   return [body, ...found.notes].join('\n');
 }
 
-/** `list [KIND[,KIND…]]`: Approvals waiting for you by default; Goals and Remediations on request. */
+/** `list [KIND[,KIND…]]`: Approvals waiting for you by default; the other kinds on request. */
 function list(what: string | undefined, namespace: string | undefined, all: boolean, now: Date): string {
   const kinds = [...new Set((what ?? 'approvals').split(',').filter(Boolean).map(listed))];
-  return kinds
-    .map((k) => (k === 'approvals' ? listApprovals(namespace, all) : listWork(k, namespace, all, now)))
-    .join('\n\n');
+  const one = (k: Listed) =>
+    k === 'approvals'
+      ? listApprovals(namespace, all)
+      : k === 'pipelines'
+        ? listPipelines(namespace, all, now)
+        : k === 'pipelineruns'
+          ? listPipelineRuns(namespace, all, now)
+          : listWork(k, namespace, all, now);
+  return kinds.map(one).join('\n\n');
 }
 
 /** The plan in the status of the Approval's subject (Goal or Remediation), where the params are. */
@@ -135,14 +150,18 @@ function describeRemediation(name: string, namespace: string | undefined, now: D
   return renderRemediation({ remediation: r, approval, events, now });
 }
 
-/** `describe NAME` and `describe approval NAME` describe an Approval; `describe remediation NAME` a Remediation. */
+/**
+ * `describe NAME` and `describe approval NAME` describe an Approval; `describe remediation NAME` a Remediation,
+ * `describe pipelinerun NAME` a PipelineRun.
+ */
 function describe(positionals: string[], namespace: string | undefined, now: Date): string {
   const [first, second] = positionals;
   if (!first) throw new UsageError('describe needs a NAME');
   if (second === undefined) return describeApproval(first, namespace);
   if (names('approvals', first)) return describeApproval(second, namespace);
   if (names('remediations', first)) return describeRemediation(second, namespace, now);
-  throw new UsageError(`describe shows an approval or a remediation, not ${first}`);
+  if (names('pipelineruns', first)) return describePipelineRun(second, namespace);
+  throw new UsageError(`describe shows an approval, a remediation or a pipelinerun, not ${first}`);
 }
 
 async function logs(
@@ -152,20 +171,13 @@ async function logs(
   endpoints: string | undefined,
   output: string,
 ): Promise<string> {
-  if (!endpoints) throw new UsageError("logs reads Bosun's etcd: pass --etcd-endpoints or set BOSUN_ETCD_ENDPOINTS");
-  const namespaceName = namespace ?? currentNamespace();
-  const store = new EtcdStateStore({ endpoints: endpoints.split(','), retryBudgetMs: 3000 });
-  try {
-    const lines: string[] = [];
-    for await (const line of store.exportActions({ kind, namespace: namespaceName, name })) lines.push(line);
-    if (output === 'json') return lines.join('\n');
-    const rows = lines
-      .map((l) => JSON.parse(l) as { at: string; action: string; detail: Record<string, unknown> })
-      .map((r) => [r.at, r.action, String(r.detail.note ?? r.detail.summary ?? '')]);
-    return table([['TIME', 'ACTION', 'DETAIL'], ...rows]);
-  } finally {
-    await store.close();
-  }
+  if (!endpoints) throw new UsageError(NO_ENDPOINTS);
+  const lines = await actionLines({ kind, namespace: namespace ?? currentNamespace(), name }, endpoints);
+  if (output === 'json') return lines.join('\n');
+  const rows = lines
+    .map((l) => JSON.parse(l) as { at: string; action: string; detail: Record<string, unknown> })
+    .map((r) => [r.at, r.action, String(r.detail.note ?? r.detail.summary ?? '')]);
+  return table([['TIME', 'ACTION', 'DETAIL'], ...rows]);
 }
 
 const USAGE = `kubectl bosun: Bosun from kubectl
@@ -174,22 +186,41 @@ const USAGE = `kubectl bosun: Bosun from kubectl
   kubectl bosun deny NAME [-n NAMESPACE] [-m COMMENT]      add your denial
   kubectl bosun list [-n NAMESPACE | -A]                   Approvals waiting for you (default: the current
                                                            namespace; -A: every namespace you may read)
-  kubectl bosun list goals|remediations [-n NAMESPACE | -A]   Goals, Remediations (or both: goals,remediations)
+  kubectl bosun list goals|remediations|pipelines|pipelineruns [-n NAMESPACE | -A]
+                                                           Goals, Remediations, Pipelines, PipelineRuns (or
+                                                           several: pipelines,pipelineruns)
   kubectl bosun describe NAME [-n NAMESPACE]               an Approval: each step's tool, params and changes,
                                                            risk, runbook and decisions
   kubectl bosun describe remediation NAME [-n NAMESPACE]   a Remediation's story: the issue, diagnosis, plan,
                                                            decisions, verification, heals tried and Events
+  kubectl bosun describe pipelinerun NAME [-n NAMESPACE]   a PipelineRun's story: pipeline, revision, trigger,
+                                                           why it ended, and each stage's attempts, findings,
+                                                           retries and log
+  kubectl bosun pipeline resume NAME [-n NAMESPACE]        let a halted Pipeline start runs again (sets the
+                                                           bosun.dev/resumed-at annotation)
   kubectl bosun logs [goal|remediation] NAME [-n NAMESPACE] [--etcd-endpoints URLS] [-o json|table]
-                                                           the action log (default: a Goal's)`;
+                                                           the action log (default: a Goal's)
+  kubectl bosun logs pipelinerun NAME [--stage STAGE] [-n NAMESPACE] [--etcd-endpoints URLS] [-o json|table]
+                                                           where each stage's log is, and the run's action log
+                                                           (of one stage with --stage)`;
 
-/** `logs NAME` is a Goal's; `logs goal NAME` and `logs remediation NAME` say whose. */
-function logsOf(positionals: string[]): { kind: 'Goal' | 'Remediation'; name: string } {
+/** `logs NAME` is a Goal's; `logs goal NAME`, `logs remediation NAME` and `logs pipelinerun NAME` say whose. */
+function logsOf(positionals: string[]): { kind: 'Goal' | 'Remediation' | 'PipelineRun'; name: string } {
   const [first, second] = positionals;
   if (!first) throw new UsageError('logs needs a NAME');
   if (second === undefined) return { kind: 'Goal', name: first };
   if (names('goals', first)) return { kind: 'Goal', name: second };
   if (names('remediations', first)) return { kind: 'Remediation', name: second };
-  throw new UsageError(`logs shows a goal's or a remediation's action log, not a ${first}'s`);
+  if (names('pipelineruns', first)) return { kind: 'PipelineRun', name: second };
+  throw new UsageError(`logs shows a goal's, a remediation's or a pipelinerun's action log, not a ${first}'s`);
+}
+
+/** `pipeline resume NAME`: the one pipeline command so far. */
+function pipeline(positionals: string[], namespace: string | undefined, now: Date): string {
+  const [verb, name] = positionals;
+  if (verb !== 'resume') throw new UsageError(`pipeline takes resume, not ${verb ?? 'nothing'}`);
+  if (!name) throw new UsageError('pipeline resume needs a NAME');
+  return resumePipeline(name, namespace, now);
 }
 
 export async function plugin(argv: string[], now: () => Date = () => new Date()): Promise<number> {
@@ -202,6 +233,7 @@ export async function plugin(argv: string[], now: () => Date = () => new Date())
       message: { type: 'string', short: 'm' },
       output: { type: 'string', short: 'o', default: 'table' },
       'etcd-endpoints': { type: 'string' },
+      stage: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -221,15 +253,17 @@ export async function plugin(argv: string[], now: () => Date = () => new Date())
       out = decide(needName(), command, values.message ?? '', values.namespace);
     else if (command === 'list') out = list(rest[0], values.namespace, all, now());
     else if (command === 'describe') out = describe(rest, values.namespace, now());
+    else if (command === 'pipeline') out = pipeline(rest, values.namespace, now());
     else if (command === 'logs') {
       const { kind, name } = logsOf(rest);
-      out = await logs(
-        kind,
-        name,
-        values.namespace,
-        values['etcd-endpoints'] ?? process.env.BOSUN_ETCD_ENDPOINTS,
-        values.output ?? 'table',
-      );
+      const endpoints = values['etcd-endpoints'] ?? process.env.BOSUN_ETCD_ENDPOINTS;
+      const output = values.output ?? 'table';
+      if (values.stage !== undefined && kind !== 'PipelineRun')
+        throw new UsageError('--stage goes with logs pipelinerun NAME');
+      out =
+        kind === 'PipelineRun'
+          ? await pipelineRunLogs(name, values.namespace, values.stage, endpoints, output, (m) => new UsageError(m))
+          : await logs(kind, name, values.namespace, endpoints, output);
     } else throw new UsageError(`unknown command ${command}`);
     console.log(out);
     return 0;
