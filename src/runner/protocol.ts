@@ -47,6 +47,8 @@ export const RegisterRequest = z.strictObject({
   runner: RunnerName,
   capacity: z.int().min(1).max(MAX_CAPACITY),
   version: z.string().min(1).max(64),
+  /** what it runs now: anything else given to this runner is lost (a restarted runner runs nothing) */
+  running: z.array(WorkId).max(MAX_CAPACITY).default([]),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 

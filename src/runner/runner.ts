@@ -144,8 +144,13 @@ export class Runner {
   /** true once registered; false when stop() came first. */
   private register(): Promise<boolean> {
     this.registering ??= (async () => {
-      const body = { runner: this.opts.name, capacity: this.opts.capacity, version: this.opts.version ?? 'unknown' };
       for (let attempt = 0; !this.stopped; attempt++) {
+        const body = {
+          runner: this.opts.name,
+          capacity: this.opts.capacity,
+          version: this.opts.version ?? 'unknown',
+          running: [...this.running.keys()],
+        };
         const r = await this.call(RUNNER_PATHS.register, body, RegisterResponse, this.loops.signal);
         if (r.kind === 'ok') {
           this.heartbeatMs = r.value.heartbeatSeconds * 1000;

@@ -69,7 +69,7 @@ export function runnerEndpoints(opts: RunnerEndpointsOptions, log: Logger) {
   const routes: Record<string, (req: IncomingMessage) => Promise<[number, unknown]>> = {
     [RUNNER_PATHS.register]: (req) =>
       handle(req, RegisterRequest, async (runner, body) => {
-        await queue.register(runner, body.capacity, body.version);
+        await queue.register(runner, body.capacity, body.version, body.running);
         log.info({ runner, capacity: body.capacity, version: body.version }, 'runner registered');
         return [200, { heartbeatSeconds: HEARTBEAT_SECONDS }];
       }),

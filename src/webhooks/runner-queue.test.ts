@@ -83,6 +83,20 @@ describe("the runners' work queue", () => {
     expect(await q.heartbeat('r1', ['a'])).toEqual(['a']);
   });
 
+  it('a runner that registers again (a restart) loses what it does not run now: given up at once', async () => {
+    const q = await setup();
+    await q.enqueue(item('a'));
+    await q.enqueue(item('b'));
+    await q.claim('r1', 2);
+    await q.report('r1', started('a'));
+    await q.register('r1', 2, 'test', ['b']);
+    expect((await q.get('a'))?.record).toMatchObject({
+      state: 'lost',
+      reason: 'runner r1 restarted while it ran this attempt',
+    });
+    expect((await q.get('b'))?.record.state).toBe('claimed');
+  });
+
   it('asks a runner it does not know to register again', async () => {
     const q = await setup();
     expect(await q.claim('r9', 1)).toMatchObject({ reason: 'NotRegistered' });

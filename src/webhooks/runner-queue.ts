@@ -100,7 +100,16 @@ export class RunnerQueue {
     return this.update(id, (r) => (TERMINAL.has(r.state) ? undefined : { ...r, state: 'lost', reason }));
   }
 
-  async register(name: string, capacity: number, version: string): Promise<void> {
+  /**
+   * Registers a runner. What it was given and does not run now is lost (a runner that restarted runs nothing):
+   * given up at once, rather than when its heartbeats would have been missed.
+   */
+  async register(name: string, capacity: number, version: string, running: readonly string[] = []): Promise<void> {
+    const held = (await this.store.listRecords(WORK))
+      .map((r) => WorkRecord.parse(JSON.parse(r.value)))
+      .filter((r) => r.runner === name && (r.state === 'claimed' || r.state === 'started'))
+      .filter((r) => !running.includes(r.item.id));
+    for (const r of held) await this.giveUp(r.item.id, `runner ${name} restarted while it ran this attempt`);
     const now = this.now().toISOString();
     for (;;) {
       const got = await this.store.getRecord(`${RUNNERS}${name}`);
