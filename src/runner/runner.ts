@@ -28,6 +28,9 @@ import { MIN_KEY_BYTES } from './sign.js';
 
 export type { Sandbox, SandboxRequest, SandboxResult } from './runner-sandbox.js';
 
+/** The wait before a heartbeat again after one that failed. */
+export const RETRY_HEARTBEAT_MS = 1000;
+
 export interface RunnerOptions {
   /** the operator's base URL: https:// (http:// to loopback only) */
   url: string;
@@ -214,8 +217,11 @@ export class Runner {
   }
 
   private async heartbeatLoop(): Promise<void> {
+    let failed = false;
     while (!this.stopped) {
-      await sleep(this.heartbeatMs, this.loops.signal);
+      // after a heartbeat that did not get through, the next goes soon: the operator counts a silent runner gone
+      await sleep(failed ? Math.min(this.heartbeatMs, RETRY_HEARTBEAT_MS) : this.heartbeatMs, this.loops.signal);
+      failed = false;
       if (this.stopped) return;
       const body = { runner: this.opts.name, running: [...this.running.keys()] };
       const r = await this.call(RUNNER_PATHS.heartbeat, body, HeartbeatResponse, this.loops.signal);
@@ -227,6 +233,7 @@ export class Runner {
       } else if (r.kind === 'refused' && r.reason === NOT_REGISTERED) {
         await this.registerAgain();
       } else if (!this.stopped) {
+        failed = true;
         this.opts.log.warn(
           { reason: r.kind === 'refused' ? r.reason : undefined, error: r.message },
           'heartbeat failed',

@@ -22,6 +22,8 @@ import { makeWebhookCerts } from '../support/webhook.js';
 
 const SECRET = 'bosun-runners-crash';
 const retry = { max: 6, backoffSeconds: 1, factor: 1 };
+/** The runner is killed this many times; the operator as often as its failpoints fire. */
+const RUNNER_KILLS = 3;
 
 describe('a PipelineRun through operator and runner crashes', { timeout: 420_000 }, () => {
   const ns = useNamespace('plr-crash');
@@ -102,7 +104,9 @@ describe('a PipelineRun through operator and runner crashes', { timeout: 420_000
     const phase = () => getRun(ns(), 'crashy-1').status?.phase;
     const deadline = Date.now() + 360_000;
     while (!['Succeeded', 'Failed', 'Cancelled'].includes(phase() ?? '')) {
-      expect(Date.now(), JSON.stringify(getRun(ns(), 'crashy-1').status?.stages)).toBeLessThan(deadline);
+      expect(Date.now(), `${JSON.stringify(getRun(ns(), 'crashy-1').status?.stages)}\n${runner.tail()}`).toBeLessThan(
+        deadline,
+      );
       runs += 1;
       let op: RunningOperator | undefined;
       try {
@@ -119,14 +123,14 @@ describe('a PipelineRun through operator and runner crashes', { timeout: 420_000
             '--runner-secret',
             SECRET,
           ],
-          env: { BOSUN_FAILPOINTS: 'after-intent=0.15,after-tool=0.15,before-status=0.15' },
+          env: { BOSUN_FAILPOINTS: 'after-intent=0.1,after-tool=0.1,before-status=0.1' },
         });
       } catch {
         operatorKills += 1; // died before it was ready
         continue;
       }
-      // the runner dies now and then too, and comes back
-      if (Math.random() < 0.5) {
+      // the runner dies too, a few times, at a random moment, and comes back
+      if (runnerKills < RUNNER_KILLS && Math.random() < 0.5) {
         await new Promise((r) => setTimeout(r, 500 + Math.random() * 2500));
         await runner.stop({ kill: true });
         runnerKills += 1;
@@ -135,7 +139,7 @@ describe('a PipelineRun through operator and runner crashes', { timeout: 420_000
       }
       const exited = await Promise.race([
         op.exited.then(() => true),
-        new Promise<boolean>((r) => setTimeout(() => r(false), 6000)),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 8000)),
       ]);
       if (exited) operatorKills += 1;
       else await op.stop();

@@ -103,8 +103,15 @@ export interface RunnerBackendDeps {
   now: () => Date;
 }
 
+/**
+ * Whether a runner's silence means it is gone: only once this operator has itself been up long enough to hear
+ * from it (after a restart of the operator, every runner looks silent for as long as the operator was down).
+ */
+export const silentTooLong = (silentMs: number, upMs: number) => silentMs >= LOST_AFTER_MS && upMs >= LOST_AFTER_MS;
+
 export function runnerBackend(deps: RunnerBackendDeps): StageBackend {
   const { queue } = deps;
+  const since = deps.now().getTime();
 
   /** The output of an attempt that ended, once, in the run's action log. */
   const logOutput = async (work: StageWork, record: WorkRecord, progress: StageProgress) => {
@@ -144,7 +151,7 @@ export function runnerBackend(deps: RunnerBackendDeps): StageBackend {
       if (record.state === 'claimed' || record.state === 'started') {
         const runner = record.runner && (await queue.runner(record.runner));
         const silentMs = runner ? now.getTime() - Date.parse(runner.lastSeen) : Infinity;
-        if (silentMs >= LOST_AFTER_MS) {
+        if (silentTooLong(silentMs, now.getTime() - since)) {
           const why = `runner ${record.runner ?? '?'} stopped answering (nothing for ${Math.round(silentMs / 1000)} s)`;
           const lost = await queue.giveUp(id, why);
           const progress = lost && progressOf(lost, work);
