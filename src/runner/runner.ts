@@ -30,6 +30,8 @@ export type { Sandbox, SandboxRequest, SandboxResult } from './runner-sandbox.js
 
 /** The wait before a heartbeat again after one that failed. */
 export const RETRY_HEARTBEAT_MS = 1000;
+/** The longest wait between two claims while the operator cannot be reached: it may be back any second. */
+export const MAX_CLAIM_RETRY_MS = 5000;
 
 export interface RunnerOptions {
   /** the operator's base URL: https:// (http:// to loopback only) */
@@ -211,7 +213,7 @@ export class Runner {
           { reason: r.kind === 'refused' ? r.reason : undefined, error: r.message },
           'claim failed; retrying',
         );
-        await sleep(backoffMs(this.backoff, failures++), this.loops.signal);
+        await sleep(Math.min(MAX_CLAIM_RETRY_MS, backoffMs(this.backoff, failures++)), this.loops.signal);
       }
     }
   }

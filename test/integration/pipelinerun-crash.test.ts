@@ -25,7 +25,7 @@ const retry = { max: 6, backoffSeconds: 1, factor: 1 };
 /** The runner is killed this many times; the operator as often as its failpoints fire. */
 const RUNNER_KILLS = 3;
 
-describe('a PipelineRun through operator and runner crashes', { timeout: 420_000 }, () => {
+describe('a PipelineRun through operator and runner crashes', { timeout: 540_000 }, () => {
   const ns = useNamespace('plr-crash');
   const certs = makeWebhookCerts();
   const dir = mkdtempSync(join(tmpdir(), 'bosun-runner-crash-'));
@@ -102,7 +102,7 @@ describe('a PipelineRun through operator and runner crashes', { timeout: 420_000
     let runner = runnerProcess(0);
     runner.start();
     const phase = () => getRun(ns(), 'crashy-1').status?.phase;
-    const deadline = Date.now() + 360_000;
+    const deadline = Date.now() + 480_000;
     while (!['Succeeded', 'Failed', 'Cancelled'].includes(phase() ?? '')) {
       expect(Date.now(), `${JSON.stringify(getRun(ns(), 'crashy-1').status?.stages)}\n${runner.tail()}`).toBeLessThan(
         deadline,
@@ -123,7 +123,7 @@ describe('a PipelineRun through operator and runner crashes', { timeout: 420_000
             '--runner-secret',
             SECRET,
           ],
-          env: { BOSUN_FAILPOINTS: 'after-intent=0.1,after-tool=0.1,before-status=0.1' },
+          env: { BOSUN_FAILPOINTS: 'after-intent=0.04,after-tool=0.04,before-status=0.04' },
         });
       } catch {
         operatorKills += 1; // died before it was ready
@@ -139,7 +139,7 @@ describe('a PipelineRun through operator and runner crashes', { timeout: 420_000
       }
       const exited = await Promise.race([
         op.exited.then(() => true),
-        new Promise<boolean>((r) => setTimeout(() => r(false), 8000)),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 15_000)),
       ]);
       if (exited) operatorKills += 1;
       else await op.stop();

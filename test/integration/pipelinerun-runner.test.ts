@@ -185,6 +185,29 @@ describe('PipelineRuns on a runner', { timeout: 300_000 }, () => {
     expect((await waitRun(ns(), 'halts-4', 'Failed', more)).status?.stages?.[0]?.attempts).toBe(1);
   });
 
+  it('Queue: a second run waits for the running one; CancelPrevious: it cancels the running run of its branch', async () => {
+    applyPipeline(ns(), 'queued', { stages: [sh('t', 'sleep 3')] });
+    createRun(ns(), 'queued-1', 'queued');
+    await waitRun(ns(), 'queued-1', 'Running', more);
+    createRun(ns(), 'queued-2', 'queued');
+    const waiting = await waitRun(ns(), 'queued-2', 'Queued', more);
+    expect(waiting.status?.conditions?.find((c) => c.type === 'Ready')?.message).toContain('waiting for run queued-1');
+    const first = await waitRun(ns(), 'queued-1', 'Succeeded', more);
+    const second = await waitRun(ns(), 'queued-2', 'Succeeded', more);
+    expect(at(stageOf(second, 't')?.startedAt)).toBeGreaterThanOrEqual(at(stageOf(first, 't')?.finishedAt));
+
+    applyPipeline(ns(), 'latest', { stages: [sh('t', 'sleep 317')], concurrencyPolicy: 'CancelPrevious' });
+    createRun(ns(), 'latest-1', 'latest');
+    await until('latest-1 runs', async () => stageOf(getRun(ns(), 'latest-1'), 't')?.state === 'Running', 60_000, more);
+    createRun(ns(), 'latest-2', 'latest');
+    await waitRun(ns(), 'latest-1', 'Cancelled', more);
+    await until('latest-2 runs', async () => stageOf(getRun(ns(), 'latest-2'), 't')?.state === 'Running', 60_000, more);
+    kubectlOk(['patch', 'pipelinerun', 'latest-2', '--type=merge', '-p', '{"spec":{"status":"Cancelled"}}'], {
+      namespace: ns(),
+    });
+    await waitRun(ns(), 'latest-2', 'Cancelled', more);
+  });
+
   it('a forged, replayed or late runner request is refused and changes nothing', async () => {
     applyPipeline(ns(), 'guarded', { stages: [sh('wait', 'sleep 311')] });
     createRun(ns(), 'guarded-1', 'guarded');
