@@ -25,7 +25,7 @@ const retry = { max: 6, backoffSeconds: 1, factor: 1 };
 /** The runner is killed this many times; the operator as often as its failpoints fire. */
 const RUNNER_KILLS = 3;
 
-describe('a PipelineRun through operator and runner crashes', { timeout: 540_000 }, () => {
+describe('a PipelineRun through operator and runner crashes', { timeout: 660_000 }, () => {
   const ns = useNamespace('plr-crash');
   const certs = makeWebhookCerts();
   const dir = mkdtempSync(join(tmpdir(), 'bosun-runner-crash-'));
@@ -102,7 +102,7 @@ describe('a PipelineRun through operator and runner crashes', { timeout: 540_000
     let runner = runnerProcess(0);
     runner.start();
     const phase = () => getRun(ns(), 'crashy-1').status?.phase;
-    const deadline = Date.now() + 480_000;
+    const deadline = Date.now() + 600_000;
     while (!['Succeeded', 'Failed', 'Cancelled'].includes(phase() ?? '')) {
       expect(Date.now(), `${JSON.stringify(getRun(ns(), 'crashy-1').status?.stages)}\n${runner.tail()}`).toBeLessThan(
         deadline,
@@ -123,7 +123,7 @@ describe('a PipelineRun through operator and runner crashes', { timeout: 540_000
             '--runner-secret',
             SECRET,
           ],
-          env: { BOSUN_FAILPOINTS: 'after-intent=0.04,after-tool=0.04,before-status=0.04' },
+          env: { BOSUN_FAILPOINTS: 'after-intent=0.02,after-tool=0.02,before-status=0.02' },
         });
       } catch {
         operatorKills += 1; // died before it was ready
