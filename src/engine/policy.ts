@@ -1,5 +1,5 @@
 // Which RiskPolicy governs a subject, and whether its namespace is protected:
-// the same for every kind that plans (a Goal, a Remediation), read from the
+// the same for every kind that plans (a Goal, a Remediation, a PipelineRun), read from the
 // shared informer cache.
 import { hasCode } from '../api/errors.js';
 import { kindInfo } from '../api/v1alpha1/kinds.js';

@@ -6,7 +6,7 @@ import { PlanReason } from '../api/v1alpha1/reasons.js';
 import { KubeApiError } from '../kube/errors.js';
 import type { Stall } from './subject.js';
 
-/** `kind`: the subject's kind, for the message (Goal, Remediation). */
+/** `kind`: the subject's kind, for the message (Goal, Remediation, PipelineRun). */
 export function refusedWrite(err: unknown, kind = 'Goal'): Stall | undefined {
   const cause = err instanceof KubeApiError ? err : err instanceof Error ? err.cause : undefined;
   if (!(cause instanceof KubeApiError) || ![400, 403, 422].includes(cause.httpStatus)) return undefined;

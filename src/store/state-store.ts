@@ -124,7 +124,7 @@ export interface IssueKey {
   fingerprint: string;
 }
 
-/** An Approval, under the subject (Goal, Remediation) whose plan it approves. */
+/** An Approval, under the subject (Goal, Remediation, PipelineRun) whose plan it approves. */
 export interface DecisionRef {
   subjectUid: string;
   approvalUid: string;

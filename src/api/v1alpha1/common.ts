@@ -233,7 +233,7 @@ export const Cost = z.object({
 });
 
 /**
- * The plan block every planning kind's status carries (Goal, Remediation): the plan, what policy made
+ * The plan block every planning kind's status carries (Goal, Remediation, PipelineRun): the plan, what policy made
  * of it, whose rights it runs on, and what planning cost. Bosun's plan engine (src/engine) writes it.
  */
 export const planStatus = {
