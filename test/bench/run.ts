@@ -3,8 +3,9 @@
 // figures as it goes and, last, all of them as one JSON line.
 //   BOSUN_BENCH_SIZES   object counts (default 1000,10000)
 //   BOSUN_BENCH_ONLY    one phase alone (no planner benches, no controller-runtime
-//                       peer build, no sizes): `flood` (the model flood) or
-//                       `heal` (time to heal an alert)
+//                       peer build, no sizes): `flood` (the model flood),
+//                       `heal` (time to heal an alert) or `pipeline` (per-stage
+//                       overhead of PipelineRuns on a runner and as Jobs)
 //   BOSUN_BENCH_FLOOD_GOALS    model Goals per flood (default 40; 0 skips the phase)
 //   BOSUN_BENCH_FLOOD_TYPED    typed Goals per phase (default 40)
 //   BOSUN_BENCH_FLOOD_DELAY_MS the slow provider's answer time (default 3000)
@@ -16,6 +17,14 @@
 //                              (hack/bench.sh builds it)
 //   BOSUN_BENCH_HEAL_VERIFY_SECONDS  RiskPolicy spec.heal.verifySeconds (default 10)
 //   BOSUN_BENCH_HEAL_GAP_MS    time between two alerts (default 1000)
+//   BOSUN_BENCH_PIPELINE_RUNS  PipelineRuns per path, on a runner (the real
+//                              `bosun runner` process) and as Jobs (default 5,
+//                              one warm-up more each; 0 skips the phase)
+//   BOSUN_BENCH_PIPELINE_STAGES       stages per run (default 10, at most 20)
+//   BOSUN_BENCH_PIPELINE_CONCURRENCY  Pipeline spec.concurrency and the
+//                                     runner's capacity (default 4)
+//   BOSUN_BENCH_PIPELINE_SLEEP_MS     what a runner stage's command sleeps
+//                                     (default 200)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -41,20 +50,23 @@ import { benchLlmPlanner } from './llm.js';
 import { benchModelFlood, floodJson, floodOptionsFromEnv } from './llm-flood.js';
 import { benchHeal, healOptionsFromEnv } from './heal.js';
 import { healJson, healLines } from './lib/heal-report.js';
+import { pipelineJson, pipelineLines } from './lib/pipeline-report.js';
 import { machine, machineLine } from './lib/machine.js';
+import { benchPipelines, pipelineOptionsFromEnv } from './pipeline.js';
 import { benchRulePlanner } from './planner.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const say = (line: string) => console.log(`[bench] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const only = process.env.BOSUN_BENCH_ONLY;
-if (only && !['flood', 'heal'].includes(only))
-  throw new Error(`BOSUN_BENCH_ONLY=${only}: the phases that run alone are flood and heal`);
+if (only && !['flood', 'heal', 'pipeline'].includes(only))
+  throw new Error(`BOSUN_BENCH_ONLY=${only}: the phases that run alone are flood, heal and pipeline`);
 /** Whether `phase` runs: every phase in the full bench, only the one BOSUN_BENCH_ONLY names otherwise. */
 const runs = (phase: string) => !only || only === phase;
 const sizes = only ? [] : (process.env.BOSUN_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const floodOptions = runs('flood') ? floodOptionsFromEnv() : undefined;
 const healOptions = runs('heal') ? healOptionsFromEnv() : undefined;
+const pipelineOptions = runs('pipeline') ? pipelineOptionsFromEnv() : undefined;
 
 function buildControllerRuntimePeer(): string {
   const src = join(here, 'controller-runtime');
@@ -313,6 +325,16 @@ async function main() {
       const heals = [await benchHeal(cp.info, admin, o, 'rules', say), await benchHeal(cp.info, admin, o, 'llm', say)];
       for (const line of healLines(heals)) say(line);
       Object.assign(figures, healJson(heals));
+    }
+    if (pipelineOptions) {
+      const o = pipelineOptions;
+      say(
+        `--- pipeline: ${o.runs} PipelineRuns of ${o.stages} stages per path (concurrency ${o.concurrency}), ` +
+          'on a runner, then as Jobs',
+      );
+      const paths = await benchPipelines(cp.info, admin, o, say);
+      for (const line of pipelineLines(paths, o)) say(line);
+      Object.assign(figures, pipelineJson(paths, o));
     }
     const largest = sizes.length ? (bySize[String(Math.max(...sizes))] ?? {}) : {};
     console.log(JSON.stringify({ ...largest, ...figures, by_size: bySize }));
