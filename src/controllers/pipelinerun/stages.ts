@@ -134,13 +134,14 @@ export async function advanceStages(
   const startedAt = prev.startedAt ?? timestamp(now);
   const seconds = (now.getTime() - Date.parse(startedAt)) / 1000;
   const failed = list.find((s) => s.state === 'Failed' && !s.finally);
+  // the duration moves with the stages: a pass that only looked at running stages writes nothing
+  const moved = plan.done !== undefined || JSON.stringify(list) !== JSON.stringify(prev.stages);
   const base: Status = {
     ...prev,
     stages: list,
     progress: `${done}/${list.length}`,
     failedStage: failed?.name ?? prev.failedStage,
-    durationSeconds: seconds,
-    duration: duration(seconds),
+    ...(moved && { durationSeconds: seconds, duration: duration(seconds) }),
   };
   // the schedule saw the stages before this pass: one that ended may let others start, so look again at once
   const settled = list.some((s) => FINAL.has(s.state) && !FINAL.has(stagesBefore.get(s.name) ?? 'Pending'));
