@@ -22,7 +22,8 @@ import { makeWebhookCerts } from '../support/webhook.js';
 
 const SECRET = 'bosun-runners-crash';
 const retry = { max: 6, backoffSeconds: 1, factor: 1 };
-/** The runner is killed this many times; the operator as often as its failpoints fire. */
+/** The first operator runs are SIGKILLed at a random moment, and the runner this many times in them. */
+const KILLED_RUNS = 4;
 const RUNNER_KILLS = 3;
 
 describe('a PipelineRun through operator and runner crashes', { timeout: 660_000 }, () => {
@@ -129,9 +130,12 @@ describe('a PipelineRun through operator and runner crashes', { timeout: 660_000
         operatorKills += 1; // died before it was ready
         continue;
       }
-      // the runner dies too, a few times, at a random moment, and comes back
-      if (runnerKills < RUNNER_KILLS && Math.random() < 0.5) {
-        await new Promise((r) => setTimeout(r, 500 + Math.random() * 2500));
+      // the first runs are cut short by SIGKILL at a random moment, whatever the failpoints did: the operator's, and
+      // the runner's (which comes back); later runs go on until a failpoint fires or the run ends
+      const early = runs <= KILLED_RUNS;
+      const lifetime = early ? 1500 + Math.random() * 4500 : 15_000;
+      if (early && runnerKills < RUNNER_KILLS) {
+        await new Promise((r) => setTimeout(r, Math.random() * lifetime));
         await runner.stop({ kill: true });
         runnerKills += 1;
         runner = runnerProcess(runnerLogs.length);
@@ -139,16 +143,21 @@ describe('a PipelineRun through operator and runner crashes', { timeout: 660_000
       }
       const exited = await Promise.race([
         op.exited.then(() => true),
-        new Promise<boolean>((r) => setTimeout(() => r(false), 15_000)),
+        new Promise<boolean>((r) => setTimeout(() => r(false), lifetime)),
       ]);
       if (exited) operatorKills += 1;
-      else await op.stop();
+      else if (early) {
+        await op.kill();
+        operatorKills += 1;
+      } else await op.stop();
     }
     await runner.stop();
     console.log(`ended after ${runs} operator runs: ${operatorKills} operator kills, ${runnerKills} runner kills`);
     const run = getRun(ns(), 'crashy-1');
     expect(run.status?.phase, JSON.stringify(run.status?.stages)).toBe('Succeeded');
-    expect(operatorKills + runnerKills).toBeGreaterThanOrEqual(3);
+    // the run takes longer than a few early lifetimes: it went through at least two kills of each
+    expect(operatorKills).toBeGreaterThanOrEqual(2);
+    expect(runnerKills).toBeGreaterThanOrEqual(2);
 
     // the runners' logs: every work item started at most once, and no more per stage than its attempts
     const started = new Map<string, number>();
