@@ -1,6 +1,6 @@
 // `kubectl bosun`: approve, deny, list, describe and logs, of Approvals, Goals,
-// Remediations, Pipelines and PipelineRuns, and resume a halted Pipeline. It talks to the cluster through the user's own kubectl
-// (kubectl.ts), so the API server sees (and admission checks) the person who
+// Remediations, Pipelines and PipelineRuns, and resume a halted Pipeline. It
+// talks to the cluster through the user's own kubectl (kubectl.ts), so the API server sees (and admission checks) the person who
 // runs it.
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../api/errors.js';

@@ -25,7 +25,8 @@ export function finishedReport(runner: string, item: WorkItem, result: SandboxRe
   if (text !== undefined && text.length > MAX_RESULT_CHARS) {
     // a result JSON cannot be cut and stay JSON: leave it out and say so
     text = undefined;
-    reason = `${reason ?? ''}${reason ? '; ' : ''}the result was longer than ${MAX_RESULT_CHARS} characters and was dropped`;
+    const dropped = `the result was longer than ${MAX_RESULT_CHARS} characters and was dropped`;
+    reason = reason ? `${reason}; ${dropped}` : dropped;
   }
   if (result.signal !== undefined && reason === undefined) reason = `ended by ${result.signal}`;
   return {

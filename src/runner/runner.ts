@@ -303,7 +303,8 @@ export class Runner {
       });
     } catch (err) {
       const at = new Date(this.now());
-      const reason = `the sandbox could not run the command: ${err instanceof BosunError ? err.code : 'an unexpected error'}`;
+      const why = err instanceof BosunError ? err.code : 'an unexpected error';
+      const reason = `the sandbox could not run the command: ${why}`;
       // masked: a failure to start may quote the command, and through it the env
       log.error({ error: masker.redact(errorMessage(err)).text }, 'the sandbox failed');
       result = { outcome: 'killed', exitCode: null, reason, output: '', startedAt: at, finishedAt: at };

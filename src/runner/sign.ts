@@ -164,7 +164,8 @@ export class RequestVerifier {
       return refuse(
         401,
         'Late',
-        `the timestamp is ${Math.abs(off)} s ${off < 0 ? 'old' : 'ahead'}; at most ${this.maxSkewMs / 1000} s is accepted (check the clocks)`,
+        `the timestamp is ${Math.abs(off)} s ${off < 0 ? 'old' : 'ahead'}; ` +
+          `at most ${this.maxSkewMs / 1000} s is accepted (check the clocks)`,
       );
     }
     this.sweep(now);

@@ -115,7 +115,9 @@ export const PipelineSpec = z
         fieldPath: '.stages',
       },
       {
-        rule: 'self.finally.all(f, !self.stages.exists(s, s.name == f.name) && self.finally.exists_one(t, t.name == f.name))',
+        rule:
+          'self.finally.all(f, !self.stages.exists(s, s.name == f.name) && ' +
+          'self.finally.exists_one(t, t.name == f.name))',
         message: 'finally stage names must be unique, and differ from the stage names',
         fieldPath: '.finally',
       },

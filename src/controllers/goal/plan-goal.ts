@@ -136,7 +136,9 @@ export function goalPlanner(deps: GoalReconcilerDeps, tools: readonly AnyTool[])
       proposed = fellBack
         ? {
             ...proposal.plan,
-            reasoning: `the model could not be reached, so the rule planner planned (RiskPolicy llmFallback: rules): ${proposal.plan.reasoning}`,
+            reasoning:
+              'the model could not be reached, so the rule planner planned (RiskPolicy llmFallback: rules): ' +
+              proposal.plan.reasoning,
           }
         : proposal.plan;
     }

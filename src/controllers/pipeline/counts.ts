@@ -68,7 +68,8 @@ export function countRuns(pipeline: Pipeline, runs: readonly PipelineRun[], now:
 
   const limit = pipeline.spec.haltAfterFailures;
   if (!s.halted && s.consecutiveFailures >= limit && fresh.length) {
-    const message = `${s.consecutiveFailures} runs failed in a row (haltAfterFailures: ${limit}), the last ${s.lastRun?.name}`;
+    const message =
+      `${s.consecutiveFailures} runs failed in a row (haltAfterFailures: ${limit}), ` + `the last ${s.lastRun?.name}`;
     s = { ...s, halted: { since: timestamp(now), generation: gen, message } };
     out.halted = message;
   }
@@ -77,13 +78,16 @@ export function countRuns(pipeline: Pipeline, runs: readonly PipelineRun[], now:
     ? {
         status: 'False' as const,
         reason: PipelineReason.Halted,
-        message: `halted: ${s.halted.message}; new runs are refused until kubectl bosun pipeline resume ${pipeline.metadata.name}, or a spec change`,
+        message:
+          `halted: ${s.halted.message}; new runs are refused until ` +
+          `kubectl bosun pipeline resume ${pipeline.metadata.name}, or a spec change`,
       }
     : {
         status: 'True' as const,
         reason: 'Ready',
         message: s.lastRun
-          ? `${s.runs} run(s), ${s.successCount} succeeded, ${s.failureCount} failed; the last, ${s.lastRun.name}, ${s.lastRun.phase}`
+          ? `${s.runs} run(s), ${s.successCount} succeeded, ${s.failureCount} failed; ` +
+            `the last, ${s.lastRun.name}, ${s.lastRun.phase}`
           : 'no run has finished yet',
       };
   let conditions = setCondition(s.conditions, { type: ConditionType.Ready, ...ready }, now, gen);
