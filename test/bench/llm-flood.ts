@@ -12,7 +12,6 @@
 // spec.requester itself, so Goals plan, pass preflight and execute. Nothing
 // here is asserted: a model call holds a reconcile worker for as long as the
 // provider takes, and this shows what that costs.
-import { execFileSync } from 'node:child_process';
 import type { ControlPlaneInfo } from '../../hack/control-plane/control-plane.js';
 import { identities } from '../../hack/control-plane/identities.js';
 import { API_VERSION } from '../../src/api/v1alpha1/kinds.js';
@@ -21,6 +20,7 @@ import { startFakeProvider } from '../support/fake-llm.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { createNamespace, goalResource, watchGoals } from './lib/goals.js';
 import { percentile, round } from './lib/stats.js';
+import { createExecutor, kubectlAs } from './lib/kubectl.js';
 
 export interface FloodOptions {
   /** model Goals created at once in each flood phase */
@@ -100,19 +100,8 @@ interface Seen {
 
 /** A namespace set up as a namespace admin would for Bosun, with a Deployment to scale and a slow model. */
 function setUpNamespace(adminKubeconfig: string, namespace: string, baseURL: string): void {
-  const kubectl = (args: string[], input?: string) =>
-    execFileSync('kubectl', ['--kubeconfig', adminKubeconfig, '-n', namespace, ...args], {
-      encoding: 'utf8',
-      input,
-    });
-  kubectl(['create', 'serviceaccount', 'bosun-executor']);
-  kubectl([
-    'create',
-    'rolebinding',
-    'bosun-executor',
-    '--clusterrole=bosun-executor',
-    `--serviceaccount=${namespace}:bosun-executor`,
-  ]);
+  const kubectl = kubectlAs(adminKubeconfig, namespace);
+  createExecutor(kubectl, namespace);
   const docs = [
     {
       apiVersion: 'apps/v1',

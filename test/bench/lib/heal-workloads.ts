@@ -1,12 +1,12 @@
 // The heal bench's namespace and workloads: set up as a namespace admin would
 // for Bosun's heals, Deployments that roll out, then crash-loop by Bosun's KWOK
 // stage (there is no kubelet).
-import { execFileSync } from 'node:child_process';
 import { until } from '../../../hack/control-plane/wait.js';
 import { API_VERSION } from '../../../src/api/v1alpha1/kinds.js';
 import type { KubeClient } from '../../../src/kube/client.js';
 import { core } from '../../../src/kube/resources.js';
 import type { DeploymentView } from './rollout.js';
+import { createExecutor, kubectlAs } from './kubectl.js';
 
 // as test/support/workloads.ts (not imported from there: it needs vitest's context)
 export const GOOD_IMAGE = 'nginx:1.27';
@@ -20,9 +20,6 @@ export const healNamespace = (planner: HealPlanner) => (planner === 'rules' ? 'h
 /** The revision the bench's Deployments roll back to: their first, the good image, before the crash image's */
 export const GOOD_REVISION = 1;
 
-const kubectlIn = (adminKubeconfig: string, namespace: string) => (args: string[], input?: string) =>
-  execFileSync('kubectl', ['--kubeconfig', adminKubeconfig, '-n', namespace, ...args], { encoding: 'utf8', input });
-
 /**
  * The namespace as its admin sets it up for Bosun's heals: executor, the healer's rights, a RiskPolicy whose
  * spec.heal.planner is how the Remediations Bosun opens for alerts plan.
@@ -33,15 +30,8 @@ export function setUpNamespace(
   names: string[],
   heal: { verifySeconds: number; planner: HealPlanner },
 ): void {
-  const kubectl = kubectlIn(adminKubeconfig, namespace);
-  kubectl(['create', 'serviceaccount', 'bosun-executor']);
-  kubectl([
-    'create',
-    'rolebinding',
-    'bosun-executor',
-    '--clusterrole=bosun-executor',
-    `--serviceaccount=${namespace}:bosun-executor`,
-  ]);
+  const kubectl = kubectlAs(adminKubeconfig, namespace);
+  createExecutor(kubectl, namespace);
   // the heals of alerts run on the intake's requester's rights (bosun-healer), never Bosun's own
   kubectl([
     'create',
@@ -81,7 +71,7 @@ export function setUpNamespace(
  * read that Secret here, as the namespace's admin would set it up.
  */
 export function setUpModelProvider(adminKubeconfig: string, namespace: string, baseURL: string, apiKey: string): void {
-  const kubectl = kubectlIn(adminKubeconfig, namespace);
+  const kubectl = kubectlAs(adminKubeconfig, namespace);
   kubectl([
     'create',
     'rolebinding',

@@ -5,23 +5,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { webhookConfigs } from '../../../hack/webhook.js';
 import { API_VERSION } from '../../../src/api/v1alpha1/kinds.js';
 import { repoRoot } from '../../support/paths.js';
 import { STAGE_PASS_IMAGE } from '../../support/stage-images.js';
 import type { BenchStage } from './pipeline-dag.js';
 import type { PipelinePath } from './pipeline-report.js';
+import { createExecutor, kubectlAs } from './kubectl.js';
 
 export const PIPELINE_NAMESPACE = 'pipeline-bench';
 export const RUNNER_SECRET = 'bosun-bench-runners';
 export const RUNNER_NAME = 'bench-runner';
-
-const kubectlAs = (kubeconfig: string, namespace?: string) => (args: string[], input?: string) =>
-  execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...(namespace ? ['-n', namespace] : []), ...args], {
-    encoding: 'utf8',
-    input,
-  });
 
 /** The Pipeline a run of `path` starts: `dag`'s stages, each a short command on a runner or a Job KWOK ends. */
 export function benchPipeline(
@@ -57,14 +51,7 @@ export function benchPipeline(
 export function setUpNamespace(adminKubeconfig: string, namespace: string, pipelines: readonly object[]): void {
   const kubectl = kubectlAs(adminKubeconfig, namespace);
   kubectl(['label', 'namespace', namespace, 'pod-security.kubernetes.io/enforce=restricted']);
-  kubectl(['create', 'serviceaccount', 'bosun-executor']);
-  kubectl([
-    'create',
-    'rolebinding',
-    'bosun-executor',
-    '--clusterrole=bosun-executor',
-    `--serviceaccount=${namespace}:bosun-executor`,
-  ]);
+  createExecutor(kubectl, namespace);
   kubectl(['create', 'serviceaccount', 'bosun-pipeline']);
   kubectl(['create', 'rolebinding', 'alice-edits', '--clusterrole=bosun-editor', '--user=alice']);
   kubectl(['create', 'rolebinding', 'alice-jobs', '--clusterrole=bosun-executor', '--user=alice']);
