@@ -78,7 +78,16 @@ export const StageFindings = z
     failedTests: z.array(z.string().max(256)).max(10).optional().describe('The first failed tests, by name'),
     lintErrors: z.int().min(0).optional(),
     lintWarnings: z.int().min(0).optional(),
-    vulnerabilities: Vulnerabilities.optional(),
+    vulnerabilities: Vulnerabilities.optional().describe(
+      'security: findings by severity (vulnerabilities, secrets, misconfigurations)',
+    ),
+    details: z.array(z.string().max(256)).max(10).optional().describe('The first findings, one line each'),
+    image: z
+      .string()
+      .max(512)
+      .regex(/^[^@\s]+@sha256:[0-9a-f]{64}$/, 'must be an image reference by digest (repository@sha256:…)')
+      .optional()
+      .describe('build: the image it pushed, by digest'),
   })
   .describe('What the stage found, from its result (never guessed from its log)');
 export type StageFindings = z.infer<typeof StageFindings>;

@@ -1,7 +1,7 @@
 // Pipeline: CI/CD stages run as isolated agents, started by a PipelineRun.
 import { z } from 'zod';
 import { resourceSchema } from './meta.js';
-import { Label, Name, SecretKeyRef, Timestamp, cel, statusBase } from './common.js';
+import { Label, Name, SecretKeyRef, TargetRef, Timestamp, cel, statusBase } from './common.js';
 
 export const StageAgent = z.enum(['lint', 'test', 'build', 'security', 'deploy', 'report']);
 
@@ -49,30 +49,76 @@ export const Stage = z.object({
 });
 export type Stage = z.infer<typeof Stage>;
 
+export const NotifyEvent = z.enum(['success', 'failure', 'halt']);
+export type NotifyEvent = z.infer<typeof NotifyEvent>;
+
 export const NotifyTarget = z
   .object({
-    type: z.enum(['slack', 'github-status', 'github-issue']),
-    secretRef: SecretKeyRef.optional().describe('Webhook URL or token'),
+    type: z
+      .enum(['slack', 'github-status'])
+      .describe(
+        'slack: an incoming webhook; github-status: a commit status per stage and overall on spec.source.github',
+      ),
+    secretRef: SecretKeyRef.describe("slack: the webhook's URL; github-status: a token that may write commit statuses"),
+    apiUrl: z
+      .url()
+      .max(2048)
+      .optional()
+      .describe(
+        'github-status: the REST API root (default https://api.github.com; GitHub Enterprise: https://HOST/api/v3)',
+      ),
     on: z
-      .array(z.enum(['success', 'failure', 'halt']))
+      .array(NotifyEvent)
       .max(3)
-      .default(['failure', 'halt']),
+      .default(['failure', 'halt'])
+      .describe('slack: which ends of a run are told (github-status reports every run)'),
   })
   .meta(
     cel({
-      rule: "self.type == 'github-status' || has(self.secretRef)",
-      message: 'slack and github-issue targets need secretRef',
-      fieldPath: '.secretRef',
-      reason: 'FieldValueRequired',
+      rule: "self.type == 'github-status' || !has(self.apiUrl)",
+      message: 'apiUrl is only for github-status targets',
+      fieldPath: '.apiUrl',
     }),
   );
+export type NotifyTarget = z.infer<typeof NotifyTarget>;
+
+export const SecurityThreshold = z
+  .enum(['critical', 'high', 'medium', 'low'])
+  .describe('A security stage with a finding at or above this severity fails, and halts the Pipeline');
+export type SecurityThreshold = z.infer<typeof SecurityThreshold>;
+
+/** A branch filter: a branch name, or a pattern where * matches any characters but / (release/*). */
+export const BranchPattern = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9._\/*-]+$/, 'must be a branch name or pattern: letters, digits, . _ - / and *');
 
 export const PipelineSpec = z
   .object({
     source: z.object({
-      repo: z.url().max(2048).describe('Git repository URL'),
+      repo: z.url().max(2048).describe('Git repository URL the runner clones (https://, http:// or git://)'),
       branch: z.string().min(1).max(255).default('main'),
+      github: z
+        .string()
+        .max(200)
+        .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name')
+        .optional()
+        .describe('The GitHub repository (owner/name) whose pushes start runs, and where commit statuses go'),
     }),
+    trigger: z
+      .object({
+        serviceAccountName: Label.default('bosun-pipeline-trigger').describe(
+          "Runs a push starts are requested by this ServiceAccount of the Pipeline's namespace: " +
+            'they may do what it may do, never what Bosun may',
+        ),
+        branches: z
+          .array(BranchPattern)
+          .max(20)
+          .default([])
+          .describe('Branches whose pushes start a run (default: spec.source.branch)'),
+      })
+      .default({ serviceAccountName: 'bosun-pipeline-trigger', branches: [] }),
     stages: z.array(Stage).min(1).max(20),
     finally: z
       .array(Stage)
@@ -95,12 +141,26 @@ export const PipelineSpec = z
       .default(3)
       .describe('Stop triggering runs after this many consecutive failed runs'),
     notify: z.array(NotifyTarget).max(10).default([]),
-    deploy: z
+    build: z
       .object({
-        environment: Label,
-        namespace: Label,
+        image: z
+          .string()
+          .min(1)
+          .max(400)
+          .regex(/^[a-z0-9.:-]+(\/[a-z0-9._-]+)+$/, 'must be a repository without tag or digest: host[:port]/path')
+          .describe('The repository a build stage pushes to; the run records the image by digest'),
       })
       .optional(),
+    securityThreshold: SecurityThreshold.default('high'),
+    deploy: z
+      .object({
+        environment: Label.describe("A name for people (production); whether it needs approval is the RiskPolicy's"),
+        namespace: Label,
+        target: TargetRef.describe('The workload a deploy stage sets to the built image: deployment/web'),
+        container: Label.optional().describe('The container to update (default: the first)'),
+      })
+      .optional()
+      .describe('deploy stages: a Goal that sets target to the built image, waits for the rollout, rolls back'),
   })
   .meta(
     cel(
@@ -136,6 +196,18 @@ export const PipelineSpec = z
         rule: "self.finally.all(s, (has(s.runOn) ? s.runOn : self.runOn) != 'cluster' || has(s.image))",
         message: 'a finally stage that runs in the cluster needs an image',
         fieldPath: '.finally',
+        reason: 'FieldValueRequired',
+      },
+      {
+        rule: "!self.stages.exists(s, s.agent == 'build' && !has(s.command)) || has(self.build)",
+        message: 'a build stage without its own command needs spec.build.image (the repository it pushes to)',
+        fieldPath: '.build',
+        reason: 'FieldValueRequired',
+      },
+      {
+        rule: "!self.notify.exists(n, n.type == 'github-status') || has(self.source.github)",
+        message: 'a github-status target needs spec.source.github (owner/name)',
+        fieldPath: '.source.github',
         reason: 'FieldValueRequired',
       },
       {

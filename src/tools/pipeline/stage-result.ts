@@ -6,6 +6,7 @@
 // never guessed at: the state says so and carries no result.
 import { z } from 'zod';
 import type { KubeObject } from '../../api/v1alpha1/meta.js';
+import { StageFindings } from '../../api/v1alpha1/pipeline-run.js';
 import { STAGE_CONTAINER } from './stage-job.js';
 
 const Count = z.int().min(0).max(1_000_000);
@@ -15,6 +16,7 @@ export const StageResultJson = z.strictObject({
   summary: z.string().max(1024).optional(),
   findings: z
     .strictObject({
+      testsPassed: Count.optional(),
       testsFailed: Count.optional(),
       failedTests: z.array(z.string().min(1).max(256)).max(100).optional(),
       lintErrors: Count.optional(),
@@ -27,6 +29,8 @@ export const StageResultJson = z.strictObject({
           low: Count.default(0),
         })
         .optional(),
+      details: z.array(z.string().min(1).max(256)).max(10).optional(),
+      image: StageFindings.shape.image,
     })
     .optional(),
   artifacts: z

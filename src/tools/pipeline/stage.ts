@@ -8,7 +8,15 @@
 // PipelineRun decides what the failure means (a retry, a halt).
 import { z } from 'zod';
 import { Label, Name } from '../../api/v1alpha1/common.js';
-import { RetryPolicy, RunOn, Stage } from '../../api/v1alpha1/pipeline.js';
+import {
+  NotifyTarget,
+  PipelineSpec,
+  RetryPolicy,
+  RunOn,
+  SecurityThreshold,
+  Stage,
+  StageAgent,
+} from '../../api/v1alpha1/pipeline.js';
 import type { StageFindings } from '../../api/v1alpha1/pipeline-run.js';
 import { core } from '../../kube/resources.js';
 import { need } from '../kubernetes/write-call.js';
@@ -19,7 +27,22 @@ export const StageParams = z.strictObject({
   pipeline: Name,
   revision: z.string().max(40),
   stage: Label,
+  /** what the stage does; absent in plans made before stages had agents (they run their command) */
+  agent: StageAgent.optional(),
   runOn: RunOn,
+  /** the repository and revision a runner clones into the workspace before the command */
+  source: z.strictObject({ repo: z.string().max(2048), revision: z.string().max(40) }).optional(),
+  /** build: the repository the image is pushed to */
+  imageRepository: z.string().max(400).optional(),
+  /** security: a finding at or above this fails the stage */
+  securityThreshold: SecurityThreshold.optional(),
+  /** deploy: what to set to the built image */
+  deploy: PipelineSpec.shape.deploy,
+  /** report: where to tell, and the GitHub repository of commit statuses */
+  notify: z.array(NotifyTarget).max(10).optional(),
+  github: z.string().max(200).optional(),
+  /** what earlier stages of the run made, added per attempt: the image a build pushed */
+  inputs: z.strictObject({ image: z.string().max(512).optional() }).optional(),
   image: Stage.shape.image,
   command: Stage.shape.command,
   timeoutSeconds: Stage.shape.timeoutSeconds,
