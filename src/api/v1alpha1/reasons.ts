@@ -102,6 +102,10 @@ export const PipelineReason = {
   StageSkipped: 'StageSkipped',
   StageCancelled: 'StageCancelled',
   StageReused: 'StageReused',
+  /** a security stage found something at or above the Pipeline's securityThreshold: the Pipeline halts */
+  SecurityThreshold: 'SecurityThreshold',
+  /** a deploy stage's Goal waits for an Approval */
+  DeployAwaitingApproval: 'DeployAwaitingApproval',
   RunSucceeded: 'RunSucceeded',
   RunFailed: 'RunFailed',
   RunCancelled: 'RunCancelled',

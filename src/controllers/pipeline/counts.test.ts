@@ -56,6 +56,22 @@ describe("a Pipeline's run counts", () => {
     expect(ready?.message).toMatch(/kubectl bosun pipeline resume web/);
   });
 
+  it('halts at once when a run failed at the security threshold, whatever haltAfterFailures says', () => {
+    const insecure = run('r1', 'Failed', 1);
+    insecure.status = {
+      ...insecure.status,
+      stages: [
+        { name: 'test', state: 'Succeeded', attempts: 1 },
+        { name: 'security', state: 'Failed', attempts: 1, message: 'SecurityThreshold: 1 high at or above high' },
+      ],
+    };
+    const c = countRuns(pipeline(), [insecure], NOW);
+    expect(c.status.consecutiveFailures).toBe(1);
+    expect(c.halted).toMatch(/^run r1: stage security SecurityThreshold: 1 high/);
+    // a run failed by something else halts only after haltAfterFailures of them
+    expect(countRuns(pipeline(), [run('r1', 'Failed', 1)], NOW).status.halted).toBeUndefined();
+  });
+
   it('a cancelled run neither fails nor breaks a run of failures; a success does', () => {
     const c = countRuns(pipeline(), [run('r1', 'Failed', 1), run('r2', 'Cancelled', 2)], NOW).status;
     expect(c).toMatchObject({ runs: 2, failureCount: 1, consecutiveFailures: 1 });

@@ -8,6 +8,7 @@ import type { PipelineRun } from '../../api/v1alpha1/pipeline-run.js';
 import type { Pipeline, PipelineStatus } from '../../api/v1alpha1/pipeline.js';
 import { ConditionType, PipelineReason } from '../../api/v1alpha1/reasons.js';
 import { removeCondition, setCondition } from '../../runtime/conditions.js';
+import { failedAtThreshold } from '../pipelinerun/security.js';
 
 /** `kubectl bosun pipeline resume` sets this to the time it was asked. */
 export const RESUMED_AT = 'bosun.dev/resumed-at';
@@ -64,6 +65,15 @@ export function countRuns(pipeline: Pipeline, runs: readonly PipelineRun[], now:
       },
       counted: [...(s.counted ?? []), r.metadata.name].slice(-MAX_COUNTED),
     };
+  }
+
+  // a security stage over the threshold halts at once: the next push would ship what it found
+  const insecure = fresh.find((r) => r.status?.phase === 'Failed' && r.status.stages?.some(failedAtThreshold));
+  if (!s.halted && insecure) {
+    const stage = insecure.status?.stages?.find(failedAtThreshold);
+    const message = `run ${insecure.metadata.name}: stage ${stage?.name} ${stage?.message ?? ''}`.slice(0, 1024);
+    s = { ...s, halted: { since: timestamp(now), generation: gen, message } };
+    out.halted = message;
   }
 
   const limit = pipeline.spec.haltAfterFailures;

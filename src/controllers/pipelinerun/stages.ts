@@ -11,6 +11,7 @@ import type { Invoked } from '../../engine/execute.js';
 import { markFailed, markRunning, markSucceeded } from '../../engine/phases.js';
 import { StageParams, STAGE_POLL_MS, type StageProgress } from '../../tools/pipeline/stage.js';
 import { FINAL, schedule } from './schedule.js';
+import { judgeSecurity } from './security.js';
 import { endAttempt, startAttempt, type AttemptEnd } from './stage-status.js';
 
 type Status = PipelineRunStatus;
@@ -30,6 +31,33 @@ export function stageSteps(status: Status): Map<string, StageStep> {
     if (params.success) out.set(params.data.stage, { index, step, params: params.data });
   });
   return out;
+}
+
+/**
+ * What the stages a stage waits for (directly or not) made, for its attempts: the image a build pushed. Only
+ * those stages, which ended before it started, so an attempt's params stay the same from its start to its end.
+ */
+export function stageInputs(
+  name: string,
+  steps: ReadonlyMap<string, StageStep>,
+  stages: ReadonlyMap<string, StageStatus>,
+): StageParams['inputs'] {
+  const before = new Set<string>();
+  const visit = (n: string) => {
+    for (const d of steps.get(n)?.params.dependsOn ?? []) {
+      if (!before.has(d)) {
+        before.add(d);
+        visit(d);
+      }
+    }
+  };
+  visit(name);
+  // a finally stage runs after every main stage: what they made is settled when it starts
+  if (steps.get(name)?.params.finally) for (const s of steps.values()) if (!s.params.finally) before.add(s.params.stage);
+  const image = [...before]
+    .map((n) => stages.get(n))
+    .find((s) => (s?.state === 'Succeeded' || s?.state === 'Reused') && s.findings?.image)?.findings?.image;
+  return image ? { image } : undefined;
 }
 
 /** How an attempt's call ended, as the stage's status reads it; undefined while it runs. */
@@ -80,12 +108,19 @@ export async function advanceStages(
   const call = async (name: string, attempt: number, cancel?: boolean) => {
     const s = steps.get(name);
     if (!s) return undefined;
-    const params = { ...s.step.params, attempt, ...(cancel && { cancel: true }) };
+    const inputs = stageInputs(name, steps, stages);
+    const params = { ...s.step.params, attempt, ...(inputs && { inputs }), ...(cancel && { cancel: true }) };
     return attemptEnd(await invoke(run, { ...s.step, params }, s.index, attempt, now), now);
   };
-  const ended = (name: string, end: AttemptEnd | undefined) => {
+  const ended = (name: string, given: AttemptEnd | undefined) => {
     const st = stages.get(name);
-    if (st && end) set(endAttempt(st, end, steps.get(name)?.params.retry));
+    const params = steps.get(name)?.params;
+    if (!st || !given || !params) return;
+    const { agent, securityThreshold } = params;
+    const end =
+      agent === 'security' && securityThreshold ? judgeSecurity(given, securityThreshold, params.pipeline) : given;
+    // a finding over the threshold is found again by a retry of the same revision: no retry
+    set(endAttempt(st, end, end === given ? params.retry : undefined));
   };
 
   const plan = schedule({
