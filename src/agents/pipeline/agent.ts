@@ -9,7 +9,7 @@ import type { Pipeline, Stage } from '../../api/v1alpha1/pipeline.js';
 import { PipelineReason } from '../../api/v1alpha1/reasons.js';
 import { planRisk } from '../../policy/risk.js';
 import type { StageBackends, StageParams } from '../../tools/pipeline/stage.js';
-import { stageTool } from '../../tools/pipeline/stage.js';
+import { operatorStage, stageTool } from '../../tools/pipeline/stage.js';
 import type { AnyTool } from '../../tools/tool.js';
 import type { Agent, PlanInput, Proposal } from '../agent.js';
 import { cycleIn } from './dag.js';
@@ -26,7 +26,9 @@ export function stageStep(run: PipelineRun, pipeline: Pipeline, stage: Stage, is
     pipeline: pipeline.metadata.name,
     revision: run.spec.revision,
     stage: stage.name,
+    agent: stage.agent,
     runOn,
+    source: { repo: pipeline.spec.source.repo, revision: run.spec.revision },
     image: stage.image,
     command: stage.command,
     timeoutSeconds: stage.timeoutSeconds,
@@ -37,9 +39,24 @@ export function stageStep(run: PipelineRun, pipeline: Pipeline, stage: Stage, is
     dependsOn: stage.dependsOn,
     finally: isFinally,
     retry: stage.retry ?? pipeline.spec.retry,
+    ...(stage.agent === 'build' && pipeline.spec.build && { imageRepository: pipeline.spec.build.image }),
+    ...(stage.agent === 'security' && { securityThreshold: pipeline.spec.securityThreshold }),
+    ...(stage.agent === 'deploy' && pipeline.spec.deploy && { deploy: pipeline.spec.deploy }),
+    ...(stage.agent === 'report' && {
+      notify: pipeline.spec.notify,
+      ...(pipeline.spec.source.github && { github: pipeline.spec.source.github }),
+    }),
   };
-  const where = runOn === 'cluster' ? `a Job running ${stage.image ?? 'its image'}` : 'a sandboxed runner command';
-  const what = stage.command?.length ? `: ${stage.command.join(' ')}` : '';
+  const own = operatorStage(params);
+  const where =
+    own === 'deploy'
+      ? `a Goal that deploys the built image to ${pipeline.spec.deploy?.target} in ${pipeline.spec.deploy?.namespace}`
+      : own === 'report'
+        ? `a report to ${pipeline.spec.notify.map((n) => n.type).join(', ') || 'no notify target'}`
+        : runOn === 'cluster'
+          ? `a Job running ${stage.image ?? 'its image'}`
+          : 'a sandboxed runner command';
+  const what = stage.command?.length ? `: ${stage.command.join(' ')}` : own ? '' : ` (the ${stage.agent} agent's)`;
   return {
     tool: 'pipeline.stage',
     params: JSON.parse(JSON.stringify(params)) as Record<string, unknown>,

@@ -18,7 +18,9 @@ import {
   StageAgent,
 } from '../../api/v1alpha1/pipeline.js';
 import type { StageFindings } from '../../api/v1alpha1/pipeline-run.js';
-import { core } from '../../kube/resources.js';
+import { BosunError } from '../../api/errors.js';
+import { kindInfo } from '../../api/v1alpha1/kinds.js';
+import { bosunResource, core } from '../../kube/resources.js';
 import { need } from '../kubernetes/write-call.js';
 import { defineTool, type Change, type ToolContext } from '../tool.js';
 
@@ -93,7 +95,29 @@ export interface StageBackend {
   preview?(ctx: ToolContext, work: StageWork): Promise<Change[]>;
 }
 
-export type StageBackends = Record<RunOn, StageBackend>;
+/**
+ * Where attempts run: a stage with a command runs it where runOn says; a deploy or report stage without one is
+ * the operator's own work (a Goal that deploys the built image; the run's report to its notify targets).
+ */
+export type StageBackends = Record<RunOn, StageBackend> & Partial<Record<'deploy' | 'report', StageBackend>>;
+
+/** Which backend runs the stage: its own command where runOn says, else the operator's deploy or report. */
+export const operatorStage = (p: Pick<StageParams, 'agent' | 'command'>): 'deploy' | 'report' | undefined =>
+  !p.command?.length && (p.agent === 'deploy' || p.agent === 'report') ? p.agent : undefined;
+
+function backendFor(backends: StageBackends, params: StageParams): StageBackend {
+  const own = operatorStage(params);
+  if (!own) return backends[params.runOn];
+  const backend = backends[own];
+  if (!backend)
+    throw new BosunError(
+      'BOSUN_ERR_TOOL_PARAMS',
+      `stage ${params.stage} (${own}) has no command and this operator runs no ${own} stages: give it a command`,
+    );
+  return backend;
+}
+
+const goals = bosunResource(kindInfo('Goal'));
 
 /** How often a running attempt is looked at (its end also wakes the run when the backend can tell). */
 export const STAGE_POLL_MS = 2000;
@@ -118,15 +142,26 @@ export const stageTool = (backends: StageBackends) =>
     reversible: true,
     // nothing runs in a plan-only run, so there is nothing to wait for
     planOnly: 'skip',
-    impact: ({ runOn }) => (runOn === 'cluster' ? { objects: 1, pods: 1 } : { objects: 0, pods: 0 }),
-    async access({ runOn }, ctx) {
+    impact: (p) =>
+      operatorStage(p) === 'deploy'
+        ? { objects: 1, pods: 0 }
+        : !operatorStage(p) && p.runOn === 'cluster'
+          ? { objects: 1, pods: 1 }
+          : { objects: 0, pods: 0 },
+    async access(params, ctx) {
+      const own = operatorStage(params);
+      // a deploy is a Goal the requester could have made: it then judges the change on the same authority
+      if (own === 'deploy') return [need('create', goals, ctx.namespace, '')];
+      // a report sends with the credentials of its notify Secrets: only those the requester may read
+      if (own === 'report')
+        return (params.notify ?? []).map((t) => need('get', core.secrets, ctx.namespace, t.secretRef.name));
       // a runner command writes nothing in the cluster; a Job is created, and deleted on cancel, in the namespace
-      if (runOn === 'runner') return [];
+      if (params.runOn === 'runner') return [];
       return [need('create', core.jobs, ctx.namespace, ''), need('delete', core.jobs, ctx.namespace, '')];
     },
     async execute(ctx, params) {
       const work = stageWork(ctx, params);
-      const backend = backends[params.runOn];
+      const backend = backendFor(backends, params);
       if (ctx.dryRun) {
         // planning: nothing starts; a cluster stage's Job is dry-run so admission (Pod Security) judges it now
         const changes = (await backend.preview?.(ctx, work)) ?? [];
