@@ -53,7 +53,8 @@ export function stageInputs(
   };
   visit(name);
   // a finally stage runs after every main stage: what they made is settled when it starts
-  if (steps.get(name)?.params.finally) for (const s of steps.values()) if (!s.params.finally) before.add(s.params.stage);
+  if (steps.get(name)?.params.finally)
+    for (const s of steps.values()) if (!s.params.finally) before.add(s.params.stage);
   const image = [...before]
     .map((n) => stages.get(n))
     .find((s) => (s?.state === 'Succeeded' || s?.state === 'Reused') && s.findings?.image)?.findings?.image;
