@@ -102,6 +102,18 @@ export const WorkItem = z.strictObject({
     }
   }),
   network: z.boolean(),
+  /** cloned into the workspace by the runner (outside the sandbox) before the command runs */
+  source: z
+    .strictObject({
+      repo: z
+        .string()
+        .max(2048)
+        .regex(/^(https?|git):\/\/[^\s]+$/, 'must be an https://, http:// or git:// URL'),
+      revision: z.string().regex(/^[0-9a-f]{7,40}$/, 'must be a git commit SHA'),
+    })
+    .optional(),
+  /** a stage agent whose report files the runner reads and parses after the command (src/stages) */
+  agent: z.enum(['lint', 'test', 'build', 'security']).optional(),
   limits: WorkLimits,
   /** the runner never starts the item after this time */
   deadline: IsoTime,

@@ -25,6 +25,10 @@ import { finishedReport, maskerFor, notRunReport } from './runner-report.js';
 import type { Sandbox, SandboxResult } from './runner-sandbox.js';
 import { DEFAULT_BACKOFF, backoffMs, sleep, type Backoff } from './runner-wait.js';
 import { MIN_KEY_BYTES } from './sign.js';
+import { removeTree } from './sandbox-files.js';
+import { agentResult, type AgentsLookup } from './stage-report.js';
+import { makeWorkspace, runGit, type Git } from './workspace.js';
+import { tmpdir } from 'node:os';
 
 export type { Sandbox, SandboxRequest, SandboxResult } from './runner-sandbox.js';
 
@@ -58,6 +62,12 @@ export interface RunnerOptions {
   /** how long stop() waits for cancelled work to be reported before it gives up (default 10 s) */
   stopGraceMs?: number;
   requestTimeoutMs?: number;
+  /** where workspaces of items with a source or an agent are made (default: the temp directory) */
+  workspaceDir?: string;
+  /** runs git for the clones (default: git on PATH) */
+  git?: Git;
+  /** the stage agents whose reports the runner parses (src/stages) */
+  agents?: AgentsLookup;
 }
 
 interface Job {
@@ -293,22 +303,33 @@ export class Runner {
     log.info({ run: `${item.run.namespace}/${item.run.name}` }, 'work started');
     const masker = maskerFor(item);
     let result: SandboxResult;
+    let workspace: string | undefined;
     try {
+      // a source to clone or reports to read: the runner makes the workspace (else the sandbox makes its own)
+      if (item.source || item.agent)
+        workspace = await makeWorkspace(this.opts.workspaceDir ?? tmpdir(), item, this.opts.git ?? runGit());
       result = await this.opts.sandbox.run({
         command: item.command,
         env: item.env,
         network: item.network,
         limits: item.limits,
         signal: job.abort.signal,
+        ...(workspace !== undefined && { workspace }),
       });
+      if (workspace !== undefined && item.agent && result.outcome === 'exited') {
+        const found = await agentResult(workspace, item.agent, this.opts.agents?.(item.agent));
+        const reason = [result.reason, found.problem].filter((r) => r !== undefined).join('; ');
+        result = { ...result, ...(found.result !== undefined && { result: found.result }), ...(reason && { reason }) };
+      }
     } catch (err) {
       const at = new Date(this.now());
-      const why = err instanceof BosunError ? err.code : 'an unexpected error';
+      const why = err instanceof BosunError ? err.message.replace(/^BOSUN_ERR_\w+: /, '') : 'an unexpected error';
       const reason = `the sandbox could not run the command: ${why}`;
       // masked: a failure to start may quote the command, and through it the env
       log.error({ error: masker.redact(errorMessage(err)).text }, 'the sandbox failed');
       result = { outcome: 'killed', exitCode: null, reason, output: '', startedAt: at, finishedAt: at };
     }
+    if (workspace !== undefined) await removeTree(workspace);
     if (result.outcome === 'cancelled' && job.cancelled !== undefined) result = { ...result, reason: job.cancelled };
     log.info({ outcome: result.outcome, exitCode: result.exitCode }, 'work finished');
     await this.report(finishedReport(this.opts.name, item, result, masker), log);

@@ -97,7 +97,11 @@ export const BranchPattern = z
 export const PipelineSpec = z
   .object({
     source: z.object({
-      repo: z.url().max(2048).describe('Git repository URL the runner clones (https://, http:// or git://)'),
+      repo: z
+        .url()
+        .max(2048)
+        .regex(/^(https?|git):\/\//, 'must be an https://, http:// or git:// URL')
+        .describe('Git repository URL the runner clones (https://, http:// or git://)'),
       branch: z.string().min(1).max(255).default('main'),
       github: z
         .string()
