@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { chmod, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +37,16 @@ describe('bosun runner flags', () => {
       keyFile: '/etc/bosun/key',
       capacity: 2,
       workspaceDir: '/tmp/bosun-runner-build-01',
+      tools: [],
       logLevel: 'info',
     });
+  });
+
+  it('takes stage tool directories as a :-separated list, made absolute', () => {
+    expect(parse([...base, '--tools', '/opt/stage-tools:rel/tools']).tools).toEqual([
+      '/opt/stage-tools',
+      resolve('rel/tools'),
+    ]);
   });
 
   it('takes every flag, in either form', () => {

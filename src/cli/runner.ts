@@ -3,7 +3,7 @@
 // sandbox is tried once (exit 1 with why it cannot work here), then the runner registers with
 // the operator and claims work until SIGTERM or SIGINT. The key is read from a file and never
 // printed: not in errors, not in logs (the logger masks it as well).
-import { chmod, lstat, mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, stat } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -75,6 +75,20 @@ export const RunnerFlags = z.object({
     .min(1, 'must name a directory')
     .transform((d) => resolve(d))
     .describe('where stage workspaces are made, made mode 0700 (default: bosun-runner-NAME in the temp directory)'),
+  tools: z
+    .string()
+    .min(1, 'must name a directory')
+    .transform((d) =>
+      d
+        .split(':')
+        .filter(Boolean)
+        .map((p) => resolve(p)),
+    )
+    .default([])
+    .describe(
+      'directories of stage tools, :-separated (hack/build-stage-tools.sh makes one): each is bound read-only in ' +
+        'the sandbox at its own path, and its bin/ put first on PATH (ESLint, crane, Trivy for the stage agents)',
+    ),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type RunnerFlags = z.infer<typeof RunnerFlags>;
@@ -165,6 +179,14 @@ export async function prepareWorkspaceDir(dir: string, uid: number = process.get
   if ((st.mode & 0o777) !== 0o700) await chmod(dir, 0o700);
 }
 
+/** Each --tools directory exists (a missing one would only show as "command not found" in a stage). */
+async function toolsAreDirectories(dirs: readonly string[]): Promise<void> {
+  for (const dir of dirs) {
+    const st = await stat(dir).catch(() => undefined);
+    if (!st?.isDirectory()) throw invalid([`--tools: ${dir} is not a directory: build it (hack/build-stage-tools.sh)`]);
+  }
+}
+
 /**
  * The sandbox with each ephemeral workspace under `base` instead of the temp directory (runSandboxed has
  * no such option): made for the request (mkdtemp, mode 0700) and removed after it, whatever the command
@@ -205,6 +227,7 @@ export async function runnerMain(argv: string[]): Promise<void> {
     const ca =
       f.caFile === undefined ? undefined : caFrom((await read('ca-file', f.caFile)).toString('utf8'), f.caFile);
     await prepareWorkspaceDir(f.workspaceDir);
+    await toolsAreDirectories(f.tools);
     config = { ...f, key, ...(ca !== undefined && { ca }) };
   } catch (err) {
     console.error(`${errorMessage(err)}\n\n${runnerUsage()}`);
@@ -227,7 +250,8 @@ export async function runnerMain(argv: string[]): Promise<void> {
     capacity: config.capacity,
     ...(config.ca !== undefined && { ca: config.ca }),
     log,
-    sandbox: sandboxUnder(config.workspaceDir, (req) => runSandboxed(req)),
+    sandbox: sandboxUnder(config.workspaceDir, (req) => runSandboxed(req, { tools: config.tools })),
+    workspaceDir: config.workspaceDir,
   });
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -35,6 +35,8 @@ export interface SandboxOptions {
   /** default /usr/bin/prlimit (util-linux) */
   prlimit?: string;
   now?: () => Date;
+  /** host directories of stage tools (ESLint, crane, Trivy): each bound read-only at its path, its bin/ on PATH */
+  tools?: readonly string[];
 }
 
 const DEFAULT_BWRAP = '/usr/bin/bwrap';
@@ -48,6 +50,7 @@ export async function runSandboxed(req: SandboxRequest, opts: SandboxOptions = {
   if (req.signal?.aborted) {
     return { outcome: 'cancelled', exitCode: null, reason: 'cancelled', output: '', startedAt, finishedAt: now() };
   }
+  const tools = opts.tools ?? [];
   const ephemeral = req.workspace === undefined;
   const workspace = req.workspace ?? (await mkdtemp(join(tmpdir(), 'bosun-ws-')));
   try {
@@ -62,14 +65,15 @@ export async function runSandboxed(req: SandboxRequest, opts: SandboxOptions = {
       cpuSeconds: req.limits.cpuSeconds,
       memoryBytes: req.limits.memoryBytes,
       rootEntries: host.rootEntries,
-      extraReadOnly: host.extraReadOnly,
+      extraReadOnly: [...host.extraReadOnly, ...tools],
     });
     const stdio = stdioCovering(
       ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
       host.leakedFds,
       host.nullFile?.fd ?? -1,
     );
-    const run = await execute(file, args, stdio, sandboxEnv(req.env, host.pathPrefix), req.limits, req.signal);
+    const path = [...tools.map((t) => join(t, 'bin')), ...host.pathPrefix];
+    const run = await execute(file, args, stdio, sandboxEnv(req.env, path), req.limits, req.signal);
     const verdict = verdictOf(run.ending, req.limits, run.output);
     const found = await readResultFile(workspace);
     const reasons = [verdict.reason, found.kind === 'unusable' ? found.why : undefined].filter((r) => r !== undefined);
