@@ -18,6 +18,7 @@ const allowed = {
   webhooks: ['api', 'kube', 'runtime', 'policy', 'store', 'telemetry', 'redact', 'runner'],
   tickets: ['api', 'redact', 'telemetry'],
   runner: ['api', 'redact', 'telemetry'],
+  notify: ['api', 'redact', 'telemetry'],
   engine: [
     'api',
     'kube',
@@ -48,6 +49,7 @@ const allowed = {
     'engine',
     'tickets',
     'runner',
+    'notify',
   ],
   cli: [
     'api',
@@ -66,6 +68,7 @@ const allowed = {
     'controllers',
     'tickets',
     'runner',
+    'notify',
   ],
 };
 const layers = Object.keys(allowed);

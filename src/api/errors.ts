@@ -67,6 +67,9 @@ export const errorCodes = {
     'The alert intake body is not JSON (400), or not an Alertmanager webhook payload of version 4 (422); ' +
     'the message names the field.',
   BOSUN_ERR_INTAKE_UNAVAILABLE: 'Bosun could not take in the alerts just now (503); Alertmanager retries them.',
+  BOSUN_ERR_NOTIFY:
+    "A pipeline report could not be told: Slack or GitHub refused it, could not be reached, or the target's Secret " +
+    'is missing or unusable; the message names the target and what to fix (never the URL or the token).',
   BOSUN_ERR_SANDBOX:
     'The runner cannot sandbox a stage command: bubblewrap (bwrap) or prlimit is missing or cannot create ' +
     'the namespaces here, or the request is unusable; the message says what to install or change.',

@@ -4,9 +4,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 const calls: string[][] = [];
 let objects: Record<string, unknown> = {};
 vi.mock('./kubectl.js', () => ({
-  kubectl: (args: string[]) => {
+  kubectl: (args: string[], input?: string) => {
     calls.push(args);
     if (args[0] === 'patch') return 'patched';
+    if (args[0] === 'create') return input;
     const found = objects[`${args[1]}/${args[2]}`];
     if (!found) throw new Error(`Error from server (NotFound): ${args[1]} "${args[2]}" not found`);
     return JSON.stringify(found);
@@ -16,7 +17,7 @@ vi.mock('./kubectl.js', () => ({
   whoami: () => ({ username: 'alice', groups: [] }),
 }));
 
-const { describePipelineRun, listPipelineRuns, pipelineRunLogs, resumePipeline } =
+const { describePipelineRun, listPipelineRuns, pipelineRunLogs, resumePipeline, runPipeline } =
   await import('./plugin-pipelines.js');
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -60,6 +61,14 @@ describe('kubectl bosun pipeline resume', () => {
     objects['pipeline/web'] = pipeline({ consecutiveFailures: 0 });
     expect(resumePipeline('web', 'demo', now)).toMatch(/is not halted/);
     expect(calls.some((c) => c[0] === 'patch')).toBe(false);
+  });
+});
+
+describe('kubectl bosun pipeline run', () => {
+  it("creates the run through the user's kubectl, named after the pipeline, the commit and 4 random characters", () => {
+    objects['pipeline/web'] = pipeline();
+    expect(runPipeline('web', 'demo', '3f9c2ab0d1e2')).toMatch(/^created pipelinerun web-3f9c2ab-[a-z0-9]{4} in demo/);
+    expect(calls.at(-1)).toEqual(['create', '-f', '-', '-n', 'demo', '-o', 'json']);
   });
 });
 

@@ -1,6 +1,6 @@
-// `kubectl bosun` for Pipelines and PipelineRuns: the reads and the one write (the resume
-// annotation) through the user's own kubectl; what is printed is made by the pure functions of
-// lists.ts, pipelinerun.ts, pipelinerun-logs.ts and pipeline-resume.ts. Objects are parsed with
+// `kubectl bosun` for Pipelines and PipelineRuns: the reads and the writes (the resume annotation,
+// a manual run) through the user's own kubectl; what is printed is made by the pure functions of
+// lists.ts, pipelinerun.ts, pipelinerun-logs.ts, pipeline-resume.ts and pipeline-run.ts. Objects are parsed with
 // their zod schemas as they arrive, so a field the CLI cannot read is named, not guessed at.
 import type { z } from 'zod';
 import { errorMessage } from '../api/errors.js';
@@ -11,6 +11,7 @@ import { actionLines, NO_ENDPOINTS } from './action-log.js';
 import { find, kubectl, ns, whoami } from './kubectl.js';
 import { pipelineRunTable, pipelineTable } from './lists.js';
 import { resumeOf } from './pipeline-resume.js';
+import { gitRunner, randomSuffix, startRun } from './pipeline-run.js';
 import { renderPipelineRun } from './pipelinerun.js';
 import { renderPipelineRunLogs, runEntries, unknownStage } from './pipelinerun-logs.js';
 import type { Read } from './remediation.js';
@@ -72,6 +73,10 @@ export function resumePipeline(name: string, namespace: string | undefined, now:
   }
   return r.message;
 }
+
+/** Creates a manual PipelineRun of the Pipeline, as the user, at `revision` or the head of its source branch. */
+export const runPipeline = (name: string, namespace: string | undefined, revision: string | undefined): string =>
+  startRun(name, namespace, revision, { kubectl, git: gitRunner(), suffix: randomSuffix });
 
 /**
  * Where each stage's log is and the run's action-log entries (of one stage with `stage`). In a table the

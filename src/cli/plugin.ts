@@ -1,5 +1,5 @@
 // `kubectl bosun`: approve, deny, list, describe and logs, of Approvals, Goals,
-// Remediations, Pipelines and PipelineRuns, and resume a halted Pipeline. It
+// Remediations, Pipelines and PipelineRuns; run a Pipeline, and resume a halted one. It
 // talks to the cluster through the user's own kubectl (kubectl.ts), so the API server sees (and admission checks) the person who
 // runs it.
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ import {
   listPipelines,
   pipelineRunLogs,
   resumePipeline,
+  runPipeline,
 } from './plugin-pipelines.js';
 import { renderRemediation, type EventView, type Read, type RemediationView } from './remediation.js';
 import { table } from './table.js';
@@ -196,6 +197,9 @@ const USAGE = `kubectl bosun: Bosun from kubectl
   kubectl bosun describe pipelinerun NAME [-n NAMESPACE]   a PipelineRun's story: pipeline, revision, trigger,
                                                            why it ended, and each stage's attempts, findings,
                                                            retries and log
+  kubectl bosun pipeline run NAME [--revision SHA] [-n NAMESPACE]
+                                                           start a run of a Pipeline, as you, at SHA or the
+                                                           head of its source branch (git ls-remote)
   kubectl bosun pipeline resume NAME [-n NAMESPACE]        let a halted Pipeline start runs again (sets the
                                                            bosun.dev/resumed-at annotation)
   kubectl bosun logs [goal|remediation] NAME [-n NAMESPACE] [--etcd-endpoints URLS] [-o json|table]
@@ -215,12 +219,14 @@ function logsOf(positionals: string[]): { kind: 'Goal' | 'Remediation' | 'Pipeli
   throw new UsageError(`logs shows a goal's, a remediation's or a pipelinerun's action log, not a ${first}'s`);
 }
 
-/** `pipeline resume NAME`: the one pipeline command so far. */
-function pipeline(positionals: string[], namespace: string | undefined, now: Date): string {
+/** `pipeline run NAME [--revision SHA]` and `pipeline resume NAME`. */
+function pipeline(positionals: string[], namespace: string | undefined, revision: string | undefined, now: Date) {
   const [verb, name] = positionals;
-  if (verb !== 'resume') throw new UsageError(`pipeline takes resume, not ${verb ?? 'nothing'}`);
-  if (!name) throw new UsageError('pipeline resume needs a NAME');
-  return resumePipeline(name, namespace, now);
+  if (verb !== 'resume' && verb !== 'run')
+    throw new UsageError(`pipeline takes run or resume, not ${verb ?? 'nothing'}`);
+  if (!name) throw new UsageError(`pipeline ${verb} needs a NAME`);
+  if (revision !== undefined && verb !== 'run') throw new UsageError('--revision goes with pipeline run NAME');
+  return verb === 'run' ? runPipeline(name, namespace, revision) : resumePipeline(name, namespace, now);
 }
 
 export async function plugin(argv: string[], now: () => Date = () => new Date()): Promise<number> {
@@ -234,6 +240,7 @@ export async function plugin(argv: string[], now: () => Date = () => new Date())
       output: { type: 'string', short: 'o', default: 'table' },
       'etcd-endpoints': { type: 'string' },
       stage: { type: 'string' },
+      revision: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -253,7 +260,7 @@ export async function plugin(argv: string[], now: () => Date = () => new Date())
       out = decide(needName(), command, values.message ?? '', values.namespace);
     else if (command === 'list') out = list(rest[0], values.namespace, all, now());
     else if (command === 'describe') out = describe(rest, values.namespace, now());
-    else if (command === 'pipeline') out = pipeline(rest, values.namespace, now());
+    else if (command === 'pipeline') out = pipeline(rest, values.namespace, values.revision, now());
     else if (command === 'logs') {
       const { kind, name } = logsOf(rest);
       const endpoints = values['etcd-endpoints'] ?? process.env.BOSUN_ETCD_ENDPOINTS;

@@ -17,7 +17,10 @@ export interface RecordedRequest {
 
 export interface Answer {
   status: number;
+  /** sent as JSON */
   body?: unknown;
+  /** sent as it is, instead of a JSON body (Slack's webhooks answer plain words: ok, no_service) */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -43,9 +46,10 @@ export async function startFakeHttp(handle: Handler): Promise<FakeHttp> {
   const failures: string[] = [];
   const inject: Injected[] = [];
   const send = (res: ServerResponse, a: Answer) => {
-    const text = a.body === undefined ? '' : JSON.stringify(a.body);
+    const text = a.text ?? (a.body === undefined ? '' : JSON.stringify(a.body));
+    const type = a.text !== undefined ? 'text/html' : 'application/json; charset=utf-8';
     res.writeHead(a.status, {
-      ...(text ? { 'Content-Type': 'application/json; charset=utf-8' } : {}),
+      ...(text ? { 'Content-Type': type } : {}),
       ...a.headers,
     });
     res.end(text);

@@ -1,5 +1,6 @@
-// A loopback GitHub REST API, as much of it as escalation tickets use: list,
-// get, create and update a repository's issues, and comment on one (docs:
+// A loopback GitHub REST API, as much of it as escalation tickets and pipeline
+// reports use: list, get, create and update a repository's issues, comment on
+// one, and set commit statuses (github-statuses.ts) (docs:
 // https://docs.github.com/rest/issues; shapes from @octokit/openapi-types'
 // `issue`, `issue-comment`, `basic-error` and `validation-error`). It keeps the
 // issues, so that finding a ticket again is tested against state, not a script.
@@ -7,6 +8,7 @@
 // path is exercised too.
 import { randomBytes } from 'node:crypto';
 import { checkFields, checkQuery, jsonBody, startFakeHttp, type Answer, type FakeHttp } from './fake-http.js';
+import { statusAnswer, type StatusesState } from './github-statuses.js';
 
 export interface FakeIssue {
   number: number;
@@ -20,7 +22,7 @@ export interface FakeIssue {
   created: number;
 }
 
-export interface FakeGitHub extends FakeHttp {
+export interface FakeGitHub extends FakeHttp, StatusesState {
   /** what @octokit/rest is given as baseUrl */
   baseURL: string;
   repository: string;
@@ -52,6 +54,7 @@ export async function startFakeGitHub(opts: { repository?: string; token?: strin
   const repository = opts.repository ?? 'acme/payments';
   const token = opts.token ?? `loopback-${randomBytes(16).toString('hex')}`;
   const issues: FakeIssue[] = [];
+  const statuses: StatusesState = { commits: [], statuses: [] };
   let clock = 0;
   const self = {} as FakeGitHub;
 
@@ -103,6 +106,11 @@ export async function startFakeGitHub(opts: { repository?: string; token?: strin
     if (!/application\/(vnd\.github[.a-z0-9+-]*|json)/.test(req.headers.accept ?? '')) fail('no JSON Accept header');
     if (!new RegExp(`^(token|bearer) ${token}$`, 'i').test(auth)) {
       return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' } };
+    }
+    const st = /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/statuses\/([^/]+)$/.exec(req.path);
+    if (st) {
+      if (`${st[1]}/${st[2]}`.toLowerCase() !== repository.toLowerCase()) return notFound();
+      return statusAnswer(req, st[3] ?? '', fail, { baseURL: self.baseURL, repository, state: statuses });
     }
     const m = /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/issues(?:\/([0-9]+)(\/comments)?)?$/.exec(req.path);
     if (!m) {
@@ -235,6 +243,8 @@ export async function startFakeGitHub(opts: { repository?: string; token?: strin
     token,
     issues,
     dropLabels: false,
+    commits: statuses.commits,
+    statuses: statuses.statuses,
   });
   return self;
 }

@@ -111,5 +111,10 @@ export const PipelineReason = {
   RunCancelled: 'RunCancelled',
   Halted: 'Halted',
   Resumed: 'Resumed',
+  /** a security stage found something at or above the Pipeline's securityThreshold: its message starts with this */
+  SecurityThreshold: 'SecurityThreshold',
 } as const;
 export type PipelineReason = (typeof PipelineReason)[keyof typeof PipelineReason];
+
+/** How a security stage's message starts when it failed at the threshold (a report tells it as a halt). */
+export const SECURITY_THRESHOLD_REASON = PipelineReason.SecurityThreshold;
