@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Pipeline } from '../api/v1alpha1/pipeline.js';
 import { PipelineRun, type StageStatus } from '../api/v1alpha1/pipeline-run.js';
-import { SECURITY_THRESHOLD_REASON } from '../api/v1alpha1/reasons.js';
+import { PipelineReason } from '../api/v1alpha1/reasons.js';
 import { buildReport, commitUrl, duration, keyFindings } from './report.js';
 
 const SHA = '3f9c2ab0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6';
@@ -49,7 +49,7 @@ const run = (stages: StageStatus[], spec: Record<string, unknown> = {}) =>
 
 const ok = [stage('lint', 'Succeeded'), stage('test', 'Succeeded'), stage('security', 'Succeeded')];
 const securityFailed = stage('security', 'Failed', {
-  message: `${SECURITY_THRESHOLD_REASON}: 2 findings at or above high`,
+  message: `${PipelineReason.SecurityThreshold}: 2 findings at or above high`,
 });
 
 describe('the event a report is for', () => {

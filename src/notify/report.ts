@@ -6,7 +6,7 @@
 // its state, duration and key findings, for Slack and the commit statuses.
 import type { NotifyEvent, Pipeline } from '../api/v1alpha1/pipeline.js';
 import type { PipelineRun, StageFindings, StageState, StageStatus } from '../api/v1alpha1/pipeline-run.js';
-import { SECURITY_THRESHOLD_REASON } from '../api/v1alpha1/reasons.js';
+import { PipelineReason } from '../api/v1alpha1/reasons.js';
 
 /** One stage as the report tells it. */
 export interface ReportStage {
@@ -106,7 +106,7 @@ export function lineOf(s: ReportStage): string {
 
 /** Why the run halts its Pipeline, if it does. */
 function haltOf(input: ReportInput, main: ReportStage[], failed: boolean): string | undefined {
-  const security = main.find((s) => s.state === 'Failed' && s.message?.startsWith(SECURITY_THRESHOLD_REASON));
+  const security = main.find((s) => s.state === 'Failed' && s.message?.startsWith(PipelineReason.SecurityThreshold));
   if (security) {
     const at = input.pipeline ? ` (securityThreshold: ${input.pipeline.spec.securityThreshold})` : '';
     return `${security.name} found vulnerabilities at or above the threshold${at}`;

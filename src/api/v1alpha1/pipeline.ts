@@ -92,7 +92,7 @@ export const BranchPattern = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[A-Za-z0-9._\/*-]+$/, 'must be a branch name or pattern: letters, digits, . _ - / and *');
+  .regex(/^[A-Za-z0-9._/*-]+$/, 'must be a branch name or pattern: letters, digits, . _ - / and *');
 
 export const PipelineSpec = z
   .object({

@@ -102,19 +102,12 @@ export const PipelineReason = {
   StageSkipped: 'StageSkipped',
   StageCancelled: 'StageCancelled',
   StageReused: 'StageReused',
-  /** a security stage found something at or above the Pipeline's securityThreshold: the Pipeline halts */
+  /** a security stage found something at or above the Pipeline's securityThreshold (its message starts with it) */
   SecurityThreshold: 'SecurityThreshold',
-  /** a deploy stage's Goal waits for an Approval */
-  DeployAwaitingApproval: 'DeployAwaitingApproval',
   RunSucceeded: 'RunSucceeded',
   RunFailed: 'RunFailed',
   RunCancelled: 'RunCancelled',
   Halted: 'Halted',
   Resumed: 'Resumed',
-  /** a security stage found something at or above the Pipeline's securityThreshold: its message starts with this */
-  SecurityThreshold: 'SecurityThreshold',
 } as const;
 export type PipelineReason = (typeof PipelineReason)[keyof typeof PipelineReason];
-
-/** How a security stage's message starts when it failed at the threshold (a report tells it as a halt). */
-export const SECURITY_THRESHOLD_REASON = PipelineReason.SecurityThreshold;

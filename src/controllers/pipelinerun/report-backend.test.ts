@@ -7,7 +7,7 @@ import { startFakeSlack, type FakeSlack } from '../../../test/support/slack-api.
 import { BosunError } from '../../api/errors.js';
 import type { NotifyTarget } from '../../api/v1alpha1/pipeline.js';
 import type { PipelineRun } from '../../api/v1alpha1/pipeline-run.js';
-import { SECURITY_THRESHOLD_REASON } from '../../api/v1alpha1/reasons.js';
+import { PipelineReason } from '../../api/v1alpha1/reasons.js';
 import { SHA, sampleRun, samplePipeline, sampleStages } from '../../notify/notify.testkit.js';
 import { StageParams, type StageProgress, type StageWork } from '../../tools/pipeline/stage.js';
 import type { ToolContext } from '../../tools/tool.js';
@@ -117,7 +117,7 @@ describe('the report stage backend', () => {
   it('tells a halt to a target that asks for halts only', async () => {
     const stages = sampleStages().map((s) =>
       s.name === 'security'
-        ? { ...s, state: 'Failed' as const, message: `${SECURITY_THRESHOLD_REASON}: 1 critical` }
+        ? { ...s, state: 'Failed' as const, message: `${PipelineReason.SecurityThreshold}: 1 critical` }
         : s,
     );
     const { backend } = setup({ run: sampleRun(stages) });

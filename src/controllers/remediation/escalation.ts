@@ -323,12 +323,6 @@ export function ticketAnnouncements(prev: Status, next: Status): Announcement[] 
 
 type Decide = (rem: Remediation, now: Date) => Promise<{ next: Status; requeueAfter?: number }>;
 
-/** Reads a Secret's data with the operator's own identity (bosun-secret-reader, where a namespace bound it). */
-export const secretReader =
-  (client: KubeClient): EscalationDeps['readSecret'] =>
-  async (namespace, name) =>
-    (await client.get<KubeObject & { data?: Record<string, string> }>(core.secrets, namespace, name)).data ?? {};
-
 /** A Remediation's decide, with what its ticket is owed seen to once the next status is decided. */
 export function withTicket(deps: EscalationDeps & { policies: PolicyCache }, decide: Decide): Decide {
   return async (rem, now) => {
