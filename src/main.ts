@@ -20,6 +20,7 @@ import { runnerBackend } from './controllers/pipelinerun/runner-backend.js';
 import { setupPipelineRunController } from './controllers/pipelinerun/setup.js';
 import { MIN_KEY_BYTES, RequestVerifier } from './runner/sign.js';
 import { secretValues } from './runtime/secret-values.js';
+import { githubTrigger } from './webhooks/github-trigger.js';
 import { RunnerQueue } from './webhooks/runner-queue.js';
 import { countUsage } from './engine/model/usage.js';
 import { createLogger, SecretMasker, type Logger } from './telemetry/logger.js';
@@ -112,6 +113,15 @@ export const RunConfig = z.object({
     .describe(
       "serve the pipeline runners' endpoints at /runner/*: this Secret (in the operator's namespace) holds one " +
         "HMAC key per runner, keyed by the runner's name (32 bytes or more); needs --webhook-addr",
+    ),
+  githubWebhookSecret: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Secret name')
+    .optional()
+    .describe(
+      "serve GitHub's push webhook at /github: key 'secret' of this Secret (in the operator's namespace) is " +
+        "the webhook's secret (16 characters or more); a push starts runs of its repository's Pipelines; " +
+        'needs --webhook-addr',
     ),
   operatorUser: z
     .string()
@@ -224,7 +234,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
   });
   // stages run as hardened Jobs, or on runners that take their work from a queue in Bosun's etcd
   const runnerQueue = new RunnerQueue(store);
-  setupPipelineRunController({
+  const pipelineRuns = setupPipelineRunController({
     ...planning,
     backends: {
       cluster: jobBackend(),
@@ -247,6 +257,17 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
         { namespace: config.operatorNamespace, name: config.runnerSecret },
         { secrets: masker, log, minLength: MIN_KEY_BYTES, what: 'runner keys' },
       );
+    const github =
+      config.githubWebhookSecret &&
+      githubTrigger({
+        client,
+        secret: { namespace: config.operatorNamespace, name: config.githubWebhookSecret },
+        secrets: masker,
+        pipelines: pipelineRuns.pipelines.informer,
+        store,
+        metrics,
+        log,
+      });
     const webhook = await startAdmissionServer({
       addr: config.webhookAddr,
       certDir: config.webhookCertDir,
@@ -265,14 +286,18 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
           }),
         },
       }),
+      ...(github && { github: github.options }),
     });
     manager.onStop(() => webhook.close());
     if (tokens) manager.onStop(async () => tokens.stop());
     if (runnerKeys) manager.onStop(async () => runnerKeys.stop());
+    if (github) manager.onStop(async () => github.stop());
   } else if (config.alertIntakeSecret) {
     throw new BosunError('BOSUN_ERR_CONFIG', '--alert-intake-secret needs --webhook-addr: Alertmanager posts there');
   } else if (config.runnerSecret) {
     throw new BosunError('BOSUN_ERR_CONFIG', '--runner-secret needs --webhook-addr: runners call the operator there');
+  } else if (config.githubWebhookSecret) {
+    throw new BosunError('BOSUN_ERR_CONFIG', '--github-webhook-secret needs --webhook-addr: GitHub posts there');
   }
   manager.onStop(() => store.close());
   manager.onStop(async () => executors.close());

@@ -405,6 +405,16 @@ export class EtcdStateStore implements StateStore {
     });
   }
 
+  deleteRecord(key: string, expected: number): Promise<boolean> {
+    return this.run('deleteRecord', async () => {
+      const k = `${RECORDS}${key}`;
+      // Mod == expected, with expected above 0: the record is there, unchanged since it was read
+      if (expected <= 0) return false;
+      const txn = await this.client.if(k, 'Mod', '==', expected).then(this.client.delete().key(k)).commit();
+      return txn.succeeded;
+    });
+  }
+
   /** Compacts etcd's history up to now (tests use it to force 410 Gone elsewhere). */
   async compact(): Promise<void> {
     const res = await this.client.get('/').exec();

@@ -40,6 +40,7 @@ export function fencedStore(store: StateStore, mayWrite: () => boolean): StateSt
     getRecord: (key) => store.getRecord(key),
     casRecord: (key, expected, value) => store.casRecord(key, expected, value),
     listRecords: (prefix) => store.listRecords(prefix),
+    deleteRecord: (key, expected) => store.deleteRecord(key, expected),
     close: () => store.close(),
   };
 }

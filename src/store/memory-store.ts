@@ -185,6 +185,13 @@ export class MemoryStateStore implements StateStore {
     this.check();
     return [...this.records.entries()].filter(([k]) => k.startsWith(prefix)).map(([key, r]) => ({ key, ...r }));
   }
+  async deleteRecord(key: string, expected: number) {
+    this.check();
+    const r = this.records.get(key);
+    if (!r || r.version !== expected) return false;
+    this.records.delete(key);
+    return true;
+  }
   async watchPrefix(): Promise<StoreWatch> {
     return { close: async () => {} };
   }

@@ -204,6 +204,8 @@ export interface StateStore {
   /** false: the record changed (or appeared) since `expected`; read it again */
   casRecord(key: string, expected: number, value: string): Promise<boolean>;
   listRecords(prefix: string): Promise<(VersionedRecord & { key: string })[]>;
+  /** Deletes a record only if it is still at version `expected`; false: it changed since (or is gone) */
+  deleteRecord(key: string, expected: number): Promise<boolean>;
   close(): Promise<void>;
 }
 

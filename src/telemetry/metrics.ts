@@ -91,6 +91,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['provider', 'model', 'namespace'] as const,
       registers,
     }),
+    githubDeliveries: new Counter({
+      name: 'bosun_github_deliveries_total',
+      help: 'GitHub webhook deliveries at /github by result (Created, Existing, or the reason of the answer)',
+      labelNames: ['result'] as const,
+      registers,
+    }),
     leader: new Gauge({ name: 'bosun_leader', help: '1 while this replica holds the leader Lease', registers }),
   };
 }

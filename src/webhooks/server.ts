@@ -4,8 +4,9 @@
 // (cert-manager provides the certificate in a cluster; tests make their own).
 // The same server takes Alertmanager's notifications at /alertmanager when the
 // alert intake is configured (alertmanager-intake.ts), and the pipeline runners'
-// requests at /runner/* when runners are configured (runner-endpoints.ts);
-// without them, those paths are 404.
+// requests at /runner/* when runners are configured (runner-endpoints.ts),
+// and GitHub's push deliveries at /github when its secret is configured
+// (github-endpoint.ts); without them, those paths are 404.
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import type { StateStore } from '../store/state-store.js';
 import type { Logger } from '../telemetry/logger.js';
 import { reviewApproval, reviewRequested, REQUESTED_KINDS, type AdmissionRequest, type Review } from './admission.js';
 import { alertIntakeHandler, type AlertIntakeOptions } from './alertmanager-intake.js';
+import { GITHUB_PATH, githubPushHandler, type GitHubPushOptions } from './github-endpoint.js';
 import { isRunnerPath, runnerEndpoints, type RunnerEndpointsOptions } from './runner-endpoints.js';
 
 export interface AdmissionServerOptions {
@@ -30,6 +32,8 @@ export interface AdmissionServerOptions {
   alertmanager?: AlertIntakeOptions;
   /** the pipeline runners' endpoints at /runner/* (absent: those paths answer 404) */
   runners?: RunnerEndpointsOptions;
+  /** GitHub's push webhook at /github (absent: that path answers 404) */
+  github?: GitHubPushOptions;
 }
 
 /** The path Alertmanager's webhook_config url names on this server. */
@@ -62,11 +66,17 @@ export async function startAdmissionServer(opts: AdmissionServerOptions): Promis
   const alertIntake =
     opts.alertmanager && alertIntakeHandler(opts.alertmanager, opts.log.child({ intake: 'alertmanager' }));
   const runners = opts.runners && runnerEndpoints(opts.runners, opts.log.child({ component: 'runners' }));
+  const github = opts.github && githubPushHandler(opts.github, opts.log.child({ intake: 'github' }));
   const server = https.createServer(
     { cert: readFileSync(join(opts.certDir, 'tls.crt')), key: readFileSync(join(opts.certDir, 'tls.key')) },
     (httpReq, res) => {
       if (httpReq.url?.split('?')[0] === ALERTMANAGER_PATH) {
         if (alertIntake) alertIntake(httpReq, res);
+        else res.writeHead(404).end();
+        return;
+      }
+      if (httpReq.url?.split('?')[0] === GITHUB_PATH) {
+        if (github) github(httpReq, res);
         else res.writeHead(404).end();
         return;
       }

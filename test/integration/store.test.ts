@@ -243,4 +243,24 @@ describe('etcd state store', () => {
     await store.forgetOccurrences(issue);
     expect(await store.occurrences(issue)).toEqual([]);
   });
+
+  it('deletes a versioned record only at the version read: never one that changed or came back since', async () => {
+    expect(await store.casRecord('test/records/a', 0, 'one')).toBe(true);
+    const read = await store.getRecord('test/records/a');
+    // another replica updates it: the version read is stale, and the delete does nothing
+    expect(await store.casRecord('test/records/a', read?.version ?? 0, 'two')).toBe(true);
+    expect(await store.deleteRecord('test/records/a', read?.version ?? 0)).toBe(false);
+    expect((await store.getRecord('test/records/a'))?.value).toBe('two');
+    const now = await store.getRecord('test/records/a');
+    expect(await store.deleteRecord('test/records/a', now?.version ?? 0)).toBe(true);
+    expect(await store.getRecord('test/records/a')).toBeUndefined();
+    expect(await store.deleteRecord('test/records/a', now?.version ?? 0)).toBe(false); // gone
+    expect(await store.deleteRecord('test/records/missing', 0)).toBe(false); // 0 names no version
+    // deleted, then created again: a new version, which the old one does not delete
+    expect(await store.casRecord('test/records/a', 0, 'three')).toBe(true);
+    expect(await store.deleteRecord('test/records/a', now?.version ?? 0)).toBe(false);
+    expect((await store.listRecords('test/records/')).map((r) => [r.key, r.value])).toEqual([
+      ['test/records/a', 'three'],
+    ]);
+  });
 });

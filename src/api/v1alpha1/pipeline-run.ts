@@ -14,13 +14,13 @@ import {
   requesterField,
   statusBase,
 } from './common.js';
-import { RunOn } from './pipeline.js';
+import { BranchName, RunOn } from './pipeline.js';
 
 export const PipelineRunSpec = z
   .object({
     pipelineRef: LocalRef,
     revision: z.string().regex(/^[0-9a-f]{7,40}$/, 'must be a git commit SHA (7 to 40 hex digits)'),
-    branch: Label.optional().describe("The branch the revision is on (default: the Pipeline's source branch)"),
+    branch: BranchName.optional().describe("The branch the revision is on (default: the Pipeline's source branch)"),
     trigger: z.object({
       type: z.enum(['webhook', 'manual']),
       event: z.string().max(64).optional().describe('webhook: the event that started the run, for example push'),

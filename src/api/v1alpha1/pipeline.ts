@@ -94,6 +94,13 @@ export const BranchPattern = z
   .max(255)
   .regex(/^[A-Za-z0-9._/*-]+$/, 'must be a branch name or pattern: letters, digits, . _ - / and *');
 
+/** A branch as a run records it: main, release/1.2 (what a push's refs/heads/<branch> names). */
+export const BranchName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9._/-]+$/, 'must be a branch name: letters, digits, . _ - and /');
+
 export const PipelineSpec = z
   .object({
     source: z.object({
