@@ -240,6 +240,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
       cluster: jobBackend(),
       runner: runnerBackend({ queue: runnerQueue, store, now: () => new Date() }),
     },
+    secrets: masker,
   });
   if (config.webhookAddr) {
     if (!config.webhookCertDir)

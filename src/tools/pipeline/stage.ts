@@ -22,6 +22,7 @@ import { BosunError } from '../../api/errors.js';
 import { kindInfo } from '../../api/v1alpha1/kinds.js';
 import { bosunResource, core } from '../../kube/resources.js';
 import { need } from '../kubernetes/write-call.js';
+import { notifyAccess } from './notify-access.js';
 import { defineTool, type Change, type ToolContext } from '../tool.js';
 
 export const StageParams = z.strictObject({
@@ -153,8 +154,7 @@ export const stageTool = (backends: StageBackends) =>
       // a deploy is a Goal the requester could have made: it then judges the change on the same authority
       if (own === 'deploy') return [need('create', goals, ctx.namespace, '')];
       // a report sends with the credentials of its notify Secrets: only those the requester may read
-      if (own === 'report')
-        return (params.notify ?? []).map((t) => need('get', core.secrets, ctx.namespace, t.secretRef.name));
+      if (own === 'report') return notifyAccess(params, ctx.namespace);
       // a runner command writes nothing in the cluster; a Job is created, and deleted on cancel, in the namespace
       if (params.runOn === 'runner') return [];
       return [need('create', core.jobs, ctx.namespace, ''), need('delete', core.jobs, ctx.namespace, '')];
