@@ -13,9 +13,9 @@
 // DS-0002) need nothing from the network; so does the image-config scan of a pulled image. The
 // vuln scanner needs its database (`--skip-db-update cannot be specified on the first run`,
 // else a download from mirror.gcr.io / ghcr.io), and so it is not used; license works offline
-// but is no security finding. Images on 127.0.0.1 / localhost are pulled over plain http without
-// --insecure (go-containerregistry's rule for loopback); any other http registry needs
-// TRIVY_INSECURE=true in the stage's env (and crane's --insecure for the build).
+// but is no security finding. Registries on 127.0.0.1 / localhost are reached over plain http with
+// no flag (go-containerregistry's rule for loopback, in crane and Trivy alike); any other registry
+// must serve TLS that the sandbox's /etc/ssl/certs trusts: TLS checks are never turned off here.
 import { parseImageRef } from './build.js';
 import { parseEslint } from './eslint.js';
 import { parseJunit } from './junit.js';
