@@ -2,7 +2,7 @@
 // `sh -c` in a copy of samples/app with the runner's env and the stage tools on PATH. Used by
 // hack/capture-stage-output.ts (the parsers' testdata) and test/integration/stage-tools.test.ts.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,7 +107,8 @@ export interface Registry {
 
 /** go-containerregistry's in-memory registry on a port of its own choosing on loopback. */
 export async function startRegistry(bin: string): Promise<Registry> {
-  const log = join(mkdtempSync(join(tmpdir(), 'bosun-registry-')), 'registry.log');
+  const dir = mkdtempSync(join(tmpdir(), 'bosun-registry-'));
+  const log = join(dir, 'registry.log');
   const registry = new Component('registry', join(bin, 'registry'), ['-port', '0'], log);
   registry.start();
   let port = 0;
@@ -121,5 +122,11 @@ export async function startRegistry(bin: string): Promise<Registry> {
     30_000,
     () => registry.tail(),
   );
-  return { host: `127.0.0.1:${port}`, stop: () => registry.stop() };
+  return {
+    host: `127.0.0.1:${port}`,
+    stop: async () => {
+      await registry.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
