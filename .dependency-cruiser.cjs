@@ -17,7 +17,8 @@ const allowed = {
   executor: ['api', 'policy', 'tools', 'store', 'redact'],
   webhooks: ['api', 'kube', 'runtime', 'policy', 'store', 'telemetry', 'redact', 'runner'],
   tickets: ['api', 'redact', 'telemetry'],
-  runner: ['api', 'redact', 'telemetry'],
+  stages: ['api'],
+  runner: ['api', 'redact', 'telemetry', 'stages'],
   notify: ['api', 'redact', 'telemetry'],
   engine: [
     'api',

@@ -4,7 +4,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.local/', 'coverage/'] },
+  {
+    // samples/app (and its overlays under test/fixtures/) is the app Bosun's pipelines lint, with its own
+    // eslint.config.js: the lint stage agent runs ESLint there (src/stages/agents.ts)
+    ignores: ['node_modules/', 'dist/', '.local/', 'coverage/', 'samples/', 'test/fixtures/sample-app-*/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
