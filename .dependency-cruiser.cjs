@@ -51,6 +51,7 @@ const allowed = {
     'tickets',
     'runner',
     'notify',
+    'stages',
   ],
   cli: [
     'api',
@@ -70,6 +71,7 @@ const allowed = {
     'tickets',
     'runner',
     'notify',
+    'stages',
   ],
 };
 const layers = Object.keys(allowed);

@@ -1,10 +1,10 @@
 // `kubectl bosun pipeline run`: with an injected kubectl (what the API server would answer), and with the
 // real git against a repository on disk, and a git that is not there.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitServer, type GitServer } from '../../hack/control-plane/git-server.js';
 import { PipelineRun } from '../api/v1alpha1/pipeline-run.js';
 import { gitRunner, headOf, runName, shownRepo, startRun, type RunDeps } from './pipeline-run.js';
 
@@ -116,7 +116,7 @@ describe('kubectl bosun pipeline run', () => {
   it('never asks git of a repository address that is not a plain URL', () => {
     const k = fakeKubectl(pipeline({ repo: 'ext::sh -c touch% /tmp/x' }));
     expect(() => startRun('web', 'demo', undefined, { kubectl: k.kubectl, git: noGit, suffix: suffixes() })).toThrow(
-      /git is not asked of .*pass --revision SHA/,
+      /spec.source.repo: must be an https:\/\/, http:\/\/ or git:\/\/ URL/,
     );
   });
 
@@ -127,20 +127,25 @@ describe('kubectl bosun pipeline run', () => {
   });
 });
 
-describe('kubectl bosun pipeline run, with the real git', () => {
+describe('kubectl bosun pipeline run, with the real git (a git daemon on loopback)', () => {
   let dir: string;
   let head: string;
-  beforeAll(() => {
+  let server: GitServer;
+  let repo: string;
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bosun-ls-remote-'));
-    const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
-    git('init', '-q', '-b', 'main');
-    git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', 'first');
-    head = git('rev-parse', 'HEAD');
+    writeFileSync(join(dir, 'README.md'), 'web\n');
+    server = await startGitServer();
+    head = server.commitTree('web', [dir]);
+    repo = server.url('web');
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('runs the head of the source branch', () => {
-    const k = fakeKubectl(pipeline({ repo: `file://${dir}` }));
+    const k = fakeKubectl(pipeline({ repo }));
     const out = startRun('web', 'demo', undefined, { kubectl: k.kubectl, git: gitRunner(), suffix: suffixes('q1w2') });
     expect(out).toContain(`pipeline web at ${head}, the head of main`);
     const manifest = JSON.parse(k.calls.at(-1)?.input ?? '') as { spec: { revision: string } };
@@ -148,18 +153,18 @@ describe('kubectl bosun pipeline run, with the real git', () => {
   });
 
   it('says a branch the repository does not have is not there', () => {
-    const k = fakeKubectl(pipeline({ repo: `file://${dir}`, branch: 'release' }));
+    const k = fakeKubectl(pipeline({ repo, branch: 'release' }));
     expect(() =>
       startRun('web', 'demo', undefined, { kubectl: k.kubectl, git: gitRunner(), suffix: suffixes() }),
-    ).toThrow(`branch release is not in file://${dir}: push it, or pass --revision SHA`);
+    ).toThrow(`branch release is not in ${repo}: push it, or pass --revision SHA`);
     expect(k.calls.map((c) => c.args[0])).toEqual(['get']);
   });
 
   it('says what git said of a repository it cannot read', () => {
-    const k = fakeKubectl(pipeline({ repo: `file://${dir}-missing` }));
+    const k = fakeKubectl(pipeline({ repo: server.url('missing') }));
     expect(() =>
       startRun('web', 'demo', undefined, { kubectl: k.kubectl, git: gitRunner(), suffix: suffixes() }),
-    ).toThrow(/could not read the head of main in file:\/\/.*-missing: git failed \(exit code 128\)/);
+    ).toThrow(/could not read the head of main in git:\/\/.*\/missing.git: git failed \(exit code 128\)/);
   });
 
   it('says git is not installed, and what to do instead', () => {

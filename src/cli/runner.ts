@@ -15,6 +15,7 @@ import { operatorUrl } from '../runner/runner-http.js';
 import { Runner, type Sandbox } from '../runner/runner.js';
 import { removeTree } from '../runner/sandbox-files.js';
 import { checkSandbox, runSandboxed } from '../runner/sandbox.js';
+import { stageAgent } from '../stages/agents.js';
 import { MIN_KEY_BYTES } from '../runner/sign.js';
 import { createLogger, SecretMasker } from '../telemetry/logger.js';
 import { installCrashHandlers } from './crash.js';
@@ -252,6 +253,7 @@ export async function runnerMain(argv: string[]): Promise<void> {
     log,
     sandbox: sandboxUnder(config.workspaceDir, (req) => runSandboxed(req, { tools: config.tools })),
     workspaceDir: config.workspaceDir,
+    agents: stageAgent,
   });
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -2,19 +2,14 @@
 // names, read from the workspace the command controlled (no symlink, bounded), and parsed by the agent's
 // parser (src/stages) into the stage's result JSON. Output a parser does not understand is never guessed
 // at: the result is left out and the reason says why.
+import type { StageAgentSpec } from '../stages/agents.js';
 import { readWorkspaceFile } from './sandbox-files.js';
 
 /** A report file may be this large (an ESLint report of a big repository is a few MB). */
 export const REPORT_MAX_BYTES = 8 * 1024 * 1024;
 
-export type AgentParse =
-  { ok: true; report: { summary: string; findings: Record<string, unknown> } } | { ok: false; problem: string };
-
 /** What the runner needs of a stage agent: its report files and its parser. */
-export interface AgentReports {
-  reports: readonly string[];
-  parse(files: Record<string, string | undefined>): AgentParse;
-}
+export type AgentReports = Pick<StageAgentSpec, 'reports' | 'parse'>;
 
 export type AgentsLookup = (agent: string) => AgentReports | undefined;
 

@@ -126,3 +126,7 @@ export const STAGE_AGENTS: Record<StageAgentKind, StageAgentSpec> = {
     },
   },
 };
+
+/** The agent of a name, as the runner looks it up for a work item (undefined: not one of these). */
+export const stageAgent = (name: string): StageAgentSpec | undefined =>
+  Object.hasOwn(STAGE_AGENTS, name) ? STAGE_AGENTS[name as StageAgentKind] : undefined;

@@ -2,7 +2,7 @@
 // phase; and a runner (the real one, in this process) that runs their stages
 // in its bubblewrap sandbox.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IdentityName } from '../../hack/control-plane/identities.js';
 import { until } from '../../hack/control-plane/wait.js';
@@ -10,6 +10,7 @@ import type { PipelineRun, PipelineRunStatus } from '../../src/api/v1alpha1/pipe
 import type { PipelineStatus } from '../../src/api/v1alpha1/pipeline.js';
 import { Runner } from '../../src/runner/runner.js';
 import { runSandboxed } from '../../src/runner/sandbox.js';
+import { stageAgent } from '../../src/stages/agents.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { kubectl, kubectlOk } from './cluster.js';
 
@@ -99,8 +100,29 @@ export function runnerSecret(secret: string, runner: string): string {
   return key;
 }
 
-/** The real runner, in this process, with its sandbox; registered once start() resolves. */
-export async function startRunner(o: { url: string; name: string; key: string; certDir: string; capacity?: number }) {
+/** The stage tools hack/build-stage-tools.sh built (hack/test.sh exports BOSUN_STAGE_TOOLS); fails saying so. */
+export function stageTools(): string {
+  const dir = process.env.BOSUN_STAGE_TOOLS;
+  if (!dir || !existsSync(join(dir, 'bin', 'trivy')))
+    throw new Error(
+      `the stage tools are not built (BOSUN_STAGE_TOOLS=${dir ?? '(unset)'}): run the tests with hack/test.sh, ` +
+        'or export BOSUN_STAGE_TOOLS=$(hack/build-stage-tools.sh)',
+    );
+  return dir;
+}
+
+/**
+ * The real runner, in this process, with its sandbox; registered once start() resolves. With `tools`, its
+ * sandbox has the stage tools and it parses the stage agents' reports, as `bosun runner --tools` does.
+ */
+export async function startRunner(o: {
+  url: string;
+  name: string;
+  key: string;
+  certDir: string;
+  capacity?: number;
+  tools?: string;
+}) {
   const logs: string[] = [];
   const log = createLogger({
     level: 'debug',
@@ -113,9 +135,10 @@ export async function startRunner(o: { url: string; name: string; key: string; c
     key: Buffer.from(o.key, 'utf8'),
     capacity: o.capacity ?? 4,
     ca: readFileSync(join(o.certDir, 'ca.crt'), 'utf8'),
-    sandbox: { run: (req) => runSandboxed(req) },
+    sandbox: { run: (req) => runSandboxed(req, { tools: o.tools ? [o.tools] : [] }) },
     log,
     pollMs: 200,
+    ...(o.tools && { agents: stageAgent }),
   });
   await runner.start();
   return { name: o.name, key: o.key, runner, logs, stop: () => runner.stop() } satisfies TestRunner;

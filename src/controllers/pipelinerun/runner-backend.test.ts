@@ -61,7 +61,7 @@ describe('the runner stage backend', () => {
       state: 'ended',
       outcome: 'failed',
       exitCode: 1,
-      reason: 'exit code 1',
+      reason: 'exit code 1: 2 of 5 failed',
       findings: { summary: '2 of 5 failed', testsFailed: 2, failedTests: ['a', 'b'] },
     });
   });

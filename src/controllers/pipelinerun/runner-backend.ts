@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { StageFindings } from '../../api/v1alpha1/pipeline-run.js';
 import { actionId } from '../../engine/subject.js';
 import { BosunError } from '../../api/errors.js';
-import type { WorkItem } from '../../runner/protocol.js';
+import { WorkItem } from '../../runner/protocol.js';
+import { stageAgent } from '../../stages/agents.js';
 import type { StateStore } from '../../store/state-store.js';
 import type { StageBackend, StageProgress, StageWork } from '../../tools/pipeline/stage.js';
 import { parseQuantity } from '../../tools/kubernetes/quantity.js';
@@ -28,22 +29,40 @@ export const workId = (work: StageWork) =>
 export const logHint = (work: StageWork) =>
   `kubectl bosun logs pipelinerun ${work.params.run.name} -n ${work.namespace} --stage ${work.params.stage}`;
 
-function workItem(work: StageWork, now: Date): WorkItem {
+/** The environment a stage command gets: what it is, and what the stages before it made. */
+export function stageEnv(params: StageWork['params']): Record<string, string> {
+  return {
+    BOSUN_PIPELINE: params.pipeline,
+    BOSUN_STAGE: params.stage,
+    BOSUN_REVISION: params.revision,
+    BOSUN_ATTEMPT: String(params.attempt),
+    ...(params.imageRepository && { BOSUN_IMAGE_REPOSITORY: params.imageRepository }),
+    ...(params.inputs?.image && { BOSUN_IMAGE: params.inputs.image }),
+  };
+}
+
+export function workItem(work: StageWork, now: Date): WorkItem {
   const { params } = work;
-  if (!params.command?.length)
+  // a stage without a command of its own runs its agent's (lint, test, build, security), whose reports are parsed
+  const agent = params.command?.length ? undefined : params.agent && stageAgent(params.agent);
+  const command = params.command?.length ? params.command : agent?.command;
+  if (!command?.length)
     throw new BosunError(
       'BOSUN_ERR_TOOL_PARAMS',
-      `stage ${params.stage} runs on a runner and has no command: give it spec.stages[].command`,
+      `stage ${params.stage} (${params.agent ?? 'no agent'}) runs on a runner and has no command: give it ` +
+        'spec.stages[].command (lint, test, build and security stages have one of their own)',
     );
   const memory = params.resources?.memory ? parseQuantity(params.resources.memory) : undefined;
-  return {
+  const item = WorkItem.safeParse({
     id: workId(work),
     run: { namespace: work.namespace, name: params.run.name },
     stage: params.stage,
     attempt: params.attempt,
-    command: params.command,
-    env: {},
-    network: params.network,
+    command,
+    env: stageEnv(params),
+    network: params.network || (agent?.network ?? false),
+    ...(params.source && { source: params.source }),
+    ...(agent && params.agent && { agent: params.agent }),
     limits: {
       timeoutSeconds: params.timeoutSeconds,
       cpuSeconds: params.timeoutSeconds,
@@ -51,7 +70,12 @@ function workItem(work: StageWork, now: Date): WorkItem {
       maxOutputBytes: MAX_OUTPUT_BYTES,
     },
     deadline: new Date(now.getTime() + START_WITHIN_MS).toISOString(),
-  };
+  });
+  if (!item.success) {
+    const why = item.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new BosunError('BOSUN_ERR_TOOL_PARAMS', `stage ${params.stage} cannot be sent to a runner: ${why}`);
+  }
+  return item.data;
 }
 
 /** What the stage found, from the result JSON it wrote (never guessed from its output). */
@@ -81,10 +105,14 @@ function progressOf(record: WorkRecord, work: StageWork): StageProgress | undefi
       startedAt: r.startedAt,
       finishedAt: r.finishedAt,
     };
+    // a failure says what the stage found (2 of 9 tests failed) beside its exit code, also in the history
+    const found = base.findings?.summary ? `: ${base.findings.summary}` : '';
+    // the runner's word on the run (a report it could not read or understand)
+    const noted = r.reason ? `; ${r.reason}` : '';
     if (r.outcome === 'exited')
       return code === 0
-        ? { state: 'ended', outcome: 'succeeded', reason: 'exit code 0', ...base }
-        : { state: 'ended', outcome: 'failed', reason: `exit code ${code}`, ...base };
+        ? { state: 'ended', outcome: 'succeeded', reason: `exit code 0${noted}`.slice(0, 512), ...base }
+        : { state: 'ended', outcome: 'failed', reason: `exit code ${code}${found}${noted}`.slice(0, 512), ...base };
     if (r.outcome === 'cancelled')
       return { state: 'ended', outcome: 'cancelled', reason: r.reason ?? 'cancelled', ...base };
     const why = r.outcome === 'timeout' ? `timed out after ${work.params.timeoutSeconds} s` : (r.reason ?? 'killed');

@@ -28,14 +28,14 @@ export interface PipelineRunControllerOptions extends PlanControllerOptions {
 
 export function setupPipelineRunController(opts: PipelineRunControllerOptions) {
   // the Pipeline controller's cache, made after this controller's (it counts from this one's runs)
-  let pipelineCache: Informer<KubeObject> | undefined;
+  const caches: { pipelines?: Informer<KubeObject> } = {};
   const set = setupPlanController(opts, PIPELINERUN_CONTROLLER, pipelineRunKind, (deps, _enqueue, informer) => {
     const getRun = (namespace: string, name: string) => {
       const parsed = PipelineRun.safeParse(informer.get(namespace, name));
       return parsed.success ? parsed.data : undefined;
     };
     const getPipeline = (namespace: string, name: string) => {
-      const parsed = Pipeline.safeParse(pipelineCache?.get(namespace, name));
+      const parsed = Pipeline.safeParse(caches.pipelines?.get(namespace, name));
       return parsed.success ? parsed.data : undefined;
     };
     const client = opts.client.as(PIPELINERUN_CONTROLLER);
@@ -53,6 +53,6 @@ export function setupPipelineRunController(opts: PipelineRunControllerOptions) {
     return pipelineRunReconciler({ ...deps, agent, runs: informer });
   });
   const pipelines = setupPipelineController({ ...opts, runs: set.informer });
-  pipelineCache = pipelines.informer;
+  caches.pipelines = pipelines.informer;
   return { ...set, pipelines };
 }

@@ -8,13 +8,10 @@
 import { errorMessage, hasCode } from '../../api/errors.js';
 import { timestamp } from '../../api/v1alpha1/common.js';
 import { ConditionType, RemediationReason } from '../../api/v1alpha1/reasons.js';
-import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import type { Remediation, RemediationStatus } from '../../api/v1alpha1/remediation.js';
 import type { TicketConfig } from '../../api/v1alpha1/ticket.js';
 import type { Announcement } from '../../engine/phases.js';
 import { loadPolicy, type PolicyCache } from '../../engine/policy.js';
-import type { KubeClient } from '../../kube/client.js';
-import { core } from '../../kube/resources.js';
 import { builtInPolicy, type EffectivePolicy } from '../../policy/decision.js';
 import { CREDENTIAL_PATTERNS, OPTIONAL_PATTERNS, Redactor, type Pattern } from '../../redact/index.js';
 import { getCondition, setCondition } from '../../runtime/conditions.js';

@@ -6,9 +6,12 @@
 import type { AccessAttributes } from '../../kube/access.js';
 import { core } from '../../kube/resources.js';
 import { need } from '../kubernetes/write-call.js';
-import type { StageParams } from './stage.js';
+import type { NotifyTarget } from '../../api/v1alpha1/pipeline.js';
 
-export function notifyAccess(params: Pick<StageParams, 'notify'>, namespace: string): AccessAttributes[] {
+export function notifyAccess(
+  params: { notify?: readonly Pick<NotifyTarget, 'secretRef'>[] },
+  namespace: string,
+): AccessAttributes[] {
   const names = [...new Set((params.notify ?? []).map((t) => t.secretRef.name))];
   return names.map((name) => need('get', core.secrets, namespace, name));
 }
