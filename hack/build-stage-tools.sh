@@ -5,7 +5,7 @@
 # Go version. A second run finds them there and returns at once.
 #
 #   <dir>/bin/crane      builds and pushes the app's OCI image without Docker
-#   <dir>/bin/registry   a local OCI registry (listens on $PORT) for tests and local-up
+#   <dir>/bin/registry   a local OCI registry (-port N; -port 0 picks one and logs it) for tests and local-up
 #   <dir>/bin/trivy      the security stage's scanner (offline scanners only)
 #   <dir>/bin/eslint     -> ../eslint/node_modules/.bin/eslint (relative: the runner
 #                           binds the whole directory read-only at the same path)

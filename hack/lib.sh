@@ -22,6 +22,15 @@ if ! command -v bwrap >/dev/null || ! command -v prlimit >/dev/null; then
   need prlimit "install util-linux (it has prlimit): the pipeline runner's sandbox limits"
 fi
 
+# git, for the pipelines' sample repository (git daemon on loopback) and the runner's clones
+if ! command -v git >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "bosun: installing git (the pipelines' sample repository and the runner's clones)" >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git >&2
+  fi
+  need git "install git (Debian: apt-get install git): the runner clones each stage's source with it"
+fi
+
 # npm packages: a clean install whenever package-lock.json changed since the last one
 stamp=node_modules/.bosun-package-lock.sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
@@ -35,3 +44,8 @@ fi
 BOSUN_BIN_DIR=$(hack/build-tools.sh)
 export BOSUN_BIN_DIR
 export PATH="$BOSUN_BIN_DIR:$PATH"
+
+# the stage agents' tools (crane, registry and Trivy from the Go module proxy, ESLint from npm), cached outside
+# the clone like the control plane; the runner binds them into its sandbox
+BOSUN_STAGE_TOOLS=$(hack/build-stage-tools.sh)
+export BOSUN_STAGE_TOOLS

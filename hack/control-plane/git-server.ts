@@ -3,7 +3,7 @@
 // runner clones; nothing is pushed to it). Repositories are made and advanced
 // here with real git commits (commitTree), so a revision is a real SHA.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Component } from './component.js';
@@ -16,8 +16,8 @@ export interface GitServer {
   /** the URL of a repository by name: git://127.0.0.1:PORT/NAME.git */
   url(name: string): string;
   /**
-   * Commits the files of `dirs` (copied in order, later ones over earlier ones) as the new head of `branch` of
-   * repository `name` (made when missing), and returns the commit's SHA.
+   * Commits exactly the files of `dirs` (copied in order, later ones over earlier ones) as the new head of
+   * `branch` of repository `name` (made when missing), after its last commit, and returns the commit's SHA.
    */
   commitTree(name: string, dirs: string[], opts?: { branch?: string; message?: string }): string;
   tail(): string;
@@ -88,6 +88,8 @@ export async function startGitServer(opts: { dir?: string } = {}): Promise<GitSe
         git(['fetch', '--quiet', 'origin', branch], work);
         git(['checkout', '--quiet', '-B', branch, 'FETCH_HEAD'], work);
       }
+      // the commit holds exactly the files of `dirs`: what the last commit had and they have not is removed
+      for (const entry of readdirSync(work)) if (entry !== '.git') rmSync(join(work, entry), { recursive: true });
       for (const d of dirs) cpSync(d, work, { recursive: true });
       git(['add', '--all'], work);
       git(['commit', '--quiet', '--allow-empty', '-m', o.message ?? `sample app (${dirs.length} layer(s))`], work);
