@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { Component } from './control-plane/component.js';
 import { startControlPlane } from './control-plane/control-plane.js';
 import { freePort, until } from './control-plane/wait.js';
+import { startGitServer } from './control-plane/git-server.js';
+import { startRegistry } from './stage-run.js';
 import { makeWebhookCerts, webhookConfigs } from './webhook.js';
+
+/** Where config/samples/pipeline.yaml finds the sample app and pushes its image. */
+const SAMPLE_GIT_PORT = 9418;
+const SAMPLE_REGISTRY_PORT = 5000;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = process.env.BOSUN_LOCAL_DIR ?? join(root, '.local', 'control-plane');
@@ -28,6 +34,22 @@ kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd', '-l', 'ap
 kubectl('apply', '-k', join(root, 'config', 'rbac'));
 
 const [healthPort, webhookPort] = [await freePort(), await freePort()];
+
+// the sample app's git repository (git daemon) and an OCI registry, at the addresses config/samples/pipeline.yaml
+// names; the sample app is committed with fixed times, so its commit is the one config/samples/pipelinerun.yaml runs
+const stageTools = process.env.BOSUN_STAGE_TOOLS ?? '';
+if (!stageTools) throw new Error('BOSUN_STAGE_TOOLS is not set: start Bosun with hack/local-up.sh');
+const gitServer = await startGitServer({ dir: join(dir, 'git'), port: SAMPLE_GIT_PORT }).catch((err: unknown) => {
+  throw new Error(`cannot serve the sample app on 127.0.0.1:${SAMPLE_GIT_PORT} (is the port taken?): ${String(err)}`);
+});
+const sampleRevision = gitServer.commitTree('sample-app', [join(root, 'samples', 'app')], {
+  message: 'the sample app',
+});
+say(`serving the sample app at ${gitServer.url('sample-app')} (commit ${sampleRevision})`);
+const registry = await startRegistry(join(stageTools, 'bin'), SAMPLE_REGISTRY_PORT).catch((err: unknown) => {
+  throw new Error(`cannot run a registry on 127.0.0.1:${SAMPLE_REGISTRY_PORT} (is the port taken?): ${String(err)}`);
+});
+say(`an OCI registry at ${registry.host} (the build stage pushes the sample app's image there)`);
 const certDir = join(dir, 'certs', 'webhook');
 const caBundle = makeWebhookCerts(certDir);
 // the runner's key: in a Secret the operator reads (bosun-runners, under the runner's name), and in a file the
@@ -100,6 +122,8 @@ const runner = new Component(
     join(certDir, 'ca.crt'),
     '--workspace-dir',
     join(runnerDir, 'workspaces'),
+    '--tools',
+    stageTools,
   ],
   join(dir, 'logs', 'runner.log'),
 );
@@ -195,18 +219,21 @@ console.log(kubectl('describe', 'remediation', 'cache-oom', '-n', 'demo'));
 const remediationEnd = remediationPhase();
 if (remediationEnd !== 'Healed')
   say(`the sample Remediation did not heal (${remediationEnd}): its conditions above say why`);
-say('waiting for the sample PipelineRun web-3f9c2ab (its stages run on the runner)');
-const runPhase = () => kubectl('get', 'pipelinerun', 'web-3f9c2ab', '-n', 'demo', '-o', 'jsonpath={.status.phase}');
+say(
+  'waiting for the sample PipelineRun web-b7907d8: ESLint, the app tests, an image built with crane and pushed ' +
+    "to the registry, a Trivy scan, each in the runner's sandbox",
+);
+const runPhase = () => kubectl('get', 'pipelinerun', 'web-b7907d8', '-n', 'demo', '-o', 'jsonpath={.status.phase}');
 await until(
   'the sample PipelineRun to end',
   async () => ['Succeeded', 'Failed', 'Cancelled', 'Refused', 'Stalled'].includes(runPhase()),
-  120_000,
+  300_000,
   () => `${operator.tail()}\n${runner.tail()}`,
 );
 say('kubectl get pipelines,pipelineruns -n demo');
 console.log(kubectl('get', 'pipelines,pipelineruns', '-n', 'demo'));
-say('kubectl describe pipelinerun web-3f9c2ab -n demo');
-console.log(kubectl('describe', 'pipelinerun', 'web-3f9c2ab', '-n', 'demo'));
+say('kubectl describe pipelinerun web-b7907d8 -n demo');
+console.log(kubectl('describe', 'pipelinerun', 'web-b7907d8', '-n', 'demo'));
 if (runPhase() !== 'Succeeded')
   say(`the sample PipelineRun did not succeed (${runPhase()}): its status above says why`);
 say('waiting for the sample Goal scale-web-big (30 replicas: high risk) to ask for approval');
@@ -259,10 +286,10 @@ The sample Remediation cache-oom ${remediationEnd === 'Healed' ? 'healed' : 'did
 
 Report an issue of your own with kubectl apply (config/samples/remediation.yaml shows one).
 
-The sample PipelineRun web-3f9c2ab ran its stages on the runner; the plugin tells its story:
+The sample PipelineRun web-b7907d8 ran its stages on the runner; the plugin tells its story:
 
-  kubectl bosun describe pipelinerun web-3f9c2ab -n demo
-  kubectl bosun logs pipelinerun web-3f9c2ab -n demo --stage build
+  kubectl bosun describe pipelinerun web-b7907d8 -n demo
+  kubectl bosun logs pipelinerun web-b7907d8 -n demo --stage build
 
 Run it again with a new PipelineRun (config/samples/pipelinerun.yaml shows one).
 
@@ -277,8 +304,10 @@ let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
   stopping = true;
-  say('stopping the runner, the operator and the control plane');
+  say('stopping the runner, the operator, the git server, the registry and the control plane');
   await runner.stop();
+  await gitServer.stop();
+  await registry.stop();
   await operator.stop();
   await cp.stop();
   process.exit(0);

@@ -105,11 +105,11 @@ export interface Registry {
   stop(): Promise<void>;
 }
 
-/** go-containerregistry's in-memory registry on a port of its own choosing on loopback. */
-export async function startRegistry(bin: string): Promise<Registry> {
+/** go-containerregistry's in-memory registry on loopback, on port `wanted` (0: one it picks, read from its log). */
+export async function startRegistry(bin: string, wanted = 0): Promise<Registry> {
   const dir = mkdtempSync(join(tmpdir(), 'bosun-registry-'));
   const log = join(dir, 'registry.log');
-  const registry = new Component('registry', join(bin, 'registry'), ['-port', '0'], log);
+  const registry = new Component('registry', join(bin, 'registry'), ['-port', String(wanted)], log);
   registry.start();
   let port = 0;
   await until(

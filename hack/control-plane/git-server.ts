@@ -30,6 +30,9 @@ const GIT_ENV = {
   GIT_AUTHOR_EMAIL: 'sample@bosun.invalid',
   GIT_COMMITTER_NAME: 'Bosun Sample',
   GIT_COMMITTER_EMAIL: 'sample@bosun.invalid',
+  // fixed times: the same files on the same parent make the same commit, so a sample can name its SHA
+  GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
+  GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
   GIT_CONFIG_NOSYSTEM: '1',
   GIT_CONFIG_GLOBAL: '/dev/null',
 };
@@ -46,11 +49,11 @@ const reachable = (port: number) =>
     socket.on('error', () => resolve(false));
   });
 
-export async function startGitServer(opts: { dir?: string } = {}): Promise<GitServer> {
+export async function startGitServer(opts: { dir?: string; port?: number } = {}): Promise<GitServer> {
   const root = opts.dir ?? mkdtempSync(join(tmpdir(), 'bosun-git-'));
   const repos = join(root, 'repos');
   mkdirSync(repos, { recursive: true });
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const daemon = new Component(
     'git-daemon',
     'git',

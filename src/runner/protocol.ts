@@ -81,13 +81,19 @@ export type WorkLimits = z.infer<typeof WorkLimits>;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
+/**
+ * BOSUN_* variables are the operator's own word on the stage (its revision, attempt, the image a build pushed): no
+ * credential, so not masked in what the runner reports. Every other value may be one, and is masked.
+ */
+export const isBosunVariable = (name: string) => name.startsWith('BOSUN_');
+
 export const WorkItem = z.strictObject({
   id: WorkId,
   run: z.strictObject({ namespace: Label, name: Name }),
   stage: Label,
   attempt: z.int().min(1).max(100),
   command: z.array(z.string().max(MAX_ARG_CHARS)).min(1).max(MAX_COMMAND_ARGS),
-  /** may hold credentials: never logged, and masked in what the runner reports */
+  /** never logged; every value but the BOSUN_* ones (isBosunVariable) is masked in what the runner reports */
   env: z.record(z.string().max(128), z.string().max(MAX_ENV_VALUE_CHARS)).superRefine((env, ctx) => {
     const names = Object.keys(env);
     if (names.length > MAX_ENV_ENTRIES)

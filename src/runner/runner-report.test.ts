@@ -30,6 +30,16 @@ describe('finishedReport', () => {
     expect(JSON.parse(r.result!)).toHaveProperty('pw');
   });
 
+  it("leaves Bosun's own BOSUN_* values (an image reference) as they are", () => {
+    const image = `127.0.0.1:5000/app@sha256:${'a'.repeat(64)}`;
+    const withImage = {
+      ...item,
+      env: { ...item.env, BOSUN_IMAGE: image, BOSUN_IMAGE_REPOSITORY: '127.0.0.1:5000/app' },
+    };
+    const r = finishedReport('runner-0', withImage, { ...base, result: `{"image":"${image}"}` }, maskerFor(withImage));
+    expect(JSON.parse(r.result!)).toEqual({ image });
+  });
+
   it('masks before it cuts: a secret at the cut is not left half-visible', () => {
     const output = `${SECRET}${'x'.repeat(MAX_OUTPUT_CHARS - 4)}`;
     const r = finishedReport('runner-0', item, { ...base, output }, maskerFor(item));

@@ -4,13 +4,20 @@
 // the result before the report leaves (masked first, then cut to the protocol's bounds, so a
 // cut never leaves half a secret unmasked).
 import { Redactor } from '../redact/index.js';
-import { MAX_OUTPUT_CHARS, MAX_REASON_CHARS, MAX_RESULT_CHARS, type Report, type WorkItem } from './protocol.js';
+import {
+  MAX_OUTPUT_CHARS,
+  MAX_REASON_CHARS,
+  MAX_RESULT_CHARS,
+  isBosunVariable,
+  type Report,
+  type WorkItem,
+} from './protocol.js';
 import type { SandboxResult } from './runner-sandbox.js';
 
 /** A redactor that knows the item's env values as secrets. */
 export function maskerFor(item: WorkItem): Redactor {
   const r = new Redactor();
-  for (const value of Object.values(item.env)) r.addSecret(value);
+  for (const [name, value] of Object.entries(item.env)) if (!isBosunVariable(name)) r.addSecret(value);
   return r;
 }
 

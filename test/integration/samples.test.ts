@@ -1,17 +1,28 @@
 // What a newcomer meets: the free-text sample Goal (config/samples/goal-diagnose.yaml) on a
 // cluster with no model set up waits, saying how to set one up, and is planned once one exists;
 // the sample Remediation heals the sample Deployment whose pods a KWOK stage OOM-kills, as
-// hack/local-up.ts shows it; the sample PipelineRun runs on a runner (the real one, in this process, with its
-// bubblewrap sandbox).
-import { rmSync } from 'node:fs';
+// hack/local-up.ts shows it; the sample PipelineRun runs the stage agents on the sample app, served by a git
+// daemon, on a runner (the real one, in this process, with its bubblewrap sandbox and the stage tools).
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitServer, type GitServer } from '../../hack/control-plane/git-server.js';
 import { freePort, until } from '../../hack/control-plane/wait.js';
+import { startRegistry } from '../../hack/stage-run.js';
+import { parse } from 'yaml';
 import { controlPlane, kubectl, kubectlOk, useNamespace } from '../support/cluster.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-llm.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { repoRoot } from '../support/paths.js';
-import { getPipeline, runnerSecret, stageOf, startRunner, waitRun, type TestRunner } from '../support/pipelines.js';
+import {
+  getPipeline,
+  runnerSecret,
+  stageOf,
+  stageTools,
+  startRunner,
+  waitRun,
+  type TestRunner,
+} from '../support/pipelines.js';
 import { makeWebhookCerts } from '../support/webhook.js';
 import { waitRemediation } from '../support/remediations.js';
 import { getDeployment } from '../support/workloads.js';
@@ -22,6 +33,10 @@ interface PodList {
 }
 
 const sample = (file: string) => join(repoRoot, 'config', 'samples', file);
+
+interface PipelineDoc {
+  spec: { source: { repo: string }; build: { image: string } };
+}
 
 describe('the free-text sample Goal without a model', () => {
   const ns = useNamespace('samples');
@@ -128,14 +143,19 @@ describe('the free-text sample Goal without a model', () => {
   });
 });
 
-describe('the sample Pipeline and PipelineRun', { timeout: 180_000 }, () => {
+describe('the sample Pipeline and PipelineRun', { timeout: 420_000 }, () => {
   const ns = useNamespace('samples-ci');
   const certs = makeWebhookCerts();
+  const tools = stageTools();
   let op: RunningOperator;
   let runner: TestRunner;
+  let git: GitServer;
+  let registry: Awaited<ReturnType<typeof startRegistry>>;
   const more = () => `${op.log(30)}\n${runner?.logs.slice(-10).join('')}`;
 
   beforeAll(async () => {
+    git = await startGitServer();
+    registry = await startRegistry(join(tools, 'bin'));
     kubectlOk(['apply', '-f', sample('riskpolicy.yaml')], { namespace: ns() });
     const key = runnerSecret('bosun-runners-samples', 'local');
     const port = await freePort();
@@ -152,33 +172,51 @@ describe('the sample Pipeline and PipelineRun', { timeout: 180_000 }, () => {
         'bosun-runners-samples',
       ],
     });
-    runner = await startRunner({ url: `https://127.0.0.1:${port}`, name: 'local', key, certDir: certs.dir });
+    runner = await startRunner({ url: `https://127.0.0.1:${port}`, name: 'local', key, certDir: certs.dir, tools });
   });
   afterAll(async () => {
     await runner?.stop();
     await op?.stop();
+    await git?.stop();
+    await registry?.stop();
     kubectl(['delete', 'secret', 'bosun-runners-samples', '-n', 'bosun-system', '--ignore-not-found']);
     rmSync(certs.dir, { recursive: true, force: true });
   });
 
-  it('runs on the runner, every stage with its result, as hack/local-up.ts shows it', async () => {
-    kubectlOk(['apply', '-f', sample('pipeline.yaml'), '-f', sample('pipelinerun.yaml')], { namespace: ns() });
-    const run = await waitRun(ns(), 'web-3f9c2ab', 'Succeeded', more);
-    expect(run.status?.stages?.map((s) => [s.name, s.state])).toEqual([
+  it('runs the stage agents on the sample app, every stage with its result, as hack/local-up.ts shows it', async () => {
+    const pipeline = parse(readFileSync(sample('pipeline.yaml'), 'utf8')) as PipelineDoc;
+    const run = parse(readFileSync(sample('pipelinerun.yaml'), 'utf8')) as { spec: { revision: string } };
+    // local-up commits samples/app as it is, with fixed times: the sample run names that commit
+    const revision = git.commitTree('sample-app', [join(repoRoot, 'samples', 'app')], { message: 'the sample app' });
+    expect(revision, `samples/app changed: set config/samples/pipelinerun.yaml's revision to ${revision}`).toBe(
+      run.spec.revision,
+    );
+    // the addresses local-up serves on (git daemon 9418, registry 5000), here on ports of this test's own
+    expect(pipeline.spec.source.repo).toBe('git://127.0.0.1:9418/sample-app.git');
+    expect(pipeline.spec.build.image).toBe('127.0.0.1:5000/sample-app');
+    pipeline.spec.source.repo = git.url('sample-app');
+    pipeline.spec.build.image = `${registry.host}/sample-app`;
+    kubectlOk(['apply', '-f', '-'], { namespace: ns(), input: JSON.stringify(pipeline) });
+    kubectlOk(['apply', '-f', sample('pipelinerun.yaml')], { namespace: ns() });
+    const done = await waitRun(ns(), 'web-b7907d8', 'Succeeded', more, 360_000);
+    expect(done.status?.stages?.map((s) => [s.name, s.state])).toEqual([
       ['lint', 'Succeeded'],
       ['test', 'Succeeded'],
       ['build', 'Succeeded'],
       ['security', 'Succeeded'],
       ['report', 'Succeeded'],
     ]);
-    expect(stageOf(run, 'lint')?.findings).toMatchObject({ lintErrors: 0, lintWarnings: 2 });
-    expect(stageOf(run, 'security')?.findings?.vulnerabilities).toMatchObject({ critical: 0, high: 0, medium: 1 });
+    expect(stageOf(done, 'lint')?.findings).toMatchObject({ lintErrors: 0 });
+    expect(stageOf(done, 'test')?.findings).toMatchObject({ testsFailed: 0 });
+    expect(stageOf(done, 'test')?.findings?.testsPassed).toBeGreaterThan(0);
+    expect(stageOf(done, 'build')?.findings?.image).toMatch(/\/sample-app@sha256:[0-9a-f]{64}$/);
+    expect(stageOf(done, 'security')?.findings?.vulnerabilities).toMatchObject({ critical: 0, high: 0 });
     await until(
       'the Pipeline counts it',
       async () => getPipeline(ns(), 'web').status?.successCount === 1,
       30_000,
       more,
     );
-    expect(kubectlOk(['get', 'pipelineruns'], { namespace: ns() })).toMatch(/web-3f9c2ab\s+web\s+Succeeded\s+5\/5/);
+    expect(kubectlOk(['get', 'pipelineruns'], { namespace: ns() })).toMatch(/web-b7907d8\s+web\s+Succeeded\s+5\/5/);
   });
 });
