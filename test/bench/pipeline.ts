@@ -58,6 +58,9 @@ import { join } from 'node:path';
 import type { ControlPlaneInfo } from '../../hack/control-plane/control-plane.js';
 import { freePort, until } from '../../hack/control-plane/wait.js';
 import { makeWebhookCerts } from '../../hack/webhook.js';
+import { startGitServer } from '../../hack/control-plane/git-server.js';
+import { startRegistry } from '../../hack/stage-run.js';
+import { repoRoot } from '../support/paths.js';
 import { API_VERSION, kindInfo } from '../../src/api/v1alpha1/kinds.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { KubeRest } from '../../src/kube/rest.js';
@@ -73,7 +76,9 @@ import {
   PIPELINE_NAMESPACE,
   RUNNER_NAME,
   RUNNER_SECRET,
+  SAMPLE_DAG,
   benchPipeline,
+  samplePipeline,
   registerWebhooks,
   setUpNamespace,
   startRunnerProcess,
@@ -172,7 +177,9 @@ class Tracks {
   }
 }
 
-const runName = (path: PipelinePath, i: number) => `${path === 'runner' ? 'runner' : 'job'}-${i}`;
+const runName = (path: PipelinePath, i: number) => `${path === 'cluster' ? 'job' : path}-${i}`;
+/** The sample Pipeline's name in the bench's namespace. */
+const SAMPLE = 'sample';
 
 /** Both paths, the runner's first, with one operator and one runner; each path's figures. */
 export async function benchPipelines(
@@ -194,9 +201,20 @@ export async function benchPipelines(
   const stops: (() => Promise<void>)[] = [];
   try {
     await createNamespace(admin, namespace);
-    const pipelines = PATHS.flatMap((path) =>
+    const pipelines: object[] = PATHS.flatMap((path) =>
       Array.from({ length: opts.runs + 1 }, (_, i) => benchPipeline(runName(path, i), path, dag, opts)),
     );
+    // the sample Pipeline on the sample app, served by a git daemon, its image pushed to a registry on loopback
+    const tools = process.env.BOSUN_STAGE_TOOLS;
+    let sample: { revision: string } | undefined;
+    if (tools) {
+      const git = await startGitServer();
+      const registry = await startRegistry(join(tools, 'bin'));
+      stops.push(git.stop, registry.stop);
+      const revision = git.commitTree('sample-app', [join(repoRoot, 'samples', 'app')], { message: 'the sample app' });
+      pipelines.push(samplePipeline(SAMPLE, git.url('sample-app'), `${registry.host}/sample-app`));
+      sample = { revision };
+    } else say('the sample Pipeline is left out: BOSUN_STAGE_TOOLS is not set (hack/bench.sh sets it)');
     setUpNamespace(cp.kubeconfigs.admin, namespace, pipelines);
 
     const key = randomBytes(32).toString('hex');
@@ -233,6 +251,7 @@ export async function benchPipelines(
       workspaceDir: join(dir, 'workspaces'),
       capacity: opts.concurrency,
       logPath: join(dir, 'runner.log'),
+      ...(tools && { tools }),
     });
     runner = started;
     const queue = new RunnerQueue(store);
@@ -254,28 +273,30 @@ export async function benchPipelines(
       stops.push(w.stop);
 
     const figures: PipelineFigures[] = [];
-    for (const path of PATHS) {
+    for (const path of sample ? [...PATHS, 'sample' as const] : PATHS) {
+      const stages = path === 'sample' ? SAMPLE_DAG : dag;
       say(
-        `${path}: ${opts.runs + 1} runs of ${opts.stages} stages in ${namespace} (the first a warm-up), ` +
+        `${path}: ${opts.runs + 1} runs of ${stages.length} stages in ${namespace} (the first a warm-up), ` +
           'one after the other',
       );
       const results: MeasuredRun[] = [];
       for (let i = 0; i <= opts.runs; i++) {
         const name = runName(path, i);
+        const [pipeline, revision] = path === 'sample' ? [SAMPLE, sample?.revision ?? ''] : [name, 'a1b2c3d'];
         await alice.create(runResource, {
           apiVersion: API_VERSION,
           kind: 'PipelineRun',
           metadata: { name, namespace },
-          spec: { pipelineRef: { name }, revision: 'a1b2c3d', trigger: { type: 'manual' } },
+          spec: { pipelineRef: { name: pipeline }, revision, trigger: { type: 'manual' } },
         });
-        const phase = await ended(tracks, name, 60_000 + opts.stages * 15_000);
-        if (path === 'runner') await tracks.fromWorkRecords(store, namespace, name);
-        const timing = runTiming(dag, tracks.of(name));
+        const phase = await ended(tracks, name, 60_000 + stages.length * 15_000);
+        if (path !== 'cluster') await tracks.fromWorkRecords(store, namespace, name);
+        const timing = runTiming(stages, tracks.of(name));
         if (phase !== 'Succeeded') say(`${name} ended ${phase}`);
         results.push({ phase, ...(timing && { timing }) });
       }
       const [warm, ...measured] = results;
-      figures.push(pipelineFigures(path, opts.stages, measured, warm?.timing));
+      figures.push(pipelineFigures(path, stages.length, measured, warm?.timing));
     }
     return figures;
   } catch (err) {

@@ -6,7 +6,8 @@ import { percentile, round, summary } from './stats.js';
 
 export type Summary = ReturnType<typeof summary>;
 /** where the stages ran: Pipeline spec.runOn */
-export type PipelinePath = 'runner' | 'cluster';
+/** runner, cluster: the sleep DAG on each path; sample: the sample Pipeline's stage agents on the sample app */
+export type PipelinePath = 'runner' | 'cluster' | 'sample';
 
 export interface PipelineFigures {
   path: PipelinePath;
@@ -86,9 +87,13 @@ export function pipelineFigures(
   };
 }
 
-const LABEL: Record<PipelinePath, string> = { runner: 'runner', cluster: 'Job' };
+const LABEL: Record<PipelinePath, string> = { runner: 'runner', cluster: 'Job', sample: 'sample app' };
 /** run.ts's JSON keys */
-const PREFIX: Record<PipelinePath, string> = { runner: 'pipeline_runner', cluster: 'pipeline_job' };
+const PREFIX: Record<PipelinePath, string> = {
+  runner: 'pipeline_runner',
+  cluster: 'pipeline_job',
+  sample: 'pipeline_sample',
+};
 
 const ms = (s: Summary) => `p50 ${round(s.p50)} ms, p99 ${round(s.p99)} ms (min ${round(s.min)}, max ${round(s.max)})`;
 const times = (x: number) => `×${round(x, 2)}`;
@@ -106,7 +111,8 @@ export function pipelineLines(
   const succeeded = paths.map((f) => `${LABEL[f.path]} ${f.succeeded} of ${f.runs}`).join(', ');
   const lines = [
     `pipeline, ${first.runs} runs of ${first.stagesPerRun} stages per path (stage concurrency ${o.concurrency}; ` +
-      `runner commands sleep ${o.sleepMs} ms, Jobs end by KWOK ~1 s after start), Succeeded: ${succeeded}`,
+      `runner commands sleep ${o.sleepMs} ms, Jobs end by KWOK ~1 s after start; the sample app's 4 stages run ` +
+      `ESLint, node --test, crane and Trivy), Succeeded: ${succeeded}`,
     row(paths, 'stages measured', (f) => String(f.stages)),
     row(paths, 'stage ready → command started', (f) => ms(f.start)),
     row(paths, '  of it, ready → handed over (Bosun: queued in etcd | Job created)', (f) => ms(f.hand)),
