@@ -24,6 +24,7 @@ import {
   applyPipeline,
   createRun,
   getPipeline,
+  getRun,
   runnerSecret,
   stageOf,
   stageTools,
@@ -53,6 +54,23 @@ describe('stage agents on the sample app', { timeout: 600_000 }, () => {
   let github: FakeGitHub;
   const more = () => `${op.log(60)}\n${runner?.logs.slice(-30).join('')}`;
 
+  /** Waits for the deploy stage's Goal to wait for its Approval (which exists); the failure shows the run's stages. */
+  const awaitingApproval = (goal: string, run: string) =>
+    until(
+      `${goal} to wait for approval`,
+      async () => {
+        const g = JSON.parse(kubectl(['get', 'goal', goal, '-o', 'json'], { namespace: prod() }).stdout || '{}');
+        const approval = g.status?.approvalRef;
+        return (
+          g.status?.phase === 'AwaitingApproval' &&
+          !!approval &&
+          kubectl(['get', 'approval', approval], { namespace: prod() }).code === 0
+        );
+      },
+      Number(process.env.BOSUN_DEPLOY_WAIT_MS ?? 300_000),
+      () => `${JSON.stringify(getRun(ns(), run).status?.stages, null, 1)}\n${more()}`,
+    );
+
   const pipeline = (name: string, o: { image?: string; deploy?: boolean } = {}) => ({
     source: { repo: git.url('sample-app'), branch: 'main', github: 'example/sample-app' },
     build: { image: `${registry.host}/${o.image ?? 'sample-app'}` },
@@ -79,13 +97,14 @@ describe('stage agents on the sample app', { timeout: 600_000 }, () => {
       startFakeSlack(),
       startFakeGitHub({ repository: 'example/sample-app', token: TOKEN }),
     ]);
-    // deploys to prod need an approval (a protected namespace); medium risk elsewhere runs without one
-    applyRiskPolicy(ns(), 'default', {
+    // the runs need no approval here; the deploys' Goals live in prod, which its RiskPolicy protects: they wait
+    applyRiskPolicy(ns(), 'default', { levels: { medium: 'auto' }, approvers: { users: ['bob'] } });
+    applyRiskPolicy(prod(), 'default', {
       levels: { medium: 'auto' },
       approvers: { users: ['bob'] },
       protectedNamespaces: ['kube-system', prod()],
     });
-    // alice starts the runs (bosun-editor), may read the notify Secrets, and may deploy to prod
+    // alice starts the runs (bosun-editor), may read the notify Secrets, and may deploy to prod (with a Goal there)
     kubectlOk(['create', 'rolebinding', 'alice-edits', '--clusterrole=bosun-editor', '--user=alice'], {
       namespace: ns(),
     });
@@ -103,6 +122,13 @@ describe('stage agents on the sample app', { timeout: 600_000 }, () => {
     );
     kubectlOk(['create', 'rolebinding', 'alice-notify', '--role=notify-secrets', '--user=alice'], { namespace: ns() });
     kubectlOk(['create', 'rolebinding', 'alice-deploys', '--clusterrole=edit', '--user=alice'], { namespace: prod() });
+    kubectlOk(['create', 'rolebinding', 'alice-goals', '--clusterrole=bosun-editor', '--user=alice'], {
+      namespace: prod(),
+    });
+    // bob approves there
+    kubectlOk(['create', 'rolebinding', 'bob-approves', '--clusterrole=bosun-approver', '--user=bob'], {
+      namespace: prod(),
+    });
     // Bosun reads the notify Secrets of this namespace (bosun-secret-reader, bound per namespace)
     kubectlOk(
       [
@@ -192,27 +218,19 @@ describe('stage agents on the sample app', { timeout: 600_000 }, () => {
     applyPipeline(ns(), 'ship', pipeline('ship'));
     createRun(ns(), 'ship-1', 'ship', { revision: sha });
     const goal = 'ship-1-deploy';
-    await until(
-      'the deploy Goal to wait for approval',
-      async () => {
-        const g = JSON.parse(kubectl(['get', 'goal', goal, '-o', 'json'], { namespace: ns() }).stdout || '{}');
-        return g.status?.phase === 'AwaitingApproval';
-      },
-      420_000,
-      more,
-    );
+    await awaitingApproval(goal, 'ship-1');
     const waiting = await waitRun(ns(), 'ship-1', 'Running', more);
     const image = stageOf(waiting, 'build')?.findings?.image ?? '';
     expect(image).toMatch(/@sha256:/);
     expect(stageOf(waiting, 'deploy')?.state).toBe('Running');
     // nothing was deployed before the approval
     expect(getDeployment(prod(), 'web').spec.template.spec.containers[0]?.image).not.toBe(image);
-    const approval = getGoal(ns(), goal).status?.approvalRef ?? '';
-    expect(approveAs(ns(), approval, 'bob').code).toBe(0);
+    const approval = getGoal(prod(), goal).status?.approvalRef ?? '';
+    expect(approveAs(prod(), approval, 'bob').code).toBe(0);
     const run = await waitRun(ns(), 'ship-1', 'Succeeded', more, 180_000);
     expect(stageOf(run, 'deploy')).toMatchObject({ state: 'Succeeded', findings: { image } });
     expect(getDeployment(prod(), 'web').spec.template.spec.containers[0]?.image).toBe(image);
-    expect(getGoal(ns(), goal).spec.requester?.username).toBe('alice');
+    expect(getGoal(prod(), goal).spec.requester?.username).toBe('alice');
     // a run that succeeds tells GitHub, not Slack (its targets ask for failures and halts)
     expect(slack.messages).toHaveLength(1);
     expect(github.statuses.find((s) => s.sha === sha && s.context === 'bosun/ship')?.state).toBe('success');
@@ -226,20 +244,12 @@ describe('stage agents on the sample app', { timeout: 600_000 }, () => {
     applyPipeline(ns(), 'bad', pipeline('bad', { image: 'never-ready' }));
     createRun(ns(), 'bad-1', 'bad', { revision: sha });
     const goal = 'bad-1-deploy';
-    await until(
-      'the deploy Goal to wait for approval',
-      async () => {
-        const g = JSON.parse(kubectl(['get', 'goal', goal, '-o', 'json'], { namespace: ns() }).stdout || '{}');
-        return g.status?.phase === 'AwaitingApproval';
-      },
-      420_000,
-      more,
-    );
-    approveAs(ns(), getGoal(ns(), goal).status?.approvalRef ?? '', 'bob');
+    await awaitingApproval(goal, 'ship-1');
+    approveAs(prod(), getGoal(prod(), goal).status?.approvalRef ?? '', 'bob');
     const run = await waitRun(ns(), 'bad-1', 'Failed', more, 300_000);
     expect(stageOf(run, 'deploy')?.state).toBe('Failed');
     expect(stageOf(run, 'deploy')?.message).toMatch(/bad-1-deploy failed/);
-    await waitPhase(ns(), goal, 'Failed', more);
+    await waitPhase(prod(), goal, 'Failed', more);
     expect(getDeployment(prod(), 'web').spec.template.spec.containers[0]?.image).toBe(before);
   });
 });

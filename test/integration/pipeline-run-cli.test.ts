@@ -1,12 +1,12 @@
 // `kubectl bosun pipeline run`, run as people run it (kubectl finds the plugin on PATH) against the real
 // control plane and Bosun's admission webhook: the run it creates is stamped with whoever ran it, at the
-// revision given or at the head of the Pipeline's branch as the real git reads it from a repository on
-// disk; someone who may not create runs creates nothing. No operator runs: nothing here needs one.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+// revision given or at the head of the Pipeline's branch as the real git reads it from a git daemon on
+// loopback; someone who may not create runs creates nothing. No operator runs: nothing here needs one.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitServer, type GitServer } from '../../hack/control-plane/git-server.js';
 import { kubectlOk, useNamespace } from '../support/cluster.js';
 import { kubectlBosun } from '../support/plugin.js';
 import { applyPipeline, getRun } from '../support/pipelines.js';
@@ -15,8 +15,9 @@ const SHA = '3f9c2ab0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6';
 
 describe('kubectl bosun pipeline run', { timeout: 120_000 }, () => {
   const ns = useNamespace('plrun-cli');
-  let repo = '';
+  let dir = '';
   let head = '';
+  let server: GitServer | undefined;
   const runs = () =>
     (
       JSON.parse(kubectlOk(['get', 'pipelineruns', '-o', 'json'], { namespace: ns() })) as {
@@ -24,15 +25,14 @@ describe('kubectl bosun pipeline run', { timeout: 120_000 }, () => {
       }
     ).items.map((r) => r.metadata.name);
 
-  beforeAll(() => {
+  beforeAll(async () => {
     kubectlOk(['create', 'rolebinding', 'alice-edits', '--clusterrole=bosun-editor', '--user=alice'], {
       namespace: ns(),
     });
-    repo = mkdtempSync(join(tmpdir(), 'bosun-plrun-repo-'));
-    const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
-    git('init', '-q', '-b', 'trunk');
-    git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', 'first');
-    head = git('rev-parse', 'HEAD');
+    dir = mkdtempSync(join(tmpdir(), 'bosun-plrun-repo-'));
+    writeFileSync(join(dir, 'README.md'), 'local\n');
+    server = await startGitServer();
+    head = server.commitTree('local', [dir], { branch: 'trunk' });
     const stages = [{ name: 'test', agent: 'test', command: ['true'] }];
     applyPipeline(ns(), 'web', { stages });
     kubectlOk(['apply', '-f', '-'], {
@@ -41,12 +41,13 @@ describe('kubectl bosun pipeline run', { timeout: 120_000 }, () => {
         apiVersion: 'bosun.dev/v1alpha1',
         kind: 'Pipeline',
         metadata: { name: 'local' },
-        spec: { source: { repo: `file://${repo}`, branch: 'trunk' }, stages },
+        spec: { source: { repo: server.url('local'), branch: 'trunk' }, stages },
       }),
     });
   });
-  afterAll(() => {
-    if (repo) rmSync(repo, { recursive: true, force: true });
+  afterAll(async () => {
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('creates a manual run at the revision given, with whoever ran it as its requester', () => {

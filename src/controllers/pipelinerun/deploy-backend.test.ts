@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Goal } from '../../api/v1alpha1/goal.js';
 import type { PipelineRun } from '../../api/v1alpha1/pipeline-run.js';
 import { StageParams, type StageWork } from '../../tools/pipeline/stage.js';
-import { deployGoal, deployGoalName, deployProgress } from './deploy-backend.js';
+import { RUN_UID_LABEL, deployGoal, deployGoalName, deployProgress } from './deploy-backend.js';
 
 const IMAGE = `127.0.0.1:5000/app@sha256:${'a'.repeat(64)}`;
 const work = (o: Partial<StageParams> = {}): StageWork => ({
@@ -30,11 +30,11 @@ describe('a deploy stage', () => {
   it("makes a deploy-image Goal of the built image, on the run's requester, owned by the run", () => {
     const made = deployGoal(work(), run);
     if (!('goal' in made)) throw new Error(made.problem);
-    expect(made.goal.metadata).toMatchObject({ name: 'web-3f9c2ab-deploy', namespace: 'ci' });
-    expect(made.goal.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'PipelineRun', uid: 'run-uid' });
+    expect(made.goal.metadata).toMatchObject({ name: 'web-3f9c2ab-deploy', namespace: 'prod' });
+    expect(made.goal.metadata.labels?.[RUN_UID_LABEL]).toBe('run-uid');
+    expect(made.goal.metadata.annotations?.['bosun.dev/pipelinerun']).toBe('ci/web-3f9c2ab');
     expect(made.goal.spec).toMatchObject({
       intent: { type: 'deploy-image', target: 'deployment/web', image: IMAGE },
-      targetNamespace: 'prod',
       requester: { username: 'system:serviceaccount:ci:bosun-pipeline-trigger' },
     });
   });
@@ -44,6 +44,15 @@ describe('a deploy stage', () => {
     expect('problem' in noImage && noImage.problem).toMatch(/must depend \(dependsOn\) on a build stage/);
     const noRequester = deployGoal(work(), { ...run, spec: {} } as PipelineRun);
     expect('problem' in noRequester && noRequester.problem).toMatch(/has no spec.requester/);
+  });
+
+  it('refuses a Goal of that name another run made', () => {
+    const other = {
+      metadata: { name: 'web-3f9c2ab-deploy', namespace: 'prod', labels: { [RUN_UID_LABEL]: 'another' } },
+      spec: {},
+    } as unknown as Goal;
+    const p = deployProgress(other, work());
+    expect(p.state === 'ended' && p.reason).toMatch(/belongs to another run/);
   });
 
   it('names each attempt apart, within 63 characters', () => {
@@ -61,8 +70,8 @@ describe('a deploy stage', () => {
     { phase: 'Denied', state: 'ended', outcome: 'failed', text: /denied/ },
   ])('follows its Goal: $phase', ({ phase, state, outcome, text }) => {
     const goal = {
-      metadata: { name: 'web-3f9c2ab-deploy', namespace: 'ci' },
-      spec: { intent: { type: 'deploy-image', target: 'deployment/web', image: IMAGE }, targetNamespace: 'prod' },
+      metadata: { name: 'web-3f9c2ab-deploy', namespace: 'prod', labels: { [RUN_UID_LABEL]: 'run-uid' } },
+      spec: { intent: { type: 'deploy-image', target: 'deployment/web', image: IMAGE } },
       status: {
         phase,
         approvalRef: 'web-3f9c2ab-deploy-a1',

@@ -1,10 +1,12 @@
 // Deploy stages: the built image goes out as a Goal (deploy-image: set the
 // image, wait for the rollout, roll back when it fails), so it is planned,
 // risk-scored, approved and run on the requester's authority exactly like a
-// Goal a person writes. A protected environment (the RiskPolicy's protected
-// namespaces) makes the plan high-risk: it waits for an Approval, and the
+// Goal a person writes. The Goal lives in the namespace it deploys to (a Goal
+// acts only in its own), so that namespace's RiskPolicy judges it: a protected
+// environment makes the plan high-risk, it waits for an Approval there, and the
 // stage waits with it. Bosun creates the Goal itself, with the run's requester
-// in spec.requester (admission lets Bosun create it only so), owned by the run.
+// in spec.requester (admission lets Bosun create it only so), labelled with the
+// run (an owner reference cannot cross namespaces).
 import { createHash } from 'node:crypto';
 import { hasCode } from '../../api/errors.js';
 import type { Goal } from '../../api/v1alpha1/goal.js';
@@ -22,6 +24,9 @@ export function deployGoalName(work: Pick<StageWork, 'params'>): string {
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
   return `${name.slice(0, 54).replace(/-+$/, '')}-${hash}`;
 }
+
+/** The label that ties a deploy Goal to its run (by uid: a run of the same name elsewhere is another). */
+export const RUN_UID_LABEL = 'bosun.dev/pipelinerun-uid';
 
 /** The Goal a deploy attempt makes, or why it cannot make one. */
 export function deployGoal(work: StageWork, run: PipelineRun): { goal: Goal } | { problem: string } {
@@ -41,24 +46,19 @@ export function deployGoal(work: StageWork, run: PipelineRun): { goal: Goal } | 
     kind: 'Goal',
     metadata: {
       name: deployGoalName(work),
-      namespace: work.namespace,
-      labels: { 'bosun.dev/pipelinerun': run.metadata.name, 'bosun.dev/stage': params.stage },
-      annotations: { 'bosun.dev/environment': environment },
-      ownerReferences: [
-        {
-          apiVersion: API_VERSION,
-          kind: 'PipelineRun',
-          name: run.metadata.name,
-          uid: params.run.uid,
-          controller: true,
-          // Bosun would need pipelineruns/finalizers for more, and the run's deletion need not wait for it
-          blockOwnerDeletion: false,
-        },
-      ],
+      namespace,
+      labels: {
+        'bosun.dev/pipelinerun': run.metadata.name,
+        [RUN_UID_LABEL]: params.run.uid,
+        'bosun.dev/stage': params.stage,
+      },
+      annotations: {
+        'bosun.dev/environment': environment,
+        'bosun.dev/pipelinerun': `${work.namespace}/${run.metadata.name}`,
+      },
     },
     spec: {
       intent: { type: 'deploy-image', target, image, ...(container && { container }) },
-      targetNamespace: namespace,
       mode: 'auto',
       planner: 'rules',
       allowChanges: true,
@@ -73,7 +73,14 @@ const cut = (s: string, n = 1024) => (s.length > n ? `${s.slice(0, n - 1)}…` :
 /** How the deploy stands, from its Goal. */
 export function deployProgress(goal: Goal, work: StageWork): StageProgress {
   const name = goal.metadata.name;
-  const ns = work.namespace;
+  const ns = goal.metadata.namespace ?? work.namespace;
+  if (goal.metadata.labels?.[RUN_UID_LABEL] !== work.params.run.uid)
+    return {
+      state: 'ended',
+      outcome: 'failed',
+      exitCode: null,
+      reason: `Goal ${ns}/${name} belongs to another run: delete it, or rename this PipelineRun`,
+    };
   const log = `kubectl describe goal ${name} -n ${ns}`;
   const s = goal.status;
   const ready = s?.conditions?.find((c) => c.type === 'Ready')?.message ?? '';
@@ -88,7 +95,7 @@ export function deployProgress(goal: Goal, work: StageWork): StageProgress {
         state: 'ended',
         outcome: 'succeeded',
         exitCode: null,
-        reason: `Goal ${name} deployed ${image} to ${goal.spec.intent?.target} in ${goal.spec.targetNamespace}`,
+        reason: `Goal ${name} deployed ${image} to ${goal.spec.intent?.target} in ${ns}`,
         findings: { image, summary: cut(`deployed ${image}`, 512) },
         log,
         ...times,
@@ -125,7 +132,8 @@ export interface DeployBackendDeps {
 }
 
 export function deployBackend(deps: DeployBackendDeps): StageBackend {
-  const get = (work: StageWork) => deps.client.tryGet<Goal>(goalResource, work.namespace, deployGoalName(work));
+  const where = (work: StageWork) => work.params.deploy?.namespace ?? work.namespace;
+  const get = (work: StageWork) => deps.client.tryGet<Goal>(goalResource, where(work), deployGoalName(work));
   return {
     async ensure(_ctx, work) {
       let goal = await get(work);
@@ -148,7 +156,7 @@ export function deployBackend(deps: DeployBackendDeps): StageBackend {
       // a Goal that has not finished is deleted: its finalizer stops it where it is (a rollout it began stays)
       const goal = await get(work);
       if (!goal || ['Succeeded', 'Failed', 'Denied'].includes(goal.status?.phase ?? '')) return;
-      await deps.client.delete(goalResource, work.namespace, goal.metadata.name).catch((err: unknown) => {
+      await deps.client.delete(goalResource, where(work), goal.metadata.name).catch((err: unknown) => {
         if (!hasCode(err, 'BOSUN_ERR_KUBE_NOT_FOUND')) throw err;
       });
     },

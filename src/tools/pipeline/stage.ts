@@ -151,8 +151,9 @@ export const stageTool = (backends: StageBackends) =>
           : { objects: 0, pods: 0 },
     async access(params, ctx) {
       const own = operatorStage(params);
-      // a deploy is a Goal the requester could have made: it then judges the change on the same authority
-      if (own === 'deploy') return [need('create', goals, ctx.namespace, '')];
+      // a deploy is a Goal the requester could have made, in the namespace it deploys to: that Goal then judges
+      // the change on the same authority
+      if (own === 'deploy') return [need('create', goals, params.deploy?.namespace ?? ctx.namespace, '')];
       // a report sends with the credentials of its notify Secrets: only those the requester may read
       if (own === 'report') return notifyAccess(params, ctx.namespace);
       // a runner command writes nothing in the cluster; a Job is created, and deleted on cancel, in the namespace
