@@ -7,7 +7,7 @@ import type { PipelineRun, StageStatus } from '../../api/v1alpha1/pipeline-run.j
 import type { Pipeline } from '../../api/v1alpha1/pipeline.js';
 import { PipelineReason } from '../../api/v1alpha1/reasons.js';
 import type { Stall } from '../../engine/subject.js';
-import { StageParams } from '../../tools/pipeline/stage.js';
+import { StageParams, operatorStage } from '../../tools/pipeline/stage.js';
 
 /** The phases of a run that holds its Pipeline's one slot. */
 export const ACTIVE = new Set(['Running', 'AwaitingApproval']);
@@ -91,7 +91,9 @@ export function initialStages(
   }
   const stages = steps.map((step): StageStatus => {
     const params = StageParams.parse(step.params);
-    const base: StageStatus = { name: params.stage, state: 'Pending', attempts: 0, runOn: params.runOn };
+    // a deploy or report stage without a command is the operator's own: it runs on neither
+    const runOn = operatorStage(params) ? {} : { runOn: params.runOn };
+    const base: StageStatus = { name: params.stage, state: 'Pending', attempts: 0, ...runOn };
     if (params.finally) return { ...base, finally: true };
     const old = earlier.get(params.stage);
     const passed = old && (old.stage.state === 'Succeeded' || old.stage.state === 'Reused');
