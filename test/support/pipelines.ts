@@ -14,11 +14,12 @@ import { stageAgent } from '../../src/stages/agents.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { kubectl, kubectlOk } from './cluster.js';
 
-/** A stage that runs `script` with sh on a runner. */
+/** A stage that runs `script` with sh on a runner, in an empty workspace (no repository to clone). */
 export const sh = (name: string, script: string, o: Record<string, unknown> = {}) => ({
   name,
   agent: 'test',
   runOn: 'runner',
+  checkout: false,
   command: ['sh', '-c', script],
   ...o,
 });

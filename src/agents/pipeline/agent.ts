@@ -28,7 +28,7 @@ export function stageStep(run: PipelineRun, pipeline: Pipeline, stage: Stage, is
     stage: stage.name,
     agent: stage.agent,
     runOn,
-    source: { repo: pipeline.spec.source.repo, revision: run.spec.revision },
+    ...(stage.checkout && { source: { repo: pipeline.spec.source.repo, revision: run.spec.revision } }),
     image: stage.image,
     command: stage.command,
     timeoutSeconds: stage.timeoutSeconds,

@@ -36,6 +36,10 @@ export const Stage = z.object({
   timeoutSeconds: z.int().min(1).max(86400).default(1800).describe('Each attempt is stopped at this'),
   retry: RetryPolicy.optional(),
   network: z.boolean().default(false).describe('runner: the command may reach the network'),
+  checkout: z
+    .boolean()
+    .default(true)
+    .describe("runner: spec.source is cloned at the run's revision into /workspace first (false: an empty one)"),
   serviceAccountToken: z
     .boolean()
     .default(false)

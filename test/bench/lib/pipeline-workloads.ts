@@ -35,7 +35,13 @@ export function benchPipeline(
       concurrency: o.concurrency,
       stages: dag.map((s) =>
         path === 'runner'
-          ? { name: s.name, agent: 'test', dependsOn: s.dependsOn, command: ['sh', '-c', `sleep ${seconds}`] }
+          ? {
+              name: s.name,
+              agent: 'test',
+              dependsOn: s.dependsOn,
+              checkout: false,
+              command: ['sh', '-c', `sleep ${seconds}`],
+            }
           : { name: s.name, agent: 'test', dependsOn: s.dependsOn, image: STAGE_PASS_IMAGE, command: ['run-stage'] },
       ),
     },
