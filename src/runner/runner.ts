@@ -1,10 +1,12 @@
 // The runner's loop (`bosun runner`): register with the operator, then heartbeat and claim
-// stage work, run each item in the sandbox (at most `capacity` at once), and report it started
-// and finished. The operator is reached only through signed requests (sign.ts); when it cannot
+// stage work, run each item in the sandbox (at most `capacity` at once; its source cloned into
+// its workspace first, its stage agent's reports parsed after), and report it started and
+// finished. The operator is reached only through signed requests (sign.ts); when it cannot
 // be reached the runner backs off and tries again, and a report is resent until the operator
 // acknowledges it (it takes reports idempotently by id and state) or refuses it with a 4xx.
 // An item past its deadline is never started. Logs carry ids, stages and outcomes: never the
 // key, the command or the env values (the env may hold credentials).
+import { tmpdir } from 'node:os';
 import { BosunError, errorMessage } from '../api/errors.js';
 import type { Logger } from '../telemetry/logger.js';
 import {
@@ -28,7 +30,6 @@ import { MIN_KEY_BYTES } from './sign.js';
 import { removeTree } from './sandbox-files.js';
 import { agentResult, type AgentsLookup } from './stage-report.js';
 import { makeWorkspace, runGit, type Git } from './workspace.js';
-import { tmpdir } from 'node:os';
 
 export type { Sandbox, SandboxRequest, SandboxResult } from './runner-sandbox.js';
 
