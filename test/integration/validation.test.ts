@@ -121,6 +121,24 @@ const createCases: CreateCase[] = [
   },
   {
     kind: 'Pipeline',
+    why: "a build stage on a runner with the agent's command but nowhere to push",
+    spec: merge(valid.Pipeline, { stages: [{ name: 'build', agent: 'build' }] }),
+    says: [/spec\.build: Required value: a build stage on a runner without its own command needs spec\.build\.image/],
+  },
+  {
+    kind: 'Pipeline',
+    why: 'a repository the runner may not clone (file://)',
+    spec: merge(valid.Pipeline, { source: { repo: 'file:///etc' } }),
+    says: [/spec\.source\.repo in body should match '\^\(https\?\|git\)/],
+  },
+  {
+    kind: 'Pipeline',
+    why: 'commit statuses without the GitHub repository',
+    spec: merge(valid.Pipeline, { notify: [{ type: 'github-status', secretRef: { name: 'gh', key: 'token' } }] }),
+    says: [/spec\.source\.github: Required value: a github-status target needs spec\.source\.github/],
+  },
+  {
+    kind: 'Pipeline',
     why: 'a deploy stage without spec.deploy',
     spec: merge(valid.Pipeline, { stages: [{ name: 'deploy', agent: 'deploy' }] }),
     says: [/spec\.deploy: Required value: a deploy stage needs spec\.deploy/],

@@ -214,8 +214,11 @@ export const PipelineSpec = z
         reason: 'FieldValueRequired',
       },
       {
-        rule: "!self.stages.exists(s, s.agent == 'build' && !has(s.command)) || has(self.build)",
-        message: 'a build stage without its own command needs spec.build.image (the repository it pushes to)',
+        rule:
+          "!self.stages.exists(s, s.agent == 'build' && !has(s.command) && " +
+          "(has(s.runOn) ? s.runOn : self.runOn) == 'runner') || has(self.build)",
+        message:
+          'a build stage on a runner without its own command needs spec.build.image (the repository it pushes to)',
         fieldPath: '.build',
         reason: 'FieldValueRequired',
       },
