@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { Pipeline } from '../api/v1alpha1/pipeline.js';
+import { GIT_NETWORK_ONLY, withoutCredentials } from '../runner/workspace.js';
 
 export interface RunDeps {
   /** the user's kubectl: stdout, or throws with its stderr */
@@ -20,8 +21,6 @@ export const REVISION = /^[0-9a-f]{7,40}$/;
 const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /** How long git ls-remote may take. */
 export const LS_REMOTE_TIMEOUT_MS = 60_000;
-/** The schemes git is asked to reach (none that runs a command: ext::, fd::). */
-const SCHEMES = new Set(['https:', 'http:', 'git:', 'ssh:', 'file:']);
 
 export const randomSuffix = () => Array.from({ length: 4 }, () => ALNUM[randomInt(ALNUM.length)]).join('');
 
@@ -41,17 +40,8 @@ export function runManifest(pipeline: string, revision: string, name: string) {
   };
 }
 
-/** The repository's address without credentials, as it may be shown. */
-export function shownRepo(repo: string): string {
-  try {
-    const u = new URL(repo);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return '(the repository)';
-  }
-}
+/** The repository's address without credentials, as it may be shown (the runner's own rule). */
+export const shownRepo = withoutCredentials;
 
 /** The commit of refs/heads/<branch> in `git ls-remote` output (git matches patterns by their tail). */
 export function headOf(lsRemote: string, branch: string): string | undefined {
@@ -67,17 +57,11 @@ export function headOf(lsRemote: string, branch: string): string | undefined {
 export function resolveHead(p: Pipeline, git: RunDeps['git']): string {
   const { repo, branch } = p.spec.source;
   const shown = shownRepo(repo);
-  let scheme = '';
-  try {
-    scheme = new URL(repo).protocol;
-  } catch {
-    // not a URL: refused below
-  }
-  if (!SCHEMES.has(scheme))
-    throw new Error(`pipeline ${p.metadata.name}: git is not asked of ${shown}: pass --revision SHA`);
   let out: string;
   try {
-    out = git(['-c', 'protocol.ext.allow=never', 'ls-remote', '--', repo, `refs/heads/${branch}`]);
+    // the Pipeline's schema allows only https, http and git URLs, and git is held to them as the runner's clones
+    // are (the user's own credential helpers still answer for a private repository)
+    out = git([...GIT_NETWORK_ONLY, 'ls-remote', '--', repo, `refs/heads/${branch}`]);
   } catch (err) {
     // git may echo the address it was given, credentials and all: only the shown one is said
     const said = (err instanceof Error ? err.message : String(err)).split(repo).join(shown);

@@ -1,7 +1,7 @@
 // `kubectl bosun`: approve, deny, list, describe and logs, of Approvals, Goals,
 // Remediations, Pipelines and PipelineRuns; run a Pipeline, and resume a halted one. It
-// talks to the cluster through the user's own kubectl (kubectl.ts), so the API server sees (and admission checks) the person who
-// runs it.
+// talks to the cluster through the user's own kubectl (kubectl.ts), so the API server
+// sees (and admission checks) the person who runs it.
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../api/errors.js';
 import { actionLines, NO_ENDPOINTS } from './action-log.js';

@@ -12,10 +12,15 @@ import type { WorkItem } from './protocol.js';
 export const CLONE_TIMEOUT_MS = 5 * 60_000;
 const MAX_GIT_OUTPUT = 64 * 1024;
 
-/** git's -c settings for a clone of a repository Bosun does not control. */
-export const SAFE_GIT = [
+/** git's -c settings that let it reach only network git servers: no file://, no ext:: (which runs a command). */
+export const GIT_NETWORK_ONLY = [
   ...['-c', 'protocol.allow=never'],
   ...['-c', 'protocol.https.allow=always', '-c', 'protocol.http.allow=always', '-c', 'protocol.git.allow=always'],
+];
+
+/** git's -c settings for a clone of a repository Bosun does not control. */
+export const SAFE_GIT = [
+  ...GIT_NETWORK_ONLY,
   ...['-c', 'core.hooksPath=/dev/null', '-c', 'submodule.recurse=false', '-c', 'credential.helper='],
   ...['-c', 'core.symlinks=true', '-c', 'advice.detachedHead=false'],
 ];

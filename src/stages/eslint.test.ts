@@ -16,7 +16,8 @@ describe('parseEslint on ESLint 9 output', () => {
       "src/legacy.js:6:13 error eqeqeq: Expected '===' and instead saw '=='.",
       "src/legacy.js:6:22 error curly: Expected { after 'if' condition.",
       'src/server.js:7:3 warning no-console: Unexpected console statement.',
-      "src/server.js:9:1 warning no-warning-comments: Unexpected 'todo' comment: 'TODO: stop gracefully on SIGTERM once...'.",
+      "src/server.js:9:1 warning no-warning-comments: Unexpected 'todo' comment: " +
+        "'TODO: stop gracefully on SIGTERM once...'.",
     ]);
   });
 

@@ -160,7 +160,7 @@ describe('stage agents on the sample app', { timeout: 600_000 }, () => {
     rmSync(certs.dir, { recursive: true, force: true });
   });
 
-  it('lint ok, 2 tests fail then pass on the retry, build pushes, the scan finds one high: halted, Slack told', async () => {
+  it('lint ok, 2 tests fail then pass on retry, build pushes, scan finds one high: halted, Slack told', async () => {
     const sha = git.commitTree('sample-app', [APP, FOUNDING], { message: 'a flaky test and a planted token' });
     github.commits.push(sha);
     applyPipeline(ns(), 'founding', pipeline('founding'));

@@ -185,7 +185,7 @@ describe('PipelineRuns on a runner', { timeout: 300_000 }, () => {
     expect((await waitRun(ns(), 'halts-4', 'Failed', more)).status?.stages?.[0]?.attempts).toBe(1);
   });
 
-  it('Queue: a second run waits for the running one; CancelPrevious: it cancels the running run of its branch', async () => {
+  it('Queue: a second run waits for the running one; CancelPrevious cancels the one running', async () => {
     applyPipeline(ns(), 'queued', { stages: [sh('t', 'sleep 3')] });
     createRun(ns(), 'queued-1', 'queued');
     await waitRun(ns(), 'queued-1', 'Running', more);
