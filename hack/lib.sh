@@ -40,12 +40,37 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" >"$stamp"
 fi
 
-# etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok (cached outside the clone)
-BOSUN_BIN_DIR=$(hack/build-tools.sh)
-export BOSUN_BIN_DIR
+# The tools, each built from the Go module proxy (or npm, or Debian) into a cache outside the clone. They build
+# side by side: on a cold machine one's downloads overlap another's compile; a cached one returns at once.
+declare -A build_pid build_out
+build() { # build VAR SCRIPT: runs SCRIPT in the background; wait_builds exports VAR as what it printed
+  build_out[$1]=$(mktemp)
+  "$2" >"${build_out[$1]}" &
+  build_pid[$1]=$!
+}
+wait_builds() {
+  local var failed=0
+  for var in "${!build_pid[@]}"; do
+    if wait "${build_pid[$var]}"; then
+      export "$var=$(cat "${build_out[$var]}")"
+    else
+      echo "bosun: $var: building it failed (its output is above)" >&2
+      failed=1
+    fi
+    rm -f "${build_out[$var]}"
+  done
+  build_pid=() build_out=()
+  [ "$failed" = 0 ] || exit 1
+}
+# etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok
+build BOSUN_BIN_DIR hack/build-tools.sh
+# the stage agents' tools (crane, registry and Trivy from the Go module proxy, ESLint from npm); the runner binds
+# them into its sandbox
+build BOSUN_STAGE_TOOLS hack/build-stage-tools.sh
+# what only the tests use: Prometheus Alertmanager (the alert intake's test) and helm (the chart's tests)
+if [ -n "${BOSUN_BUILD_TEST_TOOLS:-}" ]; then
+  build BOSUN_ALERTMANAGER hack/build-alertmanager.sh
+  build BOSUN_HELM hack/build-helm.sh
+fi
+wait_builds
 export PATH="$BOSUN_BIN_DIR:$PATH"
-
-# the stage agents' tools (crane, registry and Trivy from the Go module proxy, ESLint from npm), cached outside
-# the clone like the control plane; the runner binds them into its sandbox
-BOSUN_STAGE_TOOLS=$(hack/build-stage-tools.sh)
-export BOSUN_STAGE_TOOLS

@@ -2,12 +2,9 @@
 # The README's test command: installs what it needs, then runs the type check,
 # the lint (including the layer rule in the README) and every test, unit and
 # integration (a real etcd, kube-apiserver, controller-manager, scheduler and
-# KWOK on loopback, and a real Alertmanager).
+# KWOK on loopback, a real Alertmanager, and the real helm).
+export BOSUN_BUILD_TEST_TOOLS=1
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-
-# Prometheus Alertmanager, for the alert intake's integration test (cached like the control plane)
-BOSUN_ALERTMANAGER=$(hack/build-alertmanager.sh)
-export BOSUN_ALERTMANAGER
 
 echo "bosun: type check" >&2
 npm run --silent typecheck
