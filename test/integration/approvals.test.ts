@@ -126,11 +126,17 @@ describe('approvals', () => {
     expect(a.spec.runbook).toMatch(/scale deployment\/web from 2 to 4 replicas/);
     expect(a.spec.runbook).toMatch(/To undo: scale back to 2/);
     expect(getDeployment(ns(), 'web').spec.replicas).toBe(2); // nothing yet
+    // while it waits, /metrics shows how long, against its TTL (the RiskPolicy's 600 s)
+    const series = { namespace: ns(), name };
+    expect(await op.metrics()).toMatch(new RegExp(`^bosun_approval_waiting_seconds\\{[^}]*name="${name}"`, 'm'));
+    expect(await op.metric('bosun_approval_ttl_seconds', series)).toBeGreaterThanOrEqual(599);
+    expect(await op.metric('bosun_approval_ttl_seconds', series)).toBeLessThanOrEqual(601);
 
     decide(name, 'approve', 'capacity for the sale');
     await phase('scale-up', 'Succeeded');
     expect(getDeployment(ns(), 'web').spec.replicas).toBe(4);
     await until('the Approval status', async () => approval(name).status?.state === 'Approved', 30_000);
+    expect(await op.metrics()).not.toContain(`name="${name}"`); // decided: no longer waiting
     expect(approval(name).status).toMatchObject({ approvals: 1, decidedBy: ['bob'] });
     expect(kubectlOk(['describe', 'goal', 'scale-up'], { namespace: ns() })).toMatch(
       /Approved\s+.*approved by bob \(1\/1\)/,

@@ -68,6 +68,7 @@ describe("Bosun's etcd outage", () => {
       () => op.log(),
     );
     expect(ready('during')?.message).toMatch(/etcd is unreachable/);
+    expect(await op.metric('bosun_store_up')).toBe(0);
     expect(kubectlOk(['describe', 'goal', 'during'], { namespace: ns() })).toMatch(/Warning\s+StateStoreUnavailable/);
     expect(op.proc.exitCode).toBeNull();
     expect((await fetch(`${op.healthUrl}/healthz`)).ok).toBe(true);
@@ -80,6 +81,7 @@ describe("Bosun's etcd outage", () => {
       60_000,
       () => op.log(),
     );
+    expect(await op.metric('bosun_store_up')).toBe(1);
     expect(await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'during' })).toMatchObject({
       status: { phase: 'Stalled' },
     });
