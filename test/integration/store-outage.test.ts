@@ -50,6 +50,7 @@ describe("Bosun's etcd outage", () => {
   });
 
   it('surfaces as StateStoreUnavailable, never a crash, and catches up afterwards', async () => {
+    expect(await op.metric('bosun_leader')).toBe(1); // without leader election it leads alone
     apply('before');
     // no target exists: a reconciled Goal is Stalled (TargetNotFound)
     await until(
