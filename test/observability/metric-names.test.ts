@@ -1,8 +1,9 @@
-// Every metric the alert rules name is one the operator really exports: a
-// renamed or removed metric fails here, not in an alert that can never fire.
+// Every metric the alert rules and the dashboard name is one the operator
+// really exports: a renamed or removed metric fails here, not on a quiet
+// dashboard or an alert that can never fire.
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/telemetry/metrics.js';
-import { metricNames, rules } from './promql.js';
+import { dashboardQueries, metricNames, rules } from './promql.js';
 
 /** What /metrics shows: each metric (with the default process and Node.js metrics), and a histogram's series. */
 async function exported(): Promise<Set<string>> {
@@ -28,7 +29,7 @@ describe('metricNames', () => {
   });
 });
 
-describe('the metrics named in the rules', () => {
+describe('the metrics named in the rules and the dashboard', () => {
   it('are all exported by the operator', async () => {
     const have = await exported();
     const used = [
@@ -44,10 +45,17 @@ describe('the metrics named in the rules', () => {
           name: m[0],
         })),
       ),
+      ...dashboardQueries().flatMap((q) => metricNames(q.expr).map((name) => ({ where: `panel ${q.panel}`, name }))),
     ];
-    // the parse found what is there: the rules read the metrics added for them
+    // the parse found what is there: the rules and the dashboard read the metrics added for them
     const names = new Set(used.map((u) => u.name));
-    for (const name of ['bosun_leader', 'bosun_approval_ttl_seconds', 'bosun_llm_budget_limit', 'bosun_store_up'])
+    for (const name of [
+      'bosun_leader',
+      'bosun_approval_ttl_seconds',
+      'bosun_llm_budget_limit',
+      'bosun_objects',
+      'bosun_store_up',
+    ])
       expect(names).toContain(name);
     expect(used.filter((u) => !have.has(u.name)).map((u) => `${u.where}: ${u.name}`)).toEqual([]);
   });

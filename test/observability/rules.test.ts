@@ -2,23 +2,10 @@
 // hack/install-promtool.sh): the rule file is valid, its unit tests
 // (config/prometheus/rules_test.yaml) pass, and each alert says what to do
 // and is shown both firing and not.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { rules, rulesPath, rulesTestPath } from './promql.js';
-
-function promtool(...args: string[]) {
-  const bin = process.env.BOSUN_PROMTOOL;
-  if (!bin)
-    throw new Error(
-      'BOSUN_PROMTOOL is not set: it names the promtool binary these tests run. ' +
-        'Run export BOSUN_PROMTOOL=$(hack/install-promtool.sh) (hack/lib.sh exports it for hack/test.sh)',
-    );
-  const res = spawnSync(bin, args, { encoding: 'utf8' });
-  if (res.error) throw new Error(`could not run ${bin} (BOSUN_PROMTOOL): ${res.error.message}`);
-  return { status: res.status, output: `${res.stdout}${res.stderr}` };
-}
+import { promtool, rules, rulesPath, rulesTestPath } from './promql.js';
 
 const ALERTS = [
   'BosunOperatorDown',
