@@ -22,7 +22,7 @@ import { MIN_KEY_BYTES, RequestVerifier } from './runner/sign.js';
 import { secretValues } from './runtime/secret-values.js';
 import { githubTrigger } from './webhooks/github-trigger.js';
 import { RunnerQueue } from './webhooks/runner-queue.js';
-import { countUsage } from './engine/model/usage.js';
+import { budgetGauges, countUsage } from './engine/model/usage.js';
 import { createLogger, SecretMasker, type Logger } from './telemetry/logger.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { startAdmissionServer } from './webhooks/server.js';
@@ -167,14 +167,19 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
         metrics.storeOps.inc({ op, result });
         if (seconds !== undefined) metrics.storeDuration.observe({ op }, seconds);
       },
-      availability: (up) =>
-        up ? log.info("Bosun's etcd is reachable again") : log.warn("Bosun's etcd is unreachable"),
+      availability: (up) => {
+        metrics.storeUp.set(up ? 1 : 0);
+        if (up) log.info("Bosun's etcd is reachable again");
+        else log.warn("Bosun's etcd is unreachable");
+      },
       fenced: (op, mine, current) => {
         log.error({ op, epoch: mine, currentEpoch: current }, 'a newer leader holds the fencing epoch: write refused');
         manager.giveUp(`fencing epoch ${mine} superseded by ${current}`);
       },
     },
   });
+  // the store takes its etcd as reachable until an operation finds otherwise, and says so when that changes
+  metrics.storeUp.set(1);
   const manager = new Manager({
     log,
     metrics,
@@ -220,6 +225,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
       endpoints: config.modelEndpoints,
       operatorNamespace: config.operatorNamespace,
       onUsage: countUsage(metrics),
+      onBudget: budgetGauges(metrics),
     }),
   };
   setupGoalController(planning);

@@ -19,6 +19,7 @@ import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { StepDeps } from './execute.js';
 import type { SharedInformers } from './informers.js';
+import { phaseCounts, planMetrics } from './metrics.js';
 import type { ReconcileDeps } from './reconcile.js';
 import type { SubjectKind } from './subject.js';
 
@@ -83,6 +84,7 @@ export function setupPlanController(
     policies,
     operatorNamespace: opts.operatorNamespace,
     fence,
+    observe: planMetrics(opts.metrics),
   };
   const controller: Controller = new Controller({
     name,
@@ -109,6 +111,8 @@ export function setupPlanController(
     if (owner) controller.enqueue(`${approval.metadata.namespace}/${owner.name}`);
   };
   approvals.addHandlers({ onAdd: requeueOwner, onUpdate: (_old, a) => requeueOwner(a), onDelete: requeueOwner });
+  // the kind's objects by phase, counted from the cache at each scrape
+  opts.metrics.scrape.phases.set(kind.kind, () => phaseCounts(informer.list()));
   opts.manager.addInformer(informer);
   opts.manager.addController(controller);
   return { informer, controller, client, store, log };

@@ -10,6 +10,7 @@ import type { Manager } from '../runtime/manager.js';
 import { informerMetrics } from '../runtime/observers.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
+import { pendingApprovals } from './metrics.js';
 import { riskPolicyResource } from './policy.js';
 
 export const approvalResource = bosunResource(kindInfo('Approval'));
@@ -43,6 +44,8 @@ export function setupSharedInformers(opts: {
     observer: informerMetrics(opts.metrics, approvalResource.plural),
     resyncMs: 0,
   });
+  // the pending Approvals, how long each has waited and may wait, read from the cache at each scrape
+  opts.metrics.scrape.approvals = () => pendingApprovals(approvals.list(), new Date());
   opts.manager.addInformer(policies);
   opts.manager.addInformer(approvals);
   return { policies, approvals };

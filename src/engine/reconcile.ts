@@ -35,6 +35,8 @@ export interface ReconcileDeps {
   crashpoint?: Crashpoint;
   /** test seam: runs between gathering and acting */
   afterGather?: (key: string) => Promise<void>;
+  /** told of every status written, for the metrics: the kind, the status before and the status after */
+  observe?: (kind: string, prev: PlanStatus, next: PlanStatus) => void;
 }
 
 /** What a kind gives the skeleton. */
@@ -51,6 +53,8 @@ export interface KindHooks<S extends PlanStatus, T extends PlanSubject<S> & Kube
   announce?(prev: S, next: S): Announcement[];
   /** what else goes with the subject when it is deleted (model plans, decision records) */
   forget?(subject: T): Promise<void>;
+  /** the kind's own metrics of a status written, beside the engine's */
+  observe?(prev: S, next: S): void;
 }
 
 const splitKey = (key: string) => {
@@ -73,6 +77,11 @@ export function planReconciler<S extends PlanStatus, T extends PlanSubject<S> & 
   const { client, store, events, log } = deps;
   /** restores in a row per UID: only to stop a restore that cannot stick from looping */
   const restores = new Map<string, number>();
+  /** a status Bosun decided was written: the metrics count what it did */
+  const written = (prev: S, next: S) => {
+    deps.observe?.(kind.kind, prev, next);
+    hooks.observe?.(prev, next);
+  };
 
   /** Bosun's record of what it decided (`next`, from `prior`): written before the status, which projects it. */
   const recordDecided = (subject: T, next: S, prior: S) =>
@@ -103,6 +112,7 @@ export function planReconciler<S extends PlanStatus, T extends PlanSubject<S> & 
           const next = stalledStatus(subject, refused, deps.now());
           await recordDecided(subject, next, subject.status ?? ({} as S));
           await client.patchStatus(kind.resource, subject, next);
+          written(subject.status ?? ({} as S), next);
           await events.event(subject, 'Warning', refused.reason, refused.message);
         } catch (again) {
           log.warn({ key, err: errorMessage(again) }, `could not record a refused request on the ${kind.kind}`);
@@ -139,6 +149,7 @@ export function planReconciler<S extends PlanStatus, T extends PlanSubject<S> & 
         const { next, requeueAfter } = await hooks.execute({ ...subject, status: wind.rollback }, deps.now());
         await recordDecided(subject, next, recorded);
         await client.patchStatus(kind.resource, subject, next);
+        written(recorded, next);
         await announce(subject, recorded, next);
         return { requeueAfter: requeueAfter ?? 1 };
       }
@@ -244,6 +255,7 @@ export function planReconciler<S extends PlanStatus, T extends PlanSubject<S> & 
     if (!deepEqual(next, prev)) {
       deps.crashpoint?.('before-status');
       await client.patchStatus(kind.resource, subject, next);
+      if (!storeError) written(prev, next);
     }
     if (storeError) await announce(subject, prev, next);
     else for (const a of said) await events.event(subject, a.type, a.reason, a.note);

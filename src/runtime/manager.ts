@@ -78,6 +78,7 @@ export class Manager {
     this.opts.log.info({ informers: this.informers.length }, 'caches synced');
     if (!this.opts.leaderElection) {
       await this.takeOver();
+      this.opts.metrics.leader.set(1); // the only replica leads: an alert on no leader must not fire
       this.startControllers();
       return;
     }

@@ -1,6 +1,7 @@
 // Bosun's Prometheus metrics. One registry per operator instance (created by
 // the composition root), so tests and benchmarks can run several side by side.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { workMetrics } from './work-metrics.js';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -10,6 +11,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
   const registers = [registry];
   return {
     registry,
+    // plan steps and phases, pending Approvals, LLM budgets, pipeline stages, the store's availability
+    ...workMetrics(registers),
     reconcileTotal: new Counter({
       name: 'bosun_reconcile_total',
       help: 'Reconciles by controller and result (success, requeue, error, terminal, panic)',

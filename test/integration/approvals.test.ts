@@ -126,11 +126,23 @@ describe('approvals', () => {
     expect(a.spec.runbook).toMatch(/scale deployment\/web from 2 to 4 replicas/);
     expect(a.spec.runbook).toMatch(/To undo: scale back to 2/);
     expect(getDeployment(ns(), 'web').spec.replicas).toBe(2); // nothing yet
+    // while it waits, /metrics shows how long, against its TTL (the RiskPolicy's 600 s), from the operator's cache
+    const series = { namespace: ns(), name };
+    const waiting = new RegExp(`^bosun_approval_waiting_seconds\\{[^}]*name="${name}"`, 'm');
+    await until('the Approval in /metrics', async () => waiting.test(await op.metrics()), 30_000);
+    expect(await op.metric('bosun_approval_ttl_seconds', series)).toBeGreaterThanOrEqual(599);
+    expect(await op.metric('bosun_approval_ttl_seconds', series)).toBeLessThanOrEqual(601);
 
     decide(name, 'approve', 'capacity for the sale');
     await phase('scale-up', 'Succeeded');
     expect(getDeployment(ns(), 'web').spec.replicas).toBe(4);
     await until('the Approval status', async () => approval(name).status?.state === 'Approved', 30_000);
+    // decided: no longer waiting (once the operator's cache has the decision)
+    await until(
+      'the Approval gone from /metrics',
+      async () => !(await op.metrics()).includes(`name="${name}"`),
+      30_000,
+    );
     expect(approval(name).status).toMatchObject({ approvals: 1, decidedBy: ['bob'] });
     expect(kubectlOk(['describe', 'goal', 'scale-up'], { namespace: ns() })).toMatch(
       /Approved\s+.*approved by bob \(1\/1\)/,

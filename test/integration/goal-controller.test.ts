@@ -198,4 +198,12 @@ describe('Goal controller', () => {
     expect(await op.metric('bosun_kube_requests_total', { verb: 'patch' })).toBeGreaterThan(0);
     expect(await op.metric('bosun_informer_relists_total', { resource: 'goals' })).toBeGreaterThanOrEqual(1);
   });
+
+  it("counts the plan's steps and phases, the Goals by phase, and the store as up in /metrics", async () => {
+    const steps = { kind: 'Goal', tool: 'k8s.scale', mode: 'auto', result: 'Succeeded' };
+    expect(await op.metric('bosun_plan_steps_total', steps)).toBeGreaterThanOrEqual(1);
+    expect(await op.metric('bosun_phase_transitions_total', { kind: 'Goal', phase: 'Succeeded' })).toBeGreaterThan(0);
+    expect(await op.metric('bosun_objects', { kind: 'Goal', phase: 'Succeeded' })).toBeGreaterThan(0);
+    expect(await op.metric('bosun_store_up')).toBe(1);
+  });
 });

@@ -123,6 +123,10 @@ describe('LLM planner on the control plane', () => {
       (120 * 3 + 80 * 15) / 1e6,
       9,
     );
+    // the namespace's daily token budget: the default, and what today used of it
+    const budget = { namespace: ns(), budget: 'tokens_per_day' };
+    expect(await op.metric('bosun_llm_budget_used', budget)).toBe(200);
+    expect(await op.metric('bosun_llm_budget_limit', budget)).toBe(2_000_000);
     expect(
       JSON.parse(kubectlOk(['get', 'modelprovider', 'default', '-o', 'jsonpath={.status}'], { namespace: ns() })),
     ).toMatchObject({ reachable: true });

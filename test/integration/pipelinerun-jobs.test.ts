@@ -85,6 +85,20 @@ describe('PipelineRuns on Jobs', { timeout: 300_000 }, () => {
     ) as { serviceAccountName: string; automountServiceAccountToken: boolean };
     expect(spec).toMatchObject({ serviceAccountName: 'bosun-pipeline', automountServiceAccountToken: false });
     expect(jobs().filter((j) => j.metadata.labels?.['bosun.dev/pipelinerun'] === 'ci-1')).toHaveLength(3);
+    // /metrics, counted right after the status that ended the run was written: the run's duration by its
+    // outcome, and each stage's by agent, where it ran and how it ended
+    await until(
+      'the run in /metrics',
+      async () => (await op.metric('bosun_pipelinerun_duration_seconds_count', { phase: 'Failed' })) >= 1,
+      10_000,
+    );
+    expect(await op.metric('bosun_phase_transitions_total', { kind: 'PipelineRun', phase: 'Failed' })).toBeGreaterThan(
+      0,
+    );
+    const stages = (result: string) =>
+      op.metric('bosun_pipeline_stage_duration_seconds_count', { agent: 'test', run_on: 'cluster', result });
+    expect(await stages('Succeeded')).toBeGreaterThanOrEqual(2);
+    expect(await stages('Failed')).toBeGreaterThanOrEqual(1);
   });
 
   it('cancel deletes the running Job, and the finally stage still runs', async () => {

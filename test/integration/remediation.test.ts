@@ -2,6 +2,7 @@
 // (there is no kubelet): registry.bosun.test/crash:1 crash-loops, hungry:1
 // under a 32Mi limit is OOM-killed (see hack/control-plane/kwok-stages).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../hack/control-plane/wait.js';
 import { EtcdStateStore } from '../../src/store/etcd-store.js';
 import { controlPlane, kubectlOk, useNamespace } from '../support/cluster.js';
 import { applyGoal, applyRiskPolicy, approveAs, waitPhase } from '../support/goals.js';
@@ -69,6 +70,11 @@ describe('Remediations heal', { timeout: 240_000 }, () => {
     expect(getDeployment(ns(), 'web').spec.template.spec.containers[0]?.image).toBe('nginx:1.27');
     const ready = s?.conditions?.find((c) => c.type === 'Ready');
     expect(ready).toMatchObject({ status: 'True', reason: 'Healed' });
+    // /metrics: the heal's outcome (counted right after the status that says so was written), and its step
+    const healedTotal = () => op.metric('bosun_phase_transitions_total', { kind: 'Remediation', phase: 'Healed' });
+    await until('Healed in /metrics', async () => (await healedTotal()) >= 1, 10_000);
+    const undo = { kind: 'Remediation', tool: 'k8s.rollout-undo', result: 'Succeeded' };
+    expect(await op.metric('bosun_plan_steps_total', undo)).toBeGreaterThanOrEqual(1);
 
     // the story, in Events and in the action log: the Goal changed the target, the Remediation healed it
     const described = kubectlOk(['describe', 'remediation', 'web-crashloop'], { namespace: ns() });

@@ -50,6 +50,7 @@ describe("Bosun's etcd outage", () => {
   });
 
   it('surfaces as StateStoreUnavailable, never a crash, and catches up afterwards', async () => {
+    expect(await op.metric('bosun_leader')).toBe(1); // without leader election it leads alone
     apply('before');
     // no target exists: a reconciled Goal is Stalled (TargetNotFound)
     await until(
@@ -68,6 +69,7 @@ describe("Bosun's etcd outage", () => {
       () => op.log(),
     );
     expect(ready('during')?.message).toMatch(/etcd is unreachable/);
+    expect(await op.metric('bosun_store_up')).toBe(0);
     expect(kubectlOk(['describe', 'goal', 'during'], { namespace: ns() })).toMatch(/Warning\s+StateStoreUnavailable/);
     expect(op.proc.exitCode).toBeNull();
     expect((await fetch(`${op.healthUrl}/healthz`)).ok).toBe(true);
@@ -80,6 +82,7 @@ describe("Bosun's etcd outage", () => {
       60_000,
       () => op.log(),
     );
+    expect(await op.metric('bosun_store_up')).toBe(1);
     expect(await store.getSnapshot({ kind: 'Goal', namespace: ns(), name: 'during' })).toMatchObject({
       status: { phase: 'Stalled' },
     });

@@ -34,6 +34,8 @@ export interface PipelineRunReconcilerDeps extends ReconcileDeps, StepDeps {
   agent: Agent<PipelineRun, PipelineFacts>;
   /** the runs of a namespace, from the informer cache (concurrency, resumeFrom) */
   runs: { byNamespace(namespace: string): readonly { metadata: { name: string } }[] };
+  /** the run's own metrics of each status written (stage and run durations) */
+  stageMetrics?: (prev: Status, next: Status) => void;
 }
 
 /** How often a queued run, or one whose Pipeline is missing, looks again. */
@@ -204,5 +206,6 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): Reconcil
     // deletion of a run winds nothing down: a stage's Job belongs to the run and goes with it
     execute: async (run) => ({ next: run.status ?? {} }),
     announce: stageAnnouncements,
+    observe: deps.stageMetrics,
   });
 }

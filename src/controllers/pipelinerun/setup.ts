@@ -16,6 +16,7 @@ import type { SecretSink } from '../../telemetry/logger.js';
 import { setupPipelineController } from '../pipeline/setup.js';
 import { pipelineRunKind } from './kind.js';
 import { pipelineRunReconciler } from './reconciler.js';
+import { stageMetrics } from './stage-metrics.js';
 
 export const PIPELINERUN_CONTROLLER = 'pipelinerun';
 
@@ -50,7 +51,7 @@ export function setupPipelineRunController(opts: PipelineRunControllerOptions) {
       operatorNamespace: opts.operatorNamespace,
     });
     const agent = new PipelineAgent({ ...opts.backends, deploy, report });
-    return pipelineRunReconciler({ ...deps, agent, runs: informer });
+    return pipelineRunReconciler({ ...deps, agent, runs: informer, stageMetrics: stageMetrics(opts.metrics) });
   });
   const pipelines = setupPipelineController({ ...opts, runs: set.informer });
   caches.pipelines = pipelines.informer;

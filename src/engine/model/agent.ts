@@ -22,6 +22,8 @@ export interface ModelAgentDeps {
   operatorNamespace: string;
   /** every round paid for, for the metrics */
   onUsage?: (usage: LlmUsage, namespace: string) => void;
+  /** what each namespace's daily budgets have used, for the metrics */
+  onBudget?: LlmPlanInput['onBudget'];
   /** test seams: the model client for a provider, and per-provider backoff */
   connect?: LlmPlanInput['connect'];
   health?: LlmPlanInput['health'];

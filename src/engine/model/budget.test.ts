@@ -74,6 +74,7 @@ describe('budgetStall', () => {
 describe('daily counters', () => {
   it('are per namespace and UTC day; cost is whole micro-dollars', () => {
     expect(dailyCounters('demo', new Date('2026-03-01T23:59:59Z'))).toEqual({
+      day: '2026-03-01',
       tokens: 'llm-tokens/demo/2026-03-01',
       microUSD: 'llm-cost-micro-usd/demo/2026-03-01',
     });

@@ -22,8 +22,20 @@ export interface BudgetSubject {
 /** The usage counters of one namespace for one (UTC) day. */
 export const dailyCounters = (namespace: string, now: Date) => {
   const day = now.toISOString().slice(0, 10);
-  return { tokens: `llm-tokens/${namespace}/${day}`, microUSD: `llm-cost-micro-usd/${namespace}/${day}` };
+  return { day, tokens: `llm-tokens/${namespace}/${day}`, microUSD: `llm-cost-micro-usd/${namespace}/${day}` };
 };
+
+/** What a namespace's daily budgets have used on `day` (UTC), as Bosun's etcd counted it, for the metrics. */
+export interface DailyBudgetUse {
+  namespace: string;
+  day: string;
+  tokens: number;
+  tokenLimit: number;
+  /** absent: not read (no daily cost limit, and nothing priced yet) */
+  microUSD?: number;
+  /** absent: the RiskPolicy sets no daily cost limit */
+  costLimitUSD?: number;
+}
 
 export const toMicroUSD = (usd: number): number => Math.round(usd * 1e6);
 

@@ -7,7 +7,7 @@ import { createLogger, SecretMasker } from '../../telemetry/logger.js';
 import { ProviderHealth } from './health.js';
 import { planWithModel, type LlmOutcome } from './plan.js';
 import { ModelCalls } from './calls.js';
-import { dailyCounters } from './budget.js';
+import { dailyCounters, type DailyBudgetUse } from './budget.js';
 import { API_KEY, cluster, goal, input, model, NS, policy, scalePlan } from './plan.testkit.js';
 
 describe('planWithModel', () => {
@@ -65,6 +65,7 @@ describe('planWithModel', () => {
     const { calls, client: connectTo } = model(masker);
     const store = new MemoryStateStore();
     const now = new Date('2026-03-01T10:00:00Z');
+    const readings: DailyBudgetUse[] = [];
     const base = {
       client: cluster(),
       secrets: masker,
@@ -72,11 +73,18 @@ describe('planWithModel', () => {
       now,
       connect: () => connectTo,
       policy: policy({ maxCostPerNamespacePerDayUSD: 0.002 }),
+      onBudget: (u: DailyBudgetUse) => void readings.push(u),
     };
     await planWithModel(input({ ...base, goal: goal('u5') }));
     const counters = dailyCounters(NS, now);
     expect(await store.getUsage(counters.microUSD)).toBe(120 * 3 + 80 * 15); // $0.00156
     expect(await store.getUsage(counters.tokens)).toBe(200);
+    // the metrics are told the day's use when it is read, and again after the round is counted
+    const day = { namespace: NS, day: '2026-03-01', tokenLimit: 2_000_000, costLimitUSD: 0.002 };
+    expect(readings).toEqual([
+      { ...day, tokens: 0, microUSD: 0 },
+      { ...day, tokens: 200, microUSD: 1560 },
+    ]);
     await planWithModel(input({ ...base, goal: goal('u6') })); // $0.00156 < $0.002: asked, now $0.00312
     const third = await planWithModel(input({ ...base, goal: goal('u7') }));
     expect(third).toMatchObject({ stall: { reason: 'BudgetExceeded' } });

@@ -28,7 +28,7 @@ import type { EffectivePolicy } from '../../policy/decision.js';
 import type { StateStore } from '../../store/state-store.js';
 import type { SecretSink } from '../../telemetry/logger.js';
 import type { Gate, ToolRegistry } from '../../tools/registry.js';
-import { budgetStall, dailyCounters, tokensLeft, toMicroUSD } from './budget.js';
+import { budgetStall, dailyCounters, tokenLimits, tokensLeft, toMicroUSD, type DailyBudgetUse } from './budget.js';
 import { planCacheKey, planCacheRef } from './cache.js';
 import { MIN_OUTPUT_TOKENS, meteredClient, ProviderCallError } from './meter.js';
 import { clientFor, findProvider, reportReachability } from './provider.js';
@@ -92,6 +92,8 @@ export interface LlmPlanInput {
   health?: ProviderHealth;
   /** where calls run off the reconcile worker (absent: the call is awaited here) */
   calls?: ModelCalls<LlmOutcome>;
+  /** told what the namespace's daily budgets have used, when read and after each round, for the metrics */
+  onBudget?: (use: DailyBudgetUse) => void;
 }
 
 export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
@@ -188,6 +190,15 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
     namespaceMicroUSDToday:
       daily?.maxCostPerNamespacePerDayUSD !== undefined ? await input.store.getUsage(counters.microUSD) : undefined,
   };
+  const dailyUse = (u: { tokens: number; microUSD?: number }) =>
+    input.onBudget?.({
+      namespace,
+      day: counters.day,
+      tokenLimit: tokenLimits(subject, policy).perNamespacePerDay,
+      costLimitUSD: daily?.maxCostPerNamespacePerDayUSD,
+      ...u,
+    });
+  dailyUse({ tokens: use.namespaceTokensToday, microUSD: use.namespaceMicroUSDToday });
   const over = budgetStall(subject, policy, use);
   if (over) return { stall: over };
   const left = tokensLeft(subject, policy, use);
@@ -278,9 +289,9 @@ export async function planWithModel(input: LlmPlanInput): Promise<LlmOutcome> {
       price,
       onRepairRound: () => requests.force(), // a repair round of a call already let through
       count: async (used) => {
-        await input.store.addUsage(counters.tokens, used.inputTokens + used.outputTokens);
+        const tokens = await input.store.addUsage(counters.tokens, used.inputTokens + used.outputTokens);
         const micro = toMicroUSD(price(used));
-        if (micro > 0) await input.store.addUsage(counters.microUSD, micro);
+        dailyUse({ tokens, microUSD: micro > 0 ? await input.store.addUsage(counters.microUSD, micro) : undefined });
       },
     });
     const paid = meter.paid;
