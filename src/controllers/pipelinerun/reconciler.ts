@@ -8,19 +8,18 @@ import type { PipelineRun, PipelineRunStatus, StageStatus } from '../../api/v1al
 import { PipelineRun as PipelineRunSchema } from '../../api/v1alpha1/pipeline-run.js';
 import { Pipeline } from '../../api/v1alpha1/pipeline.js';
 import { timestamp } from '../../api/v1alpha1/common.js';
-import { ConditionType, PipelineReason } from '../../api/v1alpha1/reasons.js';
+import { PipelineReason } from '../../api/v1alpha1/reasons.js';
 import type { Agent } from '../../agents/agent.js';
 import type { PipelineFacts } from '../../agents/pipeline/agent.js';
 import { approvalHandler } from '../../engine/approvals.js';
 import { stepInvoker, type StepDeps } from '../../engine/execute.js';
 import type { Announcement } from '../../engine/phases.js';
-import { markFailed, markRunning } from '../../engine/phases.js';
+import { markFailed, markRunning, markWaiting } from '../../engine/kstatus.js';
 import { decidePlan } from '../../engine/plan.js';
 import { loadPolicy } from '../../engine/policy.js';
 import { invalidObject, planReconciler, type ReconcileDeps } from '../../engine/reconcile.js';
 import { stalledStatus } from '../../engine/status.js';
 import { gateFor } from '../../engine/subject.js';
-import { setCondition } from '../../runtime/conditions.js';
 import type { Reconcile } from '../../runtime/controller.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
@@ -130,12 +129,7 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): Reconcil
     }
     if (conc.queueBehind) {
       const message = `waiting for run ${conc.queueBehind} to finish (Pipeline concurrencyPolicy: Queue)`;
-      const conditions = setCondition(
-        prev.conditions,
-        { type: ConditionType.Ready, status: 'False', reason: PipelineReason.Queued, message },
-        now,
-        gen,
-      );
+      const conditions = markWaiting(prev.conditions, PipelineReason.Queued, message, now, gen);
       return {
         next: { ...prev, phase: 'Queued', observedGeneration: gen, conditions },
         requeueAfter: QUEUE_RECHECK_MS,
@@ -167,7 +161,8 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): Reconcil
 
   async function decide(run: PipelineRun, now: Date): Promise<{ next: Status; requeueAfter?: number }> {
     const prev: Status = run.status ?? {};
-    if (FINISHED.has(prev.phase ?? '')) return { next: prev };
+    // a finished run changes no more; a cancel asked of it afterwards is observed, and nothing else
+    if (FINISHED.has(prev.phase ?? '')) return { next: { ...prev, observedGeneration: run.metadata.generation } };
     if (!prev.plan) {
       // a plan that could not be made stays so until the spec changes (a cancel) or what it waits for appears
       return start(run, now);
