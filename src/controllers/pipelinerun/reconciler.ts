@@ -14,7 +14,7 @@ import type { PipelineFacts } from '../../agents/pipeline/agent.js';
 import { approvalHandler } from '../../engine/approvals.js';
 import { stepInvoker, type StepDeps } from '../../engine/execute.js';
 import type { Announcement } from '../../engine/phases.js';
-import { markFailed, markRunning, markWaiting } from '../../engine/kstatus.js';
+import { markRunning } from '../../engine/kstatus.js';
 import { decidePlan } from '../../engine/plan.js';
 import { loadPolicy } from '../../engine/policy.js';
 import { invalidObject, planReconciler, type ReconcileDeps } from '../../engine/reconcile.js';
@@ -24,7 +24,7 @@ import type { Reconcile } from '../../runtime/controller.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
 import { pipelineResource, pipelineRunKind, pipelineRunResource } from './kind.js';
-import { concurrency, haltedRefusal, initialStages } from './start.js';
+import { concurrency, endedStatus, haltedRefusal, initialStages, queuedStatus } from './start.js';
 import { advanceStages } from './stages.js';
 
 type Status = PipelineRunStatus;
@@ -63,18 +63,6 @@ export function stageAnnouncements(prev: Status, next: Status): Announcement[] {
   return out;
 }
 
-const ended = (run: PipelineRun, phase: 'Refused' | 'Cancelled', reason: string, message: string, now: Date) => {
-  const prev = run.status ?? {};
-  const gen = run.metadata.generation;
-  return {
-    ...prev,
-    phase,
-    observedGeneration: gen,
-    completedAt: timestamp(now),
-    conditions: markFailed(prev.conditions, reason, message, now, gen),
-  };
-};
-
 export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): Reconcile {
   const { client } = deps;
   const tools: AnyTool[] = deps.agent.tools();
@@ -96,9 +84,8 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): Reconcil
   async function start(run: PipelineRun, now: Date): Promise<{ next: Status; requeueAfter?: number }> {
     const prev: Status = run.status ?? {};
     const namespace = run.metadata.namespace ?? '';
-    const gen = run.metadata.generation;
     if (run.spec.status === 'Cancelled')
-      return { next: ended(run, 'Cancelled', PipelineReason.RunCancelled, 'cancelled before it started', now) };
+      return { next: endedStatus(run, 'Cancelled', PipelineReason.RunCancelled, 'cancelled before it started', now) };
     const pipeline = await readPipeline(run);
     if (!pipeline) {
       const message =
@@ -110,7 +97,7 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): Reconcil
       };
     }
     const halted = haltedRefusal(pipeline);
-    if (halted) return { next: ended(run, 'Refused', halted.reason, halted.message, now) };
+    if (halted) return { next: endedStatus(run, 'Refused', halted.reason, halted.message, now) };
     const policy = loadPolicy(deps.policies, namespace, undefined, deps.operatorNamespace);
     if (!policy)
       return {
@@ -127,14 +114,7 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): Reconcil
       // the Pipeline's concurrencyPolicy asks for it: the newer run of the branch replaces the older
       await client.patch(pipelineRunResource, namespace, name, { spec: { status: 'Cancelled' } });
     }
-    if (conc.queueBehind) {
-      const message = `waiting for run ${conc.queueBehind} to finish (Pipeline concurrencyPolicy: Queue)`;
-      const conditions = markWaiting(prev.conditions, PipelineReason.Queued, message, now, gen);
-      return {
-        next: { ...prev, phase: 'Queued', observedGeneration: gen, conditions },
-        requeueAfter: QUEUE_RECHECK_MS,
-      };
-    }
+    if (conc.queueBehind) return { next: queuedStatus(run, conc.queueBehind, now), requeueAfter: QUEUE_RECHECK_MS };
     const registry = new ToolRegistry(tools);
     const gate = gateFor(run, policy);
     const proposal = await deps.agent.plan({ subject: run, facts: { pipeline }, policy, registry, gate, now });
@@ -169,7 +149,9 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): Reconcil
     }
     if (prev.phase === 'AwaitingApproval') {
       if (run.spec.status === 'Cancelled')
-        return { next: ended(run, 'Cancelled', PipelineReason.RunCancelled, 'cancelled while awaiting approval', now) };
+        return {
+          next: endedStatus(run, 'Cancelled', PipelineReason.RunCancelled, 'cancelled while awaiting approval', now),
+        };
       return approvals.await(run, pipelineRunKind, now);
     }
     if (prev.phase !== 'Running') return { next: prev };
