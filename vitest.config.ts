@@ -6,7 +6,13 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'hack/**/*.test.ts', 'test/lint/**/*.test.ts', 'test/bench/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'hack/**/*.test.ts',
+            'test/lint/**/*.test.ts',
+            'test/bench/**/*.test.ts',
+            'test/gitops/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },
