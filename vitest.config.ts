@@ -12,6 +12,7 @@ export default defineConfig({
             'test/lint/**/*.test.ts',
             'test/bench/**/*.test.ts',
             'test/observability/**/*.test.ts',
+            'test/gitops/**/*.test.ts',
           ],
           environment: 'node',
         },

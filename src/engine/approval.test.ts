@@ -1,7 +1,7 @@
 import { boundedName } from '../api/v1alpha1/common.js';
 import { describe, expect, it } from 'vitest';
 import { ApprovalSpec } from '../api/v1alpha1/approval.js';
-import { admitted, approvalName, judge } from './approval.js';
+import { admitted, approvalName, approvalStatus, judge } from './approval.js';
 
 const base = ApprovalSpec.parse({
   subjectRef: { kind: 'Goal', name: 'g' },
@@ -122,4 +122,51 @@ describe('names derived from the longest valid names', () => {
       expect(approvalName(of(n))).toBe(name); // deterministic: a repeated create is a no-op
     },
   );
+});
+
+describe('approvalStatus', () => {
+  const approval = (status?: Parameters<typeof approvalStatus>[0]['status'], generation = 2) => ({
+    metadata: { generation },
+    status,
+  });
+  const brief = (s: ReturnType<typeof approvalStatus>) => s.conditions?.map((c) => [c.type, c.status, c.reason]);
+
+  it('Pending is in progress: Reconciling and not Ready, AwaitingApproval, with observedGeneration', () => {
+    const s = approvalStatus(approval(), { state: 'Pending', approvals: 0 }, '0/2 approval(s) so far', before);
+    expect(s).toMatchObject({ state: 'Pending', approvals: 0, observedGeneration: 2 });
+    expect(brief(s)).toEqual([
+      ['Reconciling', 'True', 'AwaitingApproval'],
+      ['Ready', 'False', 'AwaitingApproval'],
+    ]);
+  });
+
+  it.each([
+    { state: 'Approved' as const, want: [['Ready', 'True', 'Approved']] },
+    {
+      state: 'Denied' as const,
+      want: [
+        ['Ready', 'False', 'ApprovalDenied'],
+        ['Stalled', 'True', 'ApprovalDenied'],
+      ],
+    },
+    {
+      state: 'Expired' as const,
+      want: [
+        ['Ready', 'False', 'ApprovalExpired'],
+        ['Stalled', 'True', 'ApprovalExpired'],
+      ],
+    },
+    { state: 'Superseded' as const, want: [['Superseded', 'True', 'Superseded']] },
+  ])('$state after Pending: $want', ({ state, want }) => {
+    const pending = approvalStatus(approval(), { state: 'Pending' }, 'waiting', before);
+    const s = approvalStatus(approval(pending, 3), { state }, `${state} by bob`, after);
+    expect(brief(s)).toEqual(want);
+    expect(s.observedGeneration).toBe(3);
+    expect(s.conditions?.[0]?.message).toBe(`${state} by bob`);
+  });
+
+  it('is a fixed point, so an unchanged Approval is not written again', () => {
+    const first = approvalStatus(approval(), { state: 'Pending', approvals: 1 }, '1/2', before);
+    expect(approvalStatus(approval(first), { state: 'Pending', approvals: 1 }, '1/2', after)).toEqual(first);
+  });
 });

@@ -7,7 +7,9 @@ import type { ApprovalSpec, ApprovalState, ApprovalStatus, Decision } from '../a
 import { API_VERSION } from '../api/v1alpha1/kinds.js';
 import { approvalSummary, planRunbook } from '../api/v1alpha1/plan.js';
 import type { KubeObject } from '../api/v1alpha1/meta.js';
+import { ConditionType, PlanReason } from '../api/v1alpha1/reasons.js';
 import type { EffectivePolicy } from '../policy/decision.js';
+import { markReady, markSettled, markStalled, markWaiting } from './kstatus.js';
 import { runOf, type PlanStatus, type PlanSubject, type SubjectKind } from './subject.js';
 
 /**
@@ -137,4 +139,34 @@ export function judge(spec: ApprovalSpec, now: Date): Verdict {
     status: { state: 'Pending', approvals: approvals.length, decidedBy: approvals.map((d) => d.user) },
     message: `${approvals.length}/${spec.requiredApprovals} approval(s) so far; expires at ${spec.expiresAt}`,
   };
+}
+
+/**
+ * An Approval's status for its state, with the conditions kstatus reads and observedGeneration (a decision
+ * appended is a new generation): Pending is in progress (a person moves it on), Approved is Ready, Denied and
+ * Expired are Stalled, and Superseded is settled (none of them: a newer plan asks for a new Approval).
+ */
+export function approvalStatus(
+  approval: { metadata: { generation?: number }; status?: ApprovalStatus },
+  status: ApprovalStatus,
+  message: string,
+  now: Date,
+): ApprovalStatus {
+  const gen = approval.metadata.generation;
+  const prev = approval.status?.conditions;
+  const conditions = (() => {
+    switch (status.state) {
+      case 'Approved':
+        return markReady(prev, PlanReason.Approved, message, now, gen);
+      case 'Denied':
+        return markStalled(prev, PlanReason.ApprovalDenied, message, now, gen);
+      case 'Expired':
+        return markStalled(prev, PlanReason.ApprovalExpired, message, now, gen);
+      case 'Superseded':
+        return markSettled(prev, ConditionType.Superseded, PlanReason.Superseded, message, now, gen);
+      default:
+        return markWaiting(prev, PlanReason.AwaitingApproval, message, now, gen);
+    }
+  })();
+  return { ...approval.status, ...status, observedGeneration: gen, conditions };
 }

@@ -13,10 +13,10 @@ import { deepEqual } from '../kube/merge-patch.js';
 import type { StateStore } from '../store/state-store.js';
 import { builtInPolicy } from '../policy/decision.js';
 import { setCondition } from '../runtime/conditions.js';
-import { admitted, approvalFor, approvalName, judge, ownedBy } from './approval.js';
+import { admitted, approvalFor, approvalName, approvalStatus, judge, ownedBy } from './approval.js';
 import { approvalResource } from './informers.js';
 import { loadPolicy, type PolicyCache } from './policy.js';
-import { markFailed, markRunning } from './phases.js';
+import { markAwaitingApproval, markFailed, markRunning } from './kstatus.js';
 import { runOf, type PlanStatus, type PlanSubject, type SubjectKind } from './subject.js';
 
 export interface ApprovalCache {
@@ -41,12 +41,26 @@ type ApprovalObject = KubeObject & { spec?: unknown; status?: ApprovalStatus };
 const waiting = (name: string, prev: PlanStatus, what: string) =>
   `waiting for Approval ${name} (${prev.decision ?? 'policy'}${prev.riskReasons?.length ? `; risk ${prev.risk}: ${prev.riskReasons.join('; ')}` : ''}): ${what}`;
 
+/** Still held: Approved is False with what it lacks, and Ready and Reconciling say the same (in progress). */
+const held = (c: PlanStatus['conditions'], message: string, now: Date, gen: number | undefined) =>
+  markAwaitingApproval(
+    setCondition(
+      c,
+      { type: ConditionType.Approved, status: 'False', reason: PlanReason.ApprovalRequired, message },
+      now,
+      gen,
+    ),
+    message,
+    now,
+    gen,
+  );
+
 export function approvalHandler(deps: Deps) {
   const { client, events } = deps;
 
   /** Writes an Approval's status when it changed, with an Event on the Approval for a new state. */
-  async function record(approval: ApprovalObject, status: ApprovalStatus, note: string): Promise<void> {
-    const next = { ...approval.status, ...status };
+  async function record(approval: ApprovalObject, status: ApprovalStatus, note: string, now: Date): Promise<void> {
+    const next = approvalStatus(approval, status, note, now);
     if (deepEqual(next, approval.status ?? {})) return;
     await client.patchStatus(approvalResource, approval, next);
     if (status.state !== approval.status?.state) {
@@ -81,6 +95,7 @@ export function approvalHandler(deps: Deps) {
           old,
           { state: 'Superseded' },
           `the ${kind.kind}'s plan changed (now ${planHash.slice(0, 12)}); this Approval no longer applies`,
+          now,
         );
       }
     }
@@ -97,12 +112,7 @@ export function approvalHandler(deps: Deps) {
         return {
           next: {
             ...prev,
-            conditions: setCondition(
-              prev.conditions,
-              { type: ConditionType.Approved, status: 'False', reason: PlanReason.ApprovalRequired, message },
-              now,
-              gen,
-            ),
+            conditions: held(prev.conditions, message, now, gen),
           },
         };
       }
@@ -121,12 +131,7 @@ export function approvalHandler(deps: Deps) {
         next: {
           ...prev,
           approvalRef: name,
-          conditions: setCondition(
-            prev.conditions,
-            { type: ConditionType.Approved, status: 'False', reason: PlanReason.ApprovalRequired, message },
-            now,
-            gen,
-          ),
+          conditions: held(prev.conditions, message, now, gen),
         },
       };
     }
@@ -151,21 +156,11 @@ export function approvalHandler(deps: Deps) {
         'Decide',
       );
     }
-    await record(approval, verdict.status, verdict.message);
-    const base: S = { ...prev, approvalRef: name };
+    await record(approval, verdict.status, verdict.message, now);
+    const base: S = { ...prev, approvalRef: name, observedGeneration: gen };
     switch (verdict.state) {
       case 'Pending': {
-        const conditions = setCondition(
-          prev.conditions,
-          {
-            type: ConditionType.Approved,
-            status: 'False',
-            reason: PlanReason.ApprovalRequired,
-            message: waiting(name, prev, verdict.message),
-          },
-          now,
-          gen,
-        );
+        const conditions = held(prev.conditions, waiting(name, prev, verdict.message), now, gen);
         return {
           next: { ...base, conditions },
           requeueAfter: Math.max(1000, Date.parse(spec.expiresAt) - now.getTime()),

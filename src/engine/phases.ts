@@ -1,13 +1,14 @@
 // A plan's life in its subject's status (a Goal, a Remediation): planned, held,
 // denied, executing, and finished, in the kind's own phase names. Pure: each
-// takes the previous status and returns the next; markRunning / markSucceeded /
-// markFailed are the only writers of the Succeeded condition.
+// takes the previous status and returns the next; the conditions each phase
+// carries for kstatus (Reconciling, Stalled, Ready, Succeeded) are kstatus.ts's.
 import type { PlanStep } from '../api/v1alpha1/common.js';
 import { timestamp } from '../api/v1alpha1/common.js';
 import { ConditionType, PlanReason } from '../api/v1alpha1/reasons.js';
 import { removeCondition, setCondition } from '../runtime/conditions.js';
 import { progress, skipRest } from './execution.js';
 import type { DecidedPlan } from './assess.js';
+import { markAwaitingApproval, markFailed, markRunning, markSucceeded } from './kstatus.js';
 import type { PlanStatus, SubjectKind } from './subject.js';
 
 type C = PlanStatus['conditions'];
@@ -20,24 +21,6 @@ const set = (
   now: Date,
   gen?: number,
 ) => setCondition(c, { type, status, reason, message }, now, gen);
-
-export function markRunning(c: C, message: string, now: Date, gen?: number): NonNullable<C> {
-  let out = set(c, ConditionType.Reconciling, 'True', PlanReason.Executing, message, now, gen);
-  out = set(out, ConditionType.Ready, 'False', PlanReason.Executing, message, now, gen);
-  return set(out, ConditionType.Succeeded, 'Unknown', PlanReason.Executing, message, now, gen);
-}
-
-export function markSucceeded(c: C, reason: string, message: string, now: Date, gen?: number): NonNullable<C> {
-  let out = removeCondition(c, ConditionType.Reconciling);
-  out = set(out, ConditionType.Ready, 'True', reason, message, now, gen);
-  return set(out, ConditionType.Succeeded, 'True', reason, message, now, gen);
-}
-
-export function markFailed(c: C, reason: string, message: string, now: Date, gen?: number): NonNullable<C> {
-  let out = removeCondition(c, ConditionType.Reconciling);
-  out = set(out, ConditionType.Ready, 'False', reason, message, now, gen);
-  return set(out, ConditionType.Succeeded, 'False', reason, message, now, gen);
-}
 
 /** The status right after a plan is made and policy has decided. */
 export function afterPlanning<S extends PlanStatus>(
@@ -80,8 +63,7 @@ export function afterPlanning<S extends PlanStatus>(
   if (plan.decision.action === 'approve') {
     const message = `held for approval: ${plan.decision.rule}${plan.reasons.length ? ` (risk ${plan.risk}: ${plan.reasons.join('; ')})` : ''}`;
     c = set(c, ConditionType.Approved, 'False', PlanReason.ApprovalRequired, message, now, gen);
-    c = set(c, ConditionType.Ready, 'False', PlanReason.ApprovalRequired, message, now, gen);
-    return { ...base, phase: phases.awaitingApproval, conditions: c };
+    return { ...base, phase: phases.awaitingApproval, conditions: markAwaitingApproval(c, message, now, gen) };
   }
   if (!plan.steps.length) {
     return {
@@ -110,7 +92,7 @@ export function afterStep<S extends PlanStatus>(
 ): S {
   const { phases } = kind;
   const plan = prev.plan ? { ...prev.plan, steps: done ? skipRest(steps) : steps } : undefined;
-  const base: S = { ...prev, plan, progress: progress(steps) };
+  const base: S = { ...prev, plan, progress: progress(steps), observedGeneration: gen ?? prev.observedGeneration };
   if (!done) {
     const i = steps.findIndex(
       (s) =>

@@ -22,7 +22,7 @@ import type { StepRun } from './execute.js';
 import { announcements, type Announcement } from './phases.js';
 import { recordedStatus, tamperedFields } from './record.js';
 import { refusedWrite } from './refused.js';
-import { stalledStatus, storeUnavailableStatus } from './status.js';
+import { acceptedStatus, stalledStatus, storeUnavailableStatus } from './status.js';
 import { actionId, refOf, type PlanStatus, type PlanSubject, type Stall, type SubjectKind } from './subject.js';
 
 export interface ReconcileDeps {
@@ -223,6 +223,8 @@ export function planReconciler<S extends PlanStatus, T extends PlanSubject<S> & 
       if (!hasCode(err, 'BOSUN_ERR_STORE_UNAVAILABLE')) throw err;
       storeError = err;
     }
+    // a first decision that says nothing yet (a model still planning) still says at once that work is under way
+    if (!storeError && !next.conditions?.length) next = acceptedStatus({ ...subject, status: next }, kind, now);
     if (!storeError && deepEqual(next, prev)) return requeueAfter ? { requeueAfter } : undefined;
 
     // act: the durable record first, then the status people read

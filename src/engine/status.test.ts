@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Goal } from '../api/v1alpha1/goal.js';
-import { stalledStatus, storeUnavailableStatus, waitingStatus } from './status.js';
+import { PHASES } from './subject.js';
+import { acceptedStatus, stalledStatus, storeUnavailableStatus, waitingStatus } from './status.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const t1 = new Date('2026-01-01T00:05:00Z');
+const goalKind = { kind: 'Goal', phases: PHASES };
 const goal = (status?: Goal['status'], generation = 1): Goal => ({
   apiVersion: 'bosun.dev/v1alpha1',
   kind: 'Goal',
@@ -32,11 +34,14 @@ describe('stalledStatus', () => {
 describe('waitingStatus', () => {
   const wait = { reason: 'NoModelProvider', message: 'no ModelProvider named default: create one' } as const;
 
-  it('is Pending, not Stalled: Ready says what to set up', () => {
+  it('is Pending, not Stalled: Ready says what to set up, and it is in progress (Reconciling) for kstatus', () => {
     const s = waitingStatus(goal(), wait, t0);
     expect(s.phase).toBe('Pending');
     expect(s.observedGeneration).toBe(1);
-    expect(s.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([['Ready', 'False', 'NoModelProvider']]);
+    expect(s.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Reconciling', 'True', 'NoModelProvider'],
+      ['Ready', 'False', 'NoModelProvider'],
+    ]);
   });
 
   it('clears a Stalled condition left from before, and is a fixed point', () => {
@@ -44,6 +49,26 @@ describe('waitingStatus', () => {
     const first = waitingStatus(goal(stalled), wait, t0);
     expect(first.conditions?.some((c) => c.type === 'Stalled')).toBe(false);
     expect(waitingStatus(goal(first), wait, t1)).toEqual(first);
+  });
+});
+
+describe('acceptedStatus', () => {
+  it("is the kind's planning phase, in progress at once, with observedGeneration", () => {
+    const s = acceptedStatus(goal(undefined, 3), goalKind, t0);
+    expect(s).toMatchObject({ phase: 'Planning', observedGeneration: 3 });
+    expect(s.conditions?.map((c) => [c.type, c.status, c.reason, c.observedGeneration])).toEqual([
+      ['Reconciling', 'True', 'Accepted', 3],
+      ['Ready', 'False', 'Accepted', 3],
+    ]);
+    expect(s.conditions?.[0]?.message).toBe('accepted: Bosun is planning the Goal');
+    expect(acceptedStatus(goal(s, 3), goalKind, t1)).toEqual(s);
+  });
+
+  it('keeps what the first decision did say (a model cost)', () => {
+    expect(acceptedStatus(goal({ cost: { tokens: 5, usd: 0.01 } }), goalKind, t0).cost).toEqual({
+      tokens: 5,
+      usd: 0.01,
+    });
   });
 });
 

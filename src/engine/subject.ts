@@ -33,6 +33,8 @@ export interface PlanSubject<S extends PlanStatus = PlanStatus> {
 
 /** The kind's words for the engine's phases. */
 export interface PhaseNames {
+  /** the first status, while the first plan is made */
+  planning: string;
   awaitingApproval: string;
   executing: string;
   /** every step succeeded */
@@ -47,6 +49,7 @@ export interface PhaseNames {
 
 /** The engine's own words for its phases; a kind changes only those it calls otherwise. */
 export const PHASES: PhaseNames = {
+  planning: 'Planning',
   awaitingApproval: 'AwaitingApproval',
   executing: 'Executing',
   succeeded: 'Succeeded',

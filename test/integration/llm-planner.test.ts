@@ -103,6 +103,10 @@ describe('LLM planner on the control plane', () => {
     ask('faster-checkout', 'checkout is slow since this morning: add capacity if it is safe');
     await phase('faster-checkout', 'Succeeded');
     expect(getDeployment(ns(), 'web').spec.replicas).toBe(3);
+    // while the model was asked, the first status already said so (Planning, Reconciling: in progress for kstatus)
+    expect(kubectlOk(['describe', 'goal', 'faster-checkout'], { namespace: ns() })).toMatch(
+      /Normal\s+Accepted\s+.*accepted: Bosun is planning the Goal/,
+    );
     const status = goal('faster-checkout').status;
     expect(status?.plan?.steps[0]).toMatchObject({ tool: 'k8s.scale', risk: 'medium' }); // model-made steps get the policy's floor
     expect(status?.cost?.tokens).toBe(200);

@@ -10,6 +10,8 @@ export const ConditionType = {
   Executing: 'Executing',
   /** a Remediation's escalation ticket: opened (or closed), or why not */
   Ticketed: 'Ticketed',
+  /** an Approval a newer plan replaced: settled, neither approved nor failed */
+  Superseded: 'Superseded',
 } as const;
 
 /** The plan engine's reasons (src/engine): every planning kind's status and Events use them. */
@@ -24,6 +26,11 @@ export const PlanReason = {
   Planned: 'Planned',
   NothingToDo: 'NothingToDo',
   ApprovalRequired: 'ApprovalRequired',
+  /** Ready and Reconciling while a plan waits for its Approval (kstatus: InProgress; Argo CD: Suspended) */
+  AwaitingApproval: 'AwaitingApproval',
+  /** the first status of a new object: Bosun has it, and planning is under way */
+  Accepted: 'Accepted',
+  Superseded: 'Superseded',
   Denied: 'Denied',
   Executing: 'Executing',
   StepFailed: 'StepFailed',
@@ -54,7 +61,6 @@ export type PlanReason = (typeof PlanReason)[keyof typeof PlanReason];
 
 export const GoalReason = {
   ...PlanReason,
-  Accepted: 'Accepted',
   InvalidManifest: 'InvalidManifest',
   InvalidImage: 'InvalidImage',
   CrossNamespaceTarget: 'CrossNamespaceTarget',

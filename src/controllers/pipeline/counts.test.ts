@@ -54,6 +54,9 @@ describe("a Pipeline's run counts", () => {
     const ready = c.status.conditions?.find((x) => x.type === 'Ready');
     expect(ready).toMatchObject({ status: 'False', reason: 'Halted' });
     expect(ready?.message).toMatch(/kubectl bosun pipeline resume web/);
+    // Stalled, so kstatus (Flux, kpt) reads a halted Pipeline as Failed rather than in progress
+    const stalled = c.status.conditions?.find((x) => x.type === 'Stalled');
+    expect(stalled).toMatchObject({ status: 'True', reason: 'Halted', message: ready?.message, observedGeneration: 1 });
   });
 
   it('halts at once when a run failed at the security threshold, whatever haltAfterFailures says', () => {
@@ -90,5 +93,8 @@ describe("a Pipeline's run counts", () => {
     const bySpec = countRuns(pipeline({ status: halted, generation: 2 }), runs, NOW);
     expect(bySpec.resumed).toBe('its spec changed');
     expect(bySpec.status.conditions?.find((x) => x.type === 'Halted')).toBeUndefined();
+    expect(bySpec.status.conditions?.map((x) => [x.type, x.status, x.observedGeneration])).toEqual([
+      ['Ready', 'True', 2],
+    ]);
   });
 });

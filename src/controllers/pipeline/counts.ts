@@ -6,8 +6,9 @@
 import { timestamp } from '../../api/v1alpha1/common.js';
 import type { PipelineRun } from '../../api/v1alpha1/pipeline-run.js';
 import type { Pipeline, PipelineStatus } from '../../api/v1alpha1/pipeline.js';
-import { ConditionType, PipelineReason } from '../../api/v1alpha1/reasons.js';
+import { PipelineReason } from '../../api/v1alpha1/reasons.js';
 import { removeCondition, setCondition } from '../../runtime/conditions.js';
+import { markReady, markStalled } from '../../engine/kstatus.js';
 import { failedAtThreshold } from '../pipelinerun/security.js';
 
 /** `kubectl bosun pipeline resume` sets this to the time it was asked. */
@@ -84,31 +85,21 @@ export function countRuns(pipeline: Pipeline, runs: readonly PipelineRun[], now:
     out.halted = message;
   }
 
-  const ready = s.halted
-    ? {
-        status: 'False' as const,
-        reason: PipelineReason.Halted,
-        message:
-          `halted: ${s.halted.message}; new runs are refused until ` +
-          `kubectl bosun pipeline resume ${pipeline.metadata.name}, or a spec change`,
-      }
-    : {
-        status: 'True' as const,
-        reason: 'Ready',
-        message: s.lastRun
-          ? `${s.runs} run(s), ${s.successCount} succeeded, ${s.failureCount} failed; ` +
-            `the last, ${s.lastRun.name}, ${s.lastRun.phase}`
-          : 'no run has finished yet',
-      };
-  let conditions = setCondition(s.conditions, { type: ConditionType.Ready, ...ready }, now, gen);
-  conditions = s.halted
-    ? setCondition(
-        conditions,
-        { type: 'Halted', status: 'True', reason: PipelineReason.Halted, message: ready.message },
-        now,
-        gen,
-      )
-    : removeCondition(conditions, 'Halted');
+  // halted is Stalled for kstatus (Failed: nothing runs until a person resumes it); otherwise Ready
+  if (s.halted) {
+    const message =
+      `halted: ${s.halted.message}; new runs are refused until ` +
+      `kubectl bosun pipeline resume ${pipeline.metadata.name}, or a spec change`;
+    const stalled = markStalled(s.conditions, PipelineReason.Halted, message, now, gen);
+    const halted = { type: 'Halted', status: 'True' as const, reason: PipelineReason.Halted, message };
+    out.status = { ...s, conditions: setCondition(stalled, halted, now, gen) };
+    return out;
+  }
+  const message = s.lastRun
+    ? `${s.runs} run(s), ${s.successCount} succeeded, ${s.failureCount} failed; ` +
+      `the last, ${s.lastRun.name}, ${s.lastRun.phase}`
+    : 'no run has finished yet';
+  const conditions = markReady(removeCondition(s.conditions, 'Halted'), 'Ready', message, now, gen);
   out.status = { ...s, conditions };
   return out;
 }

@@ -12,7 +12,7 @@ export const pipelineRunKind: SubjectKind<PipelineRunStatus> = {
   kind: 'PipelineRun',
   resource: pipelineRunResource,
   status: PipelineRunStatus,
-  phases: { ...PHASES, executing: 'Running' },
+  phases: { ...PHASES, planning: 'Pending', executing: 'Running' },
   warningPhases: ['Failed', 'Denied', 'Stalled', 'Refused'],
   approvalLabel: 'bosun.dev/pipelinerun',
 };

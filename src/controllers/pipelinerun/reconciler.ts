@@ -8,24 +8,23 @@ import type { PipelineRun, PipelineRunStatus, StageStatus } from '../../api/v1al
 import { PipelineRun as PipelineRunSchema } from '../../api/v1alpha1/pipeline-run.js';
 import { Pipeline } from '../../api/v1alpha1/pipeline.js';
 import { timestamp } from '../../api/v1alpha1/common.js';
-import { ConditionType, PipelineReason } from '../../api/v1alpha1/reasons.js';
+import { PipelineReason } from '../../api/v1alpha1/reasons.js';
 import type { Agent } from '../../agents/agent.js';
 import type { PipelineFacts } from '../../agents/pipeline/agent.js';
 import { approvalHandler } from '../../engine/approvals.js';
 import { stepInvoker, type StepDeps } from '../../engine/execute.js';
 import type { Announcement } from '../../engine/phases.js';
-import { markFailed, markRunning } from '../../engine/phases.js';
+import { markRunning } from '../../engine/kstatus.js';
 import { decidePlan } from '../../engine/plan.js';
 import { loadPolicy } from '../../engine/policy.js';
 import { invalidObject, planReconciler, type ReconcileDeps } from '../../engine/reconcile.js';
 import { stalledStatus } from '../../engine/status.js';
 import { gateFor } from '../../engine/subject.js';
-import { setCondition } from '../../runtime/conditions.js';
 import type { Reconcile } from '../../runtime/controller.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import type { AnyTool } from '../../tools/tool.js';
 import { pipelineResource, pipelineRunKind, pipelineRunResource } from './kind.js';
-import { concurrency, haltedRefusal, initialStages } from './start.js';
+import { concurrency, endedStatus, haltedRefusal, initialStages, queuedStatus } from './start.js';
 import { advanceStages } from './stages.js';
 
 type Status = PipelineRunStatus;
@@ -66,18 +65,6 @@ export function stageAnnouncements(prev: Status, next: Status): Announcement[] {
   return out;
 }
 
-const ended = (run: PipelineRun, phase: 'Refused' | 'Cancelled', reason: string, message: string, now: Date) => {
-  const prev = run.status ?? {};
-  const gen = run.metadata.generation;
-  return {
-    ...prev,
-    phase,
-    observedGeneration: gen,
-    completedAt: timestamp(now),
-    conditions: markFailed(prev.conditions, reason, message, now, gen),
-  };
-};
-
 export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): Reconcile {
   const { client } = deps;
   const tools: AnyTool[] = deps.agent.tools();
@@ -99,9 +86,8 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): Reconcil
   async function start(run: PipelineRun, now: Date): Promise<{ next: Status; requeueAfter?: number }> {
     const prev: Status = run.status ?? {};
     const namespace = run.metadata.namespace ?? '';
-    const gen = run.metadata.generation;
     if (run.spec.status === 'Cancelled')
-      return { next: ended(run, 'Cancelled', PipelineReason.RunCancelled, 'cancelled before it started', now) };
+      return { next: endedStatus(run, 'Cancelled', PipelineReason.RunCancelled, 'cancelled before it started', now) };
     const pipeline = await readPipeline(run);
     if (!pipeline) {
       const message =
@@ -113,7 +99,7 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): Reconcil
       };
     }
     const halted = haltedRefusal(pipeline);
-    if (halted) return { next: ended(run, 'Refused', halted.reason, halted.message, now) };
+    if (halted) return { next: endedStatus(run, 'Refused', halted.reason, halted.message, now) };
     const policy = loadPolicy(deps.policies, namespace, undefined, deps.operatorNamespace);
     if (!policy)
       return {
@@ -130,19 +116,7 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): Reconcil
       // the Pipeline's concurrencyPolicy asks for it: the newer run of the branch replaces the older
       await client.patch(pipelineRunResource, namespace, name, { spec: { status: 'Cancelled' } });
     }
-    if (conc.queueBehind) {
-      const message = `waiting for run ${conc.queueBehind} to finish (Pipeline concurrencyPolicy: Queue)`;
-      const conditions = setCondition(
-        prev.conditions,
-        { type: ConditionType.Ready, status: 'False', reason: PipelineReason.Queued, message },
-        now,
-        gen,
-      );
-      return {
-        next: { ...prev, phase: 'Queued', observedGeneration: gen, conditions },
-        requeueAfter: QUEUE_RECHECK_MS,
-      };
-    }
+    if (conc.queueBehind) return { next: queuedStatus(run, conc.queueBehind, now), requeueAfter: QUEUE_RECHECK_MS };
     const registry = new ToolRegistry(tools);
     const gate = gateFor(run, policy);
     const proposal = await deps.agent.plan({ subject: run, facts: { pipeline }, policy, registry, gate, now });
@@ -169,14 +143,17 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): Reconcil
 
   async function decide(run: PipelineRun, now: Date): Promise<{ next: Status; requeueAfter?: number }> {
     const prev: Status = run.status ?? {};
-    if (FINISHED.has(prev.phase ?? '')) return { next: prev };
+    // a finished run changes no more; a cancel asked of it afterwards is observed, and nothing else
+    if (FINISHED.has(prev.phase ?? '')) return { next: { ...prev, observedGeneration: run.metadata.generation } };
     if (!prev.plan) {
       // a plan that could not be made stays so until the spec changes (a cancel) or what it waits for appears
       return start(run, now);
     }
     if (prev.phase === 'AwaitingApproval') {
       if (run.spec.status === 'Cancelled')
-        return { next: ended(run, 'Cancelled', PipelineReason.RunCancelled, 'cancelled while awaiting approval', now) };
+        return {
+          next: endedStatus(run, 'Cancelled', PipelineReason.RunCancelled, 'cancelled while awaiting approval', now),
+        };
       return approvals.await(run, pipelineRunKind, now);
     }
     if (prev.phase !== 'Running') return { next: prev };

@@ -8,7 +8,7 @@ import type { PlanStep } from '../../api/v1alpha1/common.js';
 import type { PipelineRun, PipelineRunStatus, StageStatus } from '../../api/v1alpha1/pipeline-run.js';
 import { PipelineReason } from '../../api/v1alpha1/reasons.js';
 import type { Invoked } from '../../engine/execute.js';
-import { markFailed, markRunning, markSucceeded } from '../../engine/phases.js';
+import { markFailed, markRunning, markSucceeded } from '../../engine/kstatus.js';
 import { StageParams, STAGE_POLL_MS, type StageProgress } from '../../tools/pipeline/stage.js';
 import { FINAL, schedule } from './schedule.js';
 import { judgeSecurity } from './security.js';
@@ -102,7 +102,8 @@ export async function advanceStages(
   const steps = stageSteps(prev);
   const stages = new Map((prev.stages ?? []).map((s) => [s.name, s]));
   const stagesBefore = new Map((prev.stages ?? []).map((s) => [s.name, s.state]));
-  const gen = prev.observedGeneration;
+  // a cancel (the one change a run's spec allows) is observed by the pass that stops its stages
+  const gen = run.metadata.generation;
   const set = (s: StageStatus) => stages.set(s.name, s);
 
   /** One call for an attempt: its end, if it ended. */
@@ -174,6 +175,7 @@ export async function advanceStages(
   const moved = plan.done !== undefined || JSON.stringify(list) !== JSON.stringify(prev.stages);
   const base: Status = {
     ...prev,
+    observedGeneration: gen,
     stages: list,
     progress: `${done}/${list.length}`,
     failedStage: failed?.name ?? prev.failedStage,

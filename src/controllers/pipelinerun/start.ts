@@ -1,11 +1,14 @@
 // Whether a new PipelineRun may start, and with what (pure): a halted Pipeline
 // refuses it; the Pipeline's concurrency policy queues it behind a running run
 // or cancels the running run of its branch; spec.resumeFrom reuses the stages
-// an earlier run of the same revision already passed.
+// an earlier run of the same revision already passed. And the statuses of a
+// run that ends (refused, cancelled) or waits (queued) before it starts.
 import type { PlanStep } from '../../api/v1alpha1/common.js';
-import type { PipelineRun, StageStatus } from '../../api/v1alpha1/pipeline-run.js';
+import type { PipelineRun, PipelineRunStatus, StageStatus } from '../../api/v1alpha1/pipeline-run.js';
 import type { Pipeline } from '../../api/v1alpha1/pipeline.js';
 import { PipelineReason } from '../../api/v1alpha1/reasons.js';
+import { timestamp } from '../../api/v1alpha1/common.js';
+import { markFailed, markWaiting } from '../../engine/kstatus.js';
 import type { Stall } from '../../engine/subject.js';
 import { StageParams, operatorStage } from '../../tools/pipeline/stage.js';
 
@@ -21,6 +24,34 @@ export function haltedRefusal(pipeline: Pipeline): Stall | undefined {
       `Pipeline ${pipeline.metadata.name} is halted since ${halted.since} (${halted.message}): resume it with ` +
       `kubectl bosun pipeline resume ${pipeline.metadata.name}, or change its spec, then create a new run`,
   };
+}
+
+/** A run that ends before it starts (refused, cancelled): Stalled for kstatus, with the reason. */
+export function endedStatus(
+  run: PipelineRun,
+  phase: 'Refused' | 'Cancelled',
+  reason: string,
+  message: string,
+  now: Date,
+): PipelineRunStatus {
+  const prev = run.status ?? {};
+  const gen = run.metadata.generation;
+  return {
+    ...prev,
+    phase,
+    observedGeneration: gen,
+    completedAt: timestamp(now),
+    conditions: markFailed(prev.conditions, reason, message, now, gen),
+  };
+}
+
+/** A run waiting behind another (Pipeline concurrencyPolicy: Queue): in progress for kstatus. */
+export function queuedStatus(run: PipelineRun, behind: string, now: Date): PipelineRunStatus {
+  const prev = run.status ?? {};
+  const gen = run.metadata.generation;
+  const message = `waiting for run ${behind} to finish (Pipeline concurrencyPolicy: Queue)`;
+  const conditions = markWaiting(prev.conditions, PipelineReason.Queued, message, now, gen);
+  return { ...prev, phase: 'Queued', observedGeneration: gen, conditions };
 }
 
 const createdBefore = (a: PipelineRun, b: PipelineRun) =>

@@ -12,7 +12,14 @@ export const remediationKind: SubjectKind<RemediationStatus> = {
   kind: 'Remediation',
   resource: remediationResource,
   status: RemediationStatus,
-  phases: { ...PHASES, executing: 'Healing', succeeded: 'Verifying', failed: 'Escalated', denied: 'Escalated' },
+  phases: {
+    ...PHASES,
+    planning: 'Diagnosing',
+    executing: 'Healing',
+    succeeded: 'Verifying',
+    failed: 'Escalated',
+    denied: 'Escalated',
+  },
   warningPhases: ['Failed', 'Escalated', 'Stalled'],
   approvalLabel: 'bosun.dev/remediation',
   // one Remediation heals its issue again when it comes back: each heal is a run of its own

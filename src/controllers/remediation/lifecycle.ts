@@ -1,12 +1,12 @@
 // A Remediation's own phases around the plan engine's: what its occurrences
-// add up to, the guard rails before a heal, verification after one, and the
-// end (Healed or Escalated). Pure: the clock and what was read are passed in.
-import { timestamp } from '../../api/v1alpha1/common.js';
-import { ConditionType, RemediationReason } from '../../api/v1alpha1/reasons.js';
+// add up to, the guard rails before a heal, verification after one (and the
+// undo of a heal that did not hold), and the end (Healed or Escalated). Pure:
+// the clock and what was read are passed in.
+import { timestamp, type PlanStep } from '../../api/v1alpha1/common.js';
+import { RemediationReason } from '../../api/v1alpha1/reasons.js';
 import type { HealPolicy } from '../../api/v1alpha1/risk-policy.js';
 import type { RemediationStatus } from '../../api/v1alpha1/remediation.js';
-import { markFailed, markRunning, markSucceeded } from '../../engine/phases.js';
-import { setCondition } from '../../runtime/conditions.js';
+import { markFailed, markRunning, markSucceeded, markWaiting } from '../../engine/kstatus.js';
 import type { Occurrence } from '../../store/state-store.js';
 
 type Status = RemediationStatus;
@@ -100,14 +100,11 @@ export function startVerifying(prev: Status, restarts: number, policy: HealPolic
       checkedAt: timestamp(now),
       restarts,
     },
-    conditions: setCondition(
+    // in progress for kstatus until the window ends (Succeeded stays as the heal's steps left it)
+    conditions: markWaiting(
       prev.conditions,
-      {
-        type: ConditionType.Ready,
-        status: 'False',
-        reason: RemediationReason.Verifying,
-        message: `verifying: the target must stay available, with no new restarts, until ${until}`,
-      },
+      RemediationReason.Verifying,
+      `verifying: the target must stay available, with no new restarts, until ${until}`,
       now,
       prev.observedGeneration,
     ),
@@ -178,4 +175,20 @@ export function verificationFailed(prev: Status, why: string, now: Date): Status
       checkedAt: timestamp(now),
     },
   };
+}
+
+/** The undo of what a heal changed: each succeeded step's undo, last first. */
+export function undoSteps(steps: readonly PlanStep[]): PlanStep[] {
+  return steps
+    .filter((s) => s.state === 'Succeeded' && s.undo)
+    .reverse()
+    .map((s) => ({
+      tool: s.undo?.tool ?? '',
+      when: 'always' as const,
+      params: s.undo?.params ?? {},
+      description: s.undo?.description ?? '',
+      risk: s.risk,
+      state: 'Pending' as const,
+      attempt: 0,
+    }));
 }

@@ -7,14 +7,14 @@
 // healthy through the verification window, or the heal is undone and the
 // Remediation escalates.
 import { createHash } from 'node:crypto';
-import { timestamp, type PlanStep } from '../../api/v1alpha1/common.js';
+import { timestamp } from '../../api/v1alpha1/common.js';
 import { RemediationReason } from '../../api/v1alpha1/reasons.js';
 import { Remediation, type RemediationStatus } from '../../api/v1alpha1/remediation.js';
 import type { Announcement } from '../../engine/phases.js';
 import { approvalHandler } from '../../engine/approvals.js';
 import { stepRunner, type StepDeps } from '../../engine/execute.js';
 import { progress } from '../../engine/execution.js';
-import { markRunning } from '../../engine/phases.js';
+import { markRunning } from '../../engine/kstatus.js';
 import { decidePlan } from '../../engine/plan.js';
 import { loadPolicy } from '../../engine/policy.js';
 import { invalidObject, planReconciler, type ReconcileDeps } from '../../engine/reconcile.js';
@@ -43,6 +43,7 @@ import {
   healed,
   judgeHeal,
   startVerifying,
+  undoSteps,
   verificationFailed,
 } from './lifecycle.js';
 
@@ -95,22 +96,6 @@ export function validateRemediation(rem: Remediation): Stall | undefined {
         `create it in namespace ${namespace}`,
     };
   return undefined;
-}
-
-/** The undo of what a heal changed: each succeeded step's undo, last first. */
-export function undoSteps(steps: readonly PlanStep[]): PlanStep[] {
-  return steps
-    .filter((s) => s.state === 'Succeeded' && s.undo)
-    .reverse()
-    .map((s) => ({
-      tool: s.undo?.tool ?? '',
-      when: 'always' as const,
-      params: s.undo?.params ?? {},
-      description: s.undo?.description ?? '',
-      risk: s.risk,
-      state: 'Pending' as const,
-      attempt: 0,
-    }));
 }
 
 export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcile {
@@ -173,6 +158,11 @@ export function remediationReconciler(deps: RemediationReconcilerDeps): Reconcil
     );
     if (status.phase === 'Healing' || status.phase === 'AwaitingApproval')
       await store.addUsage(healCounter(target, now), 1);
+    if (status.phase === 'Verifying') {
+      // nothing to change: the target must still stay healthy through the window, in progress until it ends
+      const health = await healthOf(rem);
+      return { next: startVerifying(status, health.restarts, heal.spec.heal, now), requeueAfter: 1000 };
+    }
     return { next: status };
   }
 
