@@ -67,12 +67,15 @@ build BOSUN_BIN_DIR hack/build-tools.sh
 # the stage agents' tools (crane, registry and Trivy from the Go module proxy, ESLint from npm); the runner binds
 # them into its sandbox
 build BOSUN_STAGE_TOOLS hack/build-stage-tools.sh
-# what only the tests use: Prometheus Alertmanager (the alert intake's test), helm (the chart's tests) and promtool
-# (the alert rules' tests)
+# what only the tests use: Prometheus Alertmanager (the alert intake's test), helm (the chart's tests), promtool
+# (the alert rules' tests), and the GitOps readers: kstatus (sigs.k8s.io/cli-utils) and Argo CD's health-check
+# contract (gopher-lua)
 if [ -n "${BOSUN_BUILD_TEST_TOOLS:-}" ]; then
   build BOSUN_ALERTMANAGER hack/build-alertmanager.sh
   build BOSUN_HELM hack/build-helm.sh
   build BOSUN_PROMTOOL hack/install-promtool.sh
+  build BOSUN_KSTATUS hack/build-kstatus.sh
+  build BOSUN_ARGOCD_HEALTH hack/build-argocd-health.sh
 fi
 wait_builds
 export PATH="$BOSUN_BIN_DIR:$PATH"
