@@ -90,7 +90,7 @@ export function issue(write: SecretWrite, pems: CertPems, settings: CertSettings
   let caKey = pems.caKey;
   let ca: CertInfo | undefined;
   if (write.newCa) {
-    const made = newCa(`bosun-webhook-ca@${Math.floor(now / 1000)}`, notBefore, new Date(now + settings.caValidityMs));
+    const made = newCa(`bosun-webhook-ca-${Math.floor(now / 1000)}`, notBefore, new Date(now + settings.caValidityMs));
     caCerts = [made.cert, ...kept];
     caKey = made.key;
     ca = certInfo(made.cert);

@@ -93,6 +93,9 @@ export function newCa(commonName: string, notBefore: Date, notAfter: Date): KeyP
 
 /** A certificate with a fresh RSA 2048 key, signed by `ca` (self-signed when `ca` is absent). */
 export function sign(req: CertRequest, ca?: KeyPair): KeyPair {
+  // forge writes the name as an ASN.1 PrintableString, and Go (the API server) refuses one with other characters
+  if (!/^[A-Za-z0-9 '()+,\-./:=?]+$/.test(req.commonName))
+    throw new BosunError('BOSUN_ERR_CERTIFICATE', `"${req.commonName}" is not a name a PrintableString can hold`);
   if (req.notAfter.getTime() <= req.notBefore.getTime())
     throw new BosunError('BOSUN_ERR_CERTIFICATE', `${req.commonName}: notAfter must come after notBefore`);
   const { privateKey: keyPem, publicKey } = generateKeyPairSync('rsa', {
