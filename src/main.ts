@@ -25,6 +25,8 @@ import { RunnerQueue } from './webhooks/runner-queue.js';
 import { budgetGauges, countUsage } from './engine/model/usage.js';
 import { createLogger, SecretMasker, type Logger } from './telemetry/logger.js';
 import { createMetrics } from './telemetry/metrics.js';
+import { webhookTls, webhookCertFlags } from './webhooks/certs/flags.js';
+import { webhookCertSource } from './webhooks/certs/setup.js';
 import { startAdmissionServer } from './webhooks/server.js';
 
 /** Everything `bosun run` can be told (flags or BOSUN_* variables; see src/cli/config.ts). */
@@ -71,7 +73,14 @@ export const RunConfig = z.object({
     .regex(/^[^:]*:\d{1,5}$/, 'must be host:port')
     .optional()
     .describe('serve the admission webhook here (HTTPS)'),
-  webhookCertDir: z.string().optional().describe('folder with tls.crt and tls.key for the admission webhook'),
+  webhookCertDir: z
+    .string()
+    .optional()
+    .describe(
+      "folder with tls.crt and tls.key for the admission webhook (cert-manager's Secret, mounted; " +
+        'read again when it changes); or --webhook-cert-secret',
+    ),
+  ...webhookCertFlags,
   executorServiceAccount: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a ServiceAccount name')
@@ -148,6 +157,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
       masker,
       base: { app: 'bosun', instance: config.identity },
     });
+  const tls = webhookTls(config);
   const metrics = createMetrics();
   const rest = KubeRest.load(config.kubeconfig, {
     observe: requestMetrics(metrics),
@@ -248,12 +258,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     },
     secrets: masker,
   });
-  if (config.webhookAddr) {
-    if (!config.webhookCertDir)
-      throw new BosunError(
-        'BOSUN_ERR_CONFIG',
-        '--webhook-addr needs --webhook-cert-dir (a folder with tls.crt and tls.key)',
-      );
+  if (config.webhookAddr && tls) {
     const tokens =
       config.alertIntakeSecret &&
       alertTokens(client, { namespace: config.operatorNamespace, name: config.alertIntakeSecret }, masker, log);
@@ -277,7 +282,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
       });
     const webhook = await startAdmissionServer({
       addr: config.webhookAddr,
-      certDir: config.webhookCertDir,
+      certs: webhookCertSource(tls, { manager, client, log, metrics, identity: config.identity }),
       operatorUser: config.operatorUser ?? `system:serviceaccount:${config.operatorNamespace}:bosun`,
       decisions: store,
       log: log.child({ component: 'admission' }),
