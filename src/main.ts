@@ -14,6 +14,7 @@ import { KubeRest } from './kube/rest.js';
 import { Manager } from './runtime/manager.js';
 import { requestMetrics } from './runtime/observers.js';
 import { EtcdStateStore } from './store/etcd-store.js';
+import { etcdCredentials, etcdTlsFlags } from './store/etcd-tls.js';
 import { ModelAgent } from './engine/model/agent.js';
 import { jobBackend } from './tools/pipeline/job-backend.js';
 import { runnerBackend } from './controllers/pipelinerun/runner-backend.js';
@@ -45,9 +46,10 @@ export const RunConfig = z.object({
     .describe('kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)'),
   etcdEndpoints: z
     .string()
-    .min(1, "is required: Bosun's own etcd, for example http://127.0.0.1:2379")
+    .min(1, "is required: Bosun's own etcd, for example http://127.0.0.1:2379 (https:// for TLS)")
     .transform((s) => s.split(',').map((e) => e.trim()))
     .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  ...etcdTlsFlags,
   namespace: z.string().optional().describe('watch one namespace (default: all)'),
   leaderElect: bool(true),
   operatorNamespace: z
@@ -157,7 +159,9 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
       masker,
       base: { app: 'bosun', instance: config.identity },
     });
+  // settings that can only be judged together, judged before anything starts
   const tls = webhookTls(config);
+  const etcdTls = etcdCredentials(config);
   const metrics = createMetrics();
   const rest = KubeRest.load(config.kubeconfig, {
     observe: requestMetrics(metrics),
@@ -172,6 +176,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
   });
   const store = new EtcdStateStore({
     endpoints: config.etcdEndpoints,
+    credentials: etcdTls,
     observer: {
       op: (op, result, seconds) => {
         metrics.storeOps.inc({ op, result });
