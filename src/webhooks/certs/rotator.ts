@@ -14,6 +14,7 @@ import {
   type CertSettings,
   type Decision,
   type Observed,
+  type SecretFacts,
   type SecretWrite,
   type WebhookKind,
 } from './decide.js';
@@ -46,14 +47,17 @@ const CERT_MANAGER_INJECTS = 'cert-manager.io/inject-ca-from';
 
 export interface RotatorOptions {
   /** writes only while this replica leads (Manager.leaderClient) */
-  client: KubeClient;
+  client: Pick<KubeClient, 'create' | 'patch'>;
   events: EventRecorder;
   log: Logger;
   identity: string;
   secret: { namespace: string; name: string };
   configurations: string;
   settings: CertSettings;
-  informers: { secret: Informer<SecretObject> } & Record<WebhookKind, Informer<WebhookConfiguration>>;
+  informers: { secret: Pick<Informer<SecretObject>, 'get'> } & Record<
+    WebhookKind,
+    Pick<Informer<WebhookConfiguration>, 'get'>
+  >;
   now?: () => number;
 }
 
@@ -84,7 +88,7 @@ export function certRotator(opts: RotatorOptions): () => Promise<Result> {
     }
     const decision = decide(seen, opts.settings, now);
     if (decision.write) await writeSecret(opts, secret, pems, decision.write, now);
-    else await inject(opts, decision, configs, pems);
+    else if (seen.secret && seen.secret !== 'unreadable') await inject(opts, decision, configs, seen.secret);
     return { requeueAfter: decision.recheckInMs };
   };
 }
@@ -152,10 +156,8 @@ async function inject(
   opts: RotatorOptions,
   decision: Decision,
   configs: { kind: WebhookKind; obj: WebhookConfiguration }[],
-  pems: CertPems,
+  bundle: SecretFacts,
 ): Promise<void> {
-  const bundle = factsOf(pems);
-  if (bundle === 'unreadable') return;
   for (const { kind, obj } of configs) {
     if (!decision.inject.includes(kind)) continue;
     const webhooks = (obj.webhooks ?? []).map((w) => ({ name: w.name, clientConfig: { caBundle: bundle.bundle } }));

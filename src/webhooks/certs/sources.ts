@@ -56,7 +56,11 @@ class Holder {
 type SecretObject = KubeObject & { data?: Record<string, string> };
 
 /** The serving certificate of the Secret `name` as `informer` (a watch of that one Secret) sees it. */
-export function secretCertSource(informer: Informer<SecretObject>, secret: string, log: Logger): CertSource {
+export function secretCertSource(
+  informer: Pick<Informer<SecretObject>, 'addHandlers'>,
+  secret: string,
+  log: Logger,
+): CertSource {
   const holder = new Holder();
   const load = (s: SecretObject) => {
     const { cert, key } = readPems(s.data);
