@@ -26,14 +26,14 @@ describe('operator RBAC', () => {
     // Secret: create cannot be restricted by name), and list, watch and patch that one Secret only
     expect(resourceRules.filter((r) => r.startsWith('secrets '))).toEqual([
       'secrets [] [] [create get]',
-      'secrets [] [bosun-webhook-cert] [list patch watch]',
+      'secrets [] [bosun-webhook-tls] [list patch watch]',
     ]);
     const can = (...args: string[]) =>
       kubectl(['auth', 'can-i', ...args, '-n', 'bosun-system'], { as: 'operator' }).stdout.trim();
-    expect(can('patch', 'secrets/bosun-webhook-cert')).toBe('yes');
+    expect(can('patch', 'secrets/bosun-webhook-tls')).toBe('yes');
     expect(can('patch', 'secrets/bosun-runners')).toBe('no');
     expect(can('list', 'secrets')).toBe('no');
-    expect(can('delete', 'secrets/bosun-webhook-cert')).toBe('no');
+    expect(can('delete', 'secrets/bosun-webhook-tls')).toBe('no');
     const elsewhere = normalizeCanI(kubectlOk(['auth', 'can-i', '--list', '-n', 'default'], { as: 'operator' }));
     expect(elsewhere.split('\n').filter((r) => r.startsWith('secrets'))).toEqual([]);
   });

@@ -22,7 +22,7 @@ import { repoRoot } from '../support/paths.js';
 import { OPERATOR_USER } from '../support/webhook.js';
 import { newCa } from '../../src/webhooks/certs/x509.js';
 
-const SECRET = 'bosun-webhook-cert';
+const SECRET = 'bosun-webhook-tls';
 const KINDS = ['mutatingwebhookconfiguration', 'validatingwebhookconfiguration'] as const;
 
 interface Doc {
