@@ -82,7 +82,7 @@ describe('the webhook serving certificate Bosun manages itself', () => {
   const secret = () =>
     JSON.parse(kubectlOk(['get', 'secret', SECRET, '-o', 'json'], { namespace: ns() })) as {
       type: string;
-      metadata: { annotations?: Record<string, string> };
+      metadata: { annotations?: Record<string, string>; ownerReferences?: { kind: string; name: string }[] };
       data: Record<string, string>;
     };
   const bundles = () =>
@@ -161,6 +161,11 @@ describe('the webhook serving certificate Bosun manages itself', () => {
     expect(s.type).toBe('kubernetes.io/tls');
     expect(Object.keys(s.data).sort()).toEqual(['ca.crt', 'ca.key', 'tls.crt', 'tls.key']);
     expect(s.metadata.annotations?.['bosun.dev/issued-by']).toBe('alpha');
+    // it goes with the configurations it serves
+    expect(s.metadata.ownerReferences?.map((o) => `${o.kind}/${o.name}`).sort()).toEqual([
+      `MutatingWebhookConfiguration/${configName()}`,
+      `ValidatingWebhookConfiguration/${configName()}`,
+    ]);
     await until(
       'both configurations hold ca.crt',
       async () => bundles().every((b) => b.caBundles.every((c) => c === secret().data['ca.crt'])),

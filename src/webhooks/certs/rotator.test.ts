@@ -5,7 +5,14 @@ import type { KubeObject } from '../../api/v1alpha1/meta.js';
 import type { Resource } from '../../kube/resources.js';
 import { createLogger } from '../../telemetry/logger.js';
 import { DAY_MS } from './decide.js';
-import { certRotator, INJECTED_BY, ISSUED_BY, type SecretObject, type WebhookConfiguration } from './rotator.js';
+import {
+  certRotator,
+  INJECTED_BY,
+  ISSUED_BY,
+  ownersFor,
+  type SecretObject,
+  type WebhookConfiguration,
+} from './rotator.js';
 import { CA_KEY, readPems } from './secret-data.js';
 import { secretCertSource } from './sources.js';
 
@@ -61,7 +68,7 @@ function world(objects: { secret?: SecretObject; mutating?: WebhookConfiguration
 const config = (kind: string, annotations?: Record<string, string>): WebhookConfiguration => ({
   apiVersion: 'admissionregistration.k8s.io/v1',
   kind,
-  metadata: { name: 'hook', resourceVersion: '7', annotations },
+  metadata: { name: 'hook', uid: `uid-${kind}`, resourceVersion: '7', annotations },
   webhooks: [{ name: 'a.bosun.dev', clientConfig: {} }, { name: 'b.bosun.dev' }],
 });
 
@@ -96,7 +103,13 @@ describe('the certificate rotator', () => {
       mutating: config('MutatingWebhookConfiguration', { 'cert-manager.io/inject-ca-from': 'ns/hook' }),
       validating: config('ValidatingWebhookConfiguration'),
     });
-    await w.rotate(); // the Secret
+    await w.rotate(); // the Secret, owned by both configurations
+    expect(w.calls[0]?.body.metadata).toMatchObject({
+      ownerReferences: [
+        { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', name: 'hook' },
+        { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', name: 'hook' },
+      ],
+    });
     await w.rotate(); // the bundles
     const bundle = (w.store.secret?.data ?? {})['ca.crt'];
     const patches = w.calls.filter((c) => c.verb === 'patch');
@@ -144,5 +157,29 @@ describe('the certificate rotator', () => {
     handlers[0]?.onUpdate?.(secret, swapped);
     expect(source.current()?.info.fingerprint).toBe(first);
     expect(seen).toEqual([first]);
+  });
+
+  it('the Secret goes with the configurations it serves: owned by each, beside owners of anyone else', () => {
+    const configs = [
+      { kind: 'mutating' as const, obj: config('MutatingWebhookConfiguration') },
+      { kind: 'validating' as const, obj: config('ValidatingWebhookConfiguration') },
+    ];
+    const other = { apiVersion: 'example.com/v1', kind: 'Thing', name: 't', uid: 'other' };
+    const secret = (ownerReferences?: SecretObject['metadata']['ownerReferences']): SecretObject => ({
+      metadata: { name: 'hook-cert', ownerReferences },
+    });
+    const owners = ownersFor(secret([other]), configs);
+    expect(owners?.map((o) => o.uid)).toEqual([
+      'other',
+      'uid-MutatingWebhookConfiguration',
+      'uid-ValidatingWebhookConfiguration',
+    ]);
+    expect(ownersFor(secret(owners), configs)).toBeUndefined();
+    // one configuration gone: owned by the other only
+    expect(ownersFor(secret(owners), configs.slice(1))?.map((o) => o.uid)).toEqual([
+      'other',
+      'uid-ValidatingWebhookConfiguration',
+    ]);
+    expect(ownersFor(secret(), [])).toBeUndefined();
   });
 });

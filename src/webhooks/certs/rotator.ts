@@ -1,8 +1,9 @@
 // The leader's side of the webhook certificate: gather (the Secret and the two
 // webhook configurations, as the informers hold them), decide (decide.ts, with
 // the clock), act (one write: the Secret, or the CA bundles), and say what was
-// done in the log and an Event. Never a key in either.
-import type { KubeObject } from '../../api/v1alpha1/meta.js';
+// done in the log and an Event. Never a key in either. The Secret is owned by
+// the webhook configurations it serves: it goes when they go.
+import type { KubeObject, OwnerReference } from '../../api/v1alpha1/meta.js';
 import type { KubeClient } from '../../kube/client.js';
 import type { EventRecorder } from '../../kube/events.js';
 import { core, type Resource } from '../../kube/resources.js';
@@ -27,6 +28,7 @@ export type WebhookConfiguration = KubeObject & {
   webhooks?: { name: string; clientConfig?: { caBundle?: string } }[];
 };
 
+const ADMISSION_V1 = 'admissionregistration.k8s.io/v1';
 const admission = (plural: string, kind: string): Resource => ({
   group: 'admissionregistration.k8s.io',
   version: 'v1',
@@ -87,10 +89,55 @@ export function certRotator(opts: RotatorOptions): () => Promise<Result> {
       }
     }
     const decision = decide(seen, opts.settings, now);
-    if (decision.write) await writeSecret(opts, secret, pems, decision.write, now);
-    else if (seen.secret && seen.secret !== 'unreadable') await inject(opts, decision, configs, seen.secret);
+    const owners = ownersFor(secret, configs);
+    if (decision.write) await writeSecret(opts, secret, pems, decision.write, now, owners);
+    else if (seen.secret && seen.secret !== 'unreadable') {
+      await inject(opts, decision, configs, seen.secret);
+      if (secret && owners) await adopt(opts, secret, owners);
+    }
     return { requeueAfter: decision.recheckInMs };
   };
+}
+
+/**
+ * The Secret's owner references when they are to change: the webhook configurations it serves (so that deleting
+ * them, as `helm uninstall` does, deletes it too), beside any owner of someone else's; undefined when they hold.
+ */
+export function ownersFor(
+  secret: SecretObject | undefined,
+  configs: { kind: WebhookKind; obj: WebhookConfiguration }[],
+): OwnerReference[] | undefined {
+  const ours = configs.flatMap(({ kind, obj }) =>
+    obj.metadata.uid
+      ? [
+          {
+            apiVersion: ADMISSION_V1,
+            kind: webhookResources[kind].kind,
+            name: obj.metadata.name,
+            uid: obj.metadata.uid,
+          },
+        ]
+      : [],
+  );
+  const current = secret?.metadata.ownerReferences ?? [];
+  const held = new Set(current.filter((r) => r.apiVersion === ADMISSION_V1).map((r) => r.uid));
+  if (!ours.length || (held.size === ours.length && ours.every((o) => held.has(o.uid)))) return undefined;
+  return [...current.filter((r) => r.apiVersion !== ADMISSION_V1), ...ours];
+}
+
+async function adopt(opts: RotatorOptions, secret: SecretObject, owners: OwnerReference[]): Promise<void> {
+  const { secret: ref } = opts;
+  await opts.client.patch(
+    core.secrets,
+    ref.namespace,
+    ref.name,
+    { metadata: { ownerReferences: owners } },
+    { resourceVersion: secret.metadata.resourceVersion },
+  );
+  opts.log.info(
+    { secretName: `${ref.namespace}/${ref.name}`, owners: owners.map((o) => `${o.kind}/${o.name}`) },
+    'the webhook certificate Secret now goes with its webhook configurations',
+  );
 }
 
 async function writeSecret(
@@ -99,16 +146,18 @@ async function writeSecret(
   pems: CertPems,
   write: SecretWrite,
   now: number,
+  owners: OwnerReference[] | undefined,
 ): Promise<void> {
   const { client, secret: ref } = opts;
   const issued = issue(write, pems, opts.settings, now);
   const annotations = { [ISSUED_BY]: opts.identity };
+  const ownerReferences = owners && { ownerReferences: owners };
   const written = current
     ? await client.patch<SecretObject>(
         core.secrets,
         ref.namespace,
         ref.name,
-        { metadata: { annotations }, data: issued.data },
+        { metadata: { annotations, ...ownerReferences }, data: issued.data },
         { resourceVersion: current.metadata.resourceVersion },
       )
     : await client.create<SecretObject>(core.secrets, {
@@ -119,6 +168,7 @@ async function writeSecret(
           namespace: ref.namespace,
           labels: { 'app.kubernetes.io/part-of': 'bosun', 'app.kubernetes.io/component': 'webhook' },
           annotations,
+          ...ownerReferences,
         },
         type: 'kubernetes.io/tls',
         data: issued.data,
@@ -175,7 +225,7 @@ async function inject(
       'wrote the CA bundle into the webhook configuration',
     );
     await opts.events.event(
-      { ...written, apiVersion: 'admissionregistration.k8s.io/v1', kind: webhookResources[kind].kind },
+      { ...written, apiVersion: ADMISSION_V1, kind: webhookResources[kind].kind },
       'Normal',
       'CABundleInjected',
       `CA bundle of ${cas.length} CA(s) (${cas.join(', ')}) written into ${webhooks.length} webhook(s)`,
