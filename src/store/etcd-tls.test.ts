@@ -10,9 +10,9 @@ import { etcdCredentials, tlsHint, type EtcdTlsFlags } from './etcd-tls.js';
 const dir = mkdtempSync(join(tmpdir(), 'bosun-etcd-tls-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** A self-signed certificate and its key, by openssl. */
-function pair(name: string): { cert: string; key: string } {
+function pair(name: string, newkey = ['-newkey', 'rsa:2048']): { cert: string; key: string } {
   const [cert, key] = [join(dir, `${name}.crt`), join(dir, `${name}.key`)];
-  const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1'];
+  const args = ['req', '-x509', ...newkey, '-nodes', '-keyout', key, '-out', cert, '-days', '1'];
   execFileSync('openssl', [...args, '-subj', `/CN=${name}`], { stdio: 'pipe' });
   return { cert, key };
 }
@@ -45,6 +45,11 @@ describe('etcd TLS credentials', () => {
       certChain: readFileSync(client.cert),
       privateKey: readFileSync(client.key),
     });
+    // an ECDSA pair, as cert-manager issues for etcd's clients
+    const ec = pair('ec', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']);
+    expect(etcdCredentials({ ...https, etcdCertFile: ec.cert, etcdKeyFile: ec.key })?.privateKey).toEqual(
+      readFileSync(ec.key),
+    );
     // no CA file: the system's CAs verify the server
     const system = etcdCredentials({ ...https, etcdCertFile: client.cert, etcdKeyFile: client.key });
     expect(system?.rootCertificate.toString()).toBe(rootCertificates.join('\n'));
