@@ -14,6 +14,7 @@ import { KubeRest } from './kube/rest.js';
 import { Manager } from './runtime/manager.js';
 import { requestMetrics } from './runtime/observers.js';
 import { EtcdStateStore } from './store/etcd-store.js';
+import { etcdCredentials, etcdTlsFlags } from './store/etcd-tls.js';
 import { ModelAgent } from './engine/model/agent.js';
 import { jobBackend } from './tools/pipeline/job-backend.js';
 import { runnerBackend } from './controllers/pipelinerun/runner-backend.js';
@@ -25,6 +26,8 @@ import { RunnerQueue } from './webhooks/runner-queue.js';
 import { budgetGauges, countUsage } from './engine/model/usage.js';
 import { createLogger, SecretMasker, type Logger } from './telemetry/logger.js';
 import { createMetrics } from './telemetry/metrics.js';
+import { webhookTls, webhookCertFlags } from './webhooks/certs/flags.js';
+import { webhookCertSource } from './webhooks/certs/setup.js';
 import { startAdmissionServer } from './webhooks/server.js';
 
 /** Everything `bosun run` can be told (flags or BOSUN_* variables; see src/cli/config.ts). */
@@ -43,9 +46,10 @@ export const RunConfig = z.object({
     .describe('kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)'),
   etcdEndpoints: z
     .string()
-    .min(1, "is required: Bosun's own etcd, for example http://127.0.0.1:2379")
+    .min(1, "is required: Bosun's own etcd, for example http://127.0.0.1:2379 (https:// for TLS)")
     .transform((s) => s.split(',').map((e) => e.trim()))
     .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  ...etcdTlsFlags,
   namespace: z.string().optional().describe('watch one namespace (default: all)'),
   leaderElect: bool(true),
   operatorNamespace: z
@@ -71,7 +75,14 @@ export const RunConfig = z.object({
     .regex(/^[^:]*:\d{1,5}$/, 'must be host:port')
     .optional()
     .describe('serve the admission webhook here (HTTPS)'),
-  webhookCertDir: z.string().optional().describe('folder with tls.crt and tls.key for the admission webhook'),
+  webhookCertDir: z
+    .string()
+    .optional()
+    .describe(
+      "folder with tls.crt and tls.key for the admission webhook (cert-manager's Secret, mounted; " +
+        'read again when it changes); or --webhook-cert-secret',
+    ),
+  ...webhookCertFlags,
   executorServiceAccount: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a ServiceAccount name')
@@ -148,6 +159,9 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
       masker,
       base: { app: 'bosun', instance: config.identity },
     });
+  // settings that can only be judged together, judged before anything starts
+  const tls = webhookTls(config);
+  const etcdTls = etcdCredentials(config);
   const metrics = createMetrics();
   const rest = KubeRest.load(config.kubeconfig, {
     observe: requestMetrics(metrics),
@@ -162,6 +176,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
   });
   const store = new EtcdStateStore({
     endpoints: config.etcdEndpoints,
+    credentials: etcdTls,
     observer: {
       op: (op, result, seconds) => {
         metrics.storeOps.inc({ op, result });
@@ -248,12 +263,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
     },
     secrets: masker,
   });
-  if (config.webhookAddr) {
-    if (!config.webhookCertDir)
-      throw new BosunError(
-        'BOSUN_ERR_CONFIG',
-        '--webhook-addr needs --webhook-cert-dir (a folder with tls.crt and tls.key)',
-      );
+  if (config.webhookAddr && tls) {
     const tokens =
       config.alertIntakeSecret &&
       alertTokens(client, { namespace: config.operatorNamespace, name: config.alertIntakeSecret }, masker, log);
@@ -277,7 +287,7 @@ export async function startOperator(config: RunConfig, opts: { log?: Logger } = 
       });
     const webhook = await startAdmissionServer({
       addr: config.webhookAddr,
-      certDir: config.webhookCertDir,
+      certs: webhookCertSource(tls, { manager, client, log, metrics, identity: config.identity }),
       operatorUser: config.operatorUser ?? `system:serviceaccount:${config.operatorNamespace}:bosun`,
       decisions: store,
       log: log.child({ component: 'admission' }),

@@ -95,7 +95,15 @@ export function renderChart(root: string): Map<string, string> {
     const keep = ['{{- if .Values.crds.keep }}', 'helm.sh/resource-policy: keep', '{{- end }}'];
     out.set(`${chart}/templates/crds/${name}`, template([crd], { annotations: keep }, '.Values.crds.enabled'));
   }
-  out.set(`${chart}/templates/rbac.yaml`, template(yamls(at('config/rbac'), ['namespace.yaml'])));
+  out.set(
+    `${chart}/templates/rbac.yaml`,
+    template(yamls(at('config/rbac'), ['namespace.yaml', 'webhook_cert_role.yaml'])),
+  );
+  // the operator's RBAC for the certificate it makes itself, gone with cert-manager (as in its component)
+  out.set(
+    `${chart}/templates/webhook-cert-rbac.yaml`,
+    template([at('config/rbac/webhook_cert_role.yaml')], {}, 'not .Values.certManager.enabled'),
+  );
   const injectCa = [
     '{{- if .Values.certManager.enabled }}',
     'cert-manager.io/inject-ca-from: {{ .Release.Namespace }}/bosun-webhook',

@@ -354,8 +354,10 @@ export function etcdComponent(
   clientPort: number,
   peerPort: number,
   logPath: string,
+  /** serve clients over TLS and ask each for a certificate signed by caFile */
+  tls?: { caFile: string; certFile: string; keyFile: string },
 ): Component {
-  const client = `http://127.0.0.1:${clientPort}`;
+  const client = `${tls ? 'https' : 'http'}://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   return new Component(
     name,
@@ -370,6 +372,14 @@ export function etcdComponent(
       `--initial-cluster=default=${peer}`,
       '--unsafe-no-fsync',
       '--log-level=warn',
+      ...(tls
+        ? [
+            '--client-cert-auth',
+            `--trusted-ca-file=${tls.caFile}`,
+            `--cert-file=${tls.certFile}`,
+            `--key-file=${tls.keyFile}`,
+          ]
+        : []),
     ],
     logPath,
   );

@@ -3,6 +3,9 @@
 // to do; `BosunError.message` starts with the code.
 export const errorCodes = {
   BOSUN_ERR_CONFIG: 'The operator configuration (flags or environment) is invalid; the message names the setting.',
+  BOSUN_ERR_CERTIFICATE:
+    "A certificate or private key does not parse or does not fit (a key that is not the certificate's, dates out of " +
+    'order); the message names the Secret or file: replace it, or delete the Secret so Bosun issues a new one.',
   BOSUN_ERR_KUBE_CONFLICT: 'A write lost a resourceVersion race; the reconcile is retried with fresh state.',
   BOSUN_ERR_KUBE_NOT_FOUND: 'The object does not exist (any more).',
   BOSUN_ERR_KUBE_FORBIDDEN: "The operator's identity is not allowed to do this; grant it in config/rbac.",

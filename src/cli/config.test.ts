@@ -43,6 +43,12 @@ describe('loadRunConfig', () => {
       env: {},
       names: '--health-addr',
     },
+    {
+      why: 'a certificate validity that is not a duration',
+      argv: ['--etcd-endpoints', 'http://e:1', '--webhook-cert-validity', '1y'],
+      env: {},
+      names: '--webhook-cert-validity (BOSUN_WEBHOOK_CERT_VALIDITY)',
+    },
   ])('rejects $why with a message naming the setting', ({ argv, env, names }) => {
     let err: unknown;
     try {

@@ -29,6 +29,8 @@ export interface InformerOptions<T> {
   /** one namespace, or all when unset */
   namespace?: string;
   labelSelector?: string;
+  /** e.g. metadata.name=x: lets RBAC that names the object (resourceNames) allow the list and the watch */
+  fieldSelector?: string;
   log: Logger;
   observer?: InformerObserver;
   /** server-side watch timeout, chosen at random in [min, max] seconds per watch (default 300–600) */
@@ -156,8 +158,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private async relist(): Promise<void> {
-    const { client, resource, namespace, labelSelector } = this.opts;
-    const list = await client.list<T>(resource, { namespace, labelSelector });
+    const { client, resource, namespace, labelSelector, fieldSelector } = this.opts;
+    const list = await client.list<T>(resource, { namespace, labelSelector, fieldSelector });
     this.opts.observer?.relist();
     const seen = new Set<string>();
     for (const raw of list.items) {
@@ -184,7 +186,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   /** One watch; resolves with why it ended. */
   private async watchOnce(onAlive: () => void): Promise<'closed' | 'stall'> {
-    const { client, resource, namespace, labelSelector } = this.opts;
+    const { client, resource, namespace, labelSelector, fieldSelector } = this.opts;
     const [min, max] = this.opts.watchTimeoutSeconds ?? [300, 600];
     const timeoutSeconds = Math.round(min + Math.random() * (max - min));
     const stallMs = timeoutSeconds * 1000 + (this.opts.stallGraceMs ?? 30_000);
@@ -200,7 +202,13 @@ export class Informer<T extends KubeObject = KubeObject> {
     try {
       await client.rest.watch(
         resourcePath(resource, { namespace }),
-        { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds, labelSelector },
+        {
+          resourceVersion: this.resourceVersion,
+          allowWatchBookmarks: true,
+          timeoutSeconds,
+          labelSelector,
+          fieldSelector,
+        },
         (ev) => {
           clearTimeout(timer);
           timer = setTimeout(stall, stallMs);

@@ -28,6 +28,7 @@ export class Manager {
   private readonly controllers: Controller[] = [];
   private readonly stoppers: (() => Promise<void>)[] = [];
   private readonly takeovers: (() => Promise<void>)[] = [];
+  private readonly readiness: { missing: string; ok: () => boolean }[] = [];
   private elector: LeaderElector | undefined;
   private server: http.Server | undefined;
   private controllersRunning = false;
@@ -61,8 +62,21 @@ export class Manager {
     return this.elector ? this.elector.isLeader : this.controllersRunning;
   }
 
+  /** Another condition of /readyz besides synced caches; `missing` says what is missing while `ok` is false. */
+  addReadinessCheck(missing: string, ok: () => boolean): void {
+    this.readiness.push({ missing, ok });
+  }
+
+  /** What keeps this replica from being ready; empty when it is. */
+  notReady(): string[] {
+    return [
+      ...(this.informers.every((i) => i.hasSynced) ? [] : ['caches not synced']),
+      ...this.readiness.filter((c) => !c.ok()).map((c) => c.missing),
+    ];
+  }
+
   get ready(): boolean {
-    return this.informers.every((i) => i.hasSynced);
+    return this.notReady().length === 0;
   }
 
   /** The bound address of the health server. */
@@ -174,8 +188,9 @@ export class Manager {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
     if (path === '/readyz') {
-      const ok = this.ready;
-      return void res.writeHead(ok ? 200 : 503, { 'Content-Type': 'text/plain' }).end(ok ? 'ok' : 'caches not synced');
+      const missing = this.notReady();
+      const ok = missing.length === 0;
+      return void res.writeHead(ok ? 200 : 503, { 'Content-Type': 'text/plain' }).end(ok ? 'ok' : missing.join('; '));
     }
     if (path === '/metrics') {
       try {

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { Etcd3, type ComparatorBuilder, type IOperation } from 'etcd3';
 import { Decision } from '../api/v1alpha1/approval.js';
 import { BosunError, errorMessage } from '../api/errors.js';
+import { tlsHint, type EtcdCredentials } from './etcd-tls.js';
 import type { TargetChange } from './state-store.js';
 import {
   ActionRecord,
@@ -56,6 +57,8 @@ export interface StoreObserver {
 
 export interface EtcdStoreOptions {
   endpoints: string[];
+  /** TLS: the CA that verifies etcd, and the client certificate and key when etcd asks for one (etcd-tls.ts) */
+  credentials?: EtcdCredentials;
   /** total time one operation keeps retrying before it gives up */
   retryBudgetMs?: number;
   observer?: StoreObserver;
@@ -69,6 +72,7 @@ export class EtcdStateStore implements StateStore {
   constructor(private readonly opts: EtcdStoreOptions) {
     this.client = new Etcd3({
       hosts: opts.endpoints,
+      ...(opts.credentials && { credentials: opts.credentials }),
       dialTimeout: 2000,
       // retries are ours (below), with a budget; the client only fails fast
       faultHandling: {
@@ -97,7 +101,7 @@ export class EtcdStateStore implements StateStore {
           this.setAvailable(false);
           throw new BosunError(
             'BOSUN_ERR_STORE_UNAVAILABLE',
-            `${op}: etcd unreachable for ${Math.round(elapsed)} ms: ${errorMessage(err)}`,
+            `${op}: etcd unreachable for ${Math.round(elapsed)} ms: ${errorMessage(err)}${tlsHint(err)}`,
             { cause: err },
           );
         }

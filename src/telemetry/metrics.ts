@@ -101,5 +101,10 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       registers,
     }),
     leader: new Gauge({ name: 'bosun_leader', help: '1 while this replica holds the leader Lease', registers }),
+    webhookCertExpiry: new Gauge({
+      name: 'bosun_webhook_certificate_expiry_timestamp_seconds',
+      help: 'When the certificate the admission webhook serves expires, in seconds since the epoch',
+      registers,
+    }),
   };
 }

@@ -39,6 +39,8 @@ describe('helm install, upgrade and uninstall of charts/bosun', () => {
   let operator: ChildProcess | undefined;
   const ports = { health: 0, webhook: 0 };
   let valuesFile = '';
+  /** each registration's clientConfig.service as the chart made it, while the test points it at a URL */
+  const services: Record<string, unknown> = {};
 
   const kubectl = (...args: string[]) =>
     execFileSync('kubectl', ['--kubeconfig', cp.info.kubeconfigs.admin, ...args], { encoding: 'utf8', stdio: 'pipe' });
@@ -151,12 +153,16 @@ describe('helm install, upgrade and uninstall of charts/bosun', () => {
     const secret = JSON.parse(kubectl('get', 'secret', 'bosun-webhook-tls', '-n', NS, '-o', 'json')) as {
       data: Record<string, string>;
     };
-    expect(Object.keys(secret.data).sort()).toEqual(['ca.crt', 'tls.crt', 'tls.key']);
+    // ca.key too: any later leader signs the next serving certificate with the same CA
+    expect(Object.keys(secret.data).sort()).toEqual(['ca.crt', 'ca.key', 'tls.crt', 'tls.key']);
     // no pod network here: the registrations reach this process by URL, with the CA the operator injected
     for (const [kind, path] of [
       ['mutatingwebhookconfiguration', '/mutate'],
       ['validatingwebhookconfiguration', '/validate'],
     ] as const) {
+      services[kind] = JSON.parse(
+        kubectl('get', kind, 'bosun-admission', '-o', 'jsonpath={.webhooks[0].clientConfig.service}'),
+      ) as unknown;
       const caBundle = kubectl('get', kind, 'bosun-admission', '-o', 'jsonpath={.webhooks[0].clientConfig.caBundle}');
       const url = `https://127.0.0.1:${ports.webhook}${path}`;
       const patch = [{ op: 'replace', path: '/webhooks/0/clientConfig', value: { url, caBundle } }];
@@ -190,6 +196,12 @@ describe('helm install, upgrade and uninstall of charts/bosun', () => {
   }, 240_000);
 
   it('upgrades: an optional part comes and goes with the values, leaving nothing behind', () => {
+    // the registrations back at the chart's Service (helm would add it beside the URL, which is invalid)
+    for (const [kind, service] of Object.entries(services)) {
+      const caBundle = kubectl('get', kind, 'bosun-admission', '-o', 'jsonpath={.webhooks[0].clientConfig.caBundle}');
+      const patch = [{ op: 'replace', path: '/webhooks/0/clientConfig', value: { service, caBundle } }];
+      kubectl('patch', kind, 'bosun-admission', '--type=json', '-p', JSON.stringify(patch));
+    }
     helm(
       'upgrade',
       'bosun',
