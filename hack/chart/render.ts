@@ -134,7 +134,6 @@ export function renderChart(root: string): Map<string, string> {
       'ghcr.io/bosun-dev/bosun:0.1.0': '{{ include "bosun.image" . }}',
       IfNotPresent: '{{ .Values.image.pullPolicy }}',
       'bosun-runners': '{{ .Values.runner.keySecret }}',
-      'bosun-webhook-tls': '{{ if .Values.certManager.enabled }}bosun-webhook-cert{{ else }}bosun-webhook-tls{{ end }}',
     },
   };
   out.set(
