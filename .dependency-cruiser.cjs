@@ -88,7 +88,7 @@ module.exports = {
         pathNot: [
           `^src/${layer}/`,
           ...allowed[layer].map((l) => `^src/${l}/`),
-          ...(layer === 'cli' ? ['^src/main\\.ts$'] : []),
+          ...(layer === 'cli' ? ['^src/main\\.ts$', '^src/run-config\\.ts$'] : []),
         ],
       },
     })),

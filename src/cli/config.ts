@@ -3,7 +3,7 @@
 // stops start-up with a message naming the setting.
 import { parseArgs } from 'node:util';
 import { BosunError } from '../api/errors.js';
-import { RunConfig } from '../main.js';
+import { RunConfig } from '../run-config.js';
 
 const flags = Object.keys(RunConfig.shape);
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
