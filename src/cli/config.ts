@@ -1,5 +1,5 @@
 // `bosun run` settings: flags, else BOSUN_* environment variables, else
-// defaults; validated by the RunConfig schema (src/main.ts) so a bad value
+// defaults; validated by the RunConfig schema (src/run-config.ts) so a bad value
 // stops start-up with a message naming the setting.
 import { parseArgs } from 'node:util';
 import { BosunError } from '../api/errors.js';
