@@ -6,7 +6,7 @@
 // Without a kubelet no pod runs (KWOK only marks them Running), so the test
 // runs that process itself and points the webhook registrations at it by URL.
 // Then `helm upgrade` and `helm uninstall`, which must leave nothing behind
-// but the CRDs.
+// but the CRDs; and `kubectl apply -k config/default`, the other way in.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -250,6 +250,22 @@ describe('helm install, upgrade and uninstall of charts/bosun', () => {
     );
     // the sample Goal is still there: uninstalling Bosun deletes no one's work
     expect(kubectl('get', 'goal', 'scale-web', '-n', 'demo', '-o', 'name').trim()).toBe('goal.bosun.dev/scale-web');
+  });
+
+  it('kubectl apply -k config/default installs the same objects, and kubectl delete -k removes them', () => {
+    // the CRDs the release kept are taken over from helm's field manager
+    const applied = kubectl('apply', '--server-side', '--force-conflicts', '-k', join(repoRoot, 'config', 'default'));
+    for (const want of [
+      'deployment.apps/bosun-operator serverside-applied',
+      'poddisruptionbudget.policy/bosun-operator serverside-applied',
+      'service/bosun-webhook serverside-applied',
+      'validatingwebhookconfiguration.admissionregistration.k8s.io/bosun-admission serverside-applied',
+    ])
+      expect(applied).toContain(want);
+    const replicas = kubectl('get', 'deployment', 'bosun-operator', '-n', NS, '-o', 'jsonpath={.spec.replicas}');
+    expect(replicas).toBe('2');
+    kubectl('delete', '-k', join(repoRoot, 'config', 'default'), '--wait=false');
+    expect(kubectl('get', 'deployment', 'bosun-operator', '-n', NS, '--ignore-not-found', '-o', 'name')).toBe('');
   });
 });
 
