@@ -64,6 +64,13 @@ describe('sandboxArgv', () => {
     expect(after(nvm, '--ro-bind')).toContain('/opt/node');
   });
 
+  it('binds a tools directory under /tmp after the sandbox mounts its own /tmp, which would hide it', () => {
+    const cached = sandboxArgv({ ...plan, extraReadOnly: ['/tmp/cache/stage-tools'] }).args;
+    const bind = cached.findIndex((a, i) => a === '--ro-bind' && cached[i + 1] === '/tmp/cache/stage-tools');
+    expect(bind).toBeGreaterThan(cached.indexOf('/tmp'));
+    expect(cached[cached.indexOf('/tmp') - 1]).toBe('--tmpfs');
+  });
+
   it("ends with the command, exec'd by a shell that sends its stderr to its stdout", () => {
     expect(args.slice(-8)).toEqual(['--', '/bin/sh', '-c', 'exec "$@" 2>&1', 'sh', 'node', '-e', '1']);
   });

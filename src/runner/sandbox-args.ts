@@ -73,7 +73,6 @@ export function sandboxArgv(plan: SandboxPlan): { file: string; args: string[] }
   for (const e of plan.rootEntries) {
     fs.push(...(e.symlinkTo === undefined ? ['--ro-bind', e.path, e.path] : ['--symlink', e.symlinkTo, e.path]));
   }
-  for (const dir of plan.extraReadOnly) fs.push('--ro-bind', dir, dir);
   fs.push(
     ...['--proc', '/proc', '--dev', '/dev'],
     // tmpfs is memory the rlimits do not see: bound it by the same figure
@@ -81,6 +80,8 @@ export function sandboxArgv(plan: SandboxPlan): { file: string; args: string[] }
     ...['--perms', '0644', '--ro-bind-data', String(FD_PASSWD), '/etc/passwd'],
     ...['--perms', '0644', '--ro-bind-data', String(FD_GROUP), '/etc/group'],
   );
+  // after the tmpfs mounts, so a directory under /tmp (a tools cache there) is not hidden by the sandbox's own /tmp
+  for (const dir of plan.extraReadOnly) fs.push('--ro-bind', dir, dir);
   for (const f of plan.network ? [...HOST_ETC, ...NETWORK_ETC] : HOST_ETC) fs.push('--ro-bind-try', f, f);
   fs.push(
     ...['--bind', plan.workspace, WORKSPACE, '--chdir', WORKSPACE],
