@@ -114,7 +114,8 @@ export const RunConfig = z.object({
     .string()
     .optional()
     .describe(
-      "Bosun's own username, which may never decide on an Approval (default: system:serviceaccount:<operator-namespace>:bosun)",
+      "Bosun's own username, which may never decide on an Approval " +
+        '(default: system:serviceaccount:<operator-namespace>:bosun)',
     ),
 });
 export type RunConfig = z.infer<typeof RunConfig>;

@@ -41,7 +41,10 @@ const fail = (why: string): never => {
   throw new BosunError('BOSUN_ERR_CONFIG', why);
 };
 
-/** The credentials for the flags: undefined for plain http:// (or https:// with the system's CAs and no client cert). */
+/**
+ * The credentials for the flags: undefined for plain http:// (or https:// with the system's CAs and no client
+ * cert).
+ */
 export function etcdCredentials(
   c: EtcdTlsFlags,
   read: (path: string) => Buffer = (p) => readFileSync(p),

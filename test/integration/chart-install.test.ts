@@ -106,7 +106,7 @@ describe('helm install, upgrade and uninstall of charts/bosun', () => {
     expect(rules).toBe(allowlist);
   });
 
-  it("runs the operator with the chart's settings, token and certificate, and it reconciles a sample Goal", async () => {
+  it("runs the operator with the chart's settings, token and certificate; it reconciles a sample Goal", async () => {
     const deployment = JSON.parse(kubectl('get', 'deployment', 'bosun-operator', '-n', NS, '-o', 'json')) as Deployment;
     const container = deployment.spec.template.spec.containers[0]!;
     const pod = { 'metadata.namespace': NS, 'metadata.name': 'bosun-operator-chart-test' } as Record<string, string>;

@@ -72,7 +72,7 @@ describe("Bosun's etcd over mutual TLS", () => {
     expect(await s.getSnapshot(ref)).toEqual({ phase: 'Executing' });
   });
 
-  it('is refused without a client certificate, with one of another CA, and over plain http: a coded error', async () => {
+  it('is refused without a client certificate, with one of another CA, and over http: a coded error', async () => {
     const ref = { kind: 'Goal', namespace: 'ns', name: 'g' };
     const caOnly = etcdCredentials({ etcdEndpoints: [etcd.url], etcdCaFile: files.etcdCaFile });
     expect(await outcome(store(caOnly).getSnapshot(ref))).toBe('BOSUN_ERR_STORE_UNAVAILABLE');

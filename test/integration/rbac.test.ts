@@ -16,27 +16,31 @@ describe('operator RBAC', () => {
     expect(rules).toBe(readFileSync(ALLOWLIST, 'utf8'));
   });
 
-  it('has no wildcard, no escalate, bind or impersonate; no Secret outside its own namespace; there it lists and changes only its webhook certificate', () => {
-    const resourceRules = rules.split('\n').filter((l) => l && !l.startsWith('['));
-    for (const rule of resourceRules) {
-      expect(rule, rule).not.toMatch(/\*/);
-      expect(rule, rule).not.toMatch(/\b(escalate|bind|impersonate)\b/);
-    }
-    // in its own namespace: get (the cluster-default ModelProvider's key), create (its webhook certificate
-    // Secret: create cannot be restricted by name), and list, watch and patch that one Secret only
-    expect(resourceRules.filter((r) => r.startsWith('secrets '))).toEqual([
-      'secrets [] [] [create get]',
-      'secrets [] [bosun-webhook-tls] [list patch watch]',
-    ]);
-    const can = (...args: string[]) =>
-      kubectl(['auth', 'can-i', ...args, '-n', 'bosun-system'], { as: 'operator' }).stdout.trim();
-    expect(can('patch', 'secrets/bosun-webhook-tls')).toBe('yes');
-    expect(can('patch', 'secrets/bosun-runners')).toBe('no');
-    expect(can('list', 'secrets')).toBe('no');
-    expect(can('delete', 'secrets/bosun-webhook-tls')).toBe('no');
-    const elsewhere = normalizeCanI(kubectlOk(['auth', 'can-i', '--list', '-n', 'default'], { as: 'operator' }));
-    expect(elsewhere.split('\n').filter((r) => r.startsWith('secrets'))).toEqual([]);
-  });
+  it(
+    'has no wildcard, no escalate, bind or impersonate; no Secret outside its own namespace; ' +
+      'there it lists and changes only its webhook certificate',
+    () => {
+      const resourceRules = rules.split('\n').filter((l) => l && !l.startsWith('['));
+      for (const rule of resourceRules) {
+        expect(rule, rule).not.toMatch(/\*/);
+        expect(rule, rule).not.toMatch(/\b(escalate|bind|impersonate)\b/);
+      }
+      // in its own namespace: get (the cluster-default ModelProvider's key), create (its webhook certificate
+      // Secret: create cannot be restricted by name), and list, watch and patch that one Secret only
+      expect(resourceRules.filter((r) => r.startsWith('secrets '))).toEqual([
+        'secrets [] [] [create get]',
+        'secrets [] [bosun-webhook-tls] [list patch watch]',
+      ]);
+      const can = (...args: string[]) =>
+        kubectl(['auth', 'can-i', ...args, '-n', 'bosun-system'], { as: 'operator' }).stdout.trim();
+      expect(can('patch', 'secrets/bosun-webhook-tls')).toBe('yes');
+      expect(can('patch', 'secrets/bosun-runners')).toBe('no');
+      expect(can('list', 'secrets')).toBe('no');
+      expect(can('delete', 'secrets/bosun-webhook-tls')).toBe('no');
+      const elsewhere = normalizeCanI(kubectlOk(['auth', 'can-i', '--list', '-n', 'default'], { as: 'operator' }));
+      expect(elsewhere.split('\n').filter((r) => r.startsWith('secrets'))).toEqual([]);
+    },
+  );
 
   it('writes the CA bundle of its own webhook configurations only', () => {
     const can = (...args: string[]) => kubectl(['auth', 'can-i', ...args], { as: 'operator' }).stdout.trim();

@@ -156,7 +156,7 @@ describe('the webhook serving certificate Bosun manages itself', () => {
     kubectl(['delete', 'clusterrolebinding,clusterrole', `bosun-webhook-configurations-${ns()}`, '--ignore-not-found']);
   });
 
-  it('the leader creates the Secret and writes its CA into both configurations; the API server admits through it', async () => {
+  it('the leader creates the Secret and writes its CA into both configurations; the API server admits', async () => {
     const s = secret();
     expect(s.type).toBe('kubernetes.io/tls');
     expect(Object.keys(s.data).sort()).toEqual(['ca.crt', 'ca.key', 'tls.crt', 'tls.key']);
@@ -198,49 +198,55 @@ describe('the webhook serving certificate Bosun manages itself', () => {
       );
   });
 
-  it('rotates certificate and CA: both replicas serve every new certificate, always one the API server trusts, and admission never stops', async () => {
-    const firstCa = fingerprint(pems(secret().data['ca.crt'])[0] ?? '');
-    const served = new Set<string>();
-    const problems: string[] = [];
-    let sawBoth = false;
-    await until(
-      'a CA rotation, the old CA retired',
-      async () => {
-        // what each replica serves, judged against what the configurations hold right after
-        const certs = await Promise.all(
-          ports.map((p) => presented(p).catch((err: unknown) => (problems.push(`${p}: ${String(err)}`), undefined))),
-        );
-        for (const b of bundles())
-          for (const bundle of b.caBundles)
-            for (const cert of certs)
-              if (cert && !trusts(pems(bundle), cert)) problems.push(`${b.kind} does not trust ${cert.fingerprint256}`);
-        for (const cert of certs) if (cert) served.add(cert.fingerprint256);
-        const admitted = admit();
-        if (admitted !== 'stamped') problems.push(admitted);
-        const cas = pems(secret().data['ca.crt']).map(fingerprint);
-        // the new CA first, the old one kept beside it
-        if (cas.length === 2) sawBoth = true;
-        if (cas.length === 2 && cas[1] !== firstCa) problems.push(`not the first CA kept: ${cas.join(', ')}`);
-        const pruned = sawBoth && cas.length === 1 && cas[0] !== firstCa;
-        return pruned && bundles().every((b) => b.caBundles.every((c) => pems(c).length === 1));
-      },
-      120_000,
-      () => `${problems.join('\n')}\n${alpha.log(40)}`,
-    );
-    expect(problems).toEqual([]);
-    expect(served.size).toBeGreaterThanOrEqual(3);
-    const reasons = kubectlOk(
-      ['get', 'events', '--field-selector', `involvedObject.name=${SECRET}`, '-o', 'jsonpath={.items[*].reason}'],
-      { namespace: ns() },
-    );
-    for (const reason of [
-      'CertificateAuthorityCreated',
-      'ServingCertificateIssued',
-      'CertificateAuthorityRotated',
-      'CertificateAuthorityRetired',
-    ])
-      expect(reasons).toContain(reason);
-  }, 180_000);
+  it(
+    'rotates certificate and CA: both replicas serve every new certificate, always one the API server trusts, ' +
+      'and admission never stops',
+    async () => {
+      const firstCa = fingerprint(pems(secret().data['ca.crt'])[0] ?? '');
+      const served = new Set<string>();
+      const problems: string[] = [];
+      let sawBoth = false;
+      await until(
+        'a CA rotation, the old CA retired',
+        async () => {
+          // what each replica serves, judged against what the configurations hold right after
+          const certs = await Promise.all(
+            ports.map((p) => presented(p).catch((err: unknown) => (problems.push(`${p}: ${String(err)}`), undefined))),
+          );
+          for (const b of bundles())
+            for (const bundle of b.caBundles)
+              for (const cert of certs)
+                if (cert && !trusts(pems(bundle), cert))
+                  problems.push(`${b.kind} does not trust ${cert.fingerprint256}`);
+          for (const cert of certs) if (cert) served.add(cert.fingerprint256);
+          const admitted = admit();
+          if (admitted !== 'stamped') problems.push(admitted);
+          const cas = pems(secret().data['ca.crt']).map(fingerprint);
+          // the new CA first, the old one kept beside it
+          if (cas.length === 2) sawBoth = true;
+          if (cas.length === 2 && cas[1] !== firstCa) problems.push(`not the first CA kept: ${cas.join(', ')}`);
+          const pruned = sawBoth && cas.length === 1 && cas[0] !== firstCa;
+          return pruned && bundles().every((b) => b.caBundles.every((c) => pems(c).length === 1));
+        },
+        120_000,
+        () => `${problems.join('\n')}\n${alpha.log(40)}`,
+      );
+      expect(problems).toEqual([]);
+      expect(served.size).toBeGreaterThanOrEqual(3);
+      const reasons = kubectlOk(
+        ['get', 'events', '--field-selector', `involvedObject.name=${SECRET}`, '-o', 'jsonpath={.items[*].reason}'],
+        { namespace: ns() },
+      );
+      for (const reason of [
+        'CertificateAuthorityCreated',
+        'ServingCertificateIssued',
+        'CertificateAuthorityRotated',
+        'CertificateAuthorityRetired',
+      ])
+        expect(reasons).toContain(reason);
+    },
+    180_000,
+  );
 
   it('a CA bundle edited away is written back', async () => {
     const now = Date.now();

@@ -36,8 +36,8 @@ export const webhookCertFlags = {
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Secret name')
     .optional()
     .describe(
-      'serve the admission webhook with a certificate Bosun makes and rotates itself in this kubernetes.io/tls Secret ' +
-        "(in the operator's namespace; ca.crt, ca.key, tls.crt, tls.key), its CA written into the webhook " +
+      'serve the admission webhook with a certificate Bosun makes and rotates itself in this kubernetes.io/tls ' +
+        "Secret (in the operator's namespace; ca.crt, ca.key, tls.crt, tls.key), its CA written into the webhook " +
         'configurations; the leader writes, every replica serves it; instead of --webhook-cert-dir',
     ),
   webhookService: z

@@ -98,7 +98,7 @@ describe('the certificate rotator', () => {
     expect(said).toContain('ns/hook-cert');
   });
 
-  it('then writes the CA bundle into each webhook by name, guarded by resourceVersion, and warns of cert-manager once', async () => {
+  it('then writes the CA bundle into each webhook by name under resourceVersion, warning of cert-manager', async () => {
     const w = world({
       mutating: config('MutatingWebhookConfiguration', { 'cert-manager.io/inject-ca-from': 'ns/hook' }),
       validating: config('ValidatingWebhookConfiguration'),
