@@ -91,8 +91,10 @@ export class Manager {
     await Promise.all(this.informers.map((i) => i.waitForSync()));
     this.opts.log.info({ informers: this.informers.length }, 'caches synced');
     if (!this.opts.leaderElection) {
+      // the only replica leads from the moment its caches are synced (when /readyz turns ready): an alert on no
+      // leader must not fire
+      this.opts.metrics.leader.set(1);
       await this.takeOver();
-      this.opts.metrics.leader.set(1); // the only replica leads: an alert on no leader must not fire
       this.startControllers();
       return;
     }
