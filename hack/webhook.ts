@@ -1,7 +1,8 @@
 // Bosun's admission webhook on a local control plane: a throwaway CA and a
 // serving certificate for 127.0.0.1 (openssl), and the rules of
 // config/webhook registered with a URL instead of a Service. In a cluster,
-// cert-manager does the first part and config/webhook the second.
+// the operator (--webhook-cert-secret) or cert-manager does the first part,
+// and config/webhook the second.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
