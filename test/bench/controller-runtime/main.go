@@ -11,6 +11,9 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -87,6 +90,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	// SIGUSR2 runs a full garbage collection, so that the bench reads the heap in use after one, as it does of Bosun's
+	gc := make(chan os.Signal, 1)
+	signal.Notify(gc, syscall.SIGUSR2)
+	go func() {
+		for range gc {
+			runtime.GC()
+		}
+	}()
 	// controller-runtime's own metrics (reconcile totals) on our address, for the benchmark to read
 	go func() {
 		handler := promhttp.HandlerFor(prometheus.Gatherers{metrics.Registry}, promhttp.HandlerOpts{})

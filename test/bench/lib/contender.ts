@@ -15,6 +15,8 @@ export interface ContenderSpec {
   reconciles(metrics: string): number;
   /** heap in use, in bytes, from the process's own metrics */
   heapBytes(metrics: string): number;
+  /** p99 event-loop delay since the previous scrape, in ms, where the runtime has an event loop */
+  eventLoopP99Ms?(metrics: string): number;
 }
 
 export interface Contender {
@@ -22,6 +24,8 @@ export interface Contender {
   port: number;
   metrics(): Promise<string>;
   rssKb(): number;
+  /** asks for a full garbage collection (SIGUSR2; both contenders run one on it) */
+  gc(): void;
   stop(): Promise<void>;
 }
 
@@ -45,6 +49,7 @@ export function startContender(
     port,
     metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
     rssKb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? NaN),
+    gc: () => proc.kill('SIGUSR2'),
     stop: async () => {
       if (proc.exitCode !== null) return;
       proc.kill('SIGTERM');
@@ -56,11 +61,13 @@ export function startContender(
 export const bosunSpec = (kubeconfig: string, resyncSeconds = 0, workers = 16): ContenderSpec => ({
   name: 'bosun',
   command: process.execPath,
-  // --expose-gc: the process collects garbage before memory is read (see minimal-operator.ts)
+  // a full collection only when the bench asks for one (lib/gc-on-signal.ts), before it reads memory
   args: (ns, port) => [
     '--expose-gc',
     '--import',
     'tsx',
+    '--import',
+    new URL('./gc-on-signal.ts', import.meta.url).pathname,
     new URL('../minimal-operator.ts', import.meta.url).pathname,
     kubeconfig,
     ns,
@@ -76,6 +83,7 @@ export const bosunSpec = (kubeconfig: string, resyncSeconds = 0, workers = 16): 
     ),
   reconciles: (m) => sumMetric(m, 'bosun_reconcile_total'),
   heapBytes: (m) => sumMetric(m, 'nodejs_heap_size_used_bytes'),
+  eventLoopP99Ms: (m) => sumMetric(m, 'bench_event_loop_delay_p99_seconds') * 1000,
 });
 
 export const controllerRuntimeSpec = (binary: string, kubeconfig: string, workers = 16): ContenderSpec => ({

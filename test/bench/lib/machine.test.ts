@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { versionIn } from './machine.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { goModuleVersion, npmVersion, versionIn } from './machine.js';
 
 describe('versionIn', () => {
   const cases: { why: string; text: string; want: string | undefined }[] = [
@@ -11,4 +14,19 @@ describe('versionIn', () => {
     { why: 'no version', text: 'command not found', want: undefined },
   ];
   for (const c of cases) it(c.why, () => expect(versionIn(c.text)).toBe(c.want));
+});
+
+describe('module versions', () => {
+  it('goModuleVersion reads the version go.mod requires', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-machine-'));
+    const mod = join(dir, 'go.mod');
+    writeFileSync(
+      mod,
+      'module x\n\nrequire (\n\tk8s.io/client-go v0.35.0\n\tsigs.k8s.io/controller-runtime v0.23.3\n)\n',
+    );
+    expect(goModuleVersion(mod)).toBe('v0.23.3');
+    expect(goModuleVersion(mod, 'k8s.io/client-go')).toBe('v0.35.0');
+    expect(goModuleVersion(mod, 'k8s.io/api')).toBe('unknown');
+  });
+  it('npmVersion reads an installed package', () => expect(npmVersion('zod')).toMatch(/^v4\./));
 });

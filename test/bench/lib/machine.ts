@@ -1,6 +1,8 @@
 // The machine and the versions a bench ran on, printed first so that figures
 // from different runs are read with what they came from.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, release, totalmem, type } from 'node:os';
 
 /** The first version number in a `--version` output (`Kubernetes v1.35.4`, `etcd Version: 3.5.35`, …). */
@@ -47,3 +49,12 @@ export const machineLine = (m: Machine) =>
   Object.entries(m.versions)
     .map(([name, v]) => `${name} ${v}`)
     .join(', ');
+
+/** The version go.mod at `path` requires of `module` ('unknown' when it names none). */
+export const goModuleVersion = (path: string, module = 'sigs.k8s.io/controller-runtime') =>
+  new RegExp(`^\\s*${module.replace(/[.]/g, '\\.')}\\s+(v\\S+)`, 'm').exec(readFileSync(path, 'utf8'))?.[1] ??
+  'unknown';
+
+/** The installed version of npm package `name`. */
+export const npmVersion = (name: string): string =>
+  `v${(createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version}`;

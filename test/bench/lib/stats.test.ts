@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, pool, summary } from './stats.js';
+import { interleave, median, percentile, pool, spread, spreadJson, spreadText, summary } from './stats.js';
 
 describe('bench stats', () => {
   it('percentile uses the nearest rank', () => {
@@ -25,5 +25,30 @@ describe('bench stats', () => {
     });
     expect(max).toBe(3);
     expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+  it('median takes the middle value, or the mean of the middle two', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+  it('spread gives the median with the extremes, printed and as JSON fields', () => {
+    const s = spread([12, 10, 30]);
+    expect(s).toEqual({ median: 12, min: 10, max: 30, runs: 3 });
+    expect(spreadText(s)).toBe('12 (10–30)');
+    expect(spreadJson('p99_ms', spread([1.26, 1.24, 1.25]), 2)).toEqual({
+      p99_ms: 1.25,
+      p99_ms_min: 1.24,
+      p99_ms_max: 1.26,
+    });
+    expect(spread([])).toEqual({ median: NaN, min: NaN, max: NaN, runs: 0 });
+  });
+  it('interleave runs the contenders in turn, round after round', async () => {
+    const order: string[] = [];
+    const got = await interleave(['a', 'b'] as const, 3, async (c, r) => {
+      order.push(`${c}${r}`);
+      return r;
+    });
+    expect(order).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'b2']);
+    expect(got).toEqual({ a: [0, 1, 2], b: [0, 1, 2] });
   });
 });

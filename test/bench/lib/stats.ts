@@ -28,3 +28,50 @@ export async function pool<T>(items: T[], concurrency: number, fn: (item: T) => 
     }),
   );
 }
+
+/** The median of `values` (the mean of the middle two for an even count; NaN for none). */
+export function median(values: number[]): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** A figure measured several times: its median, with the least and the most it was. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+export function spread(values: number[]): Spread {
+  return {
+    median: median(values),
+    min: values.length ? Math.min(...values) : NaN,
+    max: values.length ? Math.max(...values) : NaN,
+    runs: values.length,
+  };
+}
+
+/** `12.3 (11.8–13.0)`: a spread as it is printed. */
+export const spreadText = (s: Spread, digits = 1) =>
+  `${round(s.median, digits)} (${round(s.min, digits)}–${round(s.max, digits)})`;
+
+/** A spread's fields for the JSON line: `key` is the median, `key_min` and `key_max` the extremes. */
+export const spreadJson = (key: string, s: Spread, digits = 1): Record<string, number> => ({
+  [key]: round(s.median, digits),
+  [`${key}_min`]: round(s.min, digits),
+  [`${key}_max`]: round(s.max, digits),
+});
+
+/** `run(i)` for i = 0 … repeats − 1, each round running every contender in turn (A, B, A, B …). */
+export async function interleave<K extends string, T>(
+  contenders: readonly K[],
+  repeats: number,
+  run: (contender: K, round: number) => Promise<T>,
+): Promise<Record<K, T[]>> {
+  const results = Object.fromEntries(contenders.map((c) => [c, [] as T[]])) as Record<K, T[]>;
+  for (let r = 0; r < repeats; r++) for (const c of contenders) results[c].push(await run(c, r));
+  return results;
+}
