@@ -40,7 +40,8 @@ export interface KubeRestOptions {
 const AUTH_TTL_MS = 30_000;
 
 export class KubeRest {
-  private readonly server: URL;
+  private readonly endpoint: { protocol: string; hostname: string; port: string | number };
+  private readonly lib: typeof http | typeof https;
   private readonly agent: http.Agent;
   private readonly watchAgent: http.Agent;
   private auth: { opts: https.RequestOptions; at: number } | undefined;
@@ -51,8 +52,16 @@ export class KubeRest {
   ) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new BosunError('BOSUN_ERR_CONFIG', 'the kubeconfig has no current cluster');
-    this.server = new URL(cluster.server);
-    const Agent = this.server.protocol === 'https:' ? https.Agent : http.Agent;
+    const server = new URL(cluster.server);
+    const tls = server.protocol === 'https:';
+    this.lib = tls ? https : http;
+    this.endpoint = {
+      protocol: server.protocol,
+      // an IPv6 literal comes bracketed in a URL, not in request options
+      hostname: server.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: server.port || (tls ? 443 : 80),
+    };
+    const Agent = tls ? https.Agent : http.Agent;
     this.agent = new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 32 });
     this.watchAgent = new Agent({ keepAlive: false });
   }
@@ -102,10 +111,17 @@ export class KubeRest {
     return this.auth.opts;
   }
 
-  private url(path: string, query?: KubeRequest['query']): URL {
-    const url = new URL(path, this.server);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    return url;
+  /** The request target: `path` and its query, built as text (a URL object per request costs more than it gives). */
+  private target(path: string, query?: KubeRequest['query']): string {
+    let target = path;
+    let sep = path.includes('?') ? '&' : '?';
+    for (const k in query) {
+      const v = query[k];
+      if (v === undefined) continue;
+      target += `${sep}${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`;
+      sep = '&';
+    }
+    return target;
   }
 
   private async send(
@@ -114,7 +130,6 @@ export class KubeRest {
     signal?: AbortSignal,
   ): Promise<{ res: http.IncomingMessage; started: number }> {
     const base = await this.requestOptions();
-    const url = this.url(req.path, req.query);
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     const headers: Record<string, string> = {
       ...(base.headers as Record<string, string> | undefined),
@@ -125,15 +140,20 @@ export class KubeRest {
       headers['Content-Type'] = req.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
+    const timeout = req.timeoutMs ?? 30_000;
+    const options: https.RequestOptions = {
+      ...base,
+      ...this.endpoint,
+      path: this.target(req.path, req.query),
+      method: req.method,
+      headers,
+      agent,
+      timeout,
+    };
     const started = performance.now();
-    const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const r = lib.request(
-        url,
-        { ...base, method: req.method, headers, agent, timeout: req.timeoutMs ?? 30_000 },
-        (res) => resolve({ res, started }),
-      );
-      r.on('timeout', () => r.destroy(new Error(`timed out after ${req.timeoutMs ?? 30_000} ms`)));
+      const r = this.lib.request(options, (res) => resolve({ res, started }));
+      r.on('timeout', () => r.destroy(new Error(`timed out after ${timeout} ms`)));
       // an aborted watch may still be waiting for its answer's headers
       signal?.addEventListener('abort', () => r.destroy(new Error('aborted')), { once: true });
       r.on('error', (err) => {
@@ -144,8 +164,8 @@ export class KubeRest {
           }),
         );
       });
-      if (body !== undefined) r.write(body);
-      r.end();
+      // headers and body leave in one write
+      r.end(body);
     });
   }
 
