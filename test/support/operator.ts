@@ -20,6 +20,8 @@ export interface OperatorOptions {
   /** wait until this replica holds the lease (default: true when leader election is on) */
   waitForLeader?: boolean;
   env?: Record<string, string>;
+  /** node's own options, after the `--import tsx` that loads the operator (so a preload may be TypeScript) */
+  nodeArgs?: string[];
 }
 
 export interface RunningOperator {
@@ -64,6 +66,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const args = [
     '--import',
     'tsx',
+    ...(o.nodeArgs ?? []),
     join(repoRoot, 'src/cli/bosun.ts'),
     'run',
     '--kubeconfig',
