@@ -92,6 +92,8 @@ export interface E2eOptions {
   timeoutMs: number;
 }
 
+const BEFORE_SCALE = 'before its scale (the plan, the dry-run diff, the write precondition)';
+const AFTER_SCALE = 'after its scale (the wait step checking the rollout)';
 const FINAL = ['Succeeded', 'Failed', 'Stalled', 'Denied'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -193,12 +195,18 @@ export async function benchGoalsEndToEnd(
 
     const requests = Object.fromEntries(REQUEST_KINDS.map((k) => [k, 0])) as Record<RequestKind, number>;
     const other: Record<string, number> = {};
+    const reads: Record<string, number> = {};
+    const scaled = new Set<string>();
     const users = bosunUsers(namespace);
     await readAuditSince(cp.auditLog, mark, (e) => {
       const kind = requestKind(e, users, namespace);
       if (!kind) return;
       requests[kind] += 1;
       if (kind === 'other') tally(other, otherLabel(e));
+      // a Deployment's reads before its scale are planning's; after it, the wait step's rollout checks
+      const name = e.objectRef?.name ?? '';
+      if (kind === 'tool write') scaled.add(name);
+      if (kind === 'tool read') tally(reads, scaled.has(name) ? AFTER_SCALE : BEFORE_SCALE);
     });
     const events: Record<string, number> = {};
     const { items } = await admin.list<EventView>(core.events, { namespace });
@@ -220,6 +228,7 @@ export async function benchGoalsEndToEnd(
       toSucceeded: summary(succeeded.map((t) => (t.succeeded ?? 0) - (t.created ?? 0))),
       requests,
       other,
+      reads,
       etcd,
       transitions,
       events,

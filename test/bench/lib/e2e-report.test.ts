@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REQUEST_KINDS, type RequestKind } from './e2e-count.js';
-import { LOWEST_REQUESTS, TOKEN_REUSE_MS, e2eJson, e2eLines, type E2eFigures } from './e2e-report.js';
+import { LOWEST_REQUESTS, TOKEN_REUSE_MS, e2eJson, e2eLines, fmt, type E2eFigures } from './e2e-report.js';
 import { summary } from './stats.js';
 
 const requests = (counts: Partial<Record<RequestKind, number>>) =>
@@ -16,6 +16,7 @@ const figures: E2eFigures = {
   toSucceeded: summary([1000, 2000, 3000]),
   requests: requests({ subjectaccessreview: 20, tokenrequest: 1, 'goal status': 42, other: 10 }),
   other: { 'get namespaces': 10 },
+  reads: { 'before its scale': 30, 'after its scale': 20 },
   etcd: { journal: 40, snapshot: 42, 'step record': 20 },
   transitions: { 'finalizers changed': 10, 'Executing [Succeeded, Running] kept (messages, conditions)': 4 },
   events: { Planned: 10, StepStarted: 8 },
@@ -37,9 +38,16 @@ describe('e2eLines', () => {
     expect(lines.slice(at + 1, at + 3)).toEqual(['      1 Planned', '      0.8 StepStarted']);
     expect(lines).toContain('      0.4 Executing [Succeeded, Running] kept (messages, conditions)');
     expect(lines).toContain('      1 get namespaces');
+    expect(lines).toContain('      3 before its scale');
   });
   it('names the Goals that did not succeed', () => {
     expect(e2eLines({ ...figures, succeeded: 9, notSucceeded: { Stalled: 1 } })[0]).toMatch(/not: \{"Stalled":1\}$/);
+  });
+});
+
+describe('fmt', () => {
+  it('keeps what is small visible', () => {
+    expect([0, 0.001, 0.0123, 0.1, 4.167, 12].map(fmt)).toEqual(['0', '0.001', '0.012', '0.1', '4.17', '12']);
   });
 });
 

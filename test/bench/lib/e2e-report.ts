@@ -29,6 +29,8 @@ export interface E2eFigures {
   requests: Record<RequestKind, number>;
   /** the "other" requests by verb and resource (totals) */
   other: Record<string, number>;
+  /** the reads of the Deployments, by when (totals) */
+  reads: Record<string, number>;
   /** puts into Bosun's etcd in the window, by key prefix (totals) */
   etcd: Record<string, number>;
   /** the Goals' changes the watch saw, by transition (totals) */
@@ -92,7 +94,8 @@ export const LOWEST_ETCD: Record<string, Lowest> = {
 };
 
 const perGoal = (n: number, goals: number) => (goals ? n / goals : NaN);
-const fmt = (n: number) => String(round(n, 2));
+/** Two decimals, or two significant digits below 0.1 (one TokenRequest for 1,000 Goals is 0.001, not 0). */
+export const fmt = (n: number) => String(n === 0 || Math.abs(n) >= 0.1 ? round(n, 2) : Number(n.toPrecision(2)));
 
 /** One line per kind: measured per Goal beside the least, and why that is the least. */
 function against(totals: Record<string, number>, lowest: Record<string, Lowest>, f: E2eFigures): string[] {
@@ -131,6 +134,7 @@ export function e2eLines(f: E2eFigures): string[] {
     ...against(f.etcd, LOWEST_ETCD, f),
     '  where the rest goes (per Goal):',
     ...breakdown('status writes and the finalizer, by what the watch saw change', f.transitions, f.goals),
+    ...breakdown('reads of the Deployments, by when', f.reads, f.goals),
     ...breakdown('Events by reason', f.events, f.goals),
     ...breakdown('action-log entries by action', f.actions, f.goals),
     ...breakdown('other requests', f.other, f.goals, 8),
