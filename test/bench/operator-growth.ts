@@ -39,7 +39,7 @@ import type { KubeClient } from '../../src/kube/client.js';
 import { startOperator, sumMetric, type RunningOperator } from '../support/operator.js';
 import { createNamespace } from './lib/goals.js';
 import { addFinishedGoals } from './lib/growth-goals.js';
-import type { GrowthFigures, GrowthRow } from './lib/growth-report.js';
+import { growthRowLine, type GrowthFigures, type GrowthRow } from './lib/growth-report.js';
 
 export interface GrowthOptions {
   /** Goals the operator starts over, ascending */
@@ -136,7 +136,7 @@ export async function benchOperatorGrowth(
     have = size;
     const row = await measure(cp, size, createMs);
     rows.push(row);
-    say(`growth: ${size} Goals: ready ${Math.round(row.readyMs)} ms, checked ${Math.round(row.checkedMs)} ms`);
+    say(`growth:${growthRowLine(row, baseline)}`);
   }
   return {
     baseline,

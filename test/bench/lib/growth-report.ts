@@ -68,6 +68,17 @@ const mb = (bytes: number) => `${round(bytes / 2 ** 20, 1)} MB`;
 const kbPer = (bytes: number, n: number) => `${round(bytes / 1024 / n, 2)} KB`;
 const s = (ms: number) => `${round(ms / 1000, 2)} s`;
 
+/** One size's line: its times, and its heap and RSS above the baseline, in all and per Goal. */
+export function growthRowLine(r: GrowthRow, b: GrowthRow): string {
+  const heap = r.heapBytes - b.heapBytes;
+  const rss = r.rssBytes - b.rssBytes;
+  return (
+    `  ${r.goals} Goals: ready ${s(r.readyMs)}, every Goal checked ${s(r.checkedMs)} (${r.reconciles} reconciles); ` +
+    `heap +${mb(heap)} (${kbPer(heap, r.goals)}/Goal), RSS +${mb(rss)} (${kbPer(rss, r.goals)}/Goal); ` +
+    `created in ${s(r.createMs)}`
+  );
+}
+
 /** The phase's lines, as run.ts prints them: one per size, then the projection. */
 export function growthLines(f: GrowthFigures): string[] {
   const b = f.baseline;
@@ -75,15 +86,7 @@ export function growthLines(f: GrowthFigures): string[] {
     `growth: the operator over N finished Goals (heap after a full gc, RSS; each less the same process with none)`,
     `  0 Goals (baseline): ready ${s(b.readyMs)}, heap ${mb(b.heapBytes)}, RSS ${mb(b.rssBytes)}`,
   ];
-  for (const r of f.rows) {
-    const heap = r.heapBytes - b.heapBytes;
-    const rss = r.rssBytes - b.rssBytes;
-    lines.push(
-      `  ${r.goals} Goals: ready ${s(r.readyMs)}, every Goal checked ${s(r.checkedMs)} (${r.reconciles} reconciles); ` +
-        `heap +${mb(heap)} (${kbPer(heap, r.goals)}/Goal), RSS +${mb(rss)} (${kbPer(rss, r.goals)}/Goal); ` +
-        `created in ${s(r.createMs)}`,
-    );
-  }
+  for (const r of f.rows) lines.push(growthRowLine(r, b));
   if (f.rows.length >= 2) {
     const p = projection(f);
     lines.push(
