@@ -241,15 +241,15 @@ export async function benchGoalsEndToEnd(
     for (const stop of stops) await stop();
     await puts?.stop();
     unregister();
-    await op?.stop();
-    rmSync(certDir, { recursive: true, force: true });
-    // the pods go with the namespace; the node once they have gone
+    // the Goals carry Bosun's finalizer: the namespace goes while the operator still runs, its pods with it
     kubectlAs(cp.kubeconfigs.admin)(['delete', 'namespace', namespace, '--wait=false']);
     await until(
       `namespace ${namespace} gone`,
       async () => !(await admin.tryGet(core.namespaces, undefined, namespace)),
       300_000,
     ).catch(() => say(`e2e: namespace ${namespace} is still being deleted`));
+    await op?.stop();
+    rmSync(certDir, { recursive: true, force: true });
     removeNode(cp.kubeconfigs.admin);
   }
 }
