@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, until } from '../../hack/control-plane/wait.js';
+import { until } from '../../hack/control-plane/wait.js';
 import type { ControlPlaneInfo } from '../../hack/control-plane/control-plane.js';
 import { repoRoot } from './paths.js';
 
@@ -20,6 +20,8 @@ export interface OperatorOptions {
   /** wait until this replica holds the lease (default: true when leader election is on) */
   waitForLeader?: boolean;
   env?: Record<string, string>;
+  /** node's own options, after the `--import tsx` that loads the operator (so a preload may be TypeScript) */
+  nodeArgs?: string[];
 }
 
 export interface RunningOperator {
@@ -40,21 +42,41 @@ export interface RunningOperator {
 /** Every operator started by this worker, for log reports and clean-up. */
 export const running = new Set<RunningOperator>();
 
+/** What the operator logs once its health server listens, with the address it bound. */
+const LISTENING = 'serving /healthz, /readyz and /metrics';
+
+/** The health server's URL, from the operator's JSON log: undefined until it has bound its port. */
+export function healthUrlIn(log: string): string | undefined {
+  for (const line of log.split('\n')) {
+    if (!line.includes(LISTENING)) continue;
+    try {
+      const entry = JSON.parse(line) as { msg?: string; addr?: { host?: string; port?: number } };
+      if (entry.msg === LISTENING && entry.addr?.port)
+        return `http://${entry.addr.host ?? '127.0.0.1'}:${entry.addr.port}`;
+    } catch {
+      // a line that is not JSON is not the one
+    }
+  }
+  return undefined;
+}
+
 export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
-  const port = await freePort();
   const logPath = join(mkdtempSync(join(tmpdir(), 'bosun-operator-')), `${o.identity}.log`);
   const out = openSync(logPath, 'a');
   const args = [
     '--import',
     'tsx',
+    ...(o.nodeArgs ?? []),
     join(repoRoot, 'src/cli/bosun.ts'),
     'run',
     '--kubeconfig',
     o.cp.kubeconfigs.operator,
     '--etcd-endpoints',
     o.etcdUrl ?? o.cp.bosunEtcdUrl,
+    // port 0: the operator binds a free port itself and logs it, so that no other process can take it between a
+    // port being picked here and bound there
     '--health-addr',
-    `127.0.0.1:${port}`,
+    '127.0.0.1:0',
     '--identity',
     o.identity,
     '--lease-name',
@@ -74,15 +96,14 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   });
   closeSync(out);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const healthUrl = `http://127.0.0.1:${port}`;
   const op: RunningOperator = {
     identity: o.identity,
     proc,
     logPath,
-    healthUrl,
+    healthUrl: '',
     exited,
     log: (lines = 80) => readFileSync(logPath, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'),
-    metrics: async () => (await fetch(`${healthUrl}/metrics`)).text(),
+    metrics: async () => (await fetch(`${op.healthUrl}/metrics`)).text(),
     metric: async (name, labels = {}) => sumMetric(await op.metrics(), name, labels),
     stop: async () => {
       proc.kill('SIGTERM');
@@ -105,8 +126,20 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   died.catch(() => {});
   await Promise.race([
     until(
+      `operator ${o.identity} health server`,
+      async () => {
+        op.healthUrl = healthUrlIn(readFileSync(logPath, 'utf8')) ?? '';
+        return op.healthUrl !== '';
+      },
+      60_000,
+      () => op.log(),
+    ),
+    died,
+  ]);
+  await Promise.race([
+    until(
       `operator ${o.identity} /readyz`,
-      async () => (await fetch(`${healthUrl}/readyz`)).ok,
+      async () => (await fetch(`${op.healthUrl}/readyz`)).ok,
       60_000,
       () => op.log(),
     ),
