@@ -8,8 +8,16 @@
 //                       (default 1000: 3,000 over three rounds)
 //   BOSUN_BENCH_ONLY    one phase alone (no planner benches, no controller-runtime
 //                       peer build, no sizes): `flood` (the model flood),
-//                       `heal` (time to heal an alert) or `pipeline` (per-stage
-//                       overhead of PipelineRuns on a runner and as Jobs)
+//                       `heal` (time to heal an alert), `pipeline` (per-stage
+//                       overhead of PipelineRuns on a runner and as Jobs),
+//                       `e2e` (two-step scale Goals from creation to Succeeded,
+//                       goals-e2e.ts) or `growth` (the operator's memory and cold
+//                       start by count of Goals, operator-growth.ts)
+//   BOSUN_BENCH_E2E_GOALS      Goals of the e2e phase (default 1000; 0 skips it)
+//   BOSUN_BENCH_E2E_TIMEOUT_SECONDS  how long they may take (default 900)
+//   BOSUN_BENCH_GROWTH_SIZES   Goals the operator starts over, in one namespace
+//                              that grows (default 1000,10000,50000; '' skips)
+//   BOSUN_BENCH_GROWTH_PROJECT_TO    the size projected to (default 200000)
 //   BOSUN_BENCH_FLOOD_GOALS    model Goals per flood (default 40; 0 skips the phase)
 //   BOSUN_BENCH_FLOOD_TYPED    typed Goals per phase (default 40)
 //   BOSUN_BENCH_FLOOD_DELAY_MS the slow provider's answer time (default 3000)
@@ -49,19 +57,26 @@ import { pipelineJson, pipelineLines } from './lib/pipeline-report.js';
 import { goModuleVersion, machine, machineLine, npmVersion } from './lib/machine.js';
 import { benchPipelines, pipelineOptionsFromEnv } from './pipeline.js';
 import { benchRulePlanner } from './planner.js';
+import { benchGoalsEndToEnd, e2eOptionsFromEnv } from './goals-e2e.js';
+import { e2eJson, e2eLines } from './lib/e2e-report.js';
+import { growthJson, growthLines } from './lib/growth-report.js';
+import { benchOperatorGrowth, growthOptionsFromEnv } from './operator-growth.js';
 import { benchRuntime, runtimeOptionsFromEnv, type RuntimeOptions } from './runtime.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const say = (line: string) => console.log(`[bench] ${line}`);
 const only = process.env.BOSUN_BENCH_ONLY;
-if (only && !['flood', 'heal', 'pipeline'].includes(only))
-  throw new Error(`BOSUN_BENCH_ONLY=${only}: the phases that run alone are flood, heal and pipeline`);
+const PHASES = ['flood', 'heal', 'pipeline', 'e2e', 'growth'];
+if (only && !PHASES.includes(only))
+  throw new Error(`BOSUN_BENCH_ONLY=${only}: the phases that run alone are ${PHASES.join(', ')}`);
 /** Whether `phase` runs: every phase in the full bench, only the one BOSUN_BENCH_ONLY names otherwise. */
 const runs = (phase: string) => !only || only === phase;
 const runtime = only ? undefined : runtimeOptionsFromEnv();
 const floodOptions = runs('flood') ? floodOptionsFromEnv() : undefined;
 const healOptions = runs('heal') ? healOptionsFromEnv() : undefined;
 const pipelineOptions = runs('pipeline') ? pipelineOptionsFromEnv() : undefined;
+const e2eOptions = runs('e2e') ? e2eOptionsFromEnv() : undefined;
+const growthOptions = runs('growth') ? growthOptionsFromEnv() : undefined;
 
 function buildControllerRuntimePeer(): string {
   const src = join(here, 'controller-runtime');
@@ -155,6 +170,19 @@ async function main() {
       const paths = await benchPipelines(cp.info, admin, o, say);
       for (const line of pipelineLines(paths, o)) say(line);
       Object.assign(figures, pipelineJson(paths, o));
+    }
+    if (e2eOptions) {
+      say(`--- e2e: ${e2eOptions.goals} two-step scale Goals from creation to Succeeded`);
+      const f = await benchGoalsEndToEnd(cp.info, admin, e2eOptions, say);
+      for (const line of e2eLines(f)) say(line);
+      Object.assign(figures, e2eJson(f));
+    }
+    // last: it leaves its namespace behind (its Goals carry Bosun's finalizer)
+    if (growthOptions) {
+      say(`--- growth: the operator's memory and cold start over ${growthOptions.sizes.join(', ')} finished Goals`);
+      const f = await benchOperatorGrowth(cp.info, admin, growthOptions, say);
+      for (const line of growthLines(f)) say(line);
+      Object.assign(figures, growthJson(f));
     }
     const largest = runtime ? (bySize[String(Math.max(...runtime.sizes))] ?? {}) : {};
     console.log(JSON.stringify({ ...largest, ...figures, by_size: bySize }));

@@ -26,7 +26,6 @@
 //               runtime's own statistics (V8's heap used, Go's heap alloc) and RSS from /proc, both the same way for
 //               baseline and loaded. Per cached object: (loaded − baseline) / n. The writes the no-op start made
 //               (from the API server's audit log) are counted: they should be none.
-import { readFileSync } from 'node:fs';
 import { identities } from '../../hack/control-plane/identities.js';
 import type { ControlPlaneInfo } from '../../hack/control-plane/control-plane.js';
 import { freePort, until } from '../../hack/control-plane/wait.js';
@@ -38,6 +37,7 @@ import {
   type Contender,
   type ContenderSpec,
 } from './lib/contender.js';
+import { auditMark, readAuditSince } from './lib/audit.js';
 import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource, watchGoals } from './lib/goals.js';
 import type { ContenderName, Latency, Memory, SizeFigures, Throughput } from './lib/runtime-report.js';
 import { interleave, pool } from './lib/stats.js';
@@ -162,24 +162,21 @@ async function latency(
   return { latencies, missed, ...(eventLoopP99Ms === undefined ? {} : { eventLoopP99Ms }) };
 }
 
-/** Write requests of the operator's identity in `namespace` after audit-log line `from`. */
-function auditWritesSince(auditLog: string, from: number, namespace: string): number {
+/** Write requests of the operator's identity in `namespace` after audit-log mark `from`. */
+async function auditWritesSince(auditLog: string, from: number, namespace: string): Promise<number> {
   const writes = new Set(['create', 'update', 'patch', 'delete']);
-  type Entry = { stage: string; verb: string; user: { username: string }; objectRef?: { namespace?: string } };
-  return readFileSync(auditLog, 'utf8')
-    .split('\n')
-    .slice(from)
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Entry)
-    .filter(
-      (e) =>
-        e.stage === 'ResponseComplete' &&
-        writes.has(e.verb) &&
-        e.user.username === identities.operator.user &&
-        e.objectRef?.namespace === namespace,
-    ).length;
+  let count = 0;
+  await readAuditSince(auditLog, from, (e) => {
+    if (
+      e.stage === 'ResponseComplete' &&
+      writes.has(e.verb) &&
+      e.user.username === identities.operator.user &&
+      e.objectRef?.namespace === namespace
+    )
+      count += 1;
+  });
+  return count;
 }
-const auditLines = (auditLog: string) => readFileSync(auditLog, 'utf8').split('\n').length - 1;
 
 /** Heap (KB) and RSS (KB) of `spec` on `namespace` once it has checked `n` Goals and collected its garbage. */
 async function settledMemory(
@@ -213,12 +210,12 @@ async function memory(
   say: (line: string) => void,
 ): Promise<Memory> {
   const base = await settledMemory(spec, namespaces.empty, 0, say);
-  const mark = auditLines(cp.auditLog);
+  const mark = auditMark(cp.auditLog);
   const loaded = await settledMemory(spec, namespaces.loaded, n, say);
   return {
     heapKbPerObject: (loaded.heapKb - base.heapKb) / n,
     rssKbPerObject: (loaded.rssKb - base.rssKb) / n,
-    noopWrites: auditWritesSince(cp.auditLog, mark, namespaces.loaded),
+    noopWrites: await auditWritesSince(cp.auditLog, mark, namespaces.loaded),
     noopReconciles: loaded.reconciles,
   };
 }
