@@ -96,6 +96,7 @@ import {
   setUpNamespace,
   type HealPlanner,
 } from './lib/heal-workloads.js';
+import { operatorFigures } from './lib/heal-operator.js';
 import { healRate, healTiming, type HealMarks, type HealTiming } from './lib/heal-timings.js';
 import { imageOf, rolledOut, type DeploymentView } from './lib/rollout.js';
 import { summary } from './lib/stats.js';
@@ -299,6 +300,7 @@ export async function benchHeal(
     if (!(await ended(measured, opts.verifySeconds * 1000 + 300_000)))
       say(`not every heal ended: ${measured.filter((t) => !TERMINAL.includes(t.phase ?? '')).length} still open`);
     await Promise.all(measured.map((t) => t.resolving));
+    const operator = operatorFigures(await op.metrics(), 'remediation');
 
     const timings = measured.map((t) => healTiming(t.marks)).filter((x): x is HealTiming => x !== undefined);
     const notHealed: Record<string, number> = {};
@@ -333,6 +335,7 @@ export async function benchHeal(
         measured.filter((t) => t.marks.opened && t.created).map((t) => (t.marks.opened ?? 0) - (t.created ?? 0)),
       ),
       ...(model && { modelCalls: model.requests.length - callsBefore }),
+      operator,
       warmUp: healTiming(warm.marks),
     };
   } catch (err) {

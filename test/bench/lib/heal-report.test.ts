@@ -57,6 +57,24 @@ describe('healLines', () => {
     expect(lines).toContain("  the run's time in all (set-up included): rules 95.4 s | model NaN s");
   });
 
+  it("prints the operator's own account when it was read", () => {
+    const operator = {
+      reconciles: { success: 30, requeue: 12 },
+      reconcileMs: 52.34,
+      queueWaitMs: 2000,
+      retries: 3,
+      apiRequests: 1005,
+      apiThrottled: 4,
+      apiUnanswered: 1,
+      storeErrors: 0,
+    };
+    const line = healLines([{ ...rules, operator }, model]).find((l) => l.includes("operator's metrics"));
+    expect(line).toContain(
+      'rules reconciles {"success":30,"requeue":12}, mean 52.3 ms, mean queue wait 2000 ms, 3 backoff retries; ' +
+        '1005 API requests (4 answered 429, 1 unanswered); 0 etcd errors | model not read',
+    );
+  });
+
   it('prints a missing warm-up as such, and nothing for no runs', () => {
     const warm = { totalMs: 0, rolloutMs: 0, windowMs: 0, ownMs: 512.34 } as HealFigures['warmUp'];
     const lines = healLines([{ ...rules, warmUp: warm }, model]);

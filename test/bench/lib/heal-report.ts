@@ -1,6 +1,7 @@
 // The heal bench's figures, and how run.ts prints them: each planner's run of
 // the same alerts, their figures side by side on one row each, then all of
 // them for the JSON line. Pure.
+import type { OperatorFigures } from './heal-operator.js';
 import type { HealRate, HealTiming } from './heal-timings.js';
 import type { HealPlanner } from './heal-workloads.js';
 import { round, type summary } from './stats.js';
@@ -39,6 +40,8 @@ export interface HealFigures extends HealRate {
   /** requests the model was sent for the measured heals (the model run only) */
   modelCalls?: number;
   warmUp?: HealTiming;
+  /** the operator's own account of the run (its Remediation controller, its API requests, its etcd) */
+  operator?: OperatorFigures;
 }
 
 const LABEL: Record<HealPlanner, string> = { rules: 'rules', llm: 'model' };
@@ -96,6 +99,18 @@ export function healLines(runs: readonly HealFigures[]): string[] {
       lines.push(`  ${LABEL[f.planner]} calls for the measured heals: ${f.modelCalls} for ${f.alerts} alerts`);
   if (runs.some((f) => Object.keys(f.notHealed).length))
     lines.push(row(runs, 'not Healed, by phase (reason)', (f) => JSON.stringify(f.notHealed)));
+  if (runs.some((f) => f.operator))
+    lines.push(
+      row(runs, "the operator's metrics, warm-up included (Remediation controller; all API requests)", (f) => {
+        const o = f.operator;
+        if (!o) return 'not read';
+        return (
+          `reconciles ${JSON.stringify(o.reconciles)}, mean ${round(o.reconcileMs)} ms, ` +
+          `mean queue wait ${round(o.queueWaitMs)} ms, ${o.retries} backoff retries; ${o.apiRequests} API requests ` +
+          `(${o.apiThrottled} answered 429, ${o.apiUnanswered} unanswered); ${o.storeErrors} etcd errors`
+        );
+      }),
+    );
   if (runs.some((f) => f.elapsedMs !== undefined))
     lines.push(row(runs, "the run's time in all (set-up included)", (f) => `${round((f.elapsedMs ?? NaN) / 1000)} s`));
   return lines;
