@@ -63,7 +63,11 @@
 // last Healed (the window and the rollouts are in it, so with alerts 200 ms
 // apart it is bound by their rate and the last heal's own time), against the
 // rate the alerts came at; the heals that did not reach Healed, by their last
-// phase and the reason of their failing condition; and each run's time in all.
+// phase and the reason of their failing condition; each run's time in all;
+// and the operator's own account from its /metrics (the Remediation
+// controller's reconciles, their mean time, its queue's mean wait; API
+// requests throttled; etcd errors), which tells whether heals waited for a
+// worker (the operator's --workers, BOSUN_BENCH_HEAL_WORKERS, default its own).
 // Nothing here is asserted.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -109,6 +113,8 @@ export interface HealOptions {
   verifySeconds: number;
   /** the time between two alerts */
   gapMs: number;
+  /** the operator's --workers (per controller); undefined: its default */
+  workers?: number;
 }
 
 const remediationResource = bosunResource(kindInfo('Remediation'));
@@ -248,6 +254,7 @@ export async function benchHeal(
         certDir,
         '--alert-intake-secret',
         INTAKE_SECRET,
+        ...(opts.workers ? ['--workers', String(opts.workers)] : []),
       ],
     });
     const alertmanager = await startAlertmanager({
@@ -283,7 +290,7 @@ export async function benchHeal(
     await crashLooping(admin, namespace, names);
     say(
       `${planner}: ${names.length} Deployments crash-looping in ${namespace} (one warm-up); alerts go out ` +
-        `${opts.gapMs} ms apart`,
+        `${opts.gapMs} ms apart; the operator runs ${opts.workers ?? 'its default'} workers per controller`,
     );
 
     const warm = tracks.get('warm') as Track;
@@ -362,5 +369,6 @@ export function healOptionsFromEnv(env = process.env): HealOptions | undefined {
     alerts,
     verifySeconds: Number(env.BOSUN_BENCH_HEAL_VERIFY_SECONDS ?? 10),
     gapMs: Number(env.BOSUN_BENCH_HEAL_GAP_MS ?? 200),
+    ...(env.BOSUN_BENCH_HEAL_WORKERS && { workers: Number(env.BOSUN_BENCH_HEAL_WORKERS) }),
   };
 }

@@ -30,14 +30,18 @@
 //                its stages run ESLint, node --test, crane and Trivy in the
 //                runner's sandbox, and its report runs in the operator (no
 //                notify targets). One warm-up run, then `sampleRuns` runs
-//                started `sampleEveryMs` apart (0: all at once), each of a
-//                Pipeline of its own (sample-<i>, the same spec): under the
+//                started `sampleEveryMs` apart, by default all at once (a
+//                push to 50 repositories; the runner is the limit either way:
+//                at 3 s apart, 50 runs queued up behind it just the same), each
+//                of a Pipeline of its own (sample-<i>, the same spec): under the
 //                sample's concurrencyPolicy Queue the runs of one Pipeline would
-//                wait for each other, and 50 at about 15 s each would take
-//                12 minutes. They share the one runner, whose capacity
-//                (`concurrency` commands at once, on this machine's cores) is
-//                what limits them: a stage that waits for a free slot waits in
-//                handed over → taken, the runner's part, not Bosun's.
+//                wait for each other, one at a time, and 50 at 15 s or more
+//                each would take over 12 minutes. They share the one runner,
+//                whose capacity (`concurrency` commands at once, on this
+//                machine's cores) is what limits them: a stage that waits for a
+//                free slot waits in handed over → taken, the runner's part, not
+//                Bosun's; Bosun's parts are ready → handed over and ended →
+//                written, and the report stage's turn.
 //
 // What is measured, each moment in ms since the epoch (one machine: the bench,
 // the operator and the runner share one clock), not from status timestamps
@@ -337,7 +341,7 @@ export function pipelineOptionsFromEnv(env = process.env): PipelineOptions | und
     concurrency: Number(env.BOSUN_BENCH_PIPELINE_CONCURRENCY ?? 4),
     sleepMs: Number(env.BOSUN_BENCH_PIPELINE_SLEEP_MS ?? 200),
     sampleRuns: Number(env.BOSUN_BENCH_PIPELINE_SAMPLE_RUNS ?? 50),
-    sampleEveryMs: Number(env.BOSUN_BENCH_PIPELINE_SAMPLE_EVERY_MS ?? 3000),
+    sampleEveryMs: Number(env.BOSUN_BENCH_PIPELINE_SAMPLE_EVERY_MS ?? 0),
   };
   const whole = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
   if (
