@@ -17,6 +17,7 @@ bosun_kube_requests_total{verb="PATCH",code="429"} 4
 bosun_kube_requests_total{verb="POST",code="0"} 1
 bosun_store_operations_total{op="put",result="ok"} 50
 bosun_store_operations_total{op="get",result="error"} 2
+process_cpu_seconds_total 93.5
 `;
 
 describe('samples and total', () => {
@@ -47,6 +48,7 @@ describe('operatorFigures', () => {
       apiThrottled: 4,
       apiUnanswered: 1,
       storeErrors: 2,
+      cpuSeconds: 93.5,
     });
   });
 });

@@ -36,6 +36,8 @@ export interface OperatorFigures {
   apiThrottled: number;
   apiUnanswered: number;
   storeErrors: number;
+  /** the operator process's CPU time (user and system), s: near the run's span, its one thread was the limit */
+  cpuSeconds: number;
 }
 
 /** The figures of `controller` (its queue is named after it) from the operator's metrics. */
@@ -55,5 +57,6 @@ export function operatorFigures(text: string, controller: string): OperatorFigur
     apiThrottled: total(text, 'bosun_kube_requests_total', { code: '429' }),
     apiUnanswered: total(text, 'bosun_kube_requests_total', { code: '0' }),
     storeErrors: total(text, 'bosun_store_operations_total', { result: 'error' }),
+    cpuSeconds: total(text, 'process_cpu_seconds_total'),
   };
 }

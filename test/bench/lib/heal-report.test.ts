@@ -67,11 +67,12 @@ describe('healLines', () => {
       apiThrottled: 4,
       apiUnanswered: 1,
       storeErrors: 0,
+      cpuSeconds: 80.04,
     };
     const line = healLines([{ ...rules, operator }, model]).find((l) => l.includes("operator's metrics"));
     expect(line).toContain(
       'rules reconciles {"success":30,"requeue":12}, mean 52.3 ms, mean queue wait 2000 ms, 3 backoff retries; ' +
-        '1005 API requests (4 answered 429, 1 unanswered); 0 etcd errors | model not read',
+        '1005 API requests (4 answered 429, 1 unanswered); 0 etcd errors; 80 s of CPU | model not read',
     );
   });
 

@@ -101,13 +101,14 @@ export function healLines(runs: readonly HealFigures[]): string[] {
     lines.push(row(runs, 'not Healed, by phase (reason)', (f) => JSON.stringify(f.notHealed)));
   if (runs.some((f) => f.operator))
     lines.push(
-      row(runs, "the operator's metrics, warm-up included (Remediation controller; all API requests)", (f) => {
+      row(runs, "the operator's metrics since its start (Remediation controller; all API requests; its CPU)", (f) => {
         const o = f.operator;
         if (!o) return 'not read';
         return (
           `reconciles ${JSON.stringify(o.reconciles)}, mean ${round(o.reconcileMs)} ms, ` +
           `mean queue wait ${round(o.queueWaitMs)} ms, ${o.retries} backoff retries; ${o.apiRequests} API requests ` +
-          `(${o.apiThrottled} answered 429, ${o.apiUnanswered} unanswered); ${o.storeErrors} etcd errors`
+          `(${o.apiThrottled} answered 429, ${o.apiUnanswered} unanswered); ${o.storeErrors} etcd errors; ` +
+          `${round(o.cpuSeconds)} s of CPU`
         );
       }),
     );
