@@ -82,7 +82,10 @@
 // this graph), the median over the runs of a path; the wall time's p50/p99.
 // For the sample's runs, which overlap: the throughput, the runs that
 // succeeded over the first run's creation → the last one's Succeeded. Each
-// path's time in all, and the phase's, are printed. Nothing here is asserted.
+// path's time in all, and the phase's, are printed, and the operator's own
+// account from its /metrics (lib/heal-operator.ts: the PipelineRun
+// controller's reconciles, their mean time, its queue's mean wait; its CPU).
+// Nothing here is asserted.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,6 +104,7 @@ import { EtcdStateStore } from '../../src/store/etcd-store.js';
 import { RunnerQueue } from '../../src/webhooks/runner-queue.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { createNamespace } from './lib/goals.js';
+import { operatorFigures, operatorLine } from './lib/heal-operator.js';
 import { benchDag, type BenchStage } from './lib/pipeline-dag.js';
 import { pipelineFigures, type MeasuredRun, type PipelineFigures, type PipelinePath } from './lib/pipeline-report.js';
 import { readSample, sampleDag, samplePipeline } from './lib/pipeline-sample.js';
@@ -314,6 +318,9 @@ export async function benchPipelines(
     if (opts.runs) for (const path of PATHS) figures.push(await oneAfterAnother(b, path, dag, opts.runs));
     if (revision)
       figures.push(await sampleRuns(b, sampleDag(sample.spec), revision, opts.sampleRuns, opts.sampleEveryMs));
+    say(
+      `the operator's metrics, PipelineRun controller: ${operatorLine(operatorFigures(await op.metrics(), 'pipelinerun'))}`,
+    );
     say(`pipeline phase: ${Math.round((Date.now() - began) / 1000)} s in all, its set-up included`);
     return figures;
   } catch (err) {

@@ -1,6 +1,6 @@
-// What the heal bench's operator says of itself, from its /metrics: where a
-// heal's time went inside Bosun when heals overlap (reconciles, the work
-// queue's wait, backoff retries, throttled API requests, its etcd's errors).
+// What a bench's operator says of itself, from its /metrics: where the time
+// went inside Bosun when heals or runs overlap (reconciles, the work queue's
+// wait, backoff retries, throttled API requests, its etcd's errors, its CPU).
 // Pure: parses Prometheus' text format.
 
 /** Each sample of the text: its name, labels and value. */
@@ -59,4 +59,16 @@ export function operatorFigures(text: string, controller: string): OperatorFigur
     storeErrors: total(text, 'bosun_store_operations_total', { result: 'error' }),
     cpuSeconds: total(text, 'process_cpu_seconds_total'),
   };
+}
+
+const round1 = (n: number) => (Number.isFinite(n) ? Math.round(n * 10) / 10 : n);
+
+/** The figures in a line. */
+export function operatorLine(o: OperatorFigures): string {
+  return (
+    `reconciles ${JSON.stringify(o.reconciles)}, mean ${round1(o.reconcileMs)} ms, ` +
+    `mean queue wait ${round1(o.queueWaitMs)} ms, ${o.retries} backoff retries; ${o.apiRequests} API requests ` +
+    `(${o.apiThrottled} answered 429, ${o.apiUnanswered} unanswered); ${o.storeErrors} etcd errors; ` +
+    `${round1(o.cpuSeconds)} s of CPU`
+  );
 }

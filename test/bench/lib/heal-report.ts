@@ -1,7 +1,7 @@
 // The heal bench's figures, and how run.ts prints them: each planner's run of
 // the same alerts, their figures side by side on one row each, then all of
 // them for the JSON line. Pure.
-import type { OperatorFigures } from './heal-operator.js';
+import { operatorLine, type OperatorFigures } from './heal-operator.js';
 import type { HealRate, HealTiming } from './heal-timings.js';
 import type { HealPlanner } from './heal-workloads.js';
 import { round, type summary } from './stats.js';
@@ -102,14 +102,7 @@ export function healLines(runs: readonly HealFigures[]): string[] {
   if (runs.some((f) => f.operator))
     lines.push(
       row(runs, "the operator's metrics since its start (Remediation controller; all API requests; its CPU)", (f) => {
-        const o = f.operator;
-        if (!o) return 'not read';
-        return (
-          `reconciles ${JSON.stringify(o.reconciles)}, mean ${round(o.reconcileMs)} ms, ` +
-          `mean queue wait ${round(o.queueWaitMs)} ms, ${o.retries} backoff retries; ${o.apiRequests} API requests ` +
-          `(${o.apiThrottled} answered 429, ${o.apiUnanswered} unanswered); ${o.storeErrors} etcd errors; ` +
-          `${round(o.cpuSeconds)} s of CPU`
-        );
+        return f.operator ? operatorLine(f.operator) : 'not read';
       }),
     );
   if (runs.some((f) => f.elapsedMs !== undefined))
