@@ -20,8 +20,9 @@
 // At the issue's scale, 100 alerts per planner, the default gap is 200 ms: an
 // alert storm (5 alerts/s, all 100 within 20 s, as when one bad change reaches
 // every service at once), so that heals overlap and Bosun's queue, workers and
-// token minting are under load, while a planner's run stays near 3 minutes
-// (at 1000 ms apart each heal would run nearly alone, in 100 s of alerts).
+// token minting are under load, while a planner's run, set-up included, takes
+// about 100 s on a quiet machine (at 1000 ms apart each heal would run nearly
+// alone, in 100 s of alerts alone).
 // A KWOK node takes 110 pods: the bench adds nodes, as a cluster admin would,
 // for two runs' Deployments at their rollouts' surge, and deletes a run's
 // Deployments after it. The RiskPolicy lets every level run (`auto`): nothing
