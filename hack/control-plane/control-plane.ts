@@ -106,7 +106,11 @@ current-context: bosun-local
 `;
 }
 
-function fakeNode(name: string): string {
+/** The pods a KWOK node takes at most (the kubelet's default). */
+export const NODE_PODS = 110;
+
+/** A node KWOK manages (it has KWOK's annotation), as JSON. */
+export function fakeNode(name: string): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Node',
@@ -122,8 +126,8 @@ function fakeNode(name: string): string {
       },
     },
     status: {
-      allocatable: { cpu: '32', memory: '256Gi', pods: '110' },
-      capacity: { cpu: '32', memory: '256Gi', pods: '110' },
+      allocatable: { cpu: '32', memory: '256Gi', pods: String(NODE_PODS) },
+      capacity: { cpu: '32', memory: '256Gi', pods: String(NODE_PODS) },
     },
   });
 }

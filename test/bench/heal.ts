@@ -9,13 +9,25 @@
 // the rules would make (lib/heal-model.ts), so the runs differ only in who
 // planned: what the model run adds is Bosun's side of a model plan (evidence,
 // redaction, the prompt, the SDK, the plan's checks), not a real model's time.
-// Each Deployment is rolled out from nginx:1.27 to
+// Each Deployment (one replica: a second only adds pods for KWOK and the
+// scheduler to move) is rolled out from nginx:1.27 to
 // registry.bosun.test/crash:1, which crash-loops (Bosun's KWOK stage; no
 // kubelet), and once its pod is in CrashLoopBackOff the bench posts one alert
 // for it to a REAL Alertmanager (one group per alert, group_wait 100 ms), which
 // notifies Bosun's intake at /alertmanager. Alerts go out `gapMs` apart, after
 // one warm-up heal that is not counted (the operator's first heal fills its
 // caches and mints its first executor token; the model run's first model call).
+// At the issue's scale, 100 alerts per planner, the default gap is 200 ms: an
+// alert storm (5 alerts/s, all 100 within 20 s, as when one bad change reaches
+// every service at once), so that heals overlap and Bosun's queue, workers and
+// token minting are under load, while a planner's run, set-up included, takes
+// about 100 s on a quiet machine (at 1000 ms apart each heal would run nearly
+// alone, in 100 s of alerts alone).
+// A KWOK node takes 110 pods: the bench adds nodes, as a cluster admin would,
+// for two runs' Deployments at their rollouts' surge, and deletes a run's
+// Deployments after it. The RiskPolicy lets every level run (`auto`): nothing
+// waits for an approval; its heal limits are per target (maxHealsPerHour,
+// flapWindowSeconds), so 100 Deployments, one alert each, meet none of them.
 //
 // What is measured, each moment as the bench's watches see it (ms since the
 // epoch; the bench and the operator share one clock):
@@ -47,13 +59,22 @@
 // would once the fix is in, the bench resolves each alert when the bench sees
 // its rollout done; an alert-sourced Remediation waits for the resolution
 // before Healed, so a resolution seen after the window would hold Healed back:
-// how many were, and by how much, is printed (not taken out). Nothing here is
-// asserted.
+// how many were, and by how much, is printed (not taken out). Also printed:
+// the throughput, the Remediations Healed over the first alert received → the
+// last Healed (the window and the rollouts are in it, so with alerts 200 ms
+// apart it is bound by their rate and the last heal's own time), against the
+// rate the alerts came at; the heals that did not reach Healed, by their last
+// phase and the reason of their failing condition; each run's time in all;
+// and the operator's own account from its /metrics (the Remediation
+// controller's reconciles, their mean time, its queue's mean wait; API
+// requests throttled; etcd errors), which tells whether heals waited for a
+// worker (the operator's --workers, BOSUN_BENCH_HEAL_WORKERS, default its own).
+// Nothing here is asserted.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ControlPlaneInfo } from '../../hack/control-plane/control-plane.js';
+import { NODE_PODS, type ControlPlaneInfo } from '../../hack/control-plane/control-plane.js';
 import { freePort } from '../../hack/control-plane/wait.js';
 import { makeWebhookCerts } from '../../hack/webhook.js';
 import { kindInfo } from '../../src/api/v1alpha1/kinds.js';
@@ -74,11 +95,14 @@ import {
   crashLooping,
   deploymentsAre,
   healNamespace,
+  nodesFor,
+  removeDeployments,
   setUpModelProvider,
   setUpNamespace,
   type HealPlanner,
 } from './lib/heal-workloads.js';
-import { healTiming, type HealMarks, type HealTiming } from './lib/heal-timings.js';
+import { operatorFigures } from './lib/heal-operator.js';
+import { healRate, healTiming, type HealMarks, type HealTiming } from './lib/heal-timings.js';
 import { imageOf, rolledOut, type DeploymentView } from './lib/rollout.js';
 import { summary } from './lib/stats.js';
 import { watchObjects } from './lib/watch.js';
@@ -90,6 +114,8 @@ export interface HealOptions {
   verifySeconds: number;
   /** the time between two alerts */
   gapMs: number;
+  /** the operator's --workers (per controller); undefined: its default */
+  workers?: number;
 }
 
 const remediationResource = bosunResource(kindInfo('Remediation'));
@@ -102,6 +128,8 @@ interface Track {
   marks: HealMarks;
   /** the crash image is rolled out: from here on, the template going back is the rollback */
   crashed: boolean;
+  /** why its Remediation is where it is: the reason of its last Ready or Succeeded condition that is False */
+  why?: string;
   alert?: PostedAlert;
   resolving?: Promise<void>;
   created?: number;
@@ -111,7 +139,13 @@ interface Track {
 interface RemediationView {
   metadata: { name?: string; creationTimestamp?: string };
   spec?: { targetRef?: { name?: string } };
-  status?: { phase?: string; plan?: { steps?: unknown[] }; resolvedAt?: string; verification?: { until?: string } };
+  status?: {
+    phase?: string;
+    plan?: { steps?: unknown[] };
+    resolvedAt?: string;
+    verification?: { until?: string };
+    conditions?: { type: string; status: string; reason?: string }[];
+  };
 }
 
 /** Marks each Track from the watches' events. */
@@ -133,6 +167,8 @@ function follow(tracks: Map<string, Track>, resolve: (t: Track) => void) {
       t.created ??= Date.parse(r.metadata.creationTimestamp ?? '');
       const s = r.status ?? {};
       t.phase = s.phase ?? t.phase;
+      const failing = s.conditions?.find((c) => ['Succeeded', 'Ready'].includes(c.type) && c.status === 'False');
+      t.why = failing?.reason ?? t.why;
       if (s.plan?.steps?.length) t.marks.planned ??= at;
       if (s.phase === 'Verifying') {
         t.marks.verifying ??= at;
@@ -180,12 +216,16 @@ export async function benchHeal(
   const tracks = new Map<string, Track>(names.map((name) => [name, { name, marks: { posted: 0 }, crashed: false }]));
   const token = randomBytes(24).toString('hex');
   const certDir = mkdtempSync(join(tmpdir(), 'bosun-bench-heal-certs-'));
+  const began = Date.now();
   let op: RunningOperator | undefined;
   let am: Alertmanager | undefined;
   let model: FakeProvider | undefined;
   const stops: (() => Promise<void>)[] = [];
   try {
     await createNamespace(admin, namespace);
+    // room for this run's pods and the last run's while they go
+    const added = nodesFor(cp.kubeconfigs.admin, 2 * names.length);
+    if (added) say(`${planner}: ${added} KWOK nodes added (${NODE_PODS} pods each)`);
     setUpNamespace(cp.kubeconfigs.admin, namespace, names, { verifySeconds: opts.verifySeconds, planner });
     if (planner === 'llm') {
       model = await startFakeProvider('anthropic');
@@ -215,6 +255,7 @@ export async function benchHeal(
         certDir,
         '--alert-intake-secret',
         INTAKE_SECRET,
+        ...(opts.workers ? ['--workers', String(opts.workers)] : []),
       ],
     });
     const alertmanager = await startAlertmanager({
@@ -250,7 +291,7 @@ export async function benchHeal(
     await crashLooping(admin, namespace, names);
     say(
       `${planner}: ${names.length} Deployments crash-looping in ${namespace} (one warm-up); alerts go out ` +
-        `${opts.gapMs} ms apart`,
+        `${opts.gapMs} ms apart; the operator runs ${opts.workers ?? 'its default'} workers per controller`,
     );
 
     const warm = tracks.get('warm') as Track;
@@ -267,17 +308,25 @@ export async function benchHeal(
     if (!(await ended(measured, opts.verifySeconds * 1000 + 300_000)))
       say(`not every heal ended: ${measured.filter((t) => !TERMINAL.includes(t.phase ?? '')).length} still open`);
     await Promise.all(measured.map((t) => t.resolving));
+    const operator = operatorFigures(await op.metrics(), 'remediation');
 
     const timings = measured.map((t) => healTiming(t.marks)).filter((x): x is HealTiming => x !== undefined);
     const notHealed: Record<string, number> = {};
-    for (const t of measured)
-      if (t.marks.healed === undefined) notHealed[t.phase ?? 'none'] = (notHealed[t.phase ?? 'none'] ?? 0) + 1;
+    for (const t of measured.filter((x) => x.marks.healed === undefined)) {
+      const key = `${t.phase ?? 'no Remediation'}${t.why ? ` (${t.why})` : ''}`;
+      notHealed[key] = (notHealed[key] ?? 0) + 1;
+    }
     const late = timings.filter((x) => x.resolvedLateMs > 0);
+    const elapsedMs = Date.now() - began;
+    say(`${planner}: ${Math.round(elapsedMs / 1000)} s in all, its set-up included`);
     return {
       planner,
       alerts: opts.alerts,
       healed: timings.length,
       notHealed,
+      gapMs: opts.gapMs,
+      ...healRate(measured.map((t) => t.marks)),
+      elapsedMs,
       verifySeconds: opts.verifySeconds,
       own: summary(timings.map((x) => x.ownMs)),
       total: summary(timings.map((x) => x.totalMs)),
@@ -294,6 +343,7 @@ export async function benchHeal(
         measured.filter((t) => t.marks.opened && t.created).map((t) => (t.marks.opened ?? 0) - (t.created ?? 0)),
       ),
       ...(model && { modelCalls: model.requests.length - callsBefore }),
+      operator,
       warmUp: healTiming(warm.marks),
     };
   } catch (err) {
@@ -306,17 +356,20 @@ export async function benchHeal(
     await op?.stop();
     await model?.close();
     await admin.delete(core.secrets, OPERATOR_NAMESPACE, INTAKE_SECRET).catch(() => {});
+    // the next run's pods take the nodes' room
+    removeDeployments(cp.kubeconfigs.admin, namespace);
     rmSync(certDir, { recursive: true, force: true });
   }
 }
 
 /** Reads the phase's size from the environment; undefined when it is to be skipped. */
 export function healOptionsFromEnv(env = process.env): HealOptions | undefined {
-  const alerts = Number(env.BOSUN_BENCH_HEAL_ALERTS ?? 20);
+  const alerts = Number(env.BOSUN_BENCH_HEAL_ALERTS ?? 100);
   if (!alerts) return undefined;
   return {
     alerts,
     verifySeconds: Number(env.BOSUN_BENCH_HEAL_VERIFY_SECONDS ?? 10),
-    gapMs: Number(env.BOSUN_BENCH_HEAL_GAP_MS ?? 1000),
+    gapMs: Number(env.BOSUN_BENCH_HEAL_GAP_MS ?? 200),
+    ...(env.BOSUN_BENCH_HEAL_WORKERS && { workers: Number(env.BOSUN_BENCH_HEAL_WORKERS) }),
   };
 }

@@ -2,21 +2,46 @@
 // command, on both paths a stage can take: on a runner (`runOn: runner`: the
 // operator queues each attempt in Bosun's etcd, the runner claims it over
 // HTTPS and runs the command in its bubblewrap sandbox) and as a Job
-// (`runOn: cluster`: a hardened Job per attempt). One operator (`bosun run`,
-// its webhook server for the runners' endpoints and for the admission webhook
-// that stamps each run's requester) watches the namespace `pipeline-bench`;
-// the runner is the real `bosun runner` CLI as a process of its own (not the
-// in-process Runner of test/support/pipelines.ts), with capacity =
-// concurrency, its claim poll left at its default. Each path runs `runs`
-// PipelineRuns of a Pipeline of `stages` stages (lib/pipeline-dag.ts: a root,
-// a fan of four, a join, a chain of two beside a single stage, a join; ten make
-// one block), spec.concurrency `concurrency`, one run after the other, each of
-// its own Pipeline (so that none queues behind another), all started by alice,
-// after one warm-up run per path that is not counted (the operator's first run
-// fills its caches, the runner's first sandbox). A runner stage runs
-// `sh -c 'sleep <sleepMs>'`; a Job stage runs registry.bosun.test/stage-pass:1,
-// which Bosun's KWOK stage ends about 1 s after it started it (no container
-// runs: test/support/stage-images.ts).
+// (`runOn: cluster`: a hardened Job per attempt); and the sample Pipeline's
+// runs at the issue's scale. One operator (`bosun run`, its webhook server for
+// the runners' endpoints and for the admission webhook that stamps each run's
+// requester) watches the namespace `pipeline-bench`; the runner is the real
+// `bosun runner` CLI as a process of its own (not the in-process Runner of
+// test/support/pipelines.ts), with capacity = concurrency, its claim poll left
+// at its default. All runs are started by alice. Three paths, one after the
+// other:
+//   runner, Job  `runs` PipelineRuns each of a synthetic graph of `stages`
+//                stages (lib/pipeline-dag.ts: a root, a fan of four, a join, a
+//                chain of two beside a single stage, a join; ten make one
+//                block), spec.concurrency `concurrency`, one run after the
+//                other, each of its own Pipeline, after one warm-up run per
+//                path that is not counted (the operator's first run fills its
+//                caches, the runner's first sandbox). A runner stage runs
+//                `sh -c 'sleep <sleepMs>'`; a Job stage runs
+//                registry.bosun.test/stage-pass:1, which Bosun's KWOK stage
+//                ends about 1 s after it started it (no container runs:
+//                test/support/stage-images.ts). Kept small: a run takes about
+//                13 s, one at a time.
+//   sample       config/samples/pipeline.yaml as it is (lib/pipeline-sample.ts:
+//                lint and test, then build, then security, the report stage
+//                after them all; test's retry, the halt count, the security
+//                threshold), only its source moved to a git daemon on loopback
+//                serving samples/app and its image to a registry on loopback:
+//                its stages run ESLint, node --test, crane and Trivy in the
+//                runner's sandbox, and its report runs in the operator (no
+//                notify targets). One warm-up run, then `sampleRuns` runs
+//                started `sampleEveryMs` apart, by default all at once (a
+//                push to 50 repositories; the runner is the limit either way:
+//                at 3 s apart, 50 runs queued up behind it just the same), each
+//                of a Pipeline of its own (sample-<i>, the same spec): under the
+//                sample's concurrencyPolicy Queue the runs of one Pipeline would
+//                wait for each other, one at a time, and 50 at 15 s or more
+//                each would take over 12 minutes. They share the one runner,
+//                whose capacity (`concurrency` commands at once, on this
+//                machine's cores) is what limits them: a stage that waits for a
+//                free slot waits in handed over → taken, the runner's part, not
+//                Bosun's; Bosun's parts are ready → handed over and ended →
+//                written, and the report stage's turn.
 //
 // What is measured, each moment in ms since the epoch (one machine: the bench,
 // the operator and the runner share one clock), not from status timestamps
@@ -40,17 +65,27 @@
 // of the measured runs). ready → started is also shown in parts: ready →
 // handed over (Bosun: the work record's queuedAt | the Job's first watch
 // event), handed over → taken (the record's claimedAt: the runner's claim poll
-// | the pod's first watch event: the Job controller), taken → started (the
-// claim's answer, the runner's started report and the sandbox's spawn | the
-// scheduler and KWOK's start); the Job's parts come from two watches, whose
-// deliveries can be a few ms out of order. Also ready → written, the stage's whole turn:
-// the operator looks at a running stage every STAGE_POLL_MS (2 s) and an idle
-// runner claims every 2 s (its default), two clocks of their own, so how a
-// runner stage's turn splits between the two overheads depends on how their
-// phases fall; the turn does not. Per run: its wall time (the watch's Running →
+// and, when the runner is full, the wait for a free slot | the pod's first
+// watch event: the Job controller), taken → started (the claim's answer, the
+// runner's started report and the sandbox's spawn | the scheduler and KWOK's
+// start); the Job's parts come from two watches, whose deliveries can be a few
+// ms out of order. Also ready → written, the stage's whole turn: the operator
+// looks at a running stage every STAGE_POLL_MS (2 s) and an idle runner claims
+// every 2 s (its default), two clocks of their own, so how a runner stage's
+// turn splits between the two overheads depends on how their phases fall; the
+// turn does not. A stage the operator runs itself (the sample's report: no
+// command) has only its turn, ready (every other stage written) → written,
+// printed apart. Per run: created (the bench's create call returned) →
+// Running (admission, the plan); its wall time (the watch's Running →
 // Succeeded) over the sum of its commands' own times (ended − started), and
 // over its longest path's own time (the least any scheduler could take with
-// this graph), the median over the runs of a path. Nothing here is asserted.
+// this graph), the median over the runs of a path; the wall time's p50/p99.
+// For the sample's runs, which overlap: the throughput, the runs that
+// succeeded over the first run's creation → the last one's Succeeded. Each
+// path's time in all, and the phase's, are printed, and the operator's own
+// account from its /metrics (lib/heal-operator.ts: the PipelineRun
+// controller's reconciles, their mean time, its queue's mean wait; its CPU).
+// Nothing here is asserted.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,19 +101,20 @@ import { KubeClient } from '../../src/kube/client.js';
 import { KubeRest } from '../../src/kube/rest.js';
 import { bosunResource, core } from '../../src/kube/resources.js';
 import { EtcdStateStore } from '../../src/store/etcd-store.js';
-import { RunnerQueue, WORK, WorkRecord } from '../../src/webhooks/runner-queue.js';
+import { RunnerQueue } from '../../src/webhooks/runner-queue.js';
 import { startOperator, type RunningOperator } from '../support/operator.js';
 import { createNamespace } from './lib/goals.js';
-import { benchDag } from './lib/pipeline-dag.js';
+import { operatorFigures, operatorLine } from './lib/heal-operator.js';
+import { benchDag, type BenchStage } from './lib/pipeline-dag.js';
 import { pipelineFigures, type MeasuredRun, type PipelineFigures, type PipelinePath } from './lib/pipeline-report.js';
-import { runTiming, type RunMarks, type StageMarks } from './lib/pipeline-timings.js';
+import { readSample, sampleDag, samplePipeline } from './lib/pipeline-sample.js';
+import { runTiming, runsSpan } from './lib/pipeline-timings.js';
+import { Tracks, type JobView, type PodView, type RunView } from './lib/pipeline-tracks.js';
 import {
   PIPELINE_NAMESPACE,
   RUNNER_NAME,
   RUNNER_SECRET,
-  SAMPLE_DAG,
   benchPipeline,
-  samplePipeline,
   registerWebhooks,
   setUpNamespace,
   startRunnerProcess,
@@ -87,134 +123,139 @@ import {
 import { watchObjects } from './lib/watch.js';
 
 export interface PipelineOptions {
-  /** measured runs per path (one warm-up run more) */
+  /** measured runs per path of the synthetic graph, one after the other (one warm-up run more); 0 skips them */
   runs: number;
-  /** stages per run (a Pipeline holds 20 at most) */
+  /** stages per run of the synthetic graph (a Pipeline holds 20 at most) */
   stages: number;
-  /** Pipeline spec.concurrency, and the runner's capacity */
+  /** the synthetic Pipelines' spec.concurrency, and the runner's capacity */
   concurrency: number;
-  /** what each runner stage's command sleeps */
+  /** what each synthetic runner stage's command sleeps */
   sleepMs: number;
+  /** measured runs of the sample Pipeline on the runner (one warm-up run more); 0 skips them */
+  sampleRuns: number;
+  /** the time between two sample runs' starts; 0 starts them all at once */
+  sampleEveryMs: number;
 }
 
 const runResource = bosunResource(kindInfo('PipelineRun'));
 const OPERATOR_NAMESPACE = 'bosun-system';
 const FINAL = ['Succeeded', 'Failed', 'Cancelled', 'Refused', 'Denied', 'Stalled'];
-const PATHS: readonly PipelinePath[] = ['runner', 'cluster'];
-
-interface RunView {
-  metadata: { name?: string };
-  status?: { phase?: string; stages?: { name: string; state: string }[] };
-}
-interface PodView {
-  metadata: { labels?: Record<string, string> };
-  status?: { containerStatuses?: { state?: { running?: object; terminated?: object } }[] };
-}
-interface JobView {
-  metadata: { labels?: Record<string, string> };
-}
-
-/** Every run's marks and last phase, as the watches see them. */
-class Tracks {
-  readonly marks = new Map<string, RunMarks>();
-  readonly phases = new Map<string, string>();
-
-  of(run: string): RunMarks {
-    let m = this.marks.get(run);
-    if (!m) this.marks.set(run, (m = { stages: {} }));
-    return m;
-  }
-  stage(run: string, stage: string): StageMarks {
-    const m = this.of(run);
-    return (m.stages[stage] ??= {});
-  }
-
-  run(r: RunView, at: number) {
-    const name = r.metadata.name;
-    const phase = r.status?.phase;
-    if (!name || !phase) return;
-    this.phases.set(name, phase);
-    const m = this.of(name);
-    if (phase === 'Running') m.running ??= at;
-    if (phase === 'Succeeded') m.succeeded ??= at;
-    for (const s of r.status?.stages ?? []) if (s.state === 'Succeeded') this.stage(name, s.name).written ??= at;
-  }
-
-  /** A Job stage's pod: created (the Job controller took the Job), its container Running, then terminated. */
-  pod(p: PodView, at: number) {
-    const run = p.metadata.labels?.['bosun.dev/pipelinerun'];
-    const stage = p.metadata.labels?.['bosun.dev/stage'];
-    if (!run || !stage) return;
-    const s = this.stage(run, stage);
-    s.taken ??= at;
-    const state = p.status?.containerStatuses?.[0]?.state;
-    if (state?.running) s.started ??= at;
-    if (state?.terminated) s.ended ??= at;
-  }
-
-  /** A stage's Job: Bosun handed the attempt over. */
-  job(j: JobView, at: number) {
-    const run = j.metadata.labels?.['bosun.dev/pipelinerun'];
-    const stage = j.metadata.labels?.['bosun.dev/stage'];
-    if (run && stage) this.stage(run, stage).handed ??= at;
-  }
-
-  /** A runner stage's moments, from its work records: queued, claimed, and the command's own start and end. */
-  async fromWorkRecords(store: EtcdStateStore, namespace: string, run: string) {
-    for (const kv of await store.listRecords(WORK)) {
-      const parsed = WorkRecord.safeParse(JSON.parse(kv.value));
-      if (!parsed.success) continue;
-      const { item, queuedAt, claimedAt, report } = parsed.data;
-      if (item.run.namespace !== namespace || item.run.name !== run) continue;
-      const s = this.stage(run, item.stage);
-      s.handed = Date.parse(queuedAt);
-      if (claimedAt) s.taken = Date.parse(claimedAt);
-      if (report?.state === 'finished' && report.finishedAt) {
-        s.started = Date.parse(report.startedAt);
-        s.ended = Date.parse(report.finishedAt);
-      }
-    }
-  }
-}
+const PATHS: readonly ('runner' | 'cluster')[] = ['runner', 'cluster'];
 
 const runName = (path: PipelinePath, i: number) => `${path === 'cluster' ? 'job' : path}-${i}`;
-/** The sample Pipeline's name in the bench's namespace. */
-const SAMPLE = 'sample';
 
-/** Both paths, the runner's first, with one operator and one runner; each path's figures. */
+/** What a path's runs need: who starts them, where to read their marks. */
+interface Bench {
+  namespace: string;
+  alice: KubeClient;
+  store: EtcdStateStore;
+  tracks: Tracks;
+  say: (line: string) => void;
+}
+
+/** Starts run `name` of Pipeline `pipeline` as alice; marks the moment the API server took it. */
+async function start(b: Bench, name: string, pipeline: string, revision: string) {
+  await b.alice.create(runResource, {
+    apiVersion: API_VERSION,
+    kind: 'PipelineRun',
+    metadata: { name, namespace: b.namespace },
+    spec: { pipelineRef: { name: pipeline }, revision, trigger: { type: 'manual' } },
+  });
+  b.tracks.of(name).created ??= Date.now();
+}
+
+/** Each run's last phase and figures, once they ended (or `ms` passed); runner stages read from the work records. */
+async function measure(b: Bench, names: string[], stages: readonly BenchStage[], runner: boolean, ms: number) {
+  const deadline = Date.now() + ms;
+  const phase = (run: string) => b.tracks.phases.get(run) ?? 'none';
+  while (!names.every((n) => FINAL.includes(phase(n))) && Date.now() < deadline) await sleep(100);
+  if (runner) await b.tracks.fromWorkRecords(b.store, b.namespace, names);
+  return names.map((name): MeasuredRun => {
+    const timing = runTiming(stages, b.tracks.of(name));
+    if (phase(name) !== 'Succeeded') b.say(`${name} ended ${phase(name)}`);
+    return { phase: phase(name), ...(timing && { timing }) };
+  });
+}
+
+/** A path of the synthetic graph: its runs one after the other, each of its own Pipeline; the first a warm-up. */
+async function oneAfterAnother(b: Bench, path: 'runner' | 'cluster', dag: readonly BenchStage[], runs: number) {
+  const began = Date.now();
+  b.say(
+    `${path}: ${runs + 1} runs of ${dag.length} stages in ${b.namespace} (the first a warm-up), one after the other`,
+  );
+  const results: MeasuredRun[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const name = runName(path, i);
+    await start(b, name, name, 'a1b2c3d');
+    results.push(...(await measure(b, [name], dag, path === 'runner', 60_000 + dag.length * 15_000)));
+  }
+  const [warm, ...measured] = results;
+  return pipelineFigures(path, dag.length, measured, { warmUp: warm?.timing, elapsedMs: Date.now() - began });
+}
+
+/**
+ * The sample path: after one warm-up run, `runs` runs started `everyMs` apart (0: all at once), each of a Pipeline
+ * of its own (sample-<i>, the sample's spec: under its concurrencyPolicy Queue the runs of one Pipeline would wait
+ * for each other, one at a time), all on the one runner, whose capacity is what they share.
+ */
+async function sampleRuns(b: Bench, dag: readonly BenchStage[], revision: string, runs: number, everyMs: number) {
+  const began = Date.now();
+  const how = everyMs ? `${everyMs} ms apart` : 'all at once';
+  b.say(`sample: 1 warm-up run, then ${runs} runs of ${dag.length} stages in ${b.namespace}, started ${how}`);
+  await start(b, 'sample-0', 'sample-0', revision);
+  const [warm] = await measure(b, ['sample-0'], dag, true, 180_000);
+  const names = Array.from({ length: runs }, (_, i) => `sample-${i + 1}`);
+  for (const [i, name] of names.entries()) {
+    if (i && everyMs) await sleep(everyMs);
+    await start(b, name, name, revision);
+  }
+  const measured = await measure(b, names, dag, true, 300_000 + runs * (everyMs + 30_000));
+  return pipelineFigures('sample', dag.length, measured, {
+    warmUp: warm?.timing,
+    elapsedMs: Date.now() - began,
+    spanMs: runsSpan(names.map((n) => b.tracks.of(n))),
+  });
+}
+
+/** The synthetic graph on both paths, then the sample Pipeline, with one operator and one runner; their figures. */
 export async function benchPipelines(
   cp: ControlPlaneInfo,
   admin: KubeClient,
   opts: PipelineOptions,
   say: (line: string) => void,
 ): Promise<PipelineFigures[]> {
+  const began = Date.now();
   const namespace = PIPELINE_NAMESPACE;
   const dag = benchDag(opts.stages);
   const dir = mkdtempSync(join(tmpdir(), 'bosun-bench-pipeline-'));
   const certDir = join(dir, 'certs');
   const alice = new KubeClient(KubeRest.load(cp.kubeconfigs.alice), 'bench-alice');
   const store = new EtcdStateStore({ endpoints: [cp.bosunEtcdUrl] });
-  const tracks = new Tracks();
+  const b: Bench = { namespace, alice, store, tracks: new Tracks(), say };
   let op: RunningOperator | undefined;
   let runner: RunnerProcess | undefined;
   let unregister = () => {};
   const stops: (() => Promise<void>)[] = [];
   try {
     await createNamespace(admin, namespace);
-    const pipelines: object[] = PATHS.flatMap((path) =>
-      Array.from({ length: opts.runs + 1 }, (_, i) => benchPipeline(runName(path, i), path, dag, opts)),
-    );
+    const pipelines: object[] = opts.runs
+      ? PATHS.flatMap((path) =>
+          Array.from({ length: opts.runs + 1 }, (_, i) => benchPipeline(runName(path, i), path, dag, opts)),
+        )
+      : [];
     // the sample Pipeline on the sample app, served by a git daemon, its image pushed to a registry on loopback
     const tools = process.env.BOSUN_STAGE_TOOLS;
-    let sample: { revision: string } | undefined;
-    if (tools) {
+    const sample = readSample();
+    let revision: string | undefined;
+    if (tools && opts.sampleRuns) {
       const git = await startGitServer();
       const registry = await startRegistry(join(tools, 'bin'));
       stops.push(git.stop, registry.stop);
-      const revision = git.commitTree('sample-app', [join(repoRoot, 'samples', 'app')], { message: 'the sample app' });
-      pipelines.push(samplePipeline(SAMPLE, git.url('sample-app'), `${registry.host}/sample-app`));
-      sample = { revision };
-    } else say('the sample Pipeline is left out: BOSUN_STAGE_TOOLS is not set (hack/bench.sh sets it)');
+      revision = git.commitTree('sample-app', [join(repoRoot, 'samples', 'app')], { message: 'the sample app' });
+      for (let i = 0; i <= opts.sampleRuns; i++)
+        pipelines.push(samplePipeline(sample, `sample-${i}`, git.url('sample-app'), `${registry.host}/sample-app`));
+    } else if (opts.sampleRuns)
+      say('the sample Pipeline is left out: BOSUN_STAGE_TOOLS is not set (hack/bench.sh sets it)');
     setUpNamespace(cp.kubeconfigs.admin, namespace, pipelines);
 
     const key = randomBytes(32).toString('hex');
@@ -265,6 +306,7 @@ export async function benchPipelines(
       () => started.log(),
     );
 
+    const { tracks } = b;
     for (const w of [
       await watchObjects<RunView>(admin, runResource, namespace, (r, at) => tracks.run(r, at)),
       await watchObjects<PodView>(admin, core.pods, namespace, (p, at) => tracks.pod(p, at)),
@@ -273,31 +315,13 @@ export async function benchPipelines(
       stops.push(w.stop);
 
     const figures: PipelineFigures[] = [];
-    for (const path of sample ? [...PATHS, 'sample' as const] : PATHS) {
-      const stages = path === 'sample' ? SAMPLE_DAG : dag;
-      say(
-        `${path}: ${opts.runs + 1} runs of ${stages.length} stages in ${namespace} (the first a warm-up), ` +
-          'one after the other',
-      );
-      const results: MeasuredRun[] = [];
-      for (let i = 0; i <= opts.runs; i++) {
-        const name = runName(path, i);
-        const [pipeline, revision] = path === 'sample' ? [SAMPLE, sample?.revision ?? ''] : [name, 'a1b2c3d'];
-        await alice.create(runResource, {
-          apiVersion: API_VERSION,
-          kind: 'PipelineRun',
-          metadata: { name, namespace },
-          spec: { pipelineRef: { name: pipeline }, revision, trigger: { type: 'manual' } },
-        });
-        const phase = await ended(tracks, name, 60_000 + stages.length * 15_000);
-        if (path !== 'cluster') await tracks.fromWorkRecords(store, namespace, name);
-        const timing = runTiming(stages, tracks.of(name));
-        if (phase !== 'Succeeded') say(`${name} ended ${phase}`);
-        results.push({ phase, ...(timing && { timing }) });
-      }
-      const [warm, ...measured] = results;
-      figures.push(pipelineFigures(path, stages.length, measured, warm?.timing));
-    }
+    if (opts.runs) for (const path of PATHS) figures.push(await oneAfterAnother(b, path, dag, opts.runs));
+    if (revision)
+      figures.push(await sampleRuns(b, sampleDag(sample.spec), revision, opts.sampleRuns, opts.sampleEveryMs));
+    say(
+      `the operator's metrics, PipelineRun controller: ${operatorLine(operatorFigures(await op.metrics(), 'pipelinerun'))}`,
+    );
+    say(`pipeline phase: ${Math.round((Date.now() - began) / 1000)} s in all, its set-up included`);
     return figures;
   } catch (err) {
     if (op) say(`the operator's last lines:\n${op.log(40)}`);
@@ -314,32 +338,30 @@ export async function benchPipelines(
   }
 }
 
-/** Waits (no longer than `ms`) until the run is in a final phase; its phase then (or the last one seen). */
-async function ended(tracks: Tracks, run: string, ms: number): Promise<string> {
-  const deadline = Date.now() + ms;
-  const phase = () => tracks.phases.get(run) ?? 'none';
-  while (!FINAL.includes(phase()) && Date.now() < deadline) await sleep(100);
-  return phase();
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Reads the phase's size from the environment; undefined when it is to be skipped. */
 export function pipelineOptionsFromEnv(env = process.env): PipelineOptions | undefined {
-  const runs = Number(env.BOSUN_BENCH_PIPELINE_RUNS ?? 5);
-  if (!runs) return undefined;
   const opts = {
-    runs,
+    runs: Number(env.BOSUN_BENCH_PIPELINE_RUNS ?? 5),
     stages: Number(env.BOSUN_BENCH_PIPELINE_STAGES ?? 10),
     concurrency: Number(env.BOSUN_BENCH_PIPELINE_CONCURRENCY ?? 4),
     sleepMs: Number(env.BOSUN_BENCH_PIPELINE_SLEEP_MS ?? 200),
+    sampleRuns: Number(env.BOSUN_BENCH_PIPELINE_SAMPLE_RUNS ?? 50),
+    sampleEveryMs: Number(env.BOSUN_BENCH_PIPELINE_SAMPLE_EVERY_MS ?? 0),
   };
   const whole = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
-  if (!whole(opts.runs, 1, 100) || !whole(opts.stages, 1, 20) || !whole(opts.concurrency, 1, 20))
+  if (
+    !whole(opts.runs, 0, 100) ||
+    !whole(opts.sampleRuns, 0, 200) ||
+    !whole(opts.stages, 1, 20) ||
+    !whole(opts.concurrency, 1, 20)
+  )
     throw new Error(
-      'BOSUN_BENCH_PIPELINE_RUNS must be 0 to 100, BOSUN_BENCH_PIPELINE_STAGES 1 to 20 (a Pipeline holds 20), ' +
-        'BOSUN_BENCH_PIPELINE_CONCURRENCY 1 to 20',
+      'BOSUN_BENCH_PIPELINE_RUNS must be 0 to 100, BOSUN_BENCH_PIPELINE_SAMPLE_RUNS 0 to 200, ' +
+        'BOSUN_BENCH_PIPELINE_STAGES 1 to 20 (a Pipeline holds 20), BOSUN_BENCH_PIPELINE_CONCURRENCY 1 to 20',
     );
-  if (!(opts.sleepMs >= 0)) throw new Error('BOSUN_BENCH_PIPELINE_SLEEP_MS must be 0 or more');
-  return opts;
+  if (!(opts.sleepMs >= 0) || !(opts.sampleEveryMs >= 0))
+    throw new Error('BOSUN_BENCH_PIPELINE_SLEEP_MS and BOSUN_BENCH_PIPELINE_SAMPLE_EVERY_MS must be 0 or more');
+  return opts.runs || opts.sampleRuns ? opts : undefined;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BosunError } from '../../api/errors.js';
 import { WorkId } from '../../runner/protocol.js';
 import { MemoryStateStore } from '../../store/memory-store.js';
 import type { ToolContext } from '../../tools/tool.js';
@@ -77,5 +78,25 @@ describe('the runner stage backend', () => {
     clock.advance(LOST_AFTER_MS + 1000);
     expect(await backend.ensure(ctx, work())).toMatchObject({ state: 'ended', outcome: 'failed' });
     expect((await queue.get(workId(work())))?.record.state).toBe('lost');
+  });
+
+  it("looks again when Bosun's etcd does not answer in time, and fails the stage on any other error", async () => {
+    const { backend, queue } = setup();
+    const get = queue.get.bind(queue);
+    let failWith: Error | undefined = new BosunError('BOSUN_ERR_STORE_UNAVAILABLE', 'etcd unreachable for 5497 ms');
+    queue.get = async (id) => {
+      if (failWith) throw failWith;
+      return get(id);
+    };
+    expect(await backend.ensure(ctx, work())).toMatchObject({
+      state: 'running',
+      summary: expect.stringMatching(/etcd/),
+    });
+    // nothing was queued: the next pass queues the attempt
+    failWith = undefined;
+    expect(await backend.ensure(ctx, work())).toMatchObject({ state: 'running' });
+    expect((await get(workId(work())))?.record.state).toBe('queued');
+    failWith = new BosunError('BOSUN_ERR_CONFIG', 'not a store outage');
+    await expect(backend.ensure(ctx, work())).rejects.toMatchObject({ code: 'BOSUN_ERR_CONFIG' });
   });
 });

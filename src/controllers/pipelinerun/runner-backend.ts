@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { StageFindings } from '../../api/v1alpha1/pipeline-run.js';
 import { actionId } from '../../engine/subject.js';
-import { BosunError } from '../../api/errors.js';
+import { BosunError, hasCode } from '../../api/errors.js';
 import { WorkItem } from '../../runner/protocol.js';
 import { stageAgent } from '../../stages/agents.js';
 import type { StateStore } from '../../store/state-store.js';
@@ -163,40 +163,56 @@ export function runnerBackend(deps: RunnerBackendDeps): StageBackend {
     });
   };
 
+  /** The attempt's state from its work record: queued for a runner (queued first if new), running on one, or ended. */
+  async function look(work: StageWork): Promise<StageProgress> {
+    const id = workId(work);
+    const now = deps.now();
+    const got = await queue.get(id);
+    const record = got?.record ?? (await queue.enqueue(workItem(work, now)));
+    if (record.state === 'queued') {
+      const alive = (await queue.runners()).filter((r) => now.getTime() - Date.parse(r.lastSeen) < LOST_AFTER_MS);
+      const summary = alive.length
+        ? `stage ${work.params.stage} is queued for a runner (${alive.length} connected)`
+        : `stage ${work.params.stage} waits for a runner: none is connected (start one with bosun runner)`;
+      return { state: 'running', summary, log: logHint(work) };
+    }
+    if (record.state === 'claimed' || record.state === 'started') {
+      const runner = record.runner && (await queue.runner(record.runner));
+      const silentMs = runner ? now.getTime() - Date.parse(runner.lastSeen) : Infinity;
+      if (silentTooLong(silentMs, now.getTime() - since)) {
+        const why = `runner ${record.runner ?? '?'} stopped answering (nothing for ${Math.round(silentMs / 1000)} s)`;
+        const lost = await queue.giveUp(id, why);
+        const progress = lost && progressOf(lost, work);
+        if (lost && progress) {
+          await logOutput(work, lost, progress);
+          return progress;
+        }
+      }
+      return {
+        state: 'running',
+        summary: `stage ${work.params.stage} runs on runner ${record.runner}`,
+        log: logHint(work),
+      };
+    }
+    const progress = progressOf(record, work) ?? { state: 'running', log: logHint(work) };
+    await logOutput(work, record, progress);
+    return progress;
+  }
+
   return {
     async ensure(_ctx, work) {
-      const id = workId(work);
-      const now = deps.now();
-      const got = await queue.get(id);
-      const record = got?.record ?? (await queue.enqueue(workItem(work, now)));
-      if (record.state === 'queued') {
-        const alive = (await queue.runners()).filter((r) => now.getTime() - Date.parse(r.lastSeen) < LOST_AFTER_MS);
-        const summary = alive.length
-          ? `stage ${work.params.stage} is queued for a runner (${alive.length} connected)`
-          : `stage ${work.params.stage} waits for a runner: none is connected (start one with bosun runner)`;
-        return { state: 'running', summary, log: logHint(work) };
-      }
-      if (record.state === 'claimed' || record.state === 'started') {
-        const runner = record.runner && (await queue.runner(record.runner));
-        const silentMs = runner ? now.getTime() - Date.parse(runner.lastSeen) : Infinity;
-        if (silentTooLong(silentMs, now.getTime() - since)) {
-          const why = `runner ${record.runner ?? '?'} stopped answering (nothing for ${Math.round(silentMs / 1000)} s)`;
-          const lost = await queue.giveUp(id, why);
-          const progress = lost && progressOf(lost, work);
-          if (lost && progress) {
-            await logOutput(work, lost, progress);
-            return progress;
-          }
-        }
+      try {
+        return await look(work);
+      } catch (err) {
+        // Bosun's own etcd did not answer in time: that says nothing of the stage, which is looked at again on the
+        // next pass (every step here can be repeated: the record is keyed by the attempt, the output's action too)
+        if (!hasCode(err, 'BOSUN_ERR_STORE_UNAVAILABLE')) throw err;
         return {
           state: 'running',
-          summary: `stage ${work.params.stage} runs on runner ${record.runner}`,
+          summary: `stage ${work.params.stage}: Bosun's etcd did not answer in time, looking again`,
           log: logHint(work),
         };
       }
-      const progress = progressOf(record, work) ?? { state: 'running', log: logHint(work) };
-      await logOutput(work, record, progress);
-      return progress;
     },
     async cancel(_ctx, work) {
       await queue.cancel(workId(work), 'stopped by the run');

@@ -1,13 +1,14 @@
 // The heal bench's figures, and how run.ts prints them: each planner's run of
 // the same alerts, their figures side by side on one row each, then all of
 // them for the JSON line. Pure.
-import type { HealTiming } from './heal-timings.js';
+import { operatorLine, type OperatorFigures } from './heal-operator.js';
+import type { HealRate, HealTiming } from './heal-timings.js';
 import type { HealPlanner } from './heal-workloads.js';
 import { round, type summary } from './stats.js';
 
 export type Summary = ReturnType<typeof summary>;
 
-export interface HealFigures {
+export interface HealFigures extends HealRate {
   /** how the Remediations Bosun opened planned (RiskPolicy spec.heal.planner) */
   planner: HealPlanner;
   alerts: number;
@@ -15,6 +16,10 @@ export interface HealFigures {
   /** how the heals that did not reach Healed ended (their last phase) */
   notHealed: Record<string, number>;
   verifySeconds: number;
+  /** the time between two alerts: the rate they came at */
+  gapMs: number;
+  /** the run's time in all: its set-up (Deployments rolled out, then crash-looping), the warm-up, the heals */
+  elapsedMs?: number;
   own: Summary;
   total: Summary;
   rollout: Summary;
@@ -35,6 +40,8 @@ export interface HealFigures {
   /** requests the model was sent for the measured heals (the model run only) */
   modelCalls?: number;
   warmUp?: HealTiming;
+  /** the operator's own account of the run (its Remediation controller, its API requests, its etcd) */
+  operator?: OperatorFigures;
 }
 
 const LABEL: Record<HealPlanner, string> = { rules: 'rules', llm: 'model' };
@@ -53,7 +60,8 @@ export function healLines(runs: readonly HealFigures[]): string[] {
   if (!first) return [];
   const healed = runs.map((f) => `${LABEL[f.planner]} ${f.healed} of ${f.alerts}`).join(', ');
   const lines = [
-    `heal, ${first.alerts} alerts per planner (verifySeconds ${first.verifySeconds}), Healed: ${healed}`,
+    `heal, ${first.alerts} alerts per planner, ${first.gapMs} ms apart (verifySeconds ${first.verifySeconds}), ` +
+      `Healed: ${healed}`,
     row(runs, "Bosun's own time (alert received → Healed, less the rollout and the verification window)", (f) =>
       ms(f.own),
     ),
@@ -72,6 +80,14 @@ export function healLines(runs: readonly HealFigures[]): string[] {
       (f) => `${f.resolvedLate} of ${f.healed}` + (f.resolvedLate ? ` (up to ${round(f.resolvedLateMax)} ms)` : ''),
     ),
   ];
+  lines.push(
+    row(runs, 'throughput, first alert received → last Healed (window and rollouts in it)', (f) =>
+      f.healsPerSecond === undefined
+        ? 'none healed'
+        : `${round(f.healsPerSecond, 2)} Remediations/s (${f.healed} in ${round((f.spanMs ?? NaN) / 1000)} s; ` +
+          `alerts came at ${round(1000 / f.gapMs, 2)}/s)`,
+    ),
+  );
   if (runs.some((f) => f.warmUp))
     lines.push(
       row(runs, "warm-up heal (not counted), Bosun's own time", (f) =>
@@ -82,7 +98,15 @@ export function healLines(runs: readonly HealFigures[]): string[] {
     if (f.modelCalls !== undefined)
       lines.push(`  ${LABEL[f.planner]} calls for the measured heals: ${f.modelCalls} for ${f.alerts} alerts`);
   if (runs.some((f) => Object.keys(f.notHealed).length))
-    lines.push(row(runs, 'not Healed', (f) => JSON.stringify(f.notHealed)));
+    lines.push(row(runs, 'not Healed, by phase (reason)', (f) => JSON.stringify(f.notHealed)));
+  if (runs.some((f) => f.operator))
+    lines.push(
+      row(runs, "the operator's metrics since its start (Remediation controller; all API requests; its CPU)", (f) => {
+        return f.operator ? operatorLine(f.operator) : 'not read';
+      }),
+    );
+  if (runs.some((f) => f.elapsedMs !== undefined))
+    lines.push(row(runs, "the run's time in all (set-up included)", (f) => `${round((f.elapsedMs ?? NaN) / 1000)} s`));
   return lines;
 }
 
@@ -96,7 +120,11 @@ export function healJson(runs: readonly HealFigures[]): Record<string, unknown> 
       [`${p}_healed`]: f.healed,
       [`${p}_verify_seconds`]: f.verifySeconds,
       [`${p}_resolved_after_window`]: f.resolvedLate,
+      [`${p}_gap_ms`]: f.gapMs,
     });
+    if (f.healsPerSecond !== undefined) json[`${p}_per_s`] = round(f.healsPerSecond, 3);
+    if (f.spanMs !== undefined) json[`${p}_span_ms`] = round(f.spanMs);
+    if (f.elapsedMs !== undefined) json[`${p}_elapsed_ms`] = round(f.elapsedMs);
     if (f.modelCalls !== undefined) json[`${p}_calls`] = f.modelCalls;
     const put = (key: string, s: Summary) => {
       for (const stat of ['p50', 'p99', 'min', 'max'] as const) json[`${p}_${key}_${stat}_ms`] = round(s[stat]);

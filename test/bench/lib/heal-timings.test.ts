@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coveredMs, healTiming, type HealMarks, type Interval } from './heal-timings.js';
+import { coveredMs, healRate, healTiming, type HealMarks, type Interval } from './heal-timings.js';
 
 describe('coveredMs', () => {
   const cases: { why: string; span: Interval; intervals: Interval[]; want: number }[] = [
@@ -107,5 +107,22 @@ describe('healTiming', () => {
     expect(healTiming({ ...marks, healed: undefined })).toBeUndefined();
     expect(healTiming({ ...marks, rolledOut: undefined })).toBeUndefined();
     expect(healTiming({ ...marks, planned: undefined })).toBeUndefined();
+  });
+});
+
+describe('healRate', () => {
+  it('counts the Healed ones over the first received → the last Healed', () => {
+    const rate = healRate([
+      { posted: 0, opened: 1000, healed: 11_000 },
+      { posted: 0, opened: 2000, healed: 21_000 },
+      // did not heal: its opening still starts nothing earlier, and it is not counted
+      { posted: 0, opened: 1500 },
+    ]);
+    expect(rate).toEqual({ spanMs: 20_000, healsPerSecond: 0.1 });
+  });
+
+  it('has no rate when nothing healed', () => {
+    expect(healRate([{ posted: 0, opened: 1000 }])).toEqual({});
+    expect(healRate([])).toEqual({});
   });
 });

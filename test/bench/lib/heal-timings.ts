@@ -94,3 +94,18 @@ export function healTiming(m: HealMarks): HealTiming | undefined {
     resolvedLateMs: m.resolvedSeen === undefined ? NaN : Math.max(0, m.resolvedSeen - verifyUntil),
   };
 }
+
+/** How fast the heals went through: over the first alert received → the last Healed, the Healed ones per second. */
+export interface HealRate {
+  /** the first Remediation opened → the last one Healed; undefined when none healed */
+  spanMs?: number;
+  healsPerSecond?: number;
+}
+
+export function healRate(marks: readonly HealMarks[]): HealRate {
+  const opened = marks.map((m) => m.opened).filter((t): t is number => t !== undefined);
+  const healed = marks.map((m) => m.healed).filter((t): t is number => t !== undefined);
+  if (!opened.length || !healed.length) return {};
+  const spanMs = Math.max(...healed) - Math.min(...opened);
+  return { spanMs, healsPerSecond: spanMs > 0 ? (healed.length * 1000) / spanMs : NaN };
+}

@@ -1,6 +1,7 @@
 // The heal bench's namespace and workloads: set up as a namespace admin would
 // for Bosun's heals, Deployments that roll out, then crash-loop by Bosun's KWOK
 // stage (there is no kubelet).
+import { NODE_PODS, fakeNode } from '../../../hack/control-plane/control-plane.js';
 import { until } from '../../../hack/control-plane/wait.js';
 import { API_VERSION } from '../../../src/api/v1alpha1/kinds.js';
 import type { KubeClient } from '../../../src/kube/client.js';
@@ -19,6 +20,25 @@ export type HealPlanner = 'rules' | 'llm';
 export const healNamespace = (planner: HealPlanner) => (planner === 'rules' ? 'heal-bench' : 'heal-bench-llm');
 /** The revision the bench's Deployments roll back to: their first, the good image, before the crash image's */
 export const GOOD_REVISION = 1;
+/**
+ * Each Deployment's pods. One: what KubePodCrashLooping fires on is a pod of the crash image, and a second replica
+ * only adds pods for KWOK and the scheduler to move at 100 Deployments (the rollout is taken out of Bosun's time).
+ */
+export const REPLICAS = 1;
+/** A Deployment's pods at most: its replicas, and one more while a rollout surges (maxSurge 25%, rounded up). */
+const PODS_PER_DEPLOYMENT = REPLICAS + 1;
+
+/**
+ * Nodes enough for `deployments` of the bench's Deployments at their most (a rollout's surge), as a cluster admin
+ * adds them: KWOK nodes of NODE_PODS pods each, named kwok-node-<i> after those there are. Returns how many it added.
+ */
+export function nodesFor(adminKubeconfig: string, deployments: number): number {
+  const kubectl = kubectlAs(adminKubeconfig);
+  const have = kubectl(['get', 'nodes', '-l', 'type=kwok', '-o', 'name']).split('\n').filter(Boolean).length;
+  const want = Math.ceil((deployments * PODS_PER_DEPLOYMENT) / NODE_PODS);
+  for (let i = have; i < want; i++) kubectl(['apply', '-f', '-'], fakeNode(`kwok-node-${i}`));
+  return Math.max(0, want - have);
+}
 
 /**
  * The namespace as its admin sets it up for Bosun's heals: executor, the healer's rights, a RiskPolicy whose
@@ -45,7 +65,7 @@ export function setUpNamespace(
     kind: 'Deployment',
     metadata: { name, labels: { app: name } },
     spec: {
-      replicas: 2,
+      replicas: REPLICAS,
       selector: { matchLabels: { app: name } },
       template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: GOOD_IMAGE }] } },
     },
@@ -63,6 +83,11 @@ export function setUpNamespace(
     ['apply', '-f', '-'],
     JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [policy, ...names.map(deployment)] }),
   );
+}
+
+/** Deletes the namespace's Deployments (and so their pods), not waiting for them to go. */
+export function removeDeployments(adminKubeconfig: string, namespace: string): void {
+  kubectlAs(adminKubeconfig, namespace)(['delete', 'deployments', '--all', '--wait=false']);
 }
 
 /**

@@ -8,6 +8,8 @@
 export interface BenchStage {
   name: string;
   dependsOn: string[];
+  /** the operator runs it itself (a report stage): no command, so only its turn (ready → written) is seen */
+  inOperator?: true;
 }
 
 /** One block's stages, by their index in the block: what each depends on, by index. */

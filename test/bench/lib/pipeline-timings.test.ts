@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benchDag, type BenchStage } from './pipeline-dag.js';
-import { runTiming, stageReady, stageTiming, type RunMarks } from './pipeline-timings.js';
+import { runTiming, runsSpan, stageReady, stageTiming, type RunMarks } from './pipeline-timings.js';
 
 const chain: BenchStage[] = [
   { name: 'a', dependsOn: [] },
@@ -90,5 +90,37 @@ describe('runTiming', () => {
   it('is undefined when the run was not seen to start or to succeed', () => {
     expect(runTiming(benchDag(3), { stages: {} })).toBeUndefined();
     expect(runTiming(chain, { ...marks(), succeeded: undefined })).toBeUndefined();
+  });
+});
+
+describe('an operator stage, and the run created', () => {
+  const withReport: BenchStage[] = [...chain, { name: 'r', dependsOn: ['a', 'b', 'c'], inOperator: true }];
+
+  it("takes an operator stage's turn apart from the commands, and the run's start from its creation", () => {
+    const run = { ...marks(), created: 400 };
+    run.stages.r = { written: 8900 };
+    const t = runTiming(withReport, run);
+    expect(t?.operatorStages).toEqual([{ name: 'r', turnMs: 900 }]);
+    expect(t?.stages.map((s) => s.name)).toEqual(['a', 'b', 'c']);
+    // no command: it adds nothing to the longest path
+    expect(t).toMatchObject({ startMs: 600, criticalMs: 400 });
+  });
+
+  it('leaves out what was not seen', () => {
+    const t = runTiming(withReport, marks());
+    expect(t?.operatorStages).toEqual([]);
+    expect(t).not.toHaveProperty('startMs');
+  });
+});
+
+describe('runsSpan', () => {
+  it('runs from the first creation to the last success, over the runs that have each', () => {
+    expect(
+      runsSpan([
+        { created: 100, succeeded: 900, stages: {} },
+        { created: 50, stages: {} },
+      ]),
+    ).toBe(850);
+    expect(runsSpan([{ stages: {} }])).toBeUndefined();
   });
 });

@@ -19,6 +19,8 @@ export interface StageMarks {
 }
 
 export interface RunMarks {
+  /** the bench's create call returned */
+  created?: number;
   /** the first status of the run in phase Running: its plan accepted, its stages about to start */
   running?: number;
   /** the first status of the run in phase Succeeded */
@@ -42,7 +44,15 @@ export interface StageTiming {
   launchMs?: number;
 }
 
+/** A stage the operator runs itself (no command): its whole turn, ready → status written. */
+export interface OperatorStageTiming {
+  name: string;
+  turnMs: number;
+}
+
 export interface RunTiming {
+  /** run created → Running (admission, the plan, a wait for its Pipeline's slot), when its creation was seen */
+  startMs?: number;
   /** run Running → Succeeded */
   wallMs: number;
   /** the sum of the stages' own times */
@@ -50,6 +60,7 @@ export interface RunTiming {
   /** the longest path through the graph by own time: the least wall time any scheduler could reach */
   criticalMs: number;
   stages: StageTiming[];
+  operatorStages: OperatorStageTiming[];
 }
 
 /**
@@ -82,15 +93,39 @@ export function stageTiming(stage: BenchStage, run: RunMarks): StageTiming | und
   };
 }
 
+/** An operator stage's turn; undefined when its readiness or its status was not seen. */
+export function operatorStageTiming(stage: BenchStage, run: RunMarks): OperatorStageTiming | undefined {
+  const ready = stageReady(stage, run);
+  const written = run.stages[stage.name]?.written;
+  if (ready === undefined || written === undefined) return undefined;
+  return { name: stage.name, turnMs: written - ready };
+}
+
 /** The run's figures, over the stages that were seen whole; undefined when the run's start or end was not seen. */
 export function runTiming(stages: readonly BenchStage[], run: RunMarks): RunTiming | undefined {
   if (run.running === undefined || run.succeeded === undefined) return undefined;
-  const timings = stages.map((s) => stageTiming(s, run)).filter((t): t is StageTiming => t !== undefined);
+  const commands = stages.filter((s) => !s.inOperator);
+  const timings = commands.map((s) => stageTiming(s, run)).filter((t): t is StageTiming => t !== undefined);
+  const operatorStages = stages
+    .filter((s) => s.inOperator)
+    .map((s) => operatorStageTiming(s, run))
+    .filter((t): t is OperatorStageTiming => t !== undefined);
+  // an operator stage has no command: it adds nothing to the least a run can take
   const own = new Map(timings.map((t) => [t.name, t.ownMs]));
   return {
+    ...(run.created !== undefined && { startMs: run.running - run.created }),
     wallMs: run.succeeded - run.running,
     ownSumMs: timings.reduce((sum, t) => sum + t.ownMs, 0),
     criticalMs: criticalPath(stages, (name) => own.get(name) ?? 0),
     stages: timings,
+    operatorStages,
   };
+}
+
+/** From the first run's creation to the last one's Succeeded, over the runs that succeeded; undefined without one. */
+export function runsSpan(runs: readonly RunMarks[]): number | undefined {
+  const created = runs.map((r) => r.created).filter((t): t is number => t !== undefined);
+  const succeeded = runs.map((r) => r.succeeded).filter((t): t is number => t !== undefined);
+  if (!created.length || !succeeded.length) return undefined;
+  return Math.max(...succeeded) - Math.min(...created);
 }

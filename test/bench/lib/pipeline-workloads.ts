@@ -48,30 +48,6 @@ export function benchPipeline(
   };
 }
 
-/** The sample Pipeline's stages (config/samples/pipeline.yaml, without its report): the stage agents' commands. */
-export const SAMPLE_DAG: BenchStage[] = [
-  { name: 'lint', dependsOn: [] },
-  { name: 'test', dependsOn: [] },
-  { name: 'build', dependsOn: ['lint', 'test'] },
-  { name: 'security', dependsOn: ['build'] },
-];
-
-/** The sample Pipeline on the runner: ESLint, the app's tests, crane, Trivy on the sample app at `repo`. */
-export function samplePipeline(name: string, repo: string, image: string) {
-  const agents: Record<string, string> = { lint: 'lint', test: 'test', build: 'build', security: 'security' };
-  return {
-    apiVersion: API_VERSION,
-    kind: 'Pipeline',
-    metadata: { name },
-    spec: {
-      source: { repo },
-      runOn: 'runner',
-      build: { image },
-      stages: SAMPLE_DAG.map((s) => ({ name: s.name, agent: agents[s.name], dependsOn: s.dependsOn })),
-    },
-  };
-}
-
 /**
  * The namespace as its admin sets it up for PipelineRuns (as test/integration/pipelinerun-*.test.ts do): Pod
  * Security restricted (the stage Jobs are hardened), the executor ServiceAccount, the `bosun-pipeline`
