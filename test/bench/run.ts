@@ -23,16 +23,23 @@
 //   BOSUN_BENCH_FLOOD_DELAY_MS the slow provider's answer time (default 3000)
 //   BOSUN_BENCH_FLOOD_WORKERS  operator --workers per run (default 4,16; the
 //                              first gets two A/B rounds, the others one)
-//   BOSUN_BENCH_HEAL_ALERTS    crash-looping Deployments, one alert each (default 20;
+//   BOSUN_BENCH_HEAL_ALERTS    crash-looping Deployments, one alert each (default 100;
 //                              0 skips the phase), for the rule planner and again
 //                              for the model planner; needs BOSUN_ALERTMANAGER
 //                              (hack/bench.sh builds it)
 //   BOSUN_BENCH_HEAL_VERIFY_SECONDS  RiskPolicy spec.heal.verifySeconds (default 10)
-//   BOSUN_BENCH_HEAL_GAP_MS    time between two alerts (default 1000)
-//   BOSUN_BENCH_PIPELINE_RUNS  PipelineRuns per path, on a runner (the real
-//                              `bosun runner` process) and as Jobs (default 5,
-//                              one warm-up more each; 0 skips the phase)
-//   BOSUN_BENCH_PIPELINE_STAGES       stages per run (default 10, at most 20)
+//   BOSUN_BENCH_HEAL_GAP_MS    time between two alerts (default 200)
+//   BOSUN_BENCH_HEAL_WORKERS   the operator's --workers in the heal phase (default:
+//                              the operator's own)
+//   BOSUN_BENCH_PIPELINE_SAMPLE_RUNS  PipelineRuns of config/samples/pipeline.yaml
+//                              on the runner (default 50; 0 skips them)
+//   BOSUN_BENCH_PIPELINE_SAMPLE_EVERY_MS  time between two sample runs' creation
+//                              (default 0: all at once)
+//   BOSUN_BENCH_PIPELINE_RUNS  PipelineRuns of a synthetic DAG per path, on a
+//                              runner (the real `bosun runner` process) and as
+//                              Jobs (default 5, one warm-up more each; 0 skips
+//                              them; with the sample runs also 0, the phase)
+//   BOSUN_BENCH_PIPELINE_STAGES       stages per synthetic run (default 10, at most 20)
 //   BOSUN_BENCH_PIPELINE_CONCURRENCY  Pipeline spec.concurrency and the
 //                                     runner's capacity (default 4)
 //   BOSUN_BENCH_PIPELINE_SLEEP_MS     what a runner stage's command sleeps
@@ -154,19 +161,14 @@ async function main() {
     }
     if (healOptions) {
       const o = healOptions;
-      say(
-        `--- heal: ${o.alerts} crash-looping Deployments, one alert each through Alertmanager (verifySeconds ${o.verifySeconds}), planned by the rules, then by the model`,
-      );
+      say('--- heal');
       const heals = [await benchHeal(cp.info, admin, o, 'rules', say), await benchHeal(cp.info, admin, o, 'llm', say)];
       for (const line of healLines(heals)) say(line);
       Object.assign(figures, healJson(heals));
     }
     if (pipelineOptions) {
       const o = pipelineOptions;
-      say(
-        `--- pipeline: ${o.runs} PipelineRuns of ${o.stages} stages per path (concurrency ${o.concurrency}), ` +
-          'on a runner, then as Jobs',
-      );
+      say('--- pipeline');
       const paths = await benchPipelines(cp.info, admin, o, say);
       for (const line of pipelineLines(paths, o)) say(line);
       Object.assign(figures, pipelineJson(paths, o));
