@@ -2,7 +2,7 @@
 // controller-runtime/main.go, on Bosun's runtime (informer, keyed queue,
 // controller, conflict-safe status patch, manager with /metrics).
 // Usage: minimal-operator.ts KUBECONFIG NAMESPACE PORT WORKERS RESYNC_SECONDS
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Gauge } from 'prom-client';
 import { timestamp } from '../../src/api/v1alpha1/common.js';
 import { kindInfo } from '../../src/api/v1alpha1/kinds.js';
@@ -83,6 +83,24 @@ new Gauge({
   registers: [metrics.registry],
   collect() {
     this.set(loop.count ? Math.max(0, loop.percentile(99) / 1e9 - RESOLUTION_MS / 1000) : 0);
+    loopMax.set(loop.count ? Math.max(0, loop.max / 1e9 - RESOLUTION_MS / 1000) : 0);
+    gcMax.set(longestGc / 1000);
+    longestGc = 0;
     loop.reset();
   },
 });
+// the longest of each, over the same window: a rare pause shows here, not in a p99 of millisecond samples
+const loopMax = new Gauge({
+  name: 'bench_event_loop_delay_max_seconds',
+  help: 'Longest event-loop delay since the previous scrape',
+  registers: [metrics.registry],
+});
+const gcMax = new Gauge({
+  name: 'bench_gc_pause_max_seconds',
+  help: 'Longest garbage-collection pause since the previous scrape',
+  registers: [metrics.registry],
+});
+let longestGc = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) longestGc = Math.max(longestGc, e.duration);
+}).observe({ entryTypes: ['gc'] });

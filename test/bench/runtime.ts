@@ -17,7 +17,8 @@
 //               the time from the moment each was sent to the first watch event whose status observes its
 //               generation. The p50 and p99 are of all rounds' samples together (at least
 //               3,000 by default), beside each round's p99. Bosun's event-loop delay p99 over the same window
-//               (perf_hooks.monitorEventLoopDelay in the process, scraped at both ends) is printed beside it.
+//               (perf_hooks.monitorEventLoopDelay in the process, scraped at both ends) is printed beside it, with
+//               the longest event-loop delay and the longest GC pause (PerformanceObserver) of the window.
 //               Neither process is made to collect garbage in these two phases.
 //   memory      each contender started twice per round: on an empty namespace (its baseline) and on its namespace
 //               of `n` reconciled Goals (a no-op start: every Goal is checked, nothing written); once the process has
@@ -150,7 +151,9 @@ async function latency(
   }
   await Promise.all(inflight);
   await sleep(3000);
-  const eventLoopP99Ms = spec.eventLoopP99Ms?.(await contender.metrics());
+  const end = await contender.metrics();
+  const eventLoopP99Ms = spec.eventLoopP99Ms?.(end);
+  const pauses = spec.pausesMs?.(end);
   await watch.stop();
   const latencies: number[] = [];
   let missed = 0;
@@ -159,7 +162,12 @@ async function latency(
     if (hit) latencies.push(hit.at - c.sent);
     else missed += 1;
   }
-  return { latencies, missed, ...(eventLoopP99Ms === undefined ? {} : { eventLoopP99Ms }) };
+  return {
+    latencies,
+    missed,
+    ...(eventLoopP99Ms === undefined ? {} : { eventLoopP99Ms }),
+    ...(pauses && { eventLoopMaxMs: pauses.eventLoopMax, gcPauseMaxMs: pauses.gcMax }),
+  };
 }
 
 /** Write requests of the operator's identity in `namespace` after audit-log mark `from`. */

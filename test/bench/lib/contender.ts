@@ -17,6 +17,8 @@ export interface ContenderSpec {
   heapBytes(metrics: string): number;
   /** p99 event-loop delay since the previous scrape, in ms, where the runtime has an event loop */
   eventLoopP99Ms?(metrics: string): number;
+  /** the longest event-loop delay and garbage-collection pause since the previous scrape, in ms */
+  pausesMs?(metrics: string): { eventLoopMax: number; gcMax: number };
 }
 
 export interface Contender {
@@ -84,6 +86,10 @@ export const bosunSpec = (kubeconfig: string, resyncSeconds = 0, workers = 16): 
   reconciles: (m) => sumMetric(m, 'bosun_reconcile_total'),
   heapBytes: (m) => sumMetric(m, 'nodejs_heap_size_used_bytes'),
   eventLoopP99Ms: (m) => sumMetric(m, 'bench_event_loop_delay_p99_seconds') * 1000,
+  pausesMs: (m) => ({
+    eventLoopMax: sumMetric(m, 'bench_event_loop_delay_max_seconds') * 1000,
+    gcMax: sumMetric(m, 'bench_gc_pause_max_seconds') * 1000,
+  }),
 });
 
 export const controllerRuntimeSpec = (binary: string, kubeconfig: string, workers = 16): ContenderSpec => ({

@@ -5,7 +5,7 @@ const t = (perSecond: number) => ({ coldStartMs: 10_000 / perSecond, perSecond, 
 const lat = (base: number, eventLoopP99Ms?: number) => ({
   latencies: Array.from({ length: 100 }, (_, i) => base + i),
   missed: 0,
-  ...(eventLoopP99Ms === undefined ? {} : { eventLoopP99Ms }),
+  ...(eventLoopP99Ms === undefined ? {} : { eventLoopP99Ms, eventLoopMaxMs: 40 + base, gcPauseMaxMs: 30 + base }),
 });
 const mem = (heapKbPerObject: number) => ({ heapKbPerObject, rssKbPerObject: 3, noopWrites: 0, noopReconciles: 10 });
 const figures: SizeFigures = {
@@ -35,7 +35,9 @@ describe('runtime report', () => {
   it('prints the spreads and puts them in the JSON line', () => {
     const lines = runtimeLines(figures);
     expect(lines[0]).toBe('1000 Goals, median (min–max) of 3 rounds, contenders interleaved:');
-    expect(lines.join('\n')).toContain('event-loop delay p99 2 (1–3) ms');
+    expect(lines.join('\n')).toContain(
+      'event-loop delay p99 2 (1–3) ms, max 50 (40–60) ms; longest GC pause 40 (30–50) ms',
+    );
     expect(lines.join('\n')).not.toMatch(/controller-runtime at .*event-loop/);
     const json = runtimeJson(figures);
     expect(json).toMatchObject({
@@ -48,6 +50,8 @@ describe('runtime report', () => {
       bosun_heap_kb_per_object: 1.5,
       bosun_heap_kb_per_object_max: 1.9,
       bosun_event_loop_delay_p99_ms: 2,
+      bosun_gc_pause_max_ms: 40,
+      bosun_gc_pause_max_ms_max: 50,
       controller_runtime_latency_samples: 300,
     });
     expect(json).not.toHaveProperty('controller_runtime_event_loop_delay_p99_ms');

@@ -20,6 +20,9 @@ export interface Latency {
   missed: number;
   /** the process's event-loop delay p99 over the window (Bosun only) */
   eventLoopP99Ms?: number;
+  /** the longest event-loop delay and GC pause in the window (Bosun only) */
+  eventLoopMaxMs?: number;
+  gcPauseMaxMs?: number;
 }
 
 export interface Memory {
@@ -57,6 +60,14 @@ export function runtimeSpreads(f: SizeFigures) {
         f.latency[name].filter((l) => l.eventLoopP99Ms !== undefined),
         (l) => l.eventLoopP99Ms as number,
       ),
+      eventLoopMaxMs: of(
+        f.latency[name].filter((l) => l.eventLoopMaxMs !== undefined),
+        (l) => l.eventLoopMaxMs as number,
+      ),
+      gcPauseMaxMs: of(
+        f.latency[name].filter((l) => l.gcPauseMaxMs !== undefined),
+        (l) => l.gcPauseMaxMs as number,
+      ),
       heapKbPerObject: of(f.memory[name], (m) => m.heapKbPerObject),
       rssKbPerObject: of(f.memory[name], (m) => m.rssKbPerObject),
       noopWrites: f.memory[name].reduce((s, m) => s + m.noopWrites, 0),
@@ -88,7 +99,10 @@ export function runtimeLines(f: SizeFigures): string[] {
       `${spreadText(c.requestsPerReconcile, 2)} API requests per reconcile`,
     `${name} at 50 changes/s: p50 ${round(c.p50Ms)} ms, p99 ${round(c.p99Ms)} ms over ${c.samples} changes ` +
       `(missed ${c.missed}); p99 by round ${ms(c.roundP99Ms)}` +
-      (c.eventLoopP99Ms.runs ? `; event-loop delay p99 ${spreadText(c.eventLoopP99Ms, 2)} ms` : ''),
+      (c.eventLoopP99Ms.runs ? `; event-loop delay p99 ${spreadText(c.eventLoopP99Ms, 2)} ms` : '') +
+      (c.eventLoopMaxMs.runs
+        ? `, max ${spreadText(c.eventLoopMaxMs, 0)} ms; longest GC pause ${spreadText(c.gcPauseMaxMs, 0)} ms`
+        : ''),
     `${name} memory per cached object, after a full collection: heap ${spreadText(c.heapKbPerObject, 2)} KB, ` +
       `RSS ${spreadText(c.rssKbPerObject, 2)} KB; a no-op start wrote ${c.noopWrites} times`,
   ];
@@ -123,6 +137,8 @@ export function runtimeJson(f: SizeFigures): Record<string, number> {
     ...spreadJson('ceiling_patches_per_s', s.ceiling),
     ...who('bosun_', s.bosun),
     ...(s.bosun.eventLoopP99Ms.runs ? spreadJson('bosun_event_loop_delay_p99_ms', s.bosun.eventLoopP99Ms, 2) : {}),
+    ...(s.bosun.eventLoopMaxMs.runs ? spreadJson('bosun_event_loop_delay_max_ms', s.bosun.eventLoopMaxMs, 0) : {}),
+    ...(s.bosun.gcPauseMaxMs.runs ? spreadJson('bosun_gc_pause_max_ms', s.bosun.gcPauseMaxMs, 0) : {}),
     ...who('controller_runtime_', s.cr),
     ...spreadJson('ratio_vs_ceiling', s.vsCeiling, 3),
     ...spreadJson('ratio_vs_controller_runtime', s.vsControllerRuntime, 3),
