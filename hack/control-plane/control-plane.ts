@@ -109,8 +109,9 @@ current-context: bosun-local
 /** The pods a KWOK node takes at most (the kubelet's default). */
 export const NODE_PODS = 110;
 
-/** A node KWOK manages (it has KWOK's annotation), as JSON. */
-export function fakeNode(name: string): string {
+/** A node KWOK manages (it has KWOK's annotation), as JSON; `size` is what it offers (a kubelet's default pods). */
+export function fakeNode(name: string, size = { pods: NODE_PODS, cpu: '32', memory: '256Gi' }): string {
+  const offers = { cpu: size.cpu, memory: size.memory, pods: String(size.pods) };
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Node',
@@ -126,8 +127,8 @@ export function fakeNode(name: string): string {
       },
     },
     status: {
-      allocatable: { cpu: '32', memory: '256Gi', pods: String(NODE_PODS) },
-      capacity: { cpu: '32', memory: '256Gi', pods: String(NODE_PODS) },
+      allocatable: offers,
+      capacity: offers,
     },
   });
 }

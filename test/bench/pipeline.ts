@@ -318,9 +318,8 @@ export async function benchPipelines(
     if (opts.runs) for (const path of PATHS) figures.push(await oneAfterAnother(b, path, dag, opts.runs));
     if (revision)
       figures.push(await sampleRuns(b, sampleDag(sample.spec), revision, opts.sampleRuns, opts.sampleEveryMs));
-    say(
-      `the operator's metrics, PipelineRun controller: ${operatorLine(operatorFigures(await op.metrics(), 'pipelinerun'))}`,
-    );
+    const account = operatorLine(operatorFigures(await op.metrics(), 'pipelinerun'));
+    say(`the operator's metrics, PipelineRun controller: ${account}`);
     say(`pipeline phase: ${Math.round((Date.now() - began) / 1000)} s in all, its set-up included`);
     return figures;
   } catch (err) {

@@ -55,8 +55,10 @@ export function requestKind(e: AuditEntry, users: readonly string[], namespace: 
 }
 
 /** How the "other" requests are told apart: verb and resource. */
-export const otherLabel = (e: AuditEntry) =>
-  `${e.verb} ${e.objectRef?.resource ?? e.requestURI ?? '?'}${e.objectRef?.subresource ? `/${e.objectRef.subresource}` : ''}`;
+export function otherLabel(e: AuditEntry): string {
+  const sub = e.objectRef?.subresource ? `/${e.objectRef.subresource}` : '';
+  return `${e.verb} ${e.objectRef?.resource ?? e.requestURI ?? '?'}${sub}`;
+}
 
 /** What a put into Bosun's etcd is, from its key: /bosun/v1/<part>/… (state-store.ts's layout). */
 export function etcdKind(key: string): string {

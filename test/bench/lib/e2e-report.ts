@@ -128,7 +128,8 @@ export function e2eLines(f: E2eFigures): string[] {
     `  ${round(goalsPerSecond(f), 2)} Goals/s (first create → last Succeeded ${round(f.wallMs)} ms; ` +
       `created in ${round(f.createMs)} ms)`,
     `  create → Succeeded: ${ms(f.toSucceeded)}`,
-    `  API requests per Goal by Bosun (its own identity and the executor's), ${fmt(perGoal(sum(f.requests), f.goals))} in all:`,
+    `  API requests per Goal by Bosun (its own identity and the executor's), ` +
+      `${fmt(perGoal(sum(f.requests), f.goals))} in all:`,
     ...against(f.requests, LOWEST_REQUESTS, f),
     `  puts into Bosun's etcd per Goal, ${fmt(perGoal(sum(f.etcd), f.goals))} in all:`,
     ...against(f.etcd, LOWEST_ETCD, f),

@@ -9,6 +9,7 @@ import type { KubeClient } from '../../../src/kube/client.js';
 import { core } from '../../../src/kube/resources.js';
 import { createExecutor, kubectlAs } from './kubectl.js';
 import { pool } from './stats.js';
+import { fakeNode } from '../../../hack/control-plane/control-plane.js';
 
 export const E2E_NAMESPACE = 'e2e-bench';
 export const E2E_NODE = 'e2e-bench-node';
@@ -16,20 +17,7 @@ export const deploymentName = (i: number) => `web-${i}`;
 
 /** A KWOK node (as the control plane's own, hack/control-plane) with room for `pods`. */
 export function addNode(adminKubeconfig: string, pods: number): void {
-  const node = {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name: E2E_NODE,
-      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-      labels: { 'kubernetes.io/hostname': E2E_NODE, 'kubernetes.io/os': 'linux', type: 'kwok' },
-    },
-    status: {
-      allocatable: { cpu: '1000', memory: '4Ti', pods: String(pods) },
-      capacity: { cpu: '1000', memory: '4Ti', pods: String(pods) },
-    },
-  };
-  kubectlAs(adminKubeconfig)(['apply', '-f', '-'], JSON.stringify(node));
+  kubectlAs(adminKubeconfig)(['apply', '-f', '-'], fakeNode(E2E_NODE, { pods, cpu: '1000', memory: '4Ti' }));
 }
 
 export function removeNode(adminKubeconfig: string): void {

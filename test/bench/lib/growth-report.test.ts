@@ -55,10 +55,16 @@ describe('growthLines', () => {
     const lines = growthLines(figures);
     expect(lines[1]).toBe('  0 Goals (baseline): ready 1 s, heap 80 MB, RSS 200 MB');
     expect(lines[3]).toMatch(
-      /^ {2}10000 Goals: ready 2 s, every Goal checked 7 s \(10000 reconciles\); heap \+97\.7 MB \(10 KB\/Goal\), RSS \+195\.3 MB \(20 KB\/Goal\)/,
+      new RegExp(
+        String.raw`^ {2}10000 Goals: ready 2 s, every Goal checked 7 s \(10000 reconciles\); ` +
+          String.raw`heap \+97\.7 MB \(10 KB\/Goal\), RSS \+195\.3 MB \(20 KB\/Goal\)`,
+      ),
     );
     expect(lines[5]).toMatch(
-      /^ {2}projected at 200000 \(a linear extrapolation, least squares through the 3 sizes\): heap \+1953\.1 MB, RSS \+3906\.3 MB/,
+      new RegExp(
+        String.raw`^ {2}projected at 200000 \(a linear extrapolation, least squares through the 3 sizes\): ` +
+          String.raw`heap \+1953\.1 MB, RSS \+3906\.3 MB`,
+      ),
     );
   });
   it('projects nothing from one size', () => {
