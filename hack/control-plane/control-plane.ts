@@ -228,6 +228,10 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
       `--service-account-private-key-file=${saKey}`,
       `--root-ca-file=${caFile}`,
       '--use-service-account-credentials=true',
+      // its client's defaults (20 requests/s, bursts of 30) hold the cluster to about 5 new pods/s, far below
+      // what this API server takes; at 200/s 1,000 Deployments scaled at once roll out in about 20 s
+      '--kube-api-qps=200',
+      '--kube-api-burst=400',
       '--v=1',
     ],
     logPath('kube-controller-manager'),
