@@ -25,9 +25,13 @@
 // There is no warm-up: the burst starts on a cold operator, as one would.
 //
 // What is measured:
+//   the cluster alone  before the Goals, an admin scales the same Deployments
+//                   up and back down (lib/e2e-cluster.ts): the rollouts/s of
+//                   the cluster without Bosun, the ceiling of the Goals'.
 //   Goals/s         Succeeded Goals / (first create sent → the watch's last
 //                   Succeeded), the Goals created 32 at a time as fast as the
-//                   API server (and the webhook) take them.
+//                   API server (and the webhook) take them; and its ratio to
+//                   the cluster's rollouts/s.
 //   create → Succeeded  per Goal, from its create call's answer to the first
 //                   watch event (lib/watch.ts) that shows it Succeeded.
 //   API requests    every request the API server's audit log records in the
@@ -70,6 +74,7 @@ import {
   type GoalState,
   type RequestKind,
 } from './lib/e2e-count.js';
+import { clusterRollouts } from './lib/e2e-cluster.js';
 import type { E2eFigures } from './lib/e2e-report.js';
 import {
   E2E_NAMESPACE,
@@ -130,6 +135,8 @@ export async function benchGoalsEndToEnd(
     setUpNamespace(cp.kubeconfigs.admin, namespace);
     addNode(cp.kubeconfigs.admin, o.goals + 20);
     await createDeployments(admin, namespace, o.goals);
+    say(`e2e: the cluster alone: an admin scales the ${o.goals} Deployments to 1 replica and back`);
+    const cluster = await clusterRollouts(admin, namespace, o.goals, o.timeoutMs);
     const caBundle = makeWebhookCerts(certDir);
     const port = await freePort();
     op = await startOperator({
@@ -221,6 +228,7 @@ export async function benchGoalsEndToEnd(
     return {
       goals: o.goals,
       deployments: o.goals,
+      cluster,
       succeeded: succeeded.length,
       notSucceeded,
       createMs: lastCreate - first,

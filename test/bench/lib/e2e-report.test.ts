@@ -9,6 +9,7 @@ const requests = (counts: Partial<Record<RequestKind, number>>) =>
 const figures: E2eFigures = {
   goals: 10,
   deployments: 10,
+  cluster: { deployments: 10, rolledOut: 10, wallMs: 1000, toRolledOut: summary([100, 200, 900]) },
   succeeded: 10,
   notSucceeded: {},
   createMs: 100,
@@ -29,6 +30,12 @@ describe('e2eLines', () => {
     expect(lines[0]).toBe('e2e: 10 two-step scale Goals (one Deployment each), 10 Succeeded');
     expect(lines[1]).toMatch(/^ {2}2 Goals\/s \(first create → last Succeeded 5000 ms; created in 100 ms\)$/);
     expect(lines).toContain('  create → Succeeded: p50 2000 ms, p99 3000 ms (min 1000, max 3000)');
+    expect(lines).toContain(
+      '  the cluster alone (an admin scales the same Deployments, no Bosun): 10 rolled out, 10/s; ' +
+        'patch → rolled out: p50 200 ms, p99 900 ms (min 100, max 900)',
+    );
+    expect(lines).toContain("  Goals/s ÷ the cluster's rollouts/s: 0.2");
+    expect(e2eJson(figures)).toMatchObject({ e2e_cluster_rollouts_per_s: 10, e2e_goals_vs_cluster: 0.2 });
     expect(lines.find((l) => l.includes('subjectaccessreview:'))).toMatch(/: 2 \(least 1: DESIGN\.md/);
     expect(lines.find((l) => l.includes('goal status:'))).toMatch(/: 4\.2 \(least 3: /);
     expect(lines.find((l) => l.includes('journal:'))).toMatch(/: 4 \(least 4: /);

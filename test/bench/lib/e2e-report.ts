@@ -7,6 +7,7 @@
 // above it is printed beside it, and where the rest goes is printed from the
 // breakdowns the bench keeps (status writes by transition, Events by reason,
 // action-log entries by action, "other" requests by verb and resource).
+import type { ClusterRollouts } from './e2e-cluster.js';
 import type { RequestKind } from './e2e-count.js';
 import { round, type summary } from './stats.js';
 
@@ -16,6 +17,8 @@ export interface E2eFigures {
   goals: number;
   /** Deployments the Goals scale (one each) */
   deployments: number;
+  /** the same Deployments scaled by an admin without Bosun, before the Goals (lib/e2e-cluster.ts) */
+  cluster: ClusterRollouts;
   succeeded: number;
   /** how the Goals that did not reach Succeeded ended (their last phase) */
   notSucceeded: Record<string, number>;
@@ -128,6 +131,9 @@ export function e2eLines(f: E2eFigures): string[] {
     `  ${round(goalsPerSecond(f), 2)} Goals/s (first create → last Succeeded ${round(f.wallMs)} ms; ` +
       `created in ${round(f.createMs)} ms)`,
     `  create → Succeeded: ${ms(f.toSucceeded)}`,
+    `  the cluster alone (an admin scales the same Deployments, no Bosun): ${f.cluster.rolledOut} rolled out, ` +
+      `${round(clusterPerSecond(f), 2)}/s; patch → rolled out: ${ms(f.cluster.toRolledOut)}`,
+    `  Goals/s ÷ the cluster's rollouts/s: ${round(goalsPerSecond(f) / clusterPerSecond(f), 2)}`,
     `  API requests per Goal by Bosun (its own identity and the executor's), ` +
       `${fmt(perGoal(sum(f.requests), f.goals))} in all:`,
     ...against(f.requests, LOWEST_REQUESTS, f),
@@ -144,6 +150,8 @@ export function e2eLines(f: E2eFigures): string[] {
 }
 
 export const goalsPerSecond = (f: E2eFigures) => (f.wallMs > 0 ? f.succeeded / (f.wallMs / 1000) : NaN);
+export const clusterPerSecond = (f: E2eFigures) =>
+  f.cluster.wallMs > 0 ? f.cluster.rolledOut / (f.cluster.wallMs / 1000) : NaN;
 
 const snake = (s: string) => s.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
 
@@ -156,6 +164,9 @@ export function e2eJson(f: E2eFigures): Record<string, unknown> {
     e2e_wall_ms: round(f.wallMs),
     e2e_to_succeeded_p50_ms: round(f.toSucceeded.p50),
     e2e_to_succeeded_p99_ms: round(f.toSucceeded.p99),
+    e2e_cluster_rollouts_per_s: round(clusterPerSecond(f), 2),
+    e2e_cluster_to_rolled_out_p99_ms: round(f.cluster.toRolledOut.p99),
+    e2e_goals_vs_cluster: round(goalsPerSecond(f) / clusterPerSecond(f), 2),
     e2e_requests_per_goal: round(perGoal(sum(f.requests), f.goals), 2),
     e2e_etcd_puts_per_goal: round(perGoal(sum(f.etcd), f.goals), 2),
   };
