@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { GROUP_DIR, KINDS, renderArgocd } from './argocd.js';
+import { GROUP_DIR, HEALTH_LUA, KINDS, renderArgocd } from './argocd.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const files = await renderArgocd(root);
@@ -27,10 +27,10 @@ describe('generated Argo CD files', () => {
       expect(files.has(`${dir}/${name}`), `${dir}/${name} is not generated any more: delete it (${fix})`).toBe(true);
   });
 
-  it('installs every health.lua into argocd-cm under its resource.customizations.health key', () => {
+  it("installs the health check into argocd-cm under each kind's resource.customizations.health key", () => {
     const patch = files.get('config/argocd/argocd-cm-patch.yaml') ?? '';
+    const lua = readFileSync(join(root, HEALTH_LUA), 'utf8');
     for (const kind of KINDS) {
-      const lua = readFileSync(join(root, GROUP_DIR, kind, 'health.lua'), 'utf8');
       expect(patch).toContain(`resource.customizations.health.bosun.dev_${kind}: |`);
       expect(patch).toContain(
         lua
