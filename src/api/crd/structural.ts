@@ -1,5 +1,5 @@
 // Turns zod's OpenAPI 3.0 output into a Kubernetes structural schema: the
-// clean-up pass STYLE.md describes ("One schema source").
+// clean-up pass that lets the zod schemas be the one source of the CRDs.
 type Json = { [key: string]: unknown };
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -7,7 +7,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 /** Thrown when a schema uses a construct Kubernetes cannot express structurally. */
 export class UnstructuralSchemaError extends Error {
   constructor(path: string, what: string) {
-    super(`${path}: ${what}; fold it into one object with an enum and a CEL rule (STYLE.md)`);
+    super(`${path}: ${what}; fold it into one object with an enum and a CEL rule`);
     this.name = 'UnstructuralSchemaError';
   }
 }

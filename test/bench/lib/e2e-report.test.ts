@@ -36,7 +36,9 @@ describe('e2eLines', () => {
     );
     expect(lines).toContain("  Goals/s ÷ the cluster's rollouts/s: 0.2");
     expect(e2eJson(figures)).toMatchObject({ e2e_cluster_rollouts_per_s: 10, e2e_goals_vs_cluster: 0.2 });
-    expect(lines.find((l) => l.includes('subjectaccessreview:'))).toMatch(/: 2 \(least 1: DESIGN\.md/);
+    expect(lines.find((l) => l.includes('subjectaccessreview:'))).toMatch(
+      /: 2 \(least 2: README, What Bosun guarantees/,
+    );
     expect(lines.find((l) => l.includes('goal status:'))).toMatch(/: 4\.2 \(least 3: /);
     expect(lines.find((l) => l.includes('journal:'))).toMatch(/: 4 \(least 4: /);
   });

@@ -2,8 +2,9 @@
 // count, and how run.ts prints them. Pure.
 //
 // The least the design allows, per two-step scale Goal (k8s.scale, then
-// k8s.wait-for-condition) that runs without an approval, from DESIGN.md and
-// the code it names; each number says where it comes from. What is measured
+// k8s.wait-for-condition) that runs without an approval, from the design the
+// README states ("What a Goal does", "What Bosun guarantees") and the code it
+// names; each number says where it comes from. What is measured
 // above it is printed beside it, and where the rest goes is printed from the
 // breakdowns the bench keeps (status writes by transition, Events by reason,
 // action-log entries by action, "other" requests by verb and resource).
@@ -56,8 +57,8 @@ interface Lowest {
 /** API requests per Goal. */
 export const LOWEST_REQUESTS: Record<RequestKind, Lowest> = {
   subjectaccessreview: {
-    perGoal: () => 1,
-    why: 'DESIGN.md: each mutating step is checked for the requester; one mutating step (k8s.scale)',
+    perGoal: () => 2,
+    why: 'README, What Bosun guarantees: the mutating step (k8s.scale) is checked at planning and again before it runs',
   },
   tokenrequest: {
     perGoal: (f) => Math.ceil(f.wallMs / TOKEN_REUSE_MS) / f.goals,
@@ -69,12 +70,12 @@ export const LOWEST_REQUESTS: Record<RequestKind, Lowest> = {
   },
   'goal finalizer': {
     perGoal: () => 1,
-    why: 'STYLE.md: the finalizer first, then return (an update of the Goal)',
+    why: 'the finalizer first, before anything else is written (an update of the Goal)',
   },
   'tool write': { perGoal: () => 1, why: 'the scale: one PATCH of deployments/scale as the executor' },
   'tool dry-run': {
-    perGoal: () => 0,
-    why: 'DESIGN.md dry-runs only when allowChanges is false; the preflight dry-runs every plan (its diff)',
+    perGoal: () => 1,
+    why: 'README, What a Goal does: each mutating step is dry-run as the executor before the plan runs (its diff)',
   },
   'tool read': {
     perGoal: () => 2,
@@ -82,18 +83,21 @@ export const LOWEST_REQUESTS: Record<RequestKind, Lowest> = {
   },
   event: {
     perGoal: () => 4,
-    why: 'STYLE.md: one per decision and step transition: Planned, StepSucceeded ×2, and Succeeded',
+    why: 'one per decision and step transition: Planned, StepSucceeded ×2, and Succeeded',
   },
   other: { perGoal: () => 0, why: 'nothing else is needed per Goal (informers list and watch once per process)' },
 };
 
 /** Puts into Bosun's etcd per Goal, by key prefix. */
 export const LOWEST_ETCD: Record<string, Lowest> = {
-  journal: { perGoal: () => 4, why: 'DESIGN.md: intent → result per step, two steps' },
+  journal: { perGoal: () => 4, why: 'README, What a Goal does: intent before the tool runs, result after; two steps' },
   snapshot: { perGoal: () => 3, why: "the full status beside each status write: Bosun's record of what it decided" },
-  'action log': { perGoal: () => 2, why: 'DESIGN.md: the registry records each call; two tool calls that finished' },
-  'step record': { perGoal: () => 0, why: "not in DESIGN.md: the first attempt's start time, kept per step" },
-  'change index': { perGoal: () => 0, why: 'not in DESIGN.md: the last change to a workload, for a later diagnosis' },
+  'action log': { perGoal: () => 2, why: 'the tool registry records each call; two tool calls that finished' },
+  'step record': { perGoal: () => 0, why: "not in the README's design: the first attempt's start time, kept per step" },
+  'change index': {
+    perGoal: () => 0,
+    why: "not in the README's design: the last change to a workload, for a later diagnosis",
+  },
 };
 
 const perGoal = (n: number, goals: number) => (goals ? n / goals : NaN);
