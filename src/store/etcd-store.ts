@@ -52,14 +52,6 @@ export class EtcdStateStore implements StateStore {
     return this.session.client;
   }
 
-  private run<T>(op: string, fn: () => Promise<T>): Promise<T> {
-    return this.session.run(op, fn);
-  }
-
-  private commit(...args: Parameters<EtcdSession['commit']>): ReturnType<EtcdSession['commit']> {
-    return this.session.commit(...args);
-  }
-
   /**
    * Claims the next fencing epoch for this writer (at each takeover, before
    * any write): every later write of a writer holding an older epoch fails.
@@ -74,27 +66,31 @@ export class EtcdStateStore implements StateStore {
   }
 
   putSnapshot(ref: ResourceKey, snapshot: unknown): Promise<void> {
-    return this.run('putSnapshot', async () => {
-      await this.commit('putSnapshot', (c) => c, [this.client.put(snapshotKey(ref)).value(JSON.stringify(snapshot))]);
+    return this.session.run('putSnapshot', async () => {
+      await this.session.commit('putSnapshot', (c) => c, [
+        this.client.put(snapshotKey(ref)).value(JSON.stringify(snapshot)),
+      ]);
     });
   }
 
   getSnapshot(ref: ResourceKey): Promise<unknown> {
-    return this.run('getSnapshot', async () => {
+    return this.session.run('getSnapshot', async () => {
       const text = await this.client.get(snapshotKey(ref)).string();
       return text === null ? undefined : parse(snapshotKey(ref), text);
     });
   }
 
   deleteSnapshot(ref: ResourceKey): Promise<void> {
-    return this.run('deleteSnapshot', async () => {
-      await this.commit('deleteSnapshot', (c) => c, [this.client.delete().key(snapshotKey(ref))]);
+    return this.session.run('deleteSnapshot', async () => {
+      await this.session.commit('deleteSnapshot', (c) => c, [this.client.delete().key(snapshotKey(ref))]);
     });
   }
 
   deleteSnapshots(prefix: ResourceKey): Promise<number> {
-    return this.run('deleteSnapshots', async () => {
-      const res = await this.commit('deleteSnapshots', (c) => c, [this.client.delete().prefix(snapshotKey(prefix))]);
+    return this.session.run('deleteSnapshots', async () => {
+      const res = await this.session.commit('deleteSnapshots', (c) => c, [
+        this.client.delete().prefix(snapshotKey(prefix)),
+      ]);
       return Number(res.responses[0]?.response_delete_range?.deleted ?? 0);
     });
   }
@@ -102,8 +98,8 @@ export class EtcdStateStore implements StateStore {
   openStep(key: StepKey, intent: unknown): Promise<StepRecord> {
     const k = stepRecordKey(key);
     const record: StepRecord = { key: k, writer: randomUUID(), intent, startedAt: new Date().toISOString() };
-    return this.run('openStep', async () => {
-      const res = await this.commit(
+    return this.session.run('openStep', async () => {
+      const res = await this.session.commit(
         'openStep',
         (c) => c.and(k, 'Create', '==', 0),
         [this.client.put(k).value(JSON.stringify(record))],
@@ -125,8 +121,8 @@ export class EtcdStateStore implements StateStore {
       intent,
       createdAt: new Date().toISOString(),
     };
-    return this.run('createJournalEntry', async () => {
-      const res = await this.commit(
+    return this.session.run('createJournalEntry', async () => {
+      const res = await this.session.commit(
         'createJournalEntry',
         (c) => c.and(k, 'Create', '==', 0),
         [this.client.put(k).value(JSON.stringify(entry))],
@@ -143,7 +139,7 @@ export class EtcdStateStore implements StateStore {
 
   completeJournalEntry(key: JournalKey, state: 'succeeded' | 'failed', result: unknown): Promise<JournalEntry> {
     const k = journalKey(key);
-    return this.run('completeJournalEntry', async () => {
+    return this.session.run('completeJournalEntry', async () => {
       for (;;) {
         const res = await this.client.get(k).exec();
         const kv = res.kvs[0];
@@ -151,7 +147,7 @@ export class EtcdStateStore implements StateStore {
         const current = JournalEntry.parse(parse(k, kv.value.toString()));
         if (current.state !== 'intent') return current; // the first result wins
         const done: JournalEntry = { ...current, state, result, finishedAt: new Date().toISOString() };
-        const txn = await this.commit('completeJournalEntry', (c) => c.and(k, 'Mod', '==', kv.mod_revision), [
+        const txn = await this.session.commit('completeJournalEntry', (c) => c.and(k, 'Mod', '==', kv.mod_revision), [
           this.client.put(k).value(JSON.stringify(done)),
         ]);
         if (txn.succeeded) return done;
@@ -161,14 +157,14 @@ export class EtcdStateStore implements StateStore {
 
   getJournalEntry(key: JournalKey): Promise<JournalEntry | undefined> {
     const k = journalKey(key);
-    return this.run('getJournalEntry', async () => {
+    return this.session.run('getJournalEntry', async () => {
       const text = await this.client.get(k).string();
       return text === null ? undefined : JournalEntry.parse(parse(k, text));
     });
   }
 
   listJournal(uid: string): Promise<JournalEntry[]> {
-    return this.run('listJournal', async () => {
+    return this.session.run('listJournal', async () => {
       const all = await this.client.getAll().prefix(journalPrefix(uid)).sort('Key', 'Ascend').strings();
       return Object.entries(all).map(([k, v]) => JournalEntry.parse(parse(k, v)));
     });
@@ -181,9 +177,9 @@ export class EtcdStateStore implements StateStore {
       at: record.at ?? new Date().toISOString(),
     });
     const k = `${actionPrefix(full)}${full.id}`;
-    return this.run('appendAction', async () => {
+    return this.session.run('appendAction', async () => {
       // append-only: an id is written once; a retried append finds it there
-      await this.commit('appendAction', (c) => c.and(k, 'Create', '==', 0), [
+      await this.session.commit('appendAction', (c) => c.and(k, 'Create', '==', 0), [
         this.client.put(k).value(JSON.stringify(full)),
       ]);
       return full;
@@ -193,15 +189,15 @@ export class EtcdStateStore implements StateStore {
   noteChange(target: TargetKey, change: TargetChange): Promise<void> {
     const record = changeRecord(target, change);
     const k = `${actionPrefix(record)}${record.id}`;
-    return this.run('noteChange', async () => {
-      await this.commit('noteChange', (c) => c, [
+    return this.session.run('noteChange', async () => {
+      await this.session.commit('noteChange', (c) => c, [
         this.client.put(k).value(JSON.stringify(record)),
         this.client.put(changeKey(target)).value(k),
       ]);
     });
   }
   lastChange(target: TargetKey): Promise<TargetChange | undefined> {
-    return this.run('lastChange', async () => {
+    return this.session.run('lastChange', async () => {
       const indexed = await this.client.get(changeKey(target)).string();
       if (indexed === null) return undefined;
       const text = indexed.startsWith('{') ? indexed : await this.client.get(indexed).string();
@@ -210,31 +206,31 @@ export class EtcdStateStore implements StateStore {
   }
   recordOccurrence(issue: IssueKey, occurrence: Occurrence): Promise<void> {
     // a plain put, not fenced by the epoch: the intake of every replica records what it receives
-    return this.run('recordOccurrence', async () => {
+    return this.session.run('recordOccurrence', async () => {
       await this.client.put(occurrenceKey(issue, occurrence.id)).value(JSON.stringify(occurrence));
     });
   }
   occurrences(issue: IssueKey): Promise<Occurrence[]> {
-    return this.run('occurrences', async () => {
+    return this.session.run('occurrences', async () => {
       const all = await this.client.getAll().prefix(occurrencePrefix(issue)).strings();
       return Object.entries(all).map(([k, v]) => Occurrence.parse(parse(k, v)));
     });
   }
   forgetOccurrences(issue: IssueKey): Promise<void> {
-    return this.run('forgetOccurrences', async () => {
-      await this.commit('forgetOccurrences', (c) => c, [this.client.delete().prefix(occurrencePrefix(issue))]);
+    return this.session.run('forgetOccurrences', async () => {
+      await this.session.commit('forgetOccurrences', (c) => c, [this.client.delete().prefix(occurrencePrefix(issue))]);
     });
   }
 
   recordDecision(ref: DecisionRef, decision: Decision): Promise<void> {
     // a plain put, not fenced by the epoch: the webhook of every replica records what it admits
-    return this.run('recordDecision', async () => {
+    return this.session.run('recordDecision', async () => {
       await this.client.put(decisionKey(ref, decision)).value(JSON.stringify(decision));
     });
   }
 
   admittedDecisions(ref: DecisionRef): Promise<Decision[]> {
-    return this.run('admittedDecisions', async () => {
+    return this.session.run('admittedDecisions', async () => {
       const all = await this.client
         .getAll()
         .prefix(`${decisionPrefix(ref.subjectUid)}${ref.approvalUid}/`)
@@ -244,19 +240,19 @@ export class EtcdStateStore implements StateStore {
   }
 
   forgetDecisions(subjectUid: string): Promise<void> {
-    return this.run('forgetDecisions', async () => {
-      await this.commit('forgetDecisions', (c) => c, [this.client.delete().prefix(decisionPrefix(subjectUid))]);
+    return this.session.run('forgetDecisions', async () => {
+      await this.session.commit('forgetDecisions', (c) => c, [this.client.delete().prefix(decisionPrefix(subjectUid))]);
     });
   }
 
   addUsage(counter: string, amount: number): Promise<number> {
     const k = usageKey(counter);
-    return this.run('addUsage', async () => {
+    return this.session.run('addUsage', async () => {
       for (;;) {
         const res = await this.client.get(k).exec();
         const kv = res.kvs[0];
         const total = Number(kv?.value.toString() ?? 0) + amount;
-        const txn = await this.commit(
+        const txn = await this.session.commit(
           'addUsage',
           (c) => (kv ? c.and(k, 'Mod', '==', kv.mod_revision) : c.and(k, 'Create', '==', 0)),
           [this.client.put(k).value(String(total))],
@@ -267,18 +263,20 @@ export class EtcdStateStore implements StateStore {
   }
 
   getUsage(counter: string): Promise<number> {
-    return this.run('getUsage', async () => Number((await this.client.get(usageKey(counter)).string()) ?? 0));
+    return this.session.run('getUsage', async () => Number((await this.client.get(usageKey(counter)).string()) ?? 0));
   }
 
   async *exportActions(filter: Partial<ResourceKey> = {}): AsyncIterable<string> {
-    const all = await this.run('exportActions', () =>
+    const all = await this.session.run('exportActions', () =>
       this.client.getAll().prefix(actionPrefix(filter)).sort('Create', 'Ascend').strings(),
     );
     for (const value of Object.values(all)) yield value;
   }
 
   async watchPrefix(prefix: string, onChange: (key: string, value: string | undefined) => void): Promise<StoreWatch> {
-    const watcher = await this.run('watchPrefix', () => this.client.watch().prefix(`${KEY_PREFIX}/${prefix}`).create());
+    const watcher = await this.session.run('watchPrefix', () =>
+      this.client.watch().prefix(`${KEY_PREFIX}/${prefix}`).create(),
+    );
     watcher.on('put', (kv) => onChange(kv.key.toString(), kv.value.toString()));
     watcher.on('delete', (kv) => onChange(kv.key.toString(), undefined));
     watcher.on('error', () => {
@@ -288,20 +286,20 @@ export class EtcdStateStore implements StateStore {
   }
 
   getRecord(key: string): Promise<VersionedRecord | undefined> {
-    return this.run('getRecord', async () => {
+    return this.session.run('getRecord', async () => {
       const kv = (await this.client.get(`${RECORDS}${key}`).exec()).kvs[0];
       return kv && { value: kv.value.toString(), version: Number(kv.mod_revision) };
     });
   }
   casRecord(key: string, expected: number, value: string): Promise<boolean> {
-    return this.run('casRecord', async () => {
+    return this.session.run('casRecord', async () => {
       const k = `${RECORDS}${key}`;
       const txn = await this.client.if(k, 'Mod', '==', expected).then(this.client.put(k).value(value)).commit();
       return txn.succeeded;
     });
   }
   listRecords(prefix: string): Promise<(VersionedRecord & { key: string })[]> {
-    return this.run('listRecords', async () => {
+    return this.session.run('listRecords', async () => {
       const res = await this.client.getAll().prefix(`${RECORDS}${prefix}`).sort('Create', 'Ascend').exec();
       return res.kvs.map((kv) => ({
         key: kv.key.toString().slice(RECORDS.length),
@@ -312,7 +310,7 @@ export class EtcdStateStore implements StateStore {
   }
 
   deleteRecord(key: string, expected: number): Promise<boolean> {
-    return this.run('deleteRecord', async () => {
+    return this.session.run('deleteRecord', async () => {
       const k = `${RECORDS}${key}`;
       // Mod == expected, with expected above 0: the record is there, unchanged since it was read
       if (expected <= 0) return false;

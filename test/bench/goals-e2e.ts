@@ -90,6 +90,7 @@ import { kubectlAs } from './lib/kubectl.js';
 import { registerWebhooks } from './lib/pipeline-workloads.js';
 import { pool, summary } from './lib/stats.js';
 import { watchObjects } from './lib/watch.js';
+import { sleep } from '../../src/runtime/backoff.js';
 
 export interface E2eOptions {
   goals: number;
@@ -100,7 +101,6 @@ export interface E2eOptions {
 const BEFORE_SCALE = 'before its scale (the plan, the dry-run diff, the write precondition)';
 const AFTER_SCALE = 'after its scale (the wait step checking the rollout)';
 const FINAL = ['Succeeded', 'Failed', 'Stalled', 'Denied'];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One Goal as the bench follows it. */
 interface Track {

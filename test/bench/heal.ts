@@ -106,6 +106,7 @@ import { healRate, healTiming, type HealMarks, type HealTiming } from './lib/hea
 import { imageOf, rolledOut, type DeploymentView } from './lib/rollout.js';
 import { summary } from './lib/stats.js';
 import { watchObjects } from './lib/watch.js';
+import { sleep } from '../../src/runtime/backoff.js';
 
 export interface HealOptions {
   /** alerts, one per crash-looping Deployment */
@@ -120,7 +121,6 @@ export interface HealOptions {
 
 const remediationResource = bosunResource(kindInfo('Remediation'));
 const TERMINAL = ['Healed', 'Escalated', 'Failed', 'Stalled'];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One Deployment and its alert, as the bench follows them. */
 interface Track {

@@ -21,6 +21,7 @@ import { startOperator, type RunningOperator } from '../support/operator.js';
 import { createNamespace, goalResource, watchGoals } from './lib/goals.js';
 import { percentile, round } from './lib/stats.js';
 import { createExecutor, kubectlAs } from './lib/kubectl.js';
+import { sleep } from '../../src/runtime/backoff.js';
 
 export interface FloodOptions {
   /** model Goals created at once in each flood phase */
@@ -74,7 +75,6 @@ export interface FloodFigures {
   modelDrainMs: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => percentile(xs, 50);
 const PLANNED_WAIT_MS = 180_000;
 

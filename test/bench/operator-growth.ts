@@ -46,6 +46,7 @@ import { startOperator, sumMetric, type RunningOperator } from '../support/opera
 import { createNamespace } from './lib/goals.js';
 import { addFinishedGoals } from './lib/growth-goals.js';
 import { growthRowLine, type GrowthFigures, type GrowthRow } from './lib/growth-report.js';
+import { sleep } from '../../src/runtime/backoff.js';
 
 export interface GrowthOptions {
   /** Goals the operator starts over, ascending */
@@ -55,7 +56,6 @@ export interface GrowthOptions {
 
 const NAMESPACE = 'growth-bench';
 const GC_PRELOAD = fileURLToPath(new URL('./lib/gc-on-signal.ts', import.meta.url));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One start of the operator over the namespace as it is; `goals` is what it holds. */
 async function measure(cp: ControlPlaneInfo, goals: number, createMs: number): Promise<GrowthRow> {

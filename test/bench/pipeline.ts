@@ -121,6 +121,7 @@ import {
   type RunnerProcess,
 } from './lib/pipeline-workloads.js';
 import { watchObjects } from './lib/watch.js';
+import { sleep } from '../../src/runtime/backoff.js';
 
 export interface PipelineOptions {
   /** measured runs per path of the synthetic graph, one after the other (one warm-up run more); 0 skips them */
@@ -336,8 +337,6 @@ export async function benchPipelines(
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Reads the phase's size from the environment; undefined when it is to be skipped. */
 export function pipelineOptionsFromEnv(env = process.env): PipelineOptions | undefined {

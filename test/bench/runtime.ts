@@ -42,8 +42,7 @@ import { auditMark, readAuditSince } from './lib/audit.js';
 import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource, watchGoals } from './lib/goals.js';
 import type { ContenderName, Latency, Memory, SizeFigures, Throughput } from './lib/runtime-report.js';
 import { interleave, pool } from './lib/stats.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from '../../src/runtime/backoff.js';
 
 export interface RuntimeOptions {
   /** object counts, one namespace each per contender */

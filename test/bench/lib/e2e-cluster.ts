@@ -13,6 +13,7 @@ import { deploymentName } from './e2e-workloads.js';
 import { rolledOut, type DeploymentView } from './rollout.js';
 import { pool, summary } from './stats.js';
 import { watchObjects } from './watch.js';
+import { sleep } from '../../../src/runtime/backoff.js';
 
 export interface ClusterRollouts {
   deployments: number;
@@ -23,7 +24,6 @@ export interface ClusterRollouts {
   toRolledOut: ReturnType<typeof summary>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const scaleAll = (admin: KubeClient, namespace: string, n: number, replicas: number, after?: (i: number) => void) =>
   pool(
     Array.from({ length: n }, (_, i) => i),

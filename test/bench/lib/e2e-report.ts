@@ -137,7 +137,7 @@ export function e2eLines(f: E2eFigures): string[] {
     `  create → Succeeded: ${ms(f.toSucceeded)}`,
     `  the cluster alone (an admin scales the same Deployments, no Bosun): ${f.cluster.rolledOut} rolled out, ` +
       `${round(clusterPerSecond(f), 2)}/s; patch → rolled out: ${ms(f.cluster.toRolledOut)}`,
-    `  Goals/s ÷ the cluster's rollouts/s: ${round(goalsPerSecond(f) / clusterPerSecond(f), 2)}`,
+    `  Goals/s ÷ the cluster's rollouts/s: ${round(goalsVsCluster(f), 2)}`,
     `  API requests per Goal by Bosun (its own identity and the executor's), ` +
       `${fmt(perGoal(sum(f.requests), f.goals))} in all:`,
     ...against(f.requests, LOWEST_REQUESTS, f),
@@ -156,6 +156,7 @@ export function e2eLines(f: E2eFigures): string[] {
 export const goalsPerSecond = (f: E2eFigures) => (f.wallMs > 0 ? f.succeeded / (f.wallMs / 1000) : NaN);
 export const clusterPerSecond = (f: E2eFigures) =>
   f.cluster.wallMs > 0 ? f.cluster.rolledOut / (f.cluster.wallMs / 1000) : NaN;
+const goalsVsCluster = (f: E2eFigures) => goalsPerSecond(f) / clusterPerSecond(f);
 
 const snake = (s: string) => s.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
 
@@ -170,7 +171,7 @@ export function e2eJson(f: E2eFigures): Record<string, unknown> {
     e2e_to_succeeded_p99_ms: round(f.toSucceeded.p99),
     e2e_cluster_rollouts_per_s: round(clusterPerSecond(f), 2),
     e2e_cluster_to_rolled_out_p99_ms: round(f.cluster.toRolledOut.p99),
-    e2e_goals_vs_cluster: round(goalsPerSecond(f) / clusterPerSecond(f), 2),
+    e2e_goals_vs_cluster: round(goalsVsCluster(f), 2),
     e2e_requests_per_goal: round(perGoal(sum(f.requests), f.goals), 2),
     e2e_etcd_puts_per_goal: round(perGoal(sum(f.etcd), f.goals), 2),
   };

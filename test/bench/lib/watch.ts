@@ -3,12 +3,11 @@
 // event goes to `onObject`, with the moment it arrived (ms since the epoch).
 import type { KubeClient } from '../../../src/kube/client.js';
 import { resourcePath, type Resource } from '../../../src/kube/resources.js';
+import { sleep } from '../../../src/runtime/backoff.js';
 
 interface Versioned {
   metadata?: { resourceVersion?: string };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Watches `r` in `namespace` from now on; `stop` ends it. After an expired resourceVersion it lists again. */
 export async function watchObjects<T>(
