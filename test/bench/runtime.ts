@@ -11,14 +11,19 @@
 //               Then each contender, started on its namespace of `n` Goals whose status lags their generation: cold
 //               start is process spawn → the bench's watch has seen every Goal's status observe its generation;
 //               reconciles/s is `n` over the time from the first such status to the last, as the watch sees them
-//               (the same watch for both; the process is not scraped while it works). Before each round the bench
-//               changes every Goal's spec (a new generation), while no contender runs, so each round starts cold.
+//               (the same watch for both; the process is not scraped while it works). Beside it, per reconcile: the
+//               contender's CPU time over the same window (/proc), and the API server's from the contender's start to
+//               the last status (its own process_cpu_seconds_total). Before each round the bench changes every Goal's
+//               spec (a new generation), while no contender runs, so each round starts cold.
 //   latency     the same process, right after: `latencySamples` spec changes at `rate`/s, each to another Goal, and
 //               the time from the moment each was sent to the first watch event whose status observes its
 //               generation. The p50 and p99 are of all rounds' samples together (at least
 //               3,000 by default), beside each round's p99. Bosun's event-loop delay p99 over the same window
 //               (perf_hooks.monitorEventLoopDelay in the process, scraped at both ends) is printed beside it, with
-//               the longest event-loop delay and the longest GC pause (PerformanceObserver) of the window.
+//               the longest event-loop delay and the longest GC pause (PerformanceObserver) of the window. Each
+//               change is also timed to the watch event of the change itself (its new generation): that part is the
+//               API server's write and watch delivery alone, before any contender acts. The compactions the
+//               cluster's etcd ran in the window are counted (the API server asks for one every 5 minutes).
 //               Neither process is made to collect garbage in these two phases.
 //   memory      each contender started twice per round: on an empty namespace (its baseline) and on its namespace
 //               of `n` reconciled Goals (a no-op start: every Goal is checked, nothing written); once the process has
@@ -88,21 +93,26 @@ async function throughput(
   const seen = new Set<string>();
   let first = 0;
   let last = 0;
+  // the contender's CPU time over the same window as reconciles/s (read from /proc as the watch sees the statuses)
+  const cpu = { first: 0, last: 0, read: () => 0 };
   const watch = await watchGoals(admin, namespace, (g) => {
     const name = g.metadata?.name;
     if (!name || seen.has(name) || !observes(g)) return;
     seen.add(name);
     const now = performance.now();
-    if (seen.size === 1) first = now;
-    if (seen.size === n) last = now;
+    if (seen.size === 1) [first, cpu.first] = [now, cpu.read()];
+    if (seen.size === n) [last, cpu.last] = [now, cpu.read()];
   });
+  const apiserverBefore = await apiserverCpuMs(admin);
   const started = performance.now();
   const contender = startContender(spec, namespace, await freePort(), say);
+  cpu.read = () => contender.cpuMs();
   try {
     await until(`${spec.name}: every Goal observed`, async () => seen.size >= n, 600_000);
   } finally {
     await watch.stop();
   }
+  const apiserverMs = (await apiserverCpuMs(admin)) - apiserverBefore;
   await sleep(1000);
   const m = await contender.metrics();
   return {
@@ -110,6 +120,8 @@ async function throughput(
       coldStartMs: last - started,
       perSecond: n / ((last - first) / 1000),
       requestsPerReconcile: spec.requests(m) / Math.max(1, spec.reconciles(m)),
+      cpuMsPerReconcile: (cpu.last - cpu.first) / Math.max(1, n - 1),
+      apiserverCpuMsPerReconcile: apiserverMs / n,
     },
     contender,
   };
@@ -123,15 +135,21 @@ async function latency(
   namespace: string,
   n: number,
   o: RuntimeOptions,
+  etcdUrl: string,
 ): Promise<Latency> {
-  const observed = new Map<string, { generation: number; at: number }[]>();
-  const watch = await watchGoals(admin, namespace, (g) => {
+  // every event the bench's watch sees: the change itself (a new generation) and the status that observes it
+  const events = new Map<string, { generation: number; observed: number; at: number }[]>();
+  const watch = await watchGoals(admin, namespace, (g: Seen) => {
     const name = g.metadata?.name;
     const gen = g.status?.observedGeneration;
-    if (name && typeof gen === 'number')
-      observed.set(name, [...(observed.get(name) ?? []), { generation: gen, at: performance.now() }]);
+    if (!name) return;
+    const e = { generation: g.metadata?.generation ?? 0, observed: typeof gen === 'number' ? gen : 0 };
+    const list = events.get(name) ?? [];
+    if (list.length === 0) events.set(name, list);
+    list.push({ ...e, at: performance.now() });
   });
   if (spec.eventLoopP99Ms) await contender.metrics(); // starts the event-loop window
+  const compactionsBefore = await etcdCompactions(etcdUrl);
   const changes: { name: string; sent: number; generation: number }[] = [];
   const start = performance.now();
   const inflight: Promise<void>[] = [];
@@ -151,22 +169,48 @@ async function latency(
   await Promise.all(inflight);
   await sleep(3000);
   const end = await contender.metrics();
+  const compactionsAfter = await etcdCompactions(etcdUrl);
   const eventLoopP99Ms = spec.eventLoopP99Ms?.(end);
   const pauses = spec.pausesMs?.(end);
   await watch.stop();
   const latencies: number[] = [];
+  const deliveredMs: number[] = [];
   let missed = 0;
   for (const c of changes) {
-    const hit = observed.get(c.name)?.find((s) => s.generation >= c.generation);
+    const seen = events.get(c.name) ?? [];
+    const hit = seen.find((s) => s.observed >= c.generation);
+    const delivered = seen.find((s) => s.generation >= c.generation);
     if (hit) latencies.push(hit.at - c.sent);
     else missed += 1;
+    if (hit && delivered) deliveredMs.push(delivered.at - c.sent);
   }
   return {
     latencies,
+    deliveredMs,
     missed,
+    etcdCompactions: compactionsAfter.count - compactionsBefore.count,
+    etcdCompactionMs: compactionsAfter.ms - compactionsBefore.ms,
     ...(eventLoopP99Ms === undefined ? {} : { eventLoopP99Ms }),
     ...(pauses && { eventLoopMaxMs: pauses.eventLoopMax, gcPauseMaxMs: pauses.gcMax }),
   };
+}
+
+/** The API server's CPU time so far, by its own metrics (10 ms resolution). */
+async function apiserverCpuMs(admin: KubeClient): Promise<number> {
+  const text = await admin.getText('/metrics', {});
+  return Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN) * 1000;
+}
+
+/** Compactions the cluster's etcd has run since it started (the API server asks for one every 5 minutes). */
+async function etcdCompactions(etcdUrl: string): Promise<{ count: number; ms: number }> {
+  const text = await (await fetch(`${etcdUrl}/metrics`)).text();
+  const metric = (suffix: string) =>
+    Number(
+      new RegExp(`^etcd_debugging_mvcc_db_compaction_total_duration_milliseconds_${suffix} (\\S+)$`, 'm').exec(
+        text,
+      )?.[1] ?? 0,
+    );
+  return { count: metric('count'), ms: metric('sum') };
 }
 
 /** Write requests of the operator's identity in `namespace` after audit-log mark `from`. */
@@ -256,7 +300,7 @@ export async function benchRuntime(
     if (round > 0) await touchAll(admin, ns[name], round);
     const { figures, contender } = await throughput(specs[name], admin, ns[name], n, say);
     try {
-      const lat = await latency(admin, contender, specs[name], ns[name], n, o);
+      const lat = await latency(admin, contender, specs[name], ns[name], n, o, cp.etcdUrl);
       say(
         `round ${round + 1}: ${name} ${Math.round(figures.perSecond)} reconciles/s, cold start ` +
           `${Math.round(figures.coldStartMs)} ms, ${lat.latencies.length} changes (missed ${lat.missed})`,

@@ -26,10 +26,15 @@ export interface Contender {
   port: number;
   metrics(): Promise<string>;
   rssKb(): number;
+  /** CPU time the process has used (user and system), in ms, 10 ms resolution */
+  cpuMs(): number;
   /** asks for a full garbage collection (SIGUSR2; both contenders run one on it) */
   gc(): void;
   stop(): Promise<void>;
 }
+
+/** USER_HZ: the unit of /proc's CPU times; 100 on every Linux architecture Node runs on */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export function startContender(
   spec: ContenderSpec,
@@ -51,6 +56,11 @@ export function startContender(
     port,
     metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
     rssKb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? NaN),
+    cpuMs: () => {
+      // /proc/PID/stat: the fields after the command's closing parenthesis; utime and stime are the 12th and 13th
+      const fields = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+    },
     gc: () => proc.kill('SIGUSR2'),
     stop: async () => {
       if (proc.exitCode !== null) return;

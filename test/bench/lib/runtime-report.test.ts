@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { runtimeJson, runtimeLines, runtimeSpreads, type SizeFigures } from './runtime-report.js';
 
-const t = (perSecond: number) => ({ coldStartMs: 10_000 / perSecond, perSecond, requestsPerReconcile: 1 });
+const t = (perSecond: number) => ({
+  coldStartMs: 10_000 / perSecond,
+  perSecond,
+  requestsPerReconcile: 1,
+  cpuMsPerReconcile: 100 / perSecond,
+  apiserverCpuMsPerReconcile: 1000 / perSecond,
+});
 const lat = (base: number, eventLoopP99Ms?: number) => ({
   latencies: Array.from({ length: 100 }, (_, i) => base + i),
+  deliveredMs: Array.from({ length: 100 }, (_, i) => i / 10),
   missed: 0,
+  etcdCompactions: base === 10 ? 1 : 0,
+  etcdCompactionMs: base === 10 ? 120 : 0,
   ...(eventLoopP99Ms === undefined ? {} : { eventLoopP99Ms, eventLoopMaxMs: 40 + base, gcPauseMaxMs: 30 + base }),
 });
 const mem = (heapKbPerObject: number) => ({ heapKbPerObject, rssKbPerObject: 3, noopWrites: 0, noopReconciles: 10 });
@@ -39,6 +48,9 @@ describe('runtime report', () => {
       'event-loop delay p99 2 (1–3) ms, max 50 (40–60) ms; longest GC pause 40 (30–50) ms',
     );
     expect(lines.join('\n')).not.toMatch(/controller-runtime at .*event-loop/);
+    expect(lines.join('\n')).toContain(
+      "p99 9.8 ms, by round 10 (10–10) ms; etcd compactions during each round's window: 0, 1 (120 ms), 0",
+    );
     const json = runtimeJson(figures);
     expect(json).toMatchObject({
       objects: 1000,
@@ -53,6 +65,10 @@ describe('runtime report', () => {
       bosun_gc_pause_max_ms: 40,
       bosun_gc_pause_max_ms_max: 50,
       controller_runtime_latency_samples: 300,
+      bosun_delivered_p99_ms_at_50_per_s: 9.8,
+      bosun_cpu_ms_per_reconcile: 0.263, // 100/380
+      bosun_apiserver_cpu_ms_per_reconcile_max: 3.333, // 1000/300
+      bosun_latency_etcd_compactions: 1,
     });
     expect(json).not.toHaveProperty('controller_runtime_event_loop_delay_p99_ms');
   });

@@ -11,13 +11,25 @@ export interface Throughput {
   /** Goals per second from the first observed status to the last */
   perSecond: number;
   requestsPerReconcile: number;
+  /** the contender's CPU time from the first observed status to the last, per reconcile */
+  cpuMsPerReconcile: number;
+  /** the API server's CPU time from the contender's start to the last observed status, per Goal */
+  apiserverCpuMsPerReconcile: number;
 }
 
 export interface Latency {
   /** change → status that observed it, ms, one per change */
   latencies: number[];
+  /**
+   * change → the bench's watch saw the change itself (its new generation), ms, one per change whose status was
+   * seen: the API server's write and watch delivery with no contender in it
+   */
+  deliveredMs: number[];
   /** changes whose status was not seen */
   missed: number;
+  /** compactions the cluster's etcd ran during the window, and their time together */
+  etcdCompactions: number;
+  etcdCompactionMs: number;
   /** the process's event-loop delay p99 over the window (Bosun only) */
   eventLoopP99Ms?: number;
   /** the longest event-loop delay and GC pause in the window (Bosun only) */
@@ -51,11 +63,22 @@ export function runtimeSpreads(f: SizeFigures) {
       perSecond: of(f.throughput[name], (t) => t.perSecond),
       coldStartMs: of(f.throughput[name], (t) => t.coldStartMs),
       requestsPerReconcile: of(f.throughput[name], (t) => t.requestsPerReconcile),
+      cpuMsPerReconcile: of(f.throughput[name], (t) => t.cpuMsPerReconcile),
+      apiserverCpuMsPerReconcile: of(f.throughput[name], (t) => t.apiserverCpuMsPerReconcile),
       p50Ms: percentile(all, 50),
       p99Ms: percentile(all, 99),
       samples: all.length,
       missed: f.latency[name].reduce((s, l) => s + l.missed, 0),
       roundP99Ms: of(f.latency[name], (l) => percentile(l.latencies, 99)),
+      deliveredP99Ms: percentile(
+        f.latency[name].flatMap((l) => l.deliveredMs),
+        99,
+      ),
+      roundDeliveredP99Ms: of(f.latency[name], (l) => percentile(l.deliveredMs, 99)),
+      etcdCompactions: f.latency[name].map((l) =>
+        l.etcdCompactions ? `${l.etcdCompactions} (${Math.round(l.etcdCompactionMs)} ms)` : '0',
+      ),
+      etcdCompactionCount: f.latency[name].reduce((s, l) => s + l.etcdCompactions, 0),
       eventLoopP99Ms: of(
         f.latency[name].filter((l) => l.eventLoopP99Ms !== undefined),
         (l) => l.eventLoopP99Ms as number,
@@ -96,13 +119,17 @@ export function runtimeLines(f: SizeFigures): string[] {
   const rounds = f.ceiling.length;
   const who = (name: string, c: ReturnType<typeof runtimeSpreads>['bosun']) => [
     `${name}: ${spreadText(c.perSecond, 0)} reconciles/s; every Goal reconciled ${ms(c.coldStartMs)} after start; ` +
-      `${spreadText(c.requestsPerReconcile, 2)} API requests per reconcile`,
+      `${spreadText(c.requestsPerReconcile, 2)} API requests per reconcile; CPU per reconcile: its own ` +
+      `${spreadText(c.cpuMsPerReconcile, 3)} ms, the API server's ${spreadText(c.apiserverCpuMsPerReconcile, 3)} ms`,
     `${name} at 50 changes/s: p50 ${round(c.p50Ms)} ms, p99 ${round(c.p99Ms)} ms over ${c.samples} changes ` +
       `(missed ${c.missed}); p99 by round ${ms(c.roundP99Ms)}` +
       (c.eventLoopP99Ms.runs ? `; event-loop delay p99 ${spreadText(c.eventLoopP99Ms, 2)} ms` : '') +
       (c.eventLoopMaxMs.runs
         ? `, max ${spreadText(c.eventLoopMaxMs, 0)} ms; longest GC pause ${spreadText(c.gcPauseMaxMs, 0)} ms`
         : ''),
+    `${name}'s changes as the bench's watch saw them, before any reconcile (the API server alone): ` +
+      `p99 ${round(c.deliveredP99Ms)} ms, by round ${ms(c.roundDeliveredP99Ms)}; ` +
+      `etcd compactions during each round's window: ${c.etcdCompactions.join(', ')}`,
     `${name} memory per cached object, after a full collection: heap ${spreadText(c.heapKbPerObject, 2)} KB, ` +
       `RSS ${spreadText(c.rssKbPerObject, 2)} KB; a no-op start wrote ${c.noopWrites} times`,
   ];
@@ -122,11 +149,15 @@ export function runtimeJson(f: SizeFigures): Record<string, number> {
     ...spreadJson(`${prefix}reconciles_per_s`, c.perSecond),
     ...spreadJson(`${prefix}cold_start_ms`, c.coldStartMs, 0),
     ...spreadJson(`${prefix}api_requests_per_reconcile`, c.requestsPerReconcile, 3),
+    ...spreadJson(`${prefix}cpu_ms_per_reconcile`, c.cpuMsPerReconcile, 3),
+    ...spreadJson(`${prefix}apiserver_cpu_ms_per_reconcile`, c.apiserverCpuMsPerReconcile, 3),
     [`${prefix}p50_ms_at_50_per_s`]: round(c.p50Ms),
     [`${prefix}p99_ms_at_50_per_s`]: round(c.p99Ms),
     [`${prefix}latency_samples`]: c.samples,
     [`${prefix}latency_missed`]: c.missed,
     ...spreadJson(`${prefix}round_p99_ms_at_50_per_s`, c.roundP99Ms),
+    [`${prefix}delivered_p99_ms_at_50_per_s`]: round(c.deliveredP99Ms),
+    [`${prefix}latency_etcd_compactions`]: c.etcdCompactionCount,
     ...spreadJson(`${prefix}heap_kb_per_object`, c.heapKbPerObject, 2),
     ...spreadJson(`${prefix}rss_kb_per_object`, c.rssKbPerObject, 2),
     [`${prefix}noop_start_writes`]: c.noopWrites,
