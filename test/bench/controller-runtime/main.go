@@ -73,7 +73,10 @@ func main() {
 	}
 	cfg.QPS = -1 // no client-side throttling, as in Bosun: the server's priority and fairness decides
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Cache:   cache.Options{DefaultNamespaces: map[string]cache.Config{*namespace: {}}},
+		Cache: cache.Options{DefaultNamespaces: map[string]cache.Config{*namespace: {}}},
+		// The manager's client reads unstructured objects from the API server unless told to use the cache; the
+		// reconcile below reads the Goal from the informer's cache, as Bosun's does.
+		Client:  client.Options{Cache: &client.CacheOptions{Unstructured: true}},
 		Metrics: metricsserver.Options{BindAddress: "0"},
 	})
 	if err != nil {
