@@ -34,7 +34,8 @@ type PodSpec = Record<string, unknown> & { containers: Container[] };
 const podSpec = (o: Obj | undefined) =>
   (o?.spec as { template: { spec: PodSpec } } | undefined)?.template.spec ?? ({ containers: [] } as never);
 
-describe('charts/bosun', () => {
+// each case runs helm: seconds each, more on a loaded machine
+describe('charts/bosun', { timeout: 60_000 }, () => {
   const ci = readdirSync(join(chart, 'ci')).filter((f) => f.endsWith('-values.yaml'));
 
   it('lints strictly with the default values and with each ci/*-values.yaml', () => {

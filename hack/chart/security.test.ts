@@ -37,7 +37,8 @@ const scan = (target: string, ...args: string[]) => {
   return { status: r.status, findings, scanned: (report.Results ?? []).map((x) => x.Target) };
 };
 
-describe('trivy config: no HIGH or CRITICAL misconfiguration', () => {
+// each case runs Trivy (and kubectl kustomize): seconds each, more on a loaded machine
+describe('trivy config: no HIGH or CRITICAL misconfiguration', { timeout: 60_000 }, () => {
   it('in the Dockerfile', () => {
     const r = scan(join(root, 'Dockerfile'));
     expect(r.findings).toEqual([]);
