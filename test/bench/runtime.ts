@@ -1,9 +1,10 @@
 // The runtime benchmark: Bosun's controller runtime (minimal-operator.ts: informer, keyed work queue, controller,
 // conflict-safe status patch, manager with /metrics) against the same minimal Goal reconcile written with
 // controller-runtime (controller-runtime/main.go), and both against the API server's own limit, per size of
-// namespace. Every measurement runs `repeats` times, the contenders interleaved (ceiling, Bosun, controller-runtime,
-// ceiling, Bosun, …), so that a slow minute of this shared machine falls on all of them; lib/runtime-report.ts
-// prints the median with the least and the most. Nothing here is asserted.
+// namespace. Every measurement runs `repeats` times, the contenders interleaved (Bosun, controller-runtime, Bosun,
+// …), so that a slow minute of this shared machine falls on all of them; lib/runtime-report.ts prints the median
+// with the least and the most. Each contender's turn starts alike: the cluster etcd's history compacted
+// (lib/etcd-compact.ts), the ceiling measured, then the contender's phases. Nothing here is asserted.
 //
 // Three phases per size, each apart from the others:
 //   throughput  the ceiling: one resourceVersion-guarded status patch per Goal, 64 in flight, from a warm client
@@ -22,7 +23,8 @@
 //               (perf_hooks.monitorEventLoopDelay in the process, scraped at both ends) is printed beside it, with
 //               the longest event-loop delay and the longest GC pause (PerformanceObserver) of the window. Each
 //               change is also timed to the watch event of the change itself (its new generation): that part is the
-//               API server's write and watch delivery alone, before any contender acts. The compactions the
+//               API server's write and watch delivery alone, before any contender acts; the rest (that event → the
+//               status) is the contender's reaction with its patch's write and delivery. The compactions the
 //               cluster's etcd ran in the window are counted (the API server asks for one every 5 minutes).
 //               Neither process is made to collect garbage in these two phases.
 //   memory      each contender started twice per round: on an empty namespace (its baseline) and on its namespace
@@ -44,6 +46,7 @@ import {
   type ContenderSpec,
 } from './lib/contender.js';
 import { auditMark, readAuditSince } from './lib/audit.js';
+import { compactClusterEtcd } from './lib/etcd-compact.js';
 import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource, watchGoals } from './lib/goals.js';
 import type { ContenderName, Latency, Memory, SizeFigures, Throughput } from './lib/runtime-report.js';
 import { interleave, pool } from './lib/stats.js';
@@ -175,6 +178,7 @@ async function latency(
   await watch.stop();
   const latencies: number[] = [];
   const deliveredMs: number[] = [];
+  const reactedMs: number[] = [];
   let missed = 0;
   for (const c of changes) {
     const seen = events.get(c.name) ?? [];
@@ -182,11 +186,15 @@ async function latency(
     const delivered = seen.find((s) => s.generation >= c.generation);
     if (hit) latencies.push(hit.at - c.sent);
     else missed += 1;
-    if (hit && delivered) deliveredMs.push(delivered.at - c.sent);
+    if (hit && delivered) {
+      deliveredMs.push(delivered.at - c.sent);
+      reactedMs.push(hit.at - delivered.at);
+    }
   }
   return {
     latencies,
     deliveredMs,
+    reactedMs,
     missed,
     etcdCompactions: compactionsAfter.count - compactionsBefore.count,
     etcdCompactionMs: compactionsAfter.ms - compactionsBefore.ms,
@@ -290,13 +298,16 @@ export async function benchRuntime(
   for (const name of [ns.ceiling, ns.bosun, ns['controller-runtime']]) await createGoals(admin, name, n);
   say(`created ${3 * n} Goals`);
 
-  const ceiling: number[] = [];
+  const ceiling: Record<ContenderName, number[]> = { bosun: [], 'controller-runtime': [] };
   const rounds = await interleave(['bosun', 'controller-runtime'] as const, o.repeats, async (name, round) => {
-    if (name === 'bosun') {
-      const c = await ceilingPatchesPerSecond(operator, ns.ceiling);
-      ceiling.push(c.perSecond);
-      say(`round ${round + 1}: ceiling ${Math.round(c.perSecond)} status patches/s`);
-    }
+    // each contender's turn starts the same way: etcd's history compacted, then the ceiling measured
+    const compacted = await compactClusterEtcd(cp.etcdUrl);
+    const c = await ceilingPatchesPerSecond(operator, ns.ceiling);
+    ceiling[name].push(c.perSecond);
+    say(
+      `round ${round + 1}: etcd compacted to revision ${compacted.revision} in ${Math.round(compacted.ms)} ms; ` +
+        `ceiling before ${name} ${Math.round(c.perSecond)} status patches/s`,
+    );
     if (round > 0) await touchAll(admin, ns[name], round);
     const { figures, contender } = await throughput(specs[name], admin, ns[name], n, say);
     try {

@@ -11,6 +11,7 @@ const t = (perSecond: number) => ({
 const lat = (base: number, eventLoopP99Ms?: number) => ({
   latencies: Array.from({ length: 100 }, (_, i) => base + i),
   deliveredMs: Array.from({ length: 100 }, (_, i) => i / 10),
+  reactedMs: Array.from({ length: 100 }, (_, i) => base + i - i / 10),
   missed: 0,
   etcdCompactions: base === 10 ? 1 : 0,
   etcdCompactionMs: base === 10 ? 120 : 0,
@@ -19,7 +20,7 @@ const lat = (base: number, eventLoopP99Ms?: number) => ({
 const mem = (heapKbPerObject: number) => ({ heapKbPerObject, rssKbPerObject: 3, noopWrites: 0, noopReconciles: 10 });
 const figures: SizeFigures = {
   n: 1000,
-  ceiling: [400, 500, 600],
+  ceiling: { bosun: [400, 500, 600], 'controller-runtime': [400, 400, 400] },
   throughput: { bosun: [t(380), t(450), t(300)], 'controller-runtime': [t(200), t(250), t(200)] },
   latency: { bosun: [lat(0, 1), lat(10, 3), lat(20, 2)], 'controller-runtime': [lat(100), lat(100), lat(100)] },
   memory: { bosun: [mem(1.5), mem(1.2), mem(1.9)], 'controller-runtime': [mem(2), mem(2), mem(2)] },
@@ -48,17 +49,20 @@ describe('runtime report', () => {
       'event-loop delay p99 2 (1–3) ms, max 50 (40–60) ms; longest GC pause 40 (30–50) ms',
     );
     expect(lines.join('\n')).not.toMatch(/controller-runtime at .*event-loop/);
+    expect(lines.join('\n')).toContain('controller-runtime/ceiling 0.5 (0.5–0.625)');
     expect(lines.join('\n')).toContain(
-      "p99 9.8 ms, by round 10 (10–10) ms; etcd compactions during each round's window: 0, 1 (120 ms), 0",
+      'before (the API server alone) p99 9.8 ms, by round 10 (10–10) ms; after (the reaction) p99 106.4 ms, ' +
+        "by round 98 (88–108) ms; etcd compactions during each round's window: 0, 1 (120 ms), 0",
     );
     const json = runtimeJson(figures);
     expect(json).toMatchObject({
       objects: 1000,
       rounds: 3,
-      ceiling_patches_per_s: 500,
+      ceiling_patches_per_s: 400, // of both contenders' turns: 400, 500, 600, 400, 400, 400
       ceiling_patches_per_s_min: 400,
       ceiling_patches_per_s_max: 600,
       ratio_vs_ceiling: 0.9,
+      controller_runtime_ratio_vs_ceiling: 0.5, // 200/400, 250/400, 200/400
       bosun_heap_kb_per_object: 1.5,
       bosun_heap_kb_per_object_max: 1.9,
       bosun_event_loop_delay_p99_ms: 2,
