@@ -1,10 +1,11 @@
 // The runtime benchmark: Bosun's controller runtime (minimal-operator.ts: informer, keyed work queue, controller,
 // conflict-safe status patch, manager with /metrics) against the same minimal Goal reconcile written with
 // controller-runtime (controller-runtime/main.go), and both against the API server's own limit, per size of
-// namespace. Every measurement runs `repeats` times, the contenders interleaved (Bosun, controller-runtime, Bosun,
-// …), so that a slow minute of this shared machine falls on all of them; lib/runtime-report.ts prints the median
-// with the least and the most. Each contender's turn starts alike: the cluster etcd's history compacted
-// (lib/etcd-compact.ts), the ceiling measured, then the contender's phases. Nothing here is asserted.
+// namespace. Every measurement runs `repeats` times, the contenders interleaved (Bosun, controller-runtime;
+// controller-runtime, Bosun; …), so that a slow minute of this shared machine falls on all of them;
+// lib/runtime-report.ts prints the median with the least and the most. Each contender's turn starts alike: the
+// cluster etcd's history compacted (lib/etcd-compact.ts), the ceiling measured, then the contender's phases.
+// Nothing here is asserted.
 //
 // Three phases per size, each apart from the others:
 //   throughput  the ceiling: one resourceVersion-guarded status patch per Goal, 64 in flight, from a warm client
@@ -49,7 +50,7 @@ import { auditMark, readAuditSince } from './lib/audit.js';
 import { compactClusterEtcd } from './lib/etcd-compact.js';
 import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource, watchGoals } from './lib/goals.js';
 import type { ContenderName, Latency, Memory, SizeFigures, Throughput } from './lib/runtime-report.js';
-import { interleave, pool } from './lib/stats.js';
+import { interleave, percentile, pool } from './lib/stats.js';
 import { sleep } from '../../src/runtime/backoff.js';
 
 export interface RuntimeOptions {
@@ -179,20 +180,27 @@ async function latency(
   const latencies: number[] = [];
   const deliveredMs: number[] = [];
   const reactedMs: number[] = [];
+  const sentAt: number[] = [];
   let missed = 0;
   for (const c of changes) {
     const seen = events.get(c.name) ?? [];
     const hit = seen.find((s) => s.observed >= c.generation);
     const delivered = seen.find((s) => s.generation >= c.generation);
-    if (hit) latencies.push(hit.at - c.sent);
-    else missed += 1;
+    if (hit) {
+      latencies.push(hit.at - c.sent);
+      sentAt.push(c.sent - start);
+    } else missed += 1;
     if (hit && delivered) {
       deliveredMs.push(delivered.at - c.sent);
       reactedMs.push(hit.at - delivered.at);
     }
   }
+  // when the slowest 1 % were sent: close together is one stall, spread out is a slow path
+  const p99 = percentile(latencies, 99);
+  const slowest = sentAt.filter((_, i) => (latencies[i] as number) >= p99);
   return {
     latencies,
+    slowestSentS: [Math.min(...slowest) / 1000, Math.max(...slowest) / 1000],
     deliveredMs,
     reactedMs,
     missed,
@@ -314,7 +322,10 @@ export async function benchRuntime(
       const lat = await latency(admin, contender, specs[name], ns[name], n, o, cp.etcdUrl);
       say(
         `round ${round + 1}: ${name} ${Math.round(figures.perSecond)} reconciles/s, cold start ` +
-          `${Math.round(figures.coldStartMs)} ms, ${lat.latencies.length} changes (missed ${lat.missed})`,
+          `${Math.round(figures.coldStartMs)} ms, ${lat.latencies.length} changes (missed ${lat.missed}), ` +
+          `p99 ${Math.round(percentile(lat.latencies, 99))} ms (the API server alone ` +
+          `${Math.round(percentile(lat.deliveredMs, 99))} ms), its slowest 1 % sent ` +
+          `${lat.slowestSentS.map((x) => x.toFixed(1)).join('–')} s into the window`,
       );
       return { throughput: figures, latency: lat };
     } finally {

@@ -10,6 +10,7 @@ const t = (perSecond: number) => ({
 });
 const lat = (base: number, eventLoopP99Ms?: number) => ({
   latencies: Array.from({ length: 100 }, (_, i) => base + i),
+  slowestSentS: [1.9, 2] as [number, number],
   deliveredMs: Array.from({ length: 100 }, (_, i) => i / 10),
   reactedMs: Array.from({ length: 100 }, (_, i) => base + i - i / 10),
   missed: 0,

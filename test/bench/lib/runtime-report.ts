@@ -20,6 +20,8 @@ export interface Throughput {
 export interface Latency {
   /** change → status that observed it, ms, one per change */
   latencies: number[];
+  /** the first and the last moment (s into the window) at which one of the slowest 1 % was sent */
+  slowestSentS: [number, number];
   /**
    * change → the bench's watch saw the change itself (its new generation), ms, one per change whose status was
    * seen: the API server's write and watch delivery with no contender in it

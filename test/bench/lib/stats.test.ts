@@ -42,13 +42,13 @@ describe('bench stats', () => {
     });
     expect(spread([])).toEqual({ median: NaN, min: NaN, max: NaN, runs: 0 });
   });
-  it('interleave runs the contenders in turn, round after round', async () => {
+  it('interleave runs the contenders in turn, round after round, the order reversed every other round', async () => {
     const order: string[] = [];
     const got = await interleave(['a', 'b'] as const, 3, async (c, r) => {
       order.push(`${c}${r}`);
       return r;
     });
-    expect(order).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'b2']);
+    expect(order).toEqual(['a0', 'b0', 'b1', 'a1', 'a2', 'b2']);
     expect(got).toEqual({ a: [0, 1, 2], b: [0, 1, 2] });
   });
 });

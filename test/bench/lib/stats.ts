@@ -65,13 +65,17 @@ export const spreadJson = (key: string, s: Spread, digits = 1): Record<string, n
   [`${key}_max`]: round(s.max, digits),
 });
 
-/** `run(i)` for i = 0 … repeats − 1, each round running every contender in turn (A, B, A, B …). */
+/**
+ * `run(i)` for i = 0 … repeats − 1, each round running every contender in turn, the order reversed every other round
+ * (A B, B A, A B …): neither contender always runs first after the set-up or right after the other.
+ */
 export async function interleave<K extends string, T>(
   contenders: readonly K[],
   repeats: number,
   run: (contender: K, round: number) => Promise<T>,
 ): Promise<Record<K, T[]>> {
   const results = Object.fromEntries(contenders.map((c) => [c, [] as T[]])) as Record<K, T[]>;
-  for (let r = 0; r < repeats; r++) for (const c of contenders) results[c].push(await run(c, r));
+  for (let r = 0; r < repeats; r++)
+    for (const c of r % 2 ? [...contenders].reverse() : contenders) results[c].push(await run(c, r));
   return results;
 }
