@@ -52,6 +52,7 @@ import { ceilingPatchesPerSecond, createGoals, createNamespace, goalResource, wa
 import type { ContenderName, Latency, Memory, SizeFigures, Throughput } from './lib/runtime-report.js';
 import { interleave, percentile, pool } from './lib/stats.js';
 import { sleep } from '../../src/runtime/backoff.js';
+import { sumMetric } from '../support/operator.js';
 
 export interface RuntimeOptions {
   /** object counts, one namespace each per contender */
@@ -213,19 +214,14 @@ async function latency(
 
 /** The API server's CPU time so far, by its own metrics (10 ms resolution). */
 async function apiserverCpuMs(admin: KubeClient): Promise<number> {
-  const text = await admin.getText('/metrics', {});
-  return Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN) * 1000;
+  return sumMetric(await admin.getText('/metrics', {}), 'process_cpu_seconds_total') * 1000;
 }
 
 /** Compactions the cluster's etcd has run since it started (the API server asks for one every 5 minutes). */
 async function etcdCompactions(etcdUrl: string): Promise<{ count: number; ms: number }> {
   const text = await (await fetch(`${etcdUrl}/metrics`)).text();
   const metric = (suffix: string) =>
-    Number(
-      new RegExp(`^etcd_debugging_mvcc_db_compaction_total_duration_milliseconds_${suffix} (\\S+)$`, 'm').exec(
-        text,
-      )?.[1] ?? 0,
-    );
+    sumMetric(text, `etcd_debugging_mvcc_db_compaction_total_duration_milliseconds_${suffix}`);
   return { count: metric('count'), ms: metric('sum') };
 }
 

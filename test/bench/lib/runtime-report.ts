@@ -61,6 +61,11 @@ export interface SizeFigures {
 /** Every figure of one size, reduced to spreads. */
 export function runtimeSpreads(f: SizeFigures) {
   const of = <T>(xs: T[], get: (x: T) => number) => spread(xs.map(get));
+  // a p99 of every round's samples together, and each round's own
+  const pooledP99 = (name: ContenderName, get: (l: Latency) => number[]) =>
+    percentile(f.latency[name].flatMap(get), 99);
+  const roundP99 = (name: ContenderName, get: (l: Latency) => number[]) =>
+    of(f.latency[name], (l) => percentile(get(l), 99));
   const per = (name: ContenderName) => {
     const all = f.latency[name].flatMap((l) => l.latencies);
     return {
@@ -73,17 +78,11 @@ export function runtimeSpreads(f: SizeFigures) {
       p99Ms: percentile(all, 99),
       samples: all.length,
       missed: f.latency[name].reduce((s, l) => s + l.missed, 0),
-      roundP99Ms: of(f.latency[name], (l) => percentile(l.latencies, 99)),
-      deliveredP99Ms: percentile(
-        f.latency[name].flatMap((l) => l.deliveredMs),
-        99,
-      ),
-      roundDeliveredP99Ms: of(f.latency[name], (l) => percentile(l.deliveredMs, 99)),
-      reactedP99Ms: percentile(
-        f.latency[name].flatMap((l) => l.reactedMs),
-        99,
-      ),
-      roundReactedP99Ms: of(f.latency[name], (l) => percentile(l.reactedMs, 99)),
+      roundP99Ms: roundP99(name, (l) => l.latencies),
+      deliveredP99Ms: pooledP99(name, (l) => l.deliveredMs),
+      roundDeliveredP99Ms: roundP99(name, (l) => l.deliveredMs),
+      reactedP99Ms: pooledP99(name, (l) => l.reactedMs),
+      roundReactedP99Ms: roundP99(name, (l) => l.reactedMs),
       etcdCompactions: f.latency[name].map((l) =>
         l.etcdCompactions ? `${l.etcdCompactions} (${Math.round(l.etcdCompactionMs)} ms)` : '0',
       ),

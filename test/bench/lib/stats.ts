@@ -66,8 +66,8 @@ export const spreadJson = (key: string, s: Spread, digits = 1): Record<string, n
 });
 
 /**
- * `run(i)` for i = 0 … repeats − 1, each round running every contender in turn, the order reversed every other round
- * (A B, B A, A B …): neither contender always runs first after the set-up or right after the other.
+ * `run(i)` for i = 0 … repeats − 1, each round running every contender in turn, the order reversed every other
+ * round (A B, B A, A B …): neither contender always runs first after the set-up or right after the other.
  */
 export async function interleave<K extends string, T>(
   contenders: readonly K[],
